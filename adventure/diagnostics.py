@@ -1,0 +1,50 @@
+"""Located problems: what went wrong, where, and how to fix it."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+
+class Loc(NamedTuple):
+    """A place in a story file; line and column count from 1."""
+
+    file: str
+    line: int
+    col: int
+
+    def shift(self, cols: int) -> Loc:
+        return Loc(self.file, self.line, self.col + cols)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+NOWHERE = Loc("<story>", 0, 0)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    loc: Loc
+    message: str
+    severity: str = "error"  # or "warning"
+
+    def __str__(self) -> str:
+        where = str(self.loc) if self.loc.line else self.loc.file
+        return f"{where}: {self.severity}: {self.message}"
+
+
+class StoryError(Exception):
+    """A story could not be loaded; carries every problem found."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = diagnostics
+        super().__init__("\n".join(str(d) for d in diagnostics))
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A ' (did you mean ...?)' suffix, or '' when nothing is close."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

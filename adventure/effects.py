@@ -1,0 +1,229 @@
+"""Effects: the small statements in `do:` and `on_enter:` lists, checked and compiled."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import expr as ex
+from .diagnostics import Loc, did_you_mean
+from .model import Effect
+from .text import compile_text
+from .world import NOWHERE, PLAYER, WORN, World
+from .yamlsrc import LList, LMap, locate
+
+Report = Callable[[Loc, str], None]
+
+_ASSIGN = re.compile(r"^([A-Za-z_]\w*)\s*(=|\+=|-=)(?!=)\s*(.*)$", re.S)
+_WORDS = re.compile(r"^(set|unset|give|remove|wear|reveal|hide|cancel)\s+(\S+)\s*$")
+_MOVE = re.compile(r"^move\s+(\S+)\s+(?:to|into|onto|in|on)\s+(\S+)\s*$")
+_SCHEDULE = re.compile(r"^schedule\s+(\S+)\s+in\s+(\d+)\s*$")
+_SAY = re.compile(r"^say\s+(.*)$", re.S)
+
+FORMS = ("set FLAG", "unset FLAG", "VAR = EXPR", "VAR += EXPR", "VAR -= EXPR", "give THING",
+         "move THING to PLACE", "remove THING", "wear THING", "reveal ACTION", "hide ACTION",
+         "schedule EVENT in N", "cancel EVENT", "say TEXT")
+
+
+@dataclass
+class EffectNames:
+    """What effects may name, beyond what expressions may."""
+
+    expr: ex.Names
+    events: set[str]
+    has_score: bool
+    written: set[str]  # collects variables written, for checks
+
+
+def compile_effects(items: object, where: Loc, names: EffectNames, report: Report) -> list[Effect]:
+    if items is None:
+        return []
+    if isinstance(items, str | LMap):
+        items = LList([items])
+        items.loc = where
+        items.item_locs = [where]
+    if not isinstance(items, list):
+        report(where, "expected a list of effects")
+        return []
+    out: list[Effect] = []
+    for i, item in enumerate(items):
+        loc = items.item_loc(i) if isinstance(items, LList) else where
+        fx = compile_effect(item, loc, names, report)
+        if fx is not None:
+            out.append(fx)
+    return out
+
+
+def compile_effect(item: object, loc: Loc, names: EffectNames, report: Report) -> Effect | None:
+    if isinstance(item, LMap):
+        return _conditional(item, names, report)
+    if not isinstance(item, str):
+        report(loc, f"an effect is a string like 'set alarm' or an 'if' mapping, not {item!r}")
+        return None
+    try:
+        return _statement(item.strip(), names)
+    except ex.ExprError as err:
+        lead = len(item) - len(item.lstrip())
+        report(locate(loc, item, err.offset + lead), err.message)
+        return None
+
+
+def _conditional(item: LMap, names: EffectNames, report: Report) -> Effect | None:
+    unknown = [k for k in item if k not in ("if", "then", "else")]
+    for k in unknown:
+        report(item.key_loc(k), f"unknown key '{k}' in an 'if' effect"
+               f"{did_you_mean(k, ['if', 'then', 'else'])}")
+    if "if" not in item:
+        report(item.loc, "an effect mapping needs 'if' (with 'then' and optionally 'else')")
+        return None
+    src = item["if"]
+    cond = None
+    if isinstance(src, bool):
+        cond = ex.constant(src)
+    elif isinstance(src, str):
+        try:
+            cond = ex.parse(src, names.expr)
+        except ex.ExprError as err:
+            report(locate(item.val_loc("if"), src, err.offset), err.message)
+    else:
+        report(item.val_loc("if"), "expected a condition")
+    then = compile_effects(item.get("then"), item.val_loc("then"), names, report)
+    other = compile_effects(item.get("else"), item.val_loc("else"), names, report)
+    if cond is None:
+        return None
+    test = cond.fn
+
+    def run(world: World) -> None:
+        for fx in then if test(world) else other:
+            fx(world)
+    return run
+
+
+def _statement(src: str, names: EffectNames) -> Effect:
+    n = names.expr
+    m = _SAY.match(src)
+    if m:
+        tmpl = _sub(lambda: compile_text(m.group(1), n), m.start(1))
+        return lambda world: world.say(tmpl)
+    m = _WORDS.match(src)
+    if m:
+        return _word_effect(m.group(1), m.group(2), m.start(2), names)
+    m = _MOVE.match(src)
+    if m:
+        thing = _thing(m.group(1), m.start(1), n)
+        where = m.group(2)
+        pool = [*n.scenes, *n.things, PLAYER, WORN, NOWHERE]
+        if where not in pool:
+            raise ex.ExprError(f"unknown place '{where}'{did_you_mean(where, pool)}",
+                               m.start(2))
+        return lambda world: world.move(thing, where)
+    m = _SCHEDULE.match(src)
+    if m:
+        event = _event(m.group(1), m.start(1), names)
+        delay = int(m.group(2))
+        return lambda world: _schedule(world, event, delay)
+    m = _ASSIGN.match(src)
+    if m:
+        return _assignment(m, names)
+    verb = src.split(" ", 1)[0] if src else ""
+    raise ex.ExprError(f"unknown effect{did_you_mean(verb, [f.split()[0] for f in FORMS])}; "
+                       f"effects are: {', '.join(FORMS)}", 0)
+
+
+def _sub(build, offset: int):
+    try:
+        return build()
+    except ex.ExprError as err:
+        raise ex.ExprError(err.message, offset + err.offset) from None
+
+
+def _word_effect(verb: str, arg: str, at: int, names: EffectNames) -> Effect:
+    n = names.expr
+    if verb in ("set", "unset"):
+        var = _variable(arg, at, names, "bool")
+        value = verb == "set"
+        return lambda world: world.vars.__setitem__(var, value)
+    if verb == "give":
+        thing = _thing(arg, at, n)
+        return lambda world: world.move(thing, PLAYER)
+    if verb == "remove":
+        thing = _thing(arg, at, n)
+        return lambda world: world.move(thing, NOWHERE)
+    if verb == "wear":
+        thing = _thing(arg, at, n)
+        return lambda world: world.move(thing, WORN)
+    if verb in ("reveal", "hide"):
+        key = arg if "." in arg else f"{n.scene}.{arg}"
+        if key not in n.actions:
+            raise ex.ExprError(f"unknown action '{arg}'{did_you_mean(key, n.actions)}"
+                               " (write scene.action, or global.action)", at)
+        shown = verb == "reveal"
+        return lambda world: world.state.listing.__setitem__(key, shown)
+    event = _event(arg, at, names)  # cancel
+    return lambda world: _cancel(world, event)
+
+
+def _assignment(m: re.Match, names: EffectNames) -> Effect:
+    var, op, src = m.group(1), m.group(2), m.group(3)
+    if var == "score":
+        if not names.has_score:
+            raise ex.ExprError("the story keeps no score; set max_score in the story metadata", 0)
+        vtype = "int"
+    else:
+        vtype = names.expr.variables.get(_variable(var, 0, names, None), "any")
+    if not src.strip():
+        raise ex.ExprError(f"'{op}' needs a value after it", m.end(2))
+    value = _sub(lambda: ex.parse(src, names.expr), m.start(3))
+    if op != "=" and vtype != "int":
+        raise ex.ExprError(f"'{op}' works on numbers; '{var}' is not one", m.start(2))
+    if value.type not in ("any", vtype):
+        raise ex.ExprError(f"'{var}' holds {ex._a(vtype)}, but this is {ex._a(value.type)}",
+                           m.start(3))
+    fn = value.fn
+    if var == "score":
+        sign = {"=": 0, "+=": 1, "-=": -1}[op]
+        return lambda world: _set_score(world, fn(world), sign)
+    if op == "=":
+        return lambda world: world.vars.__setitem__(var, fn(world))
+    sign = 1 if op == "+=" else -1
+    return lambda world: world.vars.__setitem__(var, world.vars[var] + sign * fn(world))
+
+
+def _set_score(world: World, value: int, sign: int) -> None:
+    world.state.score = value if sign == 0 else world.state.score + sign * value
+
+
+def _variable(name: str, at: int, names: EffectNames, want: str | None) -> str:
+    vtype = names.expr.variables.get(name)
+    if vtype is None:
+        hint = " (turn and score are built in)" if name in ex.BUILTIN_VARS else ""
+        hint = hint or did_you_mean(name, names.expr.variables)
+        raise ex.ExprError(f"unknown variable '{name}'{hint}; declare it under story: state:", at)
+    if want and vtype != want:
+        raise ex.ExprError(f"'{name}' holds {ex._a(vtype)}; set/unset work on flags "
+                           f"(write {name} = ...)", at)
+    names.written.add(name)
+    return name
+
+
+def _thing(name: str, at: int, n: ex.Names) -> str:
+    if name not in n.things:
+        raise ex.ExprError(f"unknown thing '{name}'{did_you_mean(name, n.things)}", at)
+    return name
+
+
+def _event(name: str, at: int, names: EffectNames) -> str:
+    if name not in names.events:
+        raise ex.ExprError(f"unknown event '{name}'{did_you_mean(name, names.events)}", at)
+    return name
+
+
+def _schedule(world: World, event: str, delay: int) -> None:
+    _cancel(world, event)
+    # the current turn is still running: count the delay from the next one
+    world.state.timers.append([world.state.turn + 1 + delay, event])
+
+
+def _cancel(world: World, event: str) -> None:
+    world.state.timers[:] = [t for t in world.state.timers if t[1] != event]

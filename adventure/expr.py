@@ -1,0 +1,418 @@
+"""The condition language of guards, `if` effects and `${...}` text.
+
+A tiny recursive-descent parser that our own code owns: no Python `eval`.
+Expressions are checked against the story's names and types when the story
+loads, and compiled into closures over an evaluation environment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .diagnostics import did_you_mean
+
+Value = bool | int | str
+
+
+class Env(Protocol):
+    """What an expression can see of a game while it runs."""
+
+    vars: dict[str, Value]
+    turn: int
+    score: int
+
+    def visits(self, scene: str) -> int: ...
+    def has(self, thing: str) -> bool: ...
+    def wearing(self, thing: str) -> bool: ...
+    def here(self, thing: str) -> bool: ...
+    def at(self, scene: str) -> bool: ...
+    def done(self, action: str) -> int: ...
+    def location(self, thing: str) -> str: ...
+    def chance(self, percent: int) -> bool: ...
+    def random(self, low: int, high: int) -> int: ...
+
+
+Compiled = Callable[[Env], Any]
+
+
+class ExprError(Exception):
+    """A mistake in an expression, at a character offset inside it."""
+
+    def __init__(self, message: str, offset: int):
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+@dataclass
+class Names:
+    """The story's names that an expression may use, and their types."""
+
+    variables: dict[str, str] = field(default_factory=dict)  # name -> 'bool'|'int'|'str'
+    scenes: set[str] = field(default_factory=set)
+    things: set[str] = field(default_factory=set)
+    actions: set[str] = field(default_factory=set)  # 'scene.action'
+    scene: str | None = None  # the scene an expression is written in
+    allow_random: bool = True
+    used: set[str] | None = None  # collects variable names read, for checks
+
+    def in_scene(self, scene: str | None, allow_random: bool) -> Names:
+        return Names(self.variables, self.scenes, self.things, self.actions, scene,
+                     allow_random, self.used)
+
+
+BUILTIN_VARS = {"turn": "int", "score": "int"}
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+    (?P<num>\d+)
+    |(?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
+    |(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)
+    |(?P<op>==|!=|<=|>=|<|>|\+|-|\*|/|%|\(|\)|,)
+    )""",
+    re.VERBOSE,
+)
+
+KEYWORDS = {"and", "or", "not", "true", "false", "has", "wearing"}
+
+
+@dataclass
+class Tok:
+    kind: str  # num, str, name, op, end
+    text: str
+    pos: int
+
+
+def tokenize(src: str) -> list[Tok]:
+    toks: list[Tok] = []
+    pos = 0
+    n = len(src)
+    while pos < n:
+        if src[pos:].strip() == "":
+            break
+        m = _TOKEN.match(src, pos)
+        if not m or m.end() == pos:
+            bad = pos + (len(src[pos:]) - len(src[pos:].lstrip()))
+            ch = src[bad]
+            hint = " (use 'and', 'or', 'not')" if ch in "&|!" else ""
+            if ch == "=":
+                hint = " (compare with '==')"
+            raise ExprError(f"unexpected character {ch!r}{hint}", bad)
+        kind = m.lastgroup or "op"
+        start = m.start(kind)
+        toks.append(Tok(kind, m.group(kind), start))
+        pos = m.end()
+    toks.append(Tok("end", "", n))
+    return toks
+
+
+# ---- AST: small tuples keep parsing cheap; each carries its offset ----------
+
+@dataclass
+class Node:
+    op: str
+    pos: int
+    args: tuple = ()
+    value: Any = None
+    type: str = "any"
+
+
+class _Parser:
+    def __init__(self, src: str, names: Names):
+        self.src = src
+        self.toks = tokenize(src)
+        self.i = 0
+        self.names = names
+
+    @property
+    def tok(self) -> Tok:
+        return self.toks[self.i]
+
+    def take(self) -> Tok:
+        t = self.toks[self.i]
+        self.i += 1
+        return t
+
+    def expect(self, text: str, what: str) -> Tok:
+        if self.tok.text != text or self.tok.kind not in ("op", "name"):
+            raise ExprError(f"expected {what}, found {self._found()}", self.tok.pos)
+        return self.take()
+
+    def _found(self) -> str:
+        return "the end of the expression" if self.tok.kind == "end" else repr(self.tok.text)
+
+    def parse(self) -> Node:
+        if self.tok.kind == "end":
+            raise ExprError("empty expression", 0)
+        node = self.or_()
+        if self.tok.kind != "end":
+            hint = ""
+            if self.tok.kind == "name" and self.tok.text in ("is", "equals"):
+                hint = " (compare with '==')"
+            raise ExprError(f"expected an operator or the end, found {self._found()}{hint}",
+                            self.tok.pos)
+        return node
+
+    def or_(self) -> Node:
+        node = self.and_()
+        while self.tok.kind == "name" and self.tok.text == "or":
+            pos = self.take().pos
+            node = Node("or", pos, (node, self.and_()), type="bool")
+        return node
+
+    def and_(self) -> Node:
+        node = self.not_()
+        while self.tok.kind == "name" and self.tok.text == "and":
+            pos = self.take().pos
+            node = Node("and", pos, (node, self.not_()), type="bool")
+        return node
+
+    def not_(self) -> Node:
+        if self.tok.kind == "name" and self.tok.text == "not":
+            pos = self.take().pos
+            return Node("not", pos, (self.not_(),), type="bool")
+        return self.compare()
+
+    def compare(self) -> Node:
+        left = self.sum()
+        if self.tok.kind == "op" and self.tok.text in ("==", "!=", "<", "<=", ">", ">="):
+            t = self.take()
+            right = self.sum()
+            self._check_compare(t, left, right)
+            return Node(t.text, t.pos, (left, right), type="bool")
+        return left
+
+    def _check_compare(self, t: Tok, left: Node, right: Node) -> None:
+        lt, rt = left.type, right.type
+        if "any" in (lt, rt) or lt == rt:
+            if t.text in ("<", "<=", ">", ">=") and lt == rt == "bool":
+                raise ExprError(f"'{t.text}' compares numbers or text, not flags", t.pos)
+            return
+        raise ExprError(f"cannot compare {_a(lt)} with {_a(rt)}", t.pos)
+
+    def sum(self) -> Node:
+        node = self.term()
+        while self.tok.kind == "op" and self.tok.text in ("+", "-"):
+            t = self.take()
+            right = self.term()
+            if t.text == "+" and node.type == right.type == "str":
+                node = Node("+", t.pos, (node, right), type="str")
+                continue
+            self._numeric(node, t)
+            self._numeric(right, t)
+            node = Node(t.text, t.pos, (node, right), type="int")
+        return node
+
+    def term(self) -> Node:
+        node = self.unary()
+        while self.tok.kind == "op" and self.tok.text in ("*", "/", "%"):
+            t = self.take()
+            right = self.unary()
+            self._numeric(node, t)
+            self._numeric(right, t)
+            node = Node(t.text, t.pos, (node, right), type="int")
+        return node
+
+    def _numeric(self, node: Node, t: Tok) -> None:
+        if node.type not in ("int", "any"):
+            raise ExprError(f"'{t.text}' needs numbers, not {_a(node.type)}", node.pos)
+
+    def unary(self) -> Node:
+        if self.tok.kind == "op" and self.tok.text == "-":
+            t = self.take()
+            inner = self.unary()
+            self._numeric(inner, t)
+            return Node("neg", t.pos, (inner,), type="int")
+        return self.primary()
+
+    def primary(self) -> Node:
+        t = self.tok
+        if t.kind == "num":
+            self.take()
+            return Node("lit", t.pos, value=int(t.text), type="int")
+        if t.kind == "str":
+            self.take()
+            body = t.text[1:-1]
+            body = re.sub(r"\\(.)", r"\1", body)
+            return Node("lit", t.pos, value=body, type="str")
+        if t.kind == "op" and t.text == "(":
+            self.take()
+            node = self.or_()
+            self.expect(")", "')'")
+            return node
+        if t.kind == "name":
+            return self.name()
+        raise ExprError(f"expected a value, found {self._found()}", t.pos)
+
+    def name(self) -> Node:
+        t = self.take()
+        word = t.text
+        if word in ("true", "false"):
+            return Node("lit", t.pos, value=word == "true", type="bool")
+        if word in ("has", "wearing") and not (self.tok.kind == "op" and self.tok.text == "("):
+            arg = self._id_arg(self.things_label(), self.names.things)
+            return Node(word, t.pos, (arg,), type="bool")
+        if self.tok.kind == "op" and self.tok.text == "(":
+            return self.call(t)
+        if word in KEYWORDS:
+            raise ExprError(f"'{word}' cannot stand here", t.pos)
+        if "." in word:
+            raise ExprError(f"unknown name '{word}'", t.pos)
+        vtype = BUILTIN_VARS.get(word) or self.names.variables.get(word)
+        if vtype is None:
+            known = list(self.names.variables) + list(BUILTIN_VARS)
+            extra = ""
+            if word in self.names.things:
+                extra = f" (for the thing, write 'has {word}' or 'here({word})')"
+            elif word in self.names.scenes:
+                extra = f" (for the scene, write 'visited({word})' or 'at({word})')"
+            raise ExprError(f"unknown variable '{word}'{extra or did_you_mean(word, known)}",
+                            t.pos)
+        if self.names.used is not None:
+            self.names.used.add(word)
+        return Node("var", t.pos, value=word, type=vtype)
+
+    def things_label(self) -> str:
+        return "thing"
+
+    def _id_arg(self, label: str, pool: set[str]) -> Node:
+        t = self.tok
+        if t.kind != "name" or t.text in KEYWORDS:
+            raise ExprError(f"expected a {label} id, found {self._found()}", t.pos)
+        self.take()
+        if t.text not in pool:
+            raise ExprError(f"unknown {label} '{t.text}'{did_you_mean(t.text, pool)}", t.pos)
+        return Node("id", t.pos, value=t.text, type="str")
+
+    def _action_arg(self) -> Node:
+        t = self.tok
+        if t.kind != "name":
+            raise ExprError(f"expected an action (scene.action), found {self._found()}", t.pos)
+        self.take()
+        key = t.text if "." in t.text else f"{self.names.scene}.{t.text}"
+        if key not in self.names.actions:
+            raise ExprError(f"unknown action '{t.text}'{did_you_mean(key, self.names.actions)}"
+                            " (write scene.action)", t.pos)
+        return Node("id", t.pos, value=key, type="str")
+
+    def call(self, t: Tok) -> Node:
+        word = t.text
+        self.take()  # (
+        if word in ("has", "wearing", "here", "location"):
+            args = (self._id_arg("thing", self.names.things),)
+            rtype = "str" if word == "location" else "bool"
+        elif word in ("visited", "at"):
+            args = (self._id_arg("scene", self.names.scenes),)
+            rtype = "int" if word == "visited" else "bool"
+        elif word == "done":
+            args = (self._action_arg(),)
+            rtype = "int"
+        elif word in ("chance", "random"):
+            if not self.names.allow_random:
+                raise ExprError(f"{word}() draws randomness and is not allowed in a guard; "
+                                "draw it in an effect (x = random(1, 6)) and test the variable",
+                                t.pos)
+            first = self.or_()
+            self._numeric(first, t)
+            args = (first,)
+            rtype = "bool"
+            if word == "random":
+                self.expect(",", "',' and a second number")
+                second = self.or_()
+                self._numeric(second, t)
+                args = (first, second)
+                rtype = "int"
+        else:
+            funcs = ["has", "wearing", "here", "location", "visited", "at", "done", "chance",
+                     "random"]
+            raise ExprError(f"unknown function '{word}'{did_you_mean(word, funcs)}", t.pos)
+        self.expect(")", "')'")
+        return Node(word, t.pos, args, type=rtype)
+
+
+def _a(type_: str) -> str:
+    return {"int": "a number", "bool": "a flag", "str": "text"}.get(type_, "a value")
+
+
+# ---- compile to closures -----------------------------------------------------
+
+def _compile(node: Node) -> Compiled:
+    op = node.op
+    if op == "lit":
+        v = node.value
+        return lambda env: v
+    if op == "var":
+        name = node.value
+        if name == "turn":
+            return lambda env: env.turn
+        if name == "score":
+            return lambda env: env.score
+        return lambda env: env.vars[name]
+    if op in ("has", "wearing", "here", "location", "visited", "at", "done"):
+        arg = node.args[0].value
+        method = {"visited": "visits"}.get(op, op)
+        return lambda env: getattr(env, method)(arg)
+    if op == "chance":
+        f = _compile(node.args[0])
+        return lambda env: env.chance(f(env))
+    if op == "random":
+        lo, hi = _compile(node.args[0]), _compile(node.args[1])
+        return lambda env: env.random(lo(env), hi(env))
+    if op == "not":
+        f = _compile(node.args[0])
+        return lambda env: not f(env)
+    if op == "neg":
+        f = _compile(node.args[0])
+        return lambda env: -f(env)
+    a, b = (_compile(x) for x in node.args)
+    return _BINARY[op](a, b)
+
+
+def _div(x: int, y: int) -> int:
+    return 0 if y == 0 else int(x / y)
+
+
+def _mod(x: int, y: int) -> int:
+    return 0 if y == 0 else x % y
+
+
+_BINARY: dict[str, Callable[[Compiled, Compiled], Compiled]] = {
+    "and": lambda a, b: lambda env: bool(a(env)) and bool(b(env)),
+    "or": lambda a, b: lambda env: bool(a(env)) or bool(b(env)),
+    "==": lambda a, b: lambda env: a(env) == b(env),
+    "!=": lambda a, b: lambda env: a(env) != b(env),
+    "<": lambda a, b: lambda env: a(env) < b(env),
+    "<=": lambda a, b: lambda env: a(env) <= b(env),
+    ">": lambda a, b: lambda env: a(env) > b(env),
+    ">=": lambda a, b: lambda env: a(env) >= b(env),
+    "+": lambda a, b: lambda env: a(env) + b(env),
+    "-": lambda a, b: lambda env: a(env) - b(env),
+    "*": lambda a, b: lambda env: a(env) * b(env),
+    "/": lambda a, b: lambda env: _div(a(env), b(env)),
+    "%": lambda a, b: lambda env: _mod(a(env), b(env)),
+}
+
+
+@dataclass
+class Expr:
+    """A checked, compiled expression."""
+
+    source: str
+    type: str
+    fn: Compiled
+
+    def __call__(self, env: Env) -> Any:
+        return self.fn(env)
+
+
+def parse(src: str, names: Names) -> Expr:
+    """Parse and check an expression; raises ExprError at a character offset."""
+    node = _Parser(src, names).parse()
+    return Expr(src, node.type, _compile(node))
+
+
+def constant(value: Value) -> Expr:
+    return Expr(repr(value), "bool" if isinstance(value, bool) else "int", lambda env: value)

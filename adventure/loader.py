@@ -1,0 +1,707 @@
+"""Read a story directory into a checked `Story`, or report every problem at once."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from . import expr as ex
+from .diagnostics import Diagnostic, Loc, StoryError, did_you_mean
+from .effects import EffectNames, compile_effects
+from .model import (
+    Action,
+    Ending,
+    Event,
+    Exit,
+    Fallback,
+    OneOf,
+    Puzzle,
+    Scene,
+    Story,
+    TextSpec,
+    Thing,
+)
+from .text import compile_text
+from .vocab import DIRECTIONS, apply_synonyms, words
+from .world import NOWHERE, PLAYER, WORN
+from .yamlsrc import LList, LMap, load_file, locate
+
+ID = re.compile(r"^[a-z][a-z0-9_]*$")
+STORY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
+
+FILE_KEYS = ("story", "chapter", "scenes", "things", "events", "global_actions", "puzzles",
+             "synonyms")
+META_KEYS = ("id", "title", "author", "version", "start", "state", "max_score", "intro")
+SCENE_KEYS = ("title", "chapter", "text", "variants", "on_enter", "ending", "exits", "things",
+              "actions", "fallback", "hints", "conversation")
+EXIT_KEYS = ("to", "names", "label", "when", "refuse", "text", "hidden")
+THING_KEYS = ("name", "adjectives", "synonyms", "article", "description", "location",
+              "portable", "wearable", "holds", "listed", "take_refuse")
+ACTION_KEYS = ("id", "commands", "verbs", "nouns", "thing", "label", "hidden", "once", "when",
+               "refuse", "do", "text", "to", "call", "return", "disabled")
+FALLBACK_KEYS = ("when", "text", "do", "to")
+EVENT_KEYS = ("when", "text", "do", "to")
+PUZZLE_KEYS = ("scene", "when", "solved", "hints")
+ENDING_KEYS = ("kind", "title", "epilogue")
+VARIANT_KEYS = ("when", "text")
+LEAVE_WORDS = (("bye",), ("goodbye",), ("leave",), ("end", "conversation"))
+
+
+def story_files(root: Path) -> list[Path]:
+    """Every *.yaml under root, in path order, leaving out story tests."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d != "tests" and not d.startswith("."))
+        found.extend(Path(dirpath) / f for f in sorted(filenames)
+                     if f.endswith((".yaml", ".yml")) and not f.startswith("."))
+    return found
+
+
+def load_story(root: str | os.PathLike[str], display: str | None = None) -> Story:
+    """Load and check a story directory; raises StoryError listing every problem."""
+    return _Loader(Path(root), display).run()
+
+
+class _Loader:
+    def __init__(self, root: Path, display: str | None):
+        self.root = root
+        self.display = display if display is not None else str(root)
+        self.problems: list[Diagnostic] = []
+        self.files: list[tuple[str, LMap]] = []
+        self.meta: LMap | None = None
+        self.meta_file = ""
+        self.scene_src: dict[str, tuple[LMap, str, str]] = {}  # id -> (data, file, chapter)
+        self.thing_src: dict[str, tuple[LMap, str | None, Loc]] = {}
+        self.event_src: dict[str, LMap] = {}
+        self.puzzle_src: dict[str, LMap] = {}
+        self.global_src: list[tuple[LMap, Loc]] = []
+        self.synonyms: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+        self.first_def: dict[str, Loc] = {}
+        self.reads: set[str] = set()
+        self.writes: set[str] = set()
+
+    # -- reporting -----------------------------------------------------------
+    def err(self, loc: Loc, message: str) -> None:
+        self.problems.append(Diagnostic(loc, message))
+
+    def run(self) -> Story:
+        if not self.root.is_dir():
+            raise StoryError([Diagnostic(Loc(self.display, 0, 0), "not a story directory "
+                                         "(expected a folder of .yaml files)")])
+        paths = story_files(self.root)
+        digest = hashlib.sha256()
+        for path in paths:
+            rel = path.relative_to(self.root).as_posix()
+            name = f"{self.display.rstrip('/')}/{rel}"
+            data, problems = load_file(path, name)
+            self.problems.extend(problems)
+            with contextlib.suppress(OSError):
+                digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+            if data is None:
+                continue
+            if not isinstance(data, LMap):
+                self.err(Loc(name, 1, 1), "a story file must be a mapping of keys such as "
+                         "'scenes:' and 'things:'")
+                continue
+            self.files.append((name, data))
+        if not paths:
+            self.err(Loc(self.display, 0, 0), "no .yaml files in the story directory")
+        for name, data in self.files:
+            self.collect(name, data)
+        if self.meta is None:
+            if paths:
+                self.err(Loc(self.display, 0, 0),
+                         "no file holds the story's metadata; add a 'story:' block "
+                         "with id, title and start")
+            raise StoryError(self.problems)
+        story = self.build(digest.hexdigest())
+        if self.problems:
+            raise StoryError(sorted(self.problems, key=lambda d: (d.loc.file, d.loc.line,
+                                                                   d.loc.col)))
+        return story
+
+    # -- pass 1: what is defined where ---------------------------------------
+    def collect(self, name: str, data: LMap) -> None:
+        self.keys(data, FILE_KEYS, "a story file")
+        chapter = self.text_field(data, "chapter") or Path(name).stem
+        if "story" in data:
+            meta = data["story"]
+            if self.meta is not None:
+                self.err(data.key_loc("story"), "a second 'story:' block; the first is in "
+                         f"{self.meta_file} (a story has one)")
+            elif self.typed(data, "story", LMap, "a mapping of metadata"):
+                self.meta, self.meta_file = meta, name
+        for sid, sdata, kloc in self.entries(data, "scenes", "scene"):
+            if self.define("scene", sid, kloc):
+                self.scene_src[sid] = (sdata, name, chapter)
+                things = sdata.get("things")
+                if things is not None and self.typed(sdata, "things", LMap, "a mapping of things"):
+                    for tid in things:
+                        tdata = things[tid]
+                        tloc = things.key_loc(tid)
+                        if self.check_id(tid, tloc, "thing") and self.define("thing", tid, tloc):
+                            if isinstance(tdata, LMap):
+                                self.thing_src[tid] = (tdata, sid, tloc)
+                            else:
+                                self.err(things.val_loc(tid), "a thing is a mapping with "
+                                         "name, description, ...")
+        for tid, tdata, kloc in self.entries(data, "things", "thing"):
+            if self.define("thing", tid, kloc):
+                self.thing_src[tid] = (tdata, None, kloc)
+        for eid, edata, kloc in self.entries(data, "events", "event"):
+            if self.define("event", eid, kloc):
+                self.event_src[eid] = edata
+        for pid, pdata, kloc in self.entries(data, "puzzles", "puzzle"):
+            if self.define("puzzle", pid, kloc):
+                self.puzzle_src[pid] = pdata
+        if "global_actions" in data and self.typed(data, "global_actions", LList,
+                                                   "a list of actions"):
+            items = data["global_actions"]
+            for i, item in enumerate(items):
+                if isinstance(item, LMap):
+                    self.global_src.append((item, items.item_loc(i)))
+                else:
+                    self.err(items.item_loc(i), "an action is a mapping")
+        if "synonyms" in data and self.typed(data, "synonyms", LMap,
+                                             "a mapping of word: [alternatives]"):
+            syn = data["synonyms"]
+            for canon in syn:
+                alts = self.str_list(syn, canon)
+                for alt in alts:
+                    if words(alt):
+                        self.synonyms.append((words(alt), words(canon)))
+
+    def entries(self, data: LMap, key: str, what: str):
+        if key not in data or data[key] is None:
+            return
+        if not self.typed(data, key, LMap, f"a mapping of {what} id to {what}"):
+            return
+        section = data[key]
+        for ident in section:
+            loc = section.key_loc(ident)
+            if not self.check_id(ident, loc, what):
+                continue
+            value = section[ident]
+            if not isinstance(value, LMap):
+                self.err(section.val_loc(ident), f"a {what} is a mapping of keys")
+                continue
+            yield ident, value, loc
+
+    def check_id(self, ident: str, loc: Loc, what: str) -> bool:
+        if not ID.match(ident):
+            self.err(loc, f"{what} id '{ident}' must be lower-case letters, digits and _, "
+                     "starting with a letter")
+            return False
+        return True
+
+    def define(self, what: str, ident: str, loc: Loc) -> bool:
+        key = f"{what}:{ident}"
+        if key in self.first_def:
+            first = self.first_def[key]
+            self.err(loc, f"{what} '{ident}' is defined twice: here and at {first}")
+            return False
+        self.first_def[key] = loc
+        return True
+
+    # -- small checkers -----------------------------------------------------
+    def keys(self, data: LMap, allowed: tuple[str, ...], what: str) -> None:
+        for k in data:
+            if k not in allowed:
+                self.err(data.key_loc(k), f"unknown key '{k}' in {what}"
+                         f"{did_you_mean(k, allowed)}; expected one of: {', '.join(allowed)}")
+
+    def typed(self, data: LMap, key: str, kind: type | tuple[type, ...], what: str) -> bool:
+        value = data[key]
+        if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+            return True
+        self.err(data.val_loc(key), f"'{key}' should be {what}, not {_describe(value)}")
+        return False
+
+    def text_field(self, data: LMap, key: str) -> str | None:
+        if key not in data or data[key] is None:
+            return None
+        value = data[key]
+        if isinstance(value, bool):
+            self.err(data.val_loc(key), f"'{key}' should be text, not {_describe(value)}")
+            return None
+        if isinstance(value, int | float):
+            return str(value)  # version: 1.0 and the like
+        if not isinstance(value, str):
+            self.err(data.val_loc(key), f"'{key}' should be text, not {_describe(value)}")
+            return None
+        return value
+
+    def flag(self, data: LMap, key: str, default: bool = False) -> bool:
+        if key not in data:
+            return default
+        if self.typed(data, key, bool, "true or false"):
+            return data[key]
+        return default
+
+    def str_list(self, data: LMap, key: str) -> list[str]:
+        value = data.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.err(data.val_loc(key), f"'{key}' should be a list of words or phrases, "
+                     f"not {_describe(value)}")
+            return []
+        return list(value)
+
+    def phrases(self, data: LMap, key: str) -> list[tuple[str, ...]]:
+        out = []
+        for p in self.str_list(data, key):
+            ws = apply_synonyms(words(p), self.synonyms)
+            if ws:
+                out.append(ws)
+            else:
+                self.err(data.val_loc(key), f"'{p}' in '{key}' has no words a player could type")
+        return out
+
+    def expr(self, data: LMap, key: str, names: ex.Names) -> ex.Expr | None:
+        if key not in data:
+            return None
+        src = data[key]
+        if isinstance(src, bool):
+            return ex.constant(src)
+        if not isinstance(src, str):
+            self.err(data.val_loc(key), f"'{key}' should be a condition such as "
+                     f"'has padd and not alarm', not {_describe(src)}")
+            return None
+        try:
+            e = ex.parse(src, names)
+        except ex.ExprError as err:
+            self.err(locate(data.val_loc(key), src, err.offset), err.message)
+            return None
+        if e.type not in ("bool", "any"):
+            self.err(data.val_loc(key), f"'{key}' should be a condition, but '{src}' is "
+                     f"{ex._a(e.type)} (compare it: {src} > 0)")
+        return e
+
+    def text(self, data: LMap, key: str, names: ex.Names, required: bool = False
+             ) -> TextSpec | None:
+        if key not in data or data[key] is None:
+            if required:
+                self.err(data.loc, f"missing '{key}'")
+            return None
+        return self.text_value(data[key], data.val_loc(key), key, names)
+
+    def text_value(self, value: Any, loc: Loc, key: str, names: ex.Names) -> TextSpec | None:
+        if isinstance(value, LMap):
+            if list(value) != ["one_of"] or not isinstance(value["one_of"], LList) \
+                    or not value["one_of"]:
+                self.err(loc, f"'{key}' should be text, or {{one_of: [text, ...]}}")
+                return None
+            opts = value["one_of"]
+            out = [self.text_value(v, opts.item_loc(i), key, names) for i, v in enumerate(opts)]
+            if any(o is None or isinstance(o, OneOf) for o in out):
+                return None
+            return OneOf(out)  # type: ignore[arg-type]
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            self.err(loc, f"'{key}' should be text, not {_describe(value)}")
+            return None
+        try:
+            return compile_text(value, names)
+        except ex.ExprError as err:
+            self.err(locate(loc, value, err.offset), err.message)
+            return None
+
+    def effects(self, data: LMap, key: str, names: ex.Names) -> list:
+        if key not in data:
+            return []
+        en = EffectNames(names, set(self.event_src), self.max_score is not None, self.writes)
+        return compile_effects(data[key], data.val_loc(key), en, self.err)
+
+    # -- pass 2: build ---------------------------------------------------------
+    def build(self, fingerprint: str) -> Story:
+        meta = self.meta
+        assert meta is not None
+        self.keys(meta, META_KEYS, "the story metadata")
+        ident = self.text_field(meta, "id")
+        if not ident:
+            self.err(meta.loc, "the story needs an 'id' (a stable name such as terok-nor; "
+                     "saves are tied to it)")
+        elif not STORY_ID.match(ident):
+            self.err(meta.val_loc("id"), "the story id may hold letters, digits, - and _")
+        title = self.text_field(meta, "title") or ""
+        if not title:
+            self.err(meta.loc, "the story needs a 'title'")
+        self.max_score = None
+        if "max_score" in meta and self.typed(meta, "max_score", int, "a whole number"):
+            self.max_score = meta["max_score"]
+        initial, types = self.initial_state(meta)
+        names = ex.Names(
+            variables=types, scenes=set(self.scene_src), things=set(self.thing_src),
+            actions=self.action_keys(), used=self.reads,
+        )
+        start = self.text_field(meta, "start")
+        if not start:
+            self.err(meta.loc, "the story needs a 'start' scene")
+        elif start not in self.scene_src:
+            self.err(meta.val_loc("start"), f"start scene '{start}' is not defined"
+                     f"{did_you_mean(start, self.scene_src)}")
+        things = {tid: self.thing(tid, *src, names) for tid, src in self.thing_src.items()}
+        self.check_holders(things)
+        events = {eid: self.event(eid, d, names) for eid, d in self.event_src.items()}
+        globals_ = [self.action(d, loc, "global", names.in_scene(None, False), i)
+                    for i, (d, loc) in enumerate(self.global_src)]
+        globals_ = [a for a in globals_ if a is not None]
+        scenes = {sid: self.scene(sid, *src, names, globals_)
+                  for sid, src in self.scene_src.items()}
+        self.check_calls(scenes)
+        puzzles = {pid: self.puzzle(pid, d, names) for pid, d in self.puzzle_src.items()}
+        by_key = {a.key: a for s in scenes.values() for a in s.actions}
+        by_key.update({a.key: a for a in globals_})
+        hidden = frozenset(k for k, a in by_key.items() if a.hidden)
+        return Story(
+            id=ident or "", title=title, author=self.text_field(meta, "author") or "",
+            version=self.text_field(meta, "version") or "", start=start or "",
+            initial=initial, max_score=self.max_score,
+            intro=self.text(meta, "intro", names.in_scene(None, True)),
+            scenes=scenes, things=things, events=events, global_actions=globals_,
+            puzzles=puzzles,
+            synonyms=sorted(self.synonyms, key=lambda s: -len(s[0])),
+            actions_by_key=by_key, fingerprint=fingerprint, root=str(self.root),
+            initially_hidden=hidden,
+        )
+
+    def initial_state(self, meta: LMap) -> tuple[dict[str, Any], dict[str, str]]:
+        initial: dict[str, Any] = {}
+        types: dict[str, str] = {}
+        if "state" not in meta or meta["state"] is None:
+            return initial, types
+        if not self.typed(meta, "state", LMap, "a mapping of variable: initial value"):
+            return initial, types
+        state = meta["state"]
+        for var in state:
+            loc = state.key_loc(var)
+            value = state[var]
+            if not self.check_id(var, loc, "variable"):
+                continue
+            if var in ex.BUILTIN_VARS or var in ex.KEYWORDS:
+                self.err(loc, f"'{var}' is a built-in word; choose another name")
+                continue
+            if isinstance(value, bool):
+                types[var] = "bool"
+            elif isinstance(value, int):
+                types[var] = "int"
+            elif isinstance(value, str):
+                types[var] = "str"
+            else:
+                self.err(state.val_loc(var), f"variable '{var}' should start as true/false, "
+                         f"a whole number or text, not {_describe(value)}")
+                continue
+            initial[var] = value
+        return initial, types
+
+    def action_keys(self) -> set[str]:
+        keys = set()
+        for sid, (sdata, _, _) in self.scene_src.items():
+            acts = sdata.get("actions")
+            if isinstance(acts, list):
+                for i, a in enumerate(acts):
+                    if isinstance(a, LMap):
+                        keys.add(f"{sid}.{_action_id(a, i)}")
+        for i, (a, _) in enumerate(self.global_src):
+            keys.add(f"global.{_action_id(a, i)}")
+        return keys
+
+    def thing(self, tid: str, data: LMap, scene: str | None, kloc: Loc, names: ex.Names
+              ) -> Thing:
+        self.keys(data, THING_KEYS, f"thing '{tid}'")
+        name = self.text_field(data, "name") or tid.replace("_", " ")
+        location = self.text_field(data, "location")
+        if location is None:
+            location = scene or NOWHERE
+            if scene is None:
+                self.err(kloc, f"thing '{tid}' needs a 'location' (a scene, player, worn, "
+                         "nowhere or a thing id)")
+        elif scene is not None and location != scene:
+            pass  # defined under one scene, placed elsewhere: allowed, the location wins
+        if location not in (PLAYER, WORN, NOWHERE) and location not in self.scene_src \
+                and location not in self.thing_src:
+            pool = list(self.scene_src) + list(self.thing_src) + [PLAYER, WORN, NOWHERE]
+            self.err(data.val_loc("location"), f"unknown location '{location}'"
+                     f"{did_you_mean(location, pool)}")
+        holds = self.text_field(data, "holds")
+        if holds is not None and holds not in ("in", "on"):
+            self.err(data.val_loc("holds"), "'holds' should be 'in' or 'on'")
+            holds = None
+        article = self.text_field(data, "article")
+        if article is None:
+            article = "an" if name[:1].lower() in "aeiou" else "a"
+        elif article not in ("a", "an", "the", "some", "none"):
+            self.err(data.val_loc("article"), "'article' should be a, an, the, some or none")
+        portable = self.flag(data, "portable")
+        wearable = self.flag(data, "wearable")
+        text_names = names.in_scene(scene, True)
+        return Thing(
+            id=tid, name=words(name) or (tid,),
+            adjectives=frozenset(w for a in self.str_list(data, "adjectives") for w in words(a)),
+            synonyms=[words(s) for s in self.str_list(data, "synonyms") if words(s)],
+            article=article, description=self.text(data, "description", text_names),
+            location=location, portable=portable or wearable, wearable=wearable, holds=holds,
+            listed=self.flag(data, "listed", portable or wearable),
+            take_refuse=self.text(data, "take_refuse", text_names), loc=kloc,
+        )
+
+    def check_holders(self, things: dict[str, Thing]) -> None:
+        for t in things.values():
+            holder = things.get(t.location)
+            if holder is not None and holder.holds is None:
+                src = self.thing_src[t.id][0]
+                self.err(src.val_loc("location"), f"'{t.location}' cannot hold things; give "
+                         "it 'holds: in' or 'holds: on'")
+            seen = {t.id}
+            cur = t.location
+            while cur in things:
+                if cur in seen:
+                    self.err(t.loc, f"thing '{t.id}' is inside itself (through '{cur}')")
+                    break
+                seen.add(cur)
+                cur = things[cur].location
+
+    def event(self, eid: str, data: LMap, names: ex.Names) -> Event:
+        self.keys(data, EVENT_KEYS, f"event '{eid}'")
+        to = self.scene_ref(data, "to")
+        return Event(eid, self.expr(data, "when", names.in_scene(None, False)),
+                     self.text(data, "text", names.in_scene(None, True)),
+                     self.effects(data, "do", names.in_scene(None, True)), to,
+                     trigger=f"event:{eid}")
+
+    def scene_ref(self, data: LMap, key: str) -> str | None:
+        target = self.text_field(data, key)
+        if target is not None and target not in self.scene_src:
+            self.err(data.val_loc(key), f"unknown scene '{target}'"
+                     f"{did_you_mean(target, self.scene_src)}")
+            return None
+        return target
+
+    def scene(self, sid: str, data: LMap, file: str, chapter: str, names: ex.Names,
+              globals_: list[Action]) -> Scene:
+        self.keys(data, SCENE_KEYS, f"scene '{sid}'")
+        guard = names.in_scene(sid, False)
+        free = names.in_scene(sid, True)
+        title = self.text_field(data, "title")
+        if not title:
+            self.err(data.loc, f"scene '{sid}' needs a 'title'")
+        ending = self.ending(data, free)
+        text = self.text(data, "text", free, required=ending is None)
+        scene = Scene(
+            id=sid, title=title or sid, chapter=self.text_field(data, "chapter") or chapter,
+            text=text or compile_text("", free), ending=ending,
+            variants=self.variants(data, guard, free),
+            on_enter=self.effects(data, "on_enter", free),
+            exits=self.exits(sid, data, guard, free),
+            fallback=self.fallback(sid, data, guard, free),
+            hints=self.hints(data, "hints", free),
+            conversation=self.flag(data, "conversation"), loc=data.loc,
+        )
+        scene.actions = self.scene_actions(sid, data, guard, globals_, scene.conversation)
+        if ending and (scene.exits or any(not a.key.startswith("global.")
+                                          for a in scene.actions)):
+            self.err(data.key_loc("ending"), f"scene '{sid}' is an ending, so it cannot have "
+                     "exits or actions of its own")
+        return scene
+
+    def ending(self, data: LMap, names: ex.Names) -> Ending | None:
+        if "ending" not in data or not self.typed(data, "ending", LMap,
+                                                  "a mapping with kind, title and epilogue"):
+            return None
+        e = data["ending"]
+        self.keys(e, ENDING_KEYS, "an ending")
+        kind = self.text_field(e, "kind") or "ending"
+        return Ending(kind, self.text_field(e, "title") or kind.capitalize(),
+                      self.text(e, "epilogue", names))
+
+    def variants(self, data: LMap, guard: ex.Names, free: ex.Names) -> list:
+        out = []
+        if "variants" not in data or not self.typed(data, "variants", LList,
+                                                    "a list of {when, text}"):
+            return out
+        items = data["variants"]
+        for i, v in enumerate(items):
+            if not isinstance(v, LMap):
+                self.err(items.item_loc(i), "a variant is a mapping with 'when' and 'text'")
+                continue
+            self.keys(v, VARIANT_KEYS, "a text variant")
+            if "when" not in v:
+                self.err(v.loc, "a variant needs 'when'")
+            cond = self.expr(v, "when", guard)
+            text = self.text(v, "text", free, required=True)
+            if cond and text:
+                out.append((cond, text))
+        return out
+
+    def hints(self, data: LMap, key: str, names: ex.Names) -> list[TextSpec]:
+        if key not in data or not self.typed(data, key, LList, "a list of hints"):
+            return []
+        items = data[key]
+        out = [self.text_value(h, items.item_loc(i), key, names) for i, h in enumerate(items)]
+        return [h for h in out if h is not None]
+
+    def exits(self, sid: str, data: LMap, guard: ex.Names, free: ex.Names) -> list[Exit]:
+        out: list[Exit] = []
+        if "exits" not in data or data["exits"] is None:
+            return out
+        if not self.typed(data, "exits", LMap, "a mapping of direction or name to scene"):
+            return out
+        exits = data["exits"]
+        for key in exits:
+            value = exits[key]
+            kloc = exits.key_loc(key)
+            spec = value if isinstance(value, LMap) else None
+            if spec is None:
+                if not isinstance(value, str):
+                    self.err(exits.val_loc(key), "an exit is a scene id or a mapping with 'to'")
+                    continue
+                spec = LMap({"to": value})
+                spec.loc, spec.key_locs, spec.val_locs = kloc, {}, {"to": exits.val_loc(key)}
+            self.keys(spec, EXIT_KEYS, f"exit '{key}'")
+            to = self.scene_ref(spec, "to")
+            if "to" not in spec:
+                self.err(spec.loc, f"exit '{key}' needs 'to' (the scene it leads to)")
+            if not words(str(key)):
+                self.err(kloc, f"exit '{key}' needs a name a player can type")
+                continue
+            names = [words(str(key))]
+            names += [(abbr,) for abbr in DIRECTIONS.get(str(key), ())]
+            names += self.phrases(spec, "names")
+            if to is None:
+                continue
+            out.append(Exit(
+                key=str(key), to=to, names=names, label=self.text(spec, "label", free),
+                when=self.expr(spec, "when", guard), refuse=self.text(spec, "refuse", free),
+                text=self.text(spec, "text", free), hidden=self.flag(spec, "hidden"),
+                trigger=f"exit:{sid}:{key}", loc=kloc,
+            ))
+        return out
+
+    def fallback(self, sid: str, data: LMap, guard: ex.Names, free: ex.Names
+                 ) -> Fallback | None:
+        if "fallback" not in data or not self.typed(data, "fallback", LMap,
+                                                    "a mapping with when, text, do, to"):
+            return None
+        f = data["fallback"]
+        self.keys(f, FALLBACK_KEYS, "a fallback")
+        return Fallback(self.expr(f, "when", guard), self.text(f, "text", free),
+                        self.effects(f, "do", free), self.scene_ref(f, "to"),
+                        trigger=f"fallback:{sid}")
+
+    def scene_actions(self, sid: str, data: LMap, guard: ex.Names, globals_: list[Action],
+                      conversation: bool) -> list[Action]:
+        own: list[Action] = []
+        if "actions" in data and data["actions"] is not None \
+                and self.typed(data, "actions", LList, "a list of actions"):
+            items = data["actions"]
+            seen: dict[str, Loc] = {}
+            for i, item in enumerate(items):
+                loc = items.item_loc(i)
+                if not isinstance(item, LMap):
+                    self.err(loc, "an action is a mapping with commands, text, to, ...")
+                    continue
+                a = self.action(item, loc, sid, guard, i)
+                if a is None:
+                    continue
+                if a.id in seen:
+                    self.err(item.val_loc("id"), f"action id '{a.id}' is used twice in scene "
+                             f"'{sid}' (first at {seen[a.id]})")
+                    continue
+                seen[a.id] = loc
+                own.append(a)
+        if conversation and not any(a.ret for a in own):
+            own.append(Action(id="leave", key=f"{sid}.leave", commands=list(LEAVE_WORDS),
+                              label=compile_text("End the conversation", guard), ret=True,
+                              trigger=f"action:{sid}:leave", loc=data.loc))
+        overridden = {a.id for a in own}
+        return [a for a in own if not a.disabled] + [g for g in globals_
+                                                     if g.id not in overridden]
+
+    def action(self, data: LMap, loc: Loc, scope: str, guard: ex.Names, index: int
+               ) -> Action | None:
+        self.keys(data, ACTION_KEYS, "an action")
+        aid = _action_id(data, index)
+        if "id" in data and not (isinstance(data["id"], str) and ID.match(data["id"])):
+            self.err(data.val_loc("id"), "an action id is lower-case letters, digits and _")
+        free = guard.in_scene(guard.scene, True)
+        a = Action(
+            id=aid, key=f"{scope}.{aid}", commands=self.phrases(data, "commands"),
+            verbs=self.phrases(data, "verbs"), nouns=self.phrases(data, "nouns"),
+            label=self.text(data, "label", free), hidden=self.flag(data, "hidden"),
+            once=self.flag(data, "once"), when=self.expr(data, "when", guard),
+            refuse=self.text(data, "refuse", free), do=self.effects(data, "do", free),
+            text=self.text(data, "text", free), to=self.scene_ref(data, "to"),
+            call=self.scene_ref(data, "call"), ret=self.flag(data, "return"),
+            disabled=self.flag(data, "disabled"), trigger=f"action:{scope}:{aid}", loc=loc,
+        )
+        thing = self.text_field(data, "thing")
+        if thing is not None:
+            if thing in self.thing_src:
+                a.thing = thing
+            else:
+                self.err(data.val_loc("thing"), f"unknown thing '{thing}'"
+                         f"{did_you_mean(thing, self.thing_src)}")
+        if sum(x is not None and x is not False for x in (a.to, a.call, a.ret or None)) > 1:
+            self.err(loc, "an action takes at most one of 'to', 'call' and 'return'")
+        if (a.nouns or a.thing) and not a.verbs:
+            self.err(loc, "'nouns' and 'thing' need 'verbs' to go with them")
+        if not (a.commands or a.verbs or a.label or a.disabled):
+            self.err(loc, "an action needs a way in: 'commands', 'verbs' or a 'label'")
+        return a
+
+    def check_calls(self, scenes: dict[str, Scene]) -> None:
+        for s in scenes.values():
+            for a in s.actions:
+                if a.call and a.call in scenes and not scenes[a.call].conversation:
+                    self.err(a.loc, f"'call: {a.call}' needs a scene with 'conversation: true' "
+                             "(or use 'to:' to go there)")
+                if a.ret and not s.conversation and not a.key.startswith("global."):
+                    self.err(a.loc, "'return: true' works only in a scene with "
+                             "'conversation: true'")
+
+    def puzzle(self, pid: str, data: LMap, names: ex.Names) -> Puzzle:
+        self.keys(data, PUZZLE_KEYS, f"puzzle '{pid}'")
+        scene = self.scene_ref(data, "scene")
+        solved = self.expr(data, "solved", names.in_scene(scene, False))
+        if "solved" not in data:
+            self.err(data.loc, f"puzzle '{pid}' needs 'solved' (a condition)")
+        hints = self.hints(data, "hints", names.in_scene(scene, True))
+        if not hints:
+            self.err(data.loc, f"puzzle '{pid}' needs a list of 'hints'")
+        return Puzzle(pid, scene, self.expr(data, "when", names.in_scene(scene, False)),
+                      solved or ex.constant(False), hints)
+
+
+def _action_id(data: LMap, index: int) -> str:
+    ident = data.get("id")
+    if isinstance(ident, str) and ident:
+        return ident
+    for key in ("commands", "verbs", "label"):
+        value = data.get(key)
+        first = value[0] if isinstance(value, list) and value else value
+        if isinstance(first, str) and words(first):
+            return "_".join(words(first))[:40] + f"_{index + 1}"
+    return f"action_{index + 1}"
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    return f"'{value}'" if len(str(value)) < 40 else "text"
+

@@ -1,0 +1,70 @@
+"""The plain line loop: for pipes, files, logs and (until the REPL) terminals."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+import textwrap
+from typing import TextIO
+
+from .session import Result, Session
+
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def sanitize(text: str) -> str:
+    """Story and save text never reaches the terminal as control or escape sequences."""
+    return _UNSAFE.sub("", text)
+
+
+def render(result: Result, width: int | None) -> str:
+    """A result as plain text: paragraphs, then the choices when they are worth showing."""
+    blocks = []
+    for style, text in result.paragraphs:
+        text = sanitize(text)
+        if style == "title":
+            blocks.append(f"== {text} ==")
+        elif width and style in ("text", "ending", "error"):
+            blocks.append(textwrap.fill(text, width))
+        else:
+            blocks.append(text)
+    if result.show_choices and result.choices:
+        blocks.append("\n".join(f"  {c.number}) {sanitize(c.label)}" for c in result.choices))
+    return "\n\n".join(blocks)
+
+
+def play(session: Session, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    """Read commands line by line until 'quit' or the end of input. Returns the exit code."""
+    inp = stdin or sys.stdin
+    out = stdout or sys.stdout
+    interactive = inp.isatty()
+    width = min(shutil.get_terminal_size((80, 24)).columns, 100) - 1 if out.isatty() else None
+    out.write(render(session.opening, width) + "\n")
+    reader = _lines(inp)
+    while True:
+        out.write("\n> ")
+        out.flush()
+        try:
+            line = next(reader)
+        except StopIteration:
+            out.write("\n")
+            return 0
+        if not interactive:
+            out.write(sanitize(line) + "\n")
+        result = session.submit(line)
+        out.write("\n" + render(result, width) + "\n")
+        if result.quit:
+            out.flush()
+            return 0
+
+
+def _lines(inp: TextIO):
+    """Lines without their newline; invalid UTF-8 from a pipe becomes U+FFFD."""
+    buffer = getattr(inp, "buffer", None)
+    if buffer is not None:
+        for raw in buffer:
+            yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
+    else:
+        for line in inp:
+            yield line.rstrip("\r\n")

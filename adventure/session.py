@@ -1,0 +1,452 @@
+"""The I/O-free game API: a command string in, what to show and the new state out.
+
+`Game` is a story ready to play (the checked story and its state machine,
+built once and shared). `Game.step(state, line)` is a pure function of the
+state and the line. `Session` keeps one game's current state for front ends:
+the plain loop, the REPL, replay and the tests all go through it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from . import world as w
+from .machine import StoryMachine
+from .model import Action, Ending, Exit, GameState, Scene, Story
+from .parser import Context, Intent, parse
+from .text import paragraphs
+from .vocab import words
+from .world import World
+
+TURN_FREE = frozenset({"empty", "meta", "unknown"})
+
+
+@dataclass
+class Choice:
+    number: int
+    label: str
+
+
+@dataclass
+class Status:
+    scene: str
+    title: str
+    chapter: str
+    turn: int
+    score: int | None
+    max_score: int | None
+
+
+@dataclass
+class Result:
+    """What one command produced."""
+
+    paragraphs: list[tuple[str, str]]  # (style, text): title, text, system, error, ending
+    choices: list[Choice]
+    status: Status
+    state: GameState
+    ended: Ending | None = None
+    quit: bool = False
+    advanced: bool = False  # the command took a turn
+    show_choices: bool = False  # the list is new or was asked for
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(t for _, t in self.paragraphs)
+
+
+@dataclass
+class _Offer:
+    """A numbered choice and what it does."""
+
+    label: str
+    action: Action | None = None
+    exit: Exit | None = None
+
+
+class Game:
+    """A story ready to play. Build once; it serves any number of games."""
+
+    def __init__(self, story: Story):
+        self.story = story
+        self.machine = StoryMachine(story)
+
+    # -- starting ------------------------------------------------------------
+    def new_state(self, seed: int | None = None) -> GameState:
+        if seed is None:
+            seed = int.from_bytes(os.urandom(4), "big")
+        st = GameState(scene=self.story.start, vars=dict(self.story.initial),
+                       rng=seed & w.MASK64, seed=seed)
+        return st
+
+    def begin(self, seed: int | None = None) -> Result:
+        """A new game: the intro and the first scene."""
+        st = self.new_state(seed)
+        world = World(self.story, st)
+        world.say(self.story.intro)
+        world.enter(self.story.start)
+        return self._result(world, advanced=False, show_choices=True, before=None)
+
+    # -- one command -----------------------------------------------------------
+    def step(self, state: GameState, line: str) -> Result:
+        """Play one command against a copy of `state`."""
+        before = state
+        world = World(self.story, state.copy())
+        if world.state.ended:
+            return self._after_ending(world, line, before)
+        offers = self.offers(world)
+        ctx = self.context(world, offers)
+        intent = parse(line, ctx)
+        if intent.kind == "choice":
+            intent = self._choose(intent, offers, world)
+        advanced = self.execute(world, intent)
+        if intent.kind == "meta" and intent.verb == "quit":
+            res = self._result(world, advanced=False, show_choices=False, before=before)
+            res.quit = True
+            return res
+        if advanced and not world.state.ended:
+            world.state.turn += 1
+            self.fire_events(world)
+        elif advanced:
+            world.state.turn += 1
+        ask = intent.kind == "meta" and intent.verb == "choices"
+        return self._result(world, advanced=advanced, show_choices=ask, before=before)
+
+    def _choose(self, intent: Intent, offers: list[_Offer], world: World) -> Intent:
+        n = intent.number
+        if not offers:
+            return Intent("unknown", message="There are no numbered choices here; "
+                          "type a command (or 'help').")
+        if not 1 <= n <= len(offers):
+            return Intent("unknown", message=f"Choose a number from 1 to {len(offers)}.")
+        offer = offers[n - 1]
+        if offer.action is not None:
+            return Intent("action", action=offer.action)
+        return Intent("exit", exit=offer.exit)
+
+    def execute(self, world: World, intent: Intent) -> bool:
+        """Carry out an intent; True if it took a turn."""
+        kind = intent.kind
+        if kind == "empty":
+            world.out.append(("system", "Say what you want to do, or type a number."))
+            return False
+        if kind == "unknown":
+            world.out.append(("error", intent.message))
+            return False
+        if kind == "meta":
+            self.meta(world, intent.verb)
+            return False
+        if kind == "action":
+            a = intent.action
+            assert a is not None
+            if not self.machine.fire(a.trigger, world):
+                if a.refuse is not None:
+                    world.say(a.refuse)
+                elif a.ret and not world.state.stack:
+                    world.out.append(("error", "There is nowhere to return to."))
+                else:
+                    world.out.append(("text", "That isn't possible just now."))
+            return True
+        if kind == "exit":
+            ex = intent.exit
+            assert ex is not None
+            if not self.machine.fire(ex.trigger, world):
+                if ex.refuse is not None:
+                    world.say(ex.refuse)
+                else:
+                    world.out.append(("text", "You can't go that way just now."))
+            return True
+        if kind == "fallback":
+            self.machine.fire(self.scene(world).fallback.trigger, world)  # type: ignore[union-attr]
+            return True
+        self.builtin(world, intent)
+        return True
+
+    # -- what can be done here --------------------------------------------------
+    def scene(self, world: World) -> Scene:
+        return self.story.scenes[world.state.scene]
+
+    def usable(self, world: World, a: Action) -> bool:
+        return not (a.once and world.state.done.get(a.key))
+
+    def listed(self, world: World, a: Action) -> bool:
+        return world.state.listing.get(a.key, not a.hidden)
+
+    def offers(self, world: World) -> list[_Offer]:
+        """The numbered choices on offer now: listed actions whose guards hold, then exits."""
+        scene = self.scene(world)
+        out = []
+        for a in scene.actions:
+            if a.label is None or a.disabled or not self.usable(world, a) \
+                    or not self.listed(world, a):
+                continue
+            if a.when is None or a.when(world):
+                out.append(_Offer(world.render(a.label), action=a))
+        for ex in scene.exits:
+            if ex.hidden or (ex.when is not None and not ex.when(world)):
+                continue
+            out.append(_Offer(self.exit_label(world, ex), exit=ex))
+        return out
+
+    def exit_label(self, world: World, ex: Exit) -> str:
+        if ex.label is not None:
+            return world.render(ex.label)
+        title = self.story.scenes[ex.to].title
+        if ex.key in _DIRECTION_NAMES:
+            return f"Go {ex.key} ({title})"
+        return f"Go to {title}"
+
+    def context(self, world: World, offers: list[_Offer]) -> Context:
+        scene = self.scene(world)
+        own = [a for a in scene.actions if not a.key.startswith("global.")
+               and self.usable(world, a)]
+        glob = [a for a in scene.actions if a.key.startswith("global.") and self.usable(world, a)]
+        fb = scene.fallback
+        phrases = []
+        for a in own + glob:
+            if self.listed(world, a) and (a.when is None or a.when(world)):
+                phrases.extend(_phrases(a))
+        phrases.extend(f"go {ex.key}" for ex in scene.exits if not ex.hidden)
+        return Context(
+            synonyms=self.story.synonyms, own=own, globals=glob, exits=scene.exits,
+            scope=world.scope(),
+            exit_titles={ex.key: words(self.story.scenes[ex.to].title) for ex in scene.exits},
+            choices=len(offers),
+            fallback=fb is not None and (fb.when is None or bool(fb.when(world))),
+            conversation=scene.conversation, listed_phrases=phrases,
+        )
+
+    # -- built-in verbs ------------------------------------------------------------
+    def builtin(self, world: World, intent: Intent) -> None:
+        verb = intent.verb
+        objs = intent.objects
+        say = world.out.append
+        if verb == "look":
+            world.describe(world.state.scene)
+        elif verb == "wait":
+            say(("text", "Time passes."))
+        elif verb == "inventory":
+            carried = world.carried()
+            if not carried:
+                say(("text", "You are carrying nothing."))
+            else:
+                parts = [t.with_article() + (" (worn)" if world.wearing(t.id) else "")
+                         for t in carried]
+                say(("text", "You are carrying " + _join(parts) + "."))
+        elif verb == "examine":
+            self.examine(world, objs[0])
+        elif verb == "take":
+            self.take(world, objs[0])
+        elif verb == "drop":
+            t = objs[0]
+            if not world.has(t.id):
+                say(("text", f"You aren't carrying the {t.display}."))
+            else:
+                world.move(t.id, world.state.scene)
+                say(("text", "Dropped."))
+        elif verb == "wear":
+            t = objs[0]
+            if not t.wearable:
+                say(("text", f"You can't wear the {t.display}."))
+            elif world.wearing(t.id):
+                say(("text", f"You are already wearing the {t.display}."))
+            elif world.has(t.id) or self.take(world, t, quiet=True):
+                world.move(t.id, w.WORN)
+                say(("text", f"You put on the {t.display}."))
+        elif verb == "remove":
+            t = objs[0]
+            if not world.wearing(t.id):
+                say(("text", f"You aren't wearing the {t.display}."))
+            else:
+                world.move(t.id, w.PLAYER)
+                say(("text", f"You take off the {t.display}."))
+        elif verb == "put":
+            self.put(world, objs[0], objs[1], intent.preposition)
+
+    def examine(self, world: World, t) -> None:
+        text = world.render(t.description)
+        world.out.append(("text", text if text.strip() else
+                          f"You see nothing remarkable about the {t.display}."))
+        if t.holds:
+            world.describe_contents(t)
+
+    def take(self, world: World, t, quiet: bool = False) -> bool:
+        if world.has(t.id):
+            world.out.append(("text", f"You already have the {t.display}."))
+            return False
+        if not t.portable:
+            if t.take_refuse is not None:
+                world.say(t.take_refuse)
+            else:
+                world.out.append(("text", f"The {t.display} stays where it is."))
+            return False
+        world.move(t.id, w.PLAYER)
+        if not quiet:
+            world.out.append(("text", "Taken."))
+        return True
+
+    def put(self, world: World, t, holder, prep: str) -> None:
+        say = world.out.append
+        if t.id == holder.id:
+            say(("text", "You can't put something inside itself."))
+        elif holder.holds != prep:
+            where = "in" if holder.holds == "in" else "on" if holder.holds else ""
+            say(("text", f"You can't put things {prep} the {holder.display}." +
+                 (f" Try 'put {t.display} {where} {holder.display}'." if where else "")))
+        elif not world.has(t.id) and not self.take(world, t, quiet=True):
+            return
+        else:
+            world.move(t.id, holder.id)
+            say(("text", f"You put the {t.display} {prep} the {holder.display}."))
+
+    # -- meta commands ------------------------------------------------------------
+    def meta(self, world: World, verb: str) -> None:
+        if verb == "help":
+            world.out.append(("system", self.help_text(world)))
+        elif verb == "hint":
+            self.hint(world)
+        elif verb == "quit":
+            world.out.append(("system", "Goodbye."))
+
+    def hint(self, world: World) -> None:
+        st = world.state
+        for p in self.story.puzzles.values():
+            if p.scene is not None and p.scene != st.scene:
+                continue
+            if p.when is not None and not p.when(world):
+                continue
+            if p.solved(world):
+                continue
+            self._next_hint(world, f"puzzle:{p.id}", p.hints)
+            return
+        scene = self.scene(world)
+        if scene.hints:
+            self._next_hint(world, f"scene:{scene.id}", scene.hints)
+            return
+        world.out.append(("system", "There is no puzzle to crack here. Look around, examine "
+                          "what you see, or pick one of the choices."))
+
+    def _next_hint(self, world: World, key: str, hints: list) -> None:
+        given = world.state.hints.get(key, 0)
+        index = min(given, len(hints) - 1)
+        world.state.hints[key] = index + 1
+        more = " Type 'hint' again for a stronger one." if index + 1 < len(hints) else ""
+        world.out.append(("system", f"Hint {index + 1} of {len(hints)}: "
+                          f"{world.render(hints[index])}{more}"))
+
+    def help_text(self, world: World) -> str:
+        scope = list(world.scope().values())
+        thing = scope[0].display if scope else "console"
+        exits = self.scene(world).exits
+        place = exits[0].key if exits else "north"
+        return "\n".join([
+            "Type a number to pick a choice, or type a command in plain words:",
+            f"  look (l), examine (x) {thing}, take {thing}, drop {thing}, inventory (i)",
+            f"  go {place}, wear / remove THING, put THING in/on THING, wait (z)",
+            "  choices (list them again), hint, help, quit (q)",
+        ])
+
+    # -- time -----------------------------------------------------------------------
+    def fire_events(self, world: World) -> None:
+        st = world.state
+        due = sorted((t for t in st.timers if t[0] <= st.turn), key=lambda t: (t[0], t[1]))
+        if not due:
+            return
+        st.timers[:] = [t for t in st.timers if t[0] > st.turn]
+        for _, event in due:
+            if st.ended:
+                break
+            self.machine.fire(self.story.events[event].trigger, world)
+
+    # -- endings and results ----------------------------------------------------------
+    def _after_ending(self, world: World, line: str, before: GameState) -> Result:
+        ws = words(line)
+        if ws in (("restart",), ("r",), ("play", "again")):
+            return self.begin(before.seed)
+        if ws in (("quit",), ("q",)):
+            world.out.append(("system", "Goodbye."))
+            res = self._result(world, advanced=False, show_choices=False, before=before)
+            res.quit = True
+            return res
+        return self._result(world, advanced=False, show_choices=False, before=before)
+
+    def status(self, st: GameState) -> Status:
+        scene = self.story.scenes[st.scene]
+        has_score = self.story.max_score is not None
+        return Status(scene.id, scene.title, scene.chapter, st.turn,
+                      st.score if has_score else None, self.story.max_score)
+
+    def _result(self, world: World, advanced: bool, show_choices: bool,
+                before: GameState | None) -> Result:
+        st = world.state
+        paras: list[tuple[str, str]] = []
+        for style, text in world.out:
+            if style in ("text", "ending"):
+                paras.extend((style, p) for p in paragraphs(text))
+            else:
+                paras.append((style, text))
+        ending = None
+        choices: list[Choice] = []
+        if st.ended:
+            ending = self.story.scenes[st.ended].ending
+            paras.append(("system", "The story has ended. Type 'restart' to play again, "
+                          "or 'quit' to leave."))
+        else:
+            choices = [Choice(i + 1, o.label) for i, o in enumerate(self.offers(world))]
+            if before is not None and not show_choices:
+                old = [o.label for o in self.offers(World(self.story, before))]
+                show_choices = old != [c.label for c in choices] or bool(world.entered)
+            elif before is None:
+                show_choices = True
+        return Result(paras, choices, self.status(st), st, ending, advanced=advanced,
+                      show_choices=show_choices and bool(choices))
+
+
+_DIRECTION_NAMES = frozenset({
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+    "up", "down", "in", "out", "fore", "aft", "port", "starboard"})
+
+
+def _phrases(a: Action) -> list[str]:
+    out = [" ".join(c) for c in a.commands[:2]]
+    if a.verbs:
+        noun = a.nouns[0] if a.nouns else ()
+        out.append(" ".join(a.verbs[0] + noun))
+    return out
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+class Session:
+    """One game in progress: the current state and the command loop's memory."""
+
+    def __init__(self, game: Game, seed: int | None = None):
+        self.game = game
+        self.opening = game.begin(seed)
+        self.state = self.opening.state
+        self.log: list[str] = []
+        self.pending_restart = False
+
+    def submit(self, line: str) -> Result:
+        ws = words(line)
+        if ws == ("restart",) and not self.state.ended and not self.pending_restart:
+            self.pending_restart = True
+            res = self.game.step(self.state, "")
+            res.paragraphs = [("system", "Restart from the beginning? Progress since your "
+                               "last save is lost. Type 'restart' again to confirm.")]
+            res.show_choices = False
+            return res
+        if ws == ("restart",):
+            result = self.game.begin(self.state.seed)
+        else:
+            result = self.game.step(self.state, line)
+        self.pending_restart = False
+        self.state = result.state
+        self.log.append(line)
+        return result
+

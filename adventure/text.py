@@ -1,0 +1,166 @@
+"""Story text that shows state: `${expr}` and `${if}...${elif}...${else}...${end}`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import expr as ex
+
+Render = Callable[[ex.Env], str]
+
+_OPEN = re.compile(r"\$\$|\$\{")
+
+
+@dataclass
+class Template:
+    source: str
+    render: Render
+    static: bool  # no ${...}: render returns the source as it is
+
+
+def _split(src: str) -> list[tuple[str, str, int]]:
+    """Cut text into ('text', s, offset) and ('code', inner, offset_of_inner)."""
+    parts: list[tuple[str, str, int]] = []
+    pos = 0
+    buf: list[str] = []
+    buf_start = 0
+    while True:
+        m = _OPEN.search(src, pos)
+        if not m:
+            buf.append(src[pos:])
+            break
+        buf.append(src[pos:m.start()])
+        if m.group() == "$$":
+            buf.append("$")
+            pos = m.end()
+            continue
+        close = _find_close(src, m.end())
+        if close < 0:
+            raise ex.ExprError("'${' is never closed with '}' (write $$ for a dollar sign)",
+                               m.start())
+        parts.append(("text", "".join(buf), buf_start))
+        buf = []
+        parts.append(("code", src[m.end():close], m.end()))
+        pos = close + 1
+        buf_start = pos
+    parts.append(("text", "".join(buf), buf_start))
+    return [p for p in parts if p[0] == "code" or p[1]]
+
+
+def _find_close(src: str, start: int) -> int:
+    quote = ""
+    for i in range(start, len(src)):
+        ch = src[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "}":
+            return i
+    return -1
+
+
+_IF = re.compile(r"\s*(if|elif)\s+(.*\S)\s*$", re.S)
+_WORD = re.compile(r"\s*(else|end)\s*$")
+
+
+def compile_text(src: str, names: ex.Names) -> Template:
+    """Check and compile a text; raises ExprError at an offset into `src`."""
+    if "$" not in src:
+        return Template(src, lambda env: src, True)
+    parts = _split(src)
+    if all(kind == "text" for kind, _, _ in parts):
+        plain = "".join(p[1] for p in parts)
+        return Template(src, lambda env: plain, True)
+    pieces, i = _block(parts, 0, names, top=True)
+    render = _join(pieces)
+    return Template(src, render, False)
+
+
+def _block(parts, i, names, top):
+    """Compile parts from i until a branch keyword; returns (renderers, index)."""
+    out: list[Render] = []
+    while i < len(parts):
+        kind, body, off = parts[i]
+        if kind == "text":
+            out.append(lambda env, s=body: s)
+            i += 1
+            continue
+        m_if = _IF.match(body)
+        m_word = _WORD.match(body)
+        if m_if and m_if.group(1) == "if":
+            node, i = _conditional(parts, i, names)
+            out.append(node)
+            continue
+        if (m_if and m_if.group(1) == "elif") or m_word:
+            if top:
+                word = m_if.group(1) if m_if else m_word.group(1)
+                raise ex.ExprError(f"'${{{word}}}' without an '${{if ...}}' before it", off - 2)
+            return out, i
+        if body.strip() in ("if", "elif"):
+            raise ex.ExprError(f"'${{{body.strip()}}}' needs a condition", off)
+        e = _expr(body, off, names)
+        out.append(lambda env, f=e.fn: _show(f(env)))
+        i += 1
+    if not top:
+        raise ex.ExprError("'${if ...}' is never closed with '${end}'", parts[-1][2])
+    return out, i
+
+
+def _conditional(parts, i, names):
+    branches: list[tuple[ex.Compiled | None, Render]] = []
+    start_off = parts[i][2]
+    kind, body, off = parts[i]
+    while True:
+        m_if = _IF.match(body)
+        cond = None
+        if m_if:
+            cond = _expr(m_if.group(2), off + m_if.start(2), names).fn
+        pieces, i = _block(parts, i + 1, names, top=False)
+        branches.append((cond, _join(pieces)))
+        if i >= len(parts):
+            raise ex.ExprError("'${if ...}' is never closed with '${end}'", start_off)
+        kind, body, off = parts[i]
+        m_word = _WORD.match(body)
+        if m_word and m_word.group(1) == "end":
+            break
+        if cond is None:
+            raise ex.ExprError("nothing may follow '${else}' but '${end}'", off)
+    def render(env, branches=branches):
+        for cond, piece in branches:
+            if cond is None or cond(env):
+                return piece(env)
+        return ""
+    return render, i + 1
+
+
+def _expr(body: str, off: int, names: ex.Names) -> ex.Expr:
+    try:
+        return ex.parse(body, names)
+    except ex.ExprError as err:
+        raise ex.ExprError(err.message, off + err.offset) from None
+
+
+def _join(pieces: list[Render]) -> Render:
+    if len(pieces) == 1:
+        return pieces[0]
+    return lambda env: "".join(p(env) for p in pieces)
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blank lines separate paragraphs; single line breaks are spaces."""
+    out = []
+    for block in re.split(r"\n[ \t]*\n", text.strip()):
+        para = " ".join(line.strip() for line in block.splitlines() if line.strip())
+        if para:
+            out.append(para)
+    return out

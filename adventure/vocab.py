@@ -1,0 +1,44 @@
+"""Words: how typed text and authored phrases are normalised the same way."""
+
+from __future__ import annotations
+
+import re
+
+ARTICLES = frozenset({"a", "an", "the", "some"})
+
+# Direction words and their abbreviations, for exits named by a direction.
+DIRECTIONS: dict[str, tuple[str, ...]] = {
+    "north": ("n",), "south": ("s",), "east": ("e",), "west": ("w",),
+    "northeast": ("ne",), "northwest": ("nw",), "southeast": ("se",), "southwest": ("sw",),
+    "up": ("u",), "down": ("d",), "in": ("inside",), "out": ("outside",),
+    "fore": ("f", "forward"), "aft": ("a", "back"), "port": ("p",), "starboard": ("sb",),
+}
+
+_NON_WORD = re.compile(r"[^\w'\-]+")
+
+
+def words(text: str) -> tuple[str, ...]:
+    """Lower-case words of a phrase, punctuation and articles dropped."""
+    raw = [w for w in _NON_WORD.sub(" ", text.lower()).replace("'", "").split() if w != "-"]
+    kept = tuple(w for w in raw if w not in ARTICLES)
+    # A lone "a" is the abbreviation of "aft", not an article.
+    return kept if kept or len(raw) != 1 else tuple(raw)
+
+
+def apply_synonyms(ws: tuple[str, ...], synonyms: list[tuple[tuple[str, ...], tuple[str, ...]]]
+                   ) -> tuple[str, ...]:
+    """Replace each alternative phrase by its canonical one (longest first)."""
+    if not synonyms or not ws:
+        return ws
+    out: list[str] = []
+    i = 0
+    while i < len(ws):
+        for alt, canon in synonyms:
+            if ws[i:i + len(alt)] == alt:
+                out.extend(canon)
+                i += len(alt)
+                break
+        else:
+            out.append(ws[i])
+            i += 1
+    return tuple(out)

@@ -1,0 +1,181 @@
+"""One turn's view of a game: the state, the rules of things, and the output so far.
+
+A `World` is what expressions evaluate against, what effects change and what
+the state machine drives (it is the machine's model for the duration of one
+command). It never prints; it collects paragraphs for the session to return.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import GameState, OneOf, Story, TextSpec, Thing
+
+MASK64 = (1 << 64) - 1
+PLAYER = "player"
+WORN = "worn"
+NOWHERE = "nowhere"
+
+
+def next_random(state: int) -> tuple[int, int]:
+    """splitmix64: a tiny generator whose whole state is one integer."""
+    state = (state + 0x9E3779B97F4A7C15) & MASK64
+    z = state
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    return state, z ^ (z >> 31)
+
+
+class World:
+    def __init__(self, story: Story, state: GameState):
+        self.story = story
+        self.state = state
+        self.out: list[tuple[str, str]] = []  # (style, text)
+        self.entered: list[str] = []  # scenes entered during this command
+
+    # -- the machine's model attribute ---------------------------------------
+    @property
+    def scene(self) -> str:
+        return self.state.scene
+
+    @scene.setter
+    def scene(self, value: str) -> None:
+        self.state.scene = value
+
+    # -- Env for expressions -------------------------------------------------
+    @property
+    def vars(self) -> dict[str, Any]:
+        return self.state.vars
+
+    @property
+    def turn(self) -> int:
+        return self.state.turn
+
+    @property
+    def score(self) -> int:
+        return self.state.score
+
+    def visits(self, scene: str) -> int:
+        return self.state.visits.get(scene, 0)
+
+    def at(self, scene: str) -> bool:
+        return self.state.scene == scene
+
+    def done(self, action: str) -> int:
+        return self.state.done.get(action, 0)
+
+    def location(self, thing: str) -> str:
+        return self.state.moved.get(thing) or self.story.things[thing].location
+
+    def has(self, thing: str) -> bool:
+        return self.location(thing) in (PLAYER, WORN)
+
+    def wearing(self, thing: str) -> bool:
+        return self.location(thing) == WORN
+
+    def here(self, thing: str) -> bool:
+        return thing in self.scope()
+
+    def draw(self) -> int:
+        self.state.rng, value = next_random(self.state.rng)
+        return value
+
+    def chance(self, percent: int) -> bool:
+        return self.draw() % 100 < percent
+
+    def random(self, low: int, high: int) -> int:
+        if high < low:
+            low, high = high, low
+        return low + self.draw() % (high - low + 1)
+
+    # -- text ----------------------------------------------------------------
+    def render(self, spec: TextSpec | None) -> str:
+        if spec is None:
+            return ""
+        if isinstance(spec, OneOf):
+            spec = spec.options[self.draw() % len(spec.options)]
+        return spec.render(self)
+
+    def say(self, spec: TextSpec | None, style: str = "text") -> None:
+        text = self.render(spec)
+        if text.strip():
+            self.out.append((style, text))
+
+    # -- scenes --------------------------------------------------------------
+    def enter(self, sid: str) -> None:
+        """Arrive in a scene: count the visit, run its effects, describe it."""
+        st = self.state
+        st.visits[sid] = st.visits.get(sid, 0) + 1
+        scene = self.story.scenes[sid]
+        if not scene.conversation:
+            st.stack.clear()  # leaving every conversation for good
+        self.entered.append(sid)
+        if scene.ending is not None:
+            st.ended = sid
+        mark = len(self.out)
+        for fx in scene.on_enter:
+            fx(self)
+        said = self.out[mark:]
+        del self.out[mark:]
+        self.describe(sid)
+        self.out.extend(said)
+        if scene.ending is not None:
+            self.out.append(("ending", f"*** {scene.ending.title} ***"))
+            self.say(scene.ending.epilogue)
+
+    def describe(self, sid: str) -> None:
+        scene = self.story.scenes[sid]
+        self.out.append(("title", scene.title))
+        text = scene.text
+        for cond, variant in scene.variants:
+            if cond(self):
+                text = variant
+                break
+        self.say(text)
+        listed = [t for t in self.contents(sid) if t.listed]
+        if listed:
+            self.out.append(("text", f"You can see {join_names(listed)} here."))
+        for holder in self.contents(sid):
+            if holder.holds:
+                self.describe_contents(holder)
+
+    def describe_contents(self, holder: Thing) -> None:
+        inside = [t for t in self.contents(holder.id) if t.listed]
+        if inside:
+            where = "On" if holder.holds == "on" else "In"
+            verb = "is" if len(inside) == 1 else "are"
+            self.out.append(("text", f"{where} the {holder.display} {verb} {join_names(inside)}."))
+
+    # -- things --------------------------------------------------------------
+    def move(self, thing: str, where: str) -> None:
+        if where == self.story.things[thing].location:
+            self.state.moved.pop(thing, None)
+        else:
+            self.state.moved[thing] = where
+
+    def contents(self, holder: str) -> list[Thing]:
+        """Things directly at a scene, thing, or on the player."""
+        return [t for t in self.story.things.values() if self.location(t.id) == holder]
+
+    def carried(self) -> list[Thing]:
+        return [t for t in self.story.things.values() if self.location(t.id) in (PLAYER, WORN)]
+
+    def scope(self) -> dict[str, Thing]:
+        """Things the player can see or touch: here, carried, and inside or on those."""
+        found: dict[str, Thing] = {}
+        frontier = [self.state.scene, PLAYER, WORN]
+        while frontier:
+            holder = frontier.pop()
+            for t in self.contents(holder):
+                if t.id not in found:
+                    found[t.id] = t
+                    if t.holds:
+                        frontier.append(t.id)
+        return found
+
+
+def join_names(things: list[Thing]) -> str:
+    names = [t.with_article() for t in things]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]

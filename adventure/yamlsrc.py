@@ -1,0 +1,270 @@
+"""Read YAML into plain data that remembers where every key and value came from.
+
+We compose nodes with PyYAML's (C, when present) safe loader and build the
+values ourselves: that gives a location for every key and value, catches
+duplicate keys (PyYAML silently keeps the last one) and refuses any tag that
+asks for more than plain data.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, Loc
+
+try:  # the C loader is several times faster; fall back when libyaml is absent
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the build of PyYAML
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_VALUES = 5_000_000  # per file, after aliases are expanded
+MAX_DEPTH = 64
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class LMap(dict):
+    """A mapping that knows where it, its keys and its values are."""
+
+    __slots__ = ("loc", "key_locs", "val_locs")
+
+    def key_loc(self, key: str) -> Loc:
+        return self.key_locs.get(key, self.loc)
+
+    def val_loc(self, key: str) -> Loc:
+        return self.val_locs.get(key, self.loc)
+
+
+class LList(list):
+    """A sequence that knows where it and each item are."""
+
+    __slots__ = ("loc", "item_locs")
+
+    def item_loc(self, index: int) -> Loc:
+        return self.item_locs[index] if index < len(self.item_locs) else self.loc
+
+
+class QuotedLoc(Loc):
+    """Location of a quoted scalar: its text starts one column later."""
+
+
+class BlockLoc(Loc):
+    """Location of the first character of a block scalar's text (the line after `|`)."""
+
+
+def _mark(node: yaml.Node, file: str, lines: list[str] | None = None) -> Loc:
+    m = node.start_mark
+    if isinstance(node, yaml.ScalarNode):
+        if node.style in ("'", '"'):
+            return QuotedLoc(file, m.line + 1, m.column + 1)
+        if node.style in ("|", ">") and lines is not None and m.line + 1 < len(lines):
+            body = lines[m.line + 1]
+            return BlockLoc(file, m.line + 2, len(body) - len(body.lstrip(" ")) + 1)
+    return Loc(file, m.line + 1, m.column + 1)
+
+
+def locate(loc: Loc, text: str, offset: int) -> Loc:
+    """The file position of character `offset` of a scalar's text that starts at `loc`."""
+    start = loc.shift(1) if isinstance(loc, QuotedLoc) else loc
+    newlines = text.count("\n", 0, offset)
+    if newlines and isinstance(loc, BlockLoc):
+        col = offset - text.rfind("\n", 0, offset) - 1
+        return Loc(loc.file, loc.line + newlines, loc.col + col)
+    if newlines:
+        return Loc(loc.file, loc.line + newlines, 1)  # folded plain scalar: line is enough
+    return Loc(start.file, start.line, start.col + offset)
+
+
+class _Builder:
+    def __init__(self, file: str, problems: list[Diagnostic], lines: list[str]):
+        self.file = file
+        self.lines = lines
+        self.problems = problems
+        self.count = 0
+        self.active: set[int] = set()
+
+    def problem(self, node: yaml.Node, message: str) -> None:
+        self.problems.append(Diagnostic(_mark(node, self.file), message))
+
+    def build(self, node: yaml.Node, depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _TooBig(f"more than {MAX_VALUES:,} values once aliases are expanded")
+        if depth > MAX_DEPTH:
+            raise _TooBig(f"nested deeper than {MAX_DEPTH} levels")
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        key = id(node)
+        if key in self.active:
+            self.problem(node, "an alias refers to itself; stories cannot be recursive")
+            return None
+        self.active.add(key)
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return self.sequence(node, depth)
+            return self.mapping(node, depth)
+        finally:
+            self.active.discard(key)
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        tag, value = node.tag, node.value
+        if tag == _STR:
+            return value
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return value.lower() in ("true", "yes", "on")
+        if tag == _INT:
+            return _to_int(value)
+        if tag == _FLOAT:
+            try:
+                f = float(value.replace("_", ""))
+            except ValueError:
+                f = math.nan
+            if math.isfinite(f) and f.is_integer():
+                return int(f)
+            return f
+        # Timestamps, binary and every application tag: not story data.
+        self.problem(node, f"unsupported YAML tag {tag!r}; write it as a plain string")
+        return value
+
+    def sequence(self, node: yaml.SequenceNode, depth: int) -> LList:
+        if node.tag != _SEQ:
+            self.problem(node, f"unsupported YAML tag {node.tag!r} on a list")
+        out = LList()
+        out.loc = _mark(node, self.file)
+        out.item_locs = []
+        for item in node.value:
+            out.append(self.build(item, depth + 1))
+            out.item_locs.append(_mark(item, self.file, self.lines))
+        return out
+
+    def mapping(self, node: yaml.MappingNode, depth: int) -> LMap:
+        if node.tag != _MAP:
+            self.problem(node, f"unsupported YAML tag {node.tag!r} on a mapping")
+        out = LMap()
+        out.loc = _mark(node, self.file)
+        out.key_locs = {}
+        out.val_locs = {}
+        merged: list[tuple[yaml.Node, yaml.Node]] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merged.extend(self._merge_pairs(value_node))
+                continue
+            self._put(out, key_node, value_node, depth, explicit=True)
+        for key_node, value_node in merged:  # explicit keys win over merged ones
+            self._put(out, key_node, value_node, depth, explicit=False)
+        return out
+
+    def _merge_pairs(self, node: yaml.Node) -> list[tuple[yaml.Node, yaml.Node]]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        pairs = []
+        for source in sources:
+            if isinstance(source, yaml.MappingNode):
+                pairs.extend(source.value)
+            else:
+                self.problem(source, "'<<' merges only mappings")
+        return pairs
+
+    def _put(self, out: LMap, key_node, value_node, depth: int, explicit: bool) -> None:
+        if not isinstance(key_node, yaml.ScalarNode):
+            self.problem(key_node, "a key must be a plain word, not a list or mapping")
+            return
+        key = self.scalar(key_node)
+        if not isinstance(key, str):
+            key = str(key).lower() if isinstance(key, bool) else str(key)
+        if key in out:
+            if explicit:
+                line = out.key_locs[key].line
+                self.problem(key_node, f"duplicate key '{key}' (first defined at line {line})")
+            return
+        out[key] = self.build(value_node, depth + 1)
+        out.key_locs[key] = _mark(key_node, self.file)
+        out.val_locs[key] = _mark(value_node, self.file, self.lines)
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _to_int(text: str) -> int:
+    t = text.replace("_", "")
+    sign = -1 if t.startswith("-") else 1
+    t = t.lstrip("+-")
+    if t.startswith("0x"):
+        return sign * int(t[2:], 16)
+    if t.startswith("0o"):
+        return sign * int(t[2:], 8)
+    if t.startswith("0b"):
+        return sign * int(t[2:], 2)
+    return sign * int(t)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def load_file(path: Path, display: str | None = None) -> tuple[Any, list[Diagnostic]]:
+    """Read one YAML file into located data. Returns (data or None, problems)."""
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Diagnostic(Loc(name, 0, 0),
+                                     f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Diagnostic(Loc(name, 0, 0), f"cannot read file: {exc.strerror or exc}")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Diagnostic(Loc(name, line, 1), "not UTF-8 text; save the file as UTF-8")]
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        return None, [Diagnostic(Loc(name, line, col),
+                                 f"control character {bad.group()!r} in the file; remove it")]
+    return load_text(text, name)
+
+
+def load_text(text: str, name: str) -> tuple[Any, list[Diagnostic]]:
+    problems: list[Diagnostic] = []
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        what = exc.problem or "invalid YAML"
+        if exc.context:
+            what = f"{what} ({exc.context})"
+        return None, [Diagnostic(Loc(name, line, col), f"YAML syntax: {what}")]
+    except yaml.YAMLError as exc:
+        return None, [Diagnostic(Loc(name, 0, 0), f"YAML error: {exc}")]
+    except RecursionError:
+        return None, [Diagnostic(Loc(name, 0, 0), f"nested deeper than {MAX_DEPTH} levels")]
+    if not nodes:
+        return None, []
+    if len(nodes) > 1:
+        second = nodes[1]
+        return None, [Diagnostic(_mark(second, name),
+                                 "more than one YAML document in a file; split it into files")]
+    builder = _Builder(name, problems, text.split("\n"))
+    try:
+        data = builder.build(nodes[0])
+    except _TooBig as exc:
+        return None, [Diagnostic(Loc(name, 0, 0), f"file is too large: {exc}")]
+    return data, problems
