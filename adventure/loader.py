@@ -438,8 +438,9 @@ class _Loader:
         article = self.text_field(data, "article")
         if article is None:
             article = "an" if name[:1].lower() in "aeiou" else "a"
-        elif article not in ("a", "an", "the", "some", "none"):
-            self.err(data.val_loc("article"), "'article' should be a, an, the, some or none")
+        elif not re.fullmatch(r"[A-Za-z]+", article):
+            self.err(data.val_loc("article"), "'article' should be one word: a, an, the, "
+                     "some, your, ... or none")
         portable = self.flag(data, "portable")
         wearable = self.flag(data, "wearable")
         text_names = names.in_scene(scene, True)

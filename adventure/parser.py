@@ -86,14 +86,14 @@ def parse(line: str, ctx: Context) -> Intent:
     for a in ctx.own:
         if _action_matches(a, ws, ctx):
             return Intent("action", action=a, words=ws)
+    ex = _exit(ws, ctx)
+    if ex is not None:
+        return Intent("exit", exit=ex, words=ws)
     if ctx.fallback:
         return Intent("fallback", words=ws)
     for a in ctx.globals:
         if _action_matches(a, ws, ctx):
             return Intent("action", action=a, words=ws)
-    ex = _exit(ws, ctx)
-    if ex is not None:
-        return Intent("exit", exit=ex, words=ws)
     if verb:
         return _builtin(verb, rest, ws, ctx)
     return unknown(ws, ctx)
