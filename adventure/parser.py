@@ -48,6 +48,7 @@ class Context:
     synonyms: list[tuple[Words, Words]]
     own: list[Action]  # the scene's own actions that can be matched now
     globals: list[Action]
+    spent: list[Action]  # `once` actions already done
     exits: list[Exit]
     scope: dict[str, Thing]
     exit_titles: dict[str, Words]  # exit key -> words of its destination's title
@@ -72,6 +73,8 @@ class Intent:
 
 def parse(line: str, ctx: Context) -> Intent:
     ws = apply_synonyms(words(line), ctx.synonyms)
+    if line.strip() == "?":
+        return Intent("meta", verb="help", words=("?",))
     if not ws:
         return Intent("empty", words=ws)
     if len(ws) == 1 and ws[0].isdigit():
@@ -94,6 +97,8 @@ def parse(line: str, ctx: Context) -> Intent:
     for a in ctx.globals:
         if _action_matches(a, ws, ctx):
             return Intent("action", action=a, words=ws)
+    if any(_action_matches(a, ws, ctx) for a in ctx.spent):
+        return Intent("unknown", words=ws, message="You have already done that.")
     if verb:
         return _builtin(verb, rest, ws, ctx)
     return unknown(ws, ctx)
@@ -125,19 +130,23 @@ def _action_matches(a: Action, ws: Words, ctx: Context) -> bool:
     return False
 
 
-def thing_matches(t: Thing, ws: Words) -> bool:
-    """Every word describes the thing, and one of them names it."""
+def thing_matches(t: Thing, ws: Words, need_noun: bool = True) -> bool:
+    """Every word describes the thing, and (unless need_noun is off) one of them names it."""
     nouns = {t.name[-1], *(s[-1] for s in t.synonyms)}
     vocab = set(t.name) | set(t.adjectives) | {w for s in t.synonyms for w in s}
-    joined = " ".join(ws)
-    if joined == " ".join(t.name) or any(joined == " ".join(s) for s in t.synonyms):
+    if ws == t.name or ws in t.synonyms:
         return True
-    return all(w in vocab for w in ws) and any(w in nouns for w in ws)
+    return all(w in vocab for w in ws) and (not need_noun or any(w in nouns for w in ws))
 
 
 def resolve(ws: Words, scope: dict[str, Thing]) -> list[Thing]:
-    """The things in scope a noun phrase could mean; exact names win."""
+    """The things in scope a noun phrase could mean; exact names win.
+
+    A phrase of adjectives alone ("x small") is tried only when no noun fits.
+    """
     found = [t for t in scope.values() if thing_matches(t, ws)]
+    if not found:
+        found = [t for t in scope.values() if thing_matches(t, ws, need_noun=False)]
     if len(found) > 1:
         exact = [t for t in found if ws == t.name]
         if exact:

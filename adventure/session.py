@@ -199,9 +199,10 @@ class Game:
 
     def context(self, world: World, offers: list[_Offer]) -> Context:
         scene = self.scene(world)
-        own = [a for a in scene.actions if not a.key.startswith("global.")
-               and self.usable(world, a)]
-        glob = [a for a in scene.actions if a.key.startswith("global.") and self.usable(world, a)]
+        usable = [a for a in scene.actions if self.usable(world, a)]
+        own = [a for a in usable if not a.key.startswith("global.")]
+        glob = [a for a in usable if a.key.startswith("global.")]
+        spent = [a for a in scene.actions if not self.usable(world, a)]
         fb = scene.fallback
         phrases = []
         for a in own + glob:
@@ -209,7 +210,8 @@ class Game:
                 phrases.extend(_phrases(a))
         phrases.extend(f"go {ex.key}" for ex in scene.exits if not ex.hidden)
         return Context(
-            synonyms=self.story.synonyms, own=own, globals=glob, exits=scene.exits,
+            synonyms=self.story.synonyms, own=own, globals=glob, spent=spent,
+            exits=scene.exits,
             scope=world.scope(),
             exit_titles={ex.key: words(self.story.scenes[ex.to].title) for ex in scene.exits},
             choices=len(offers),

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from adventure.loader import load_story
+from adventure.session import Game, Session
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "tests" / "demo_story"
+STORY = ROOT / "story"
+
+
+@pytest.fixture(scope="session")
+def demo_story():
+    return load_story(DEMO)
+
+
+@pytest.fixture(scope="session")
+def demo_game(demo_story):
+    return Game(demo_story)
+
+
+@pytest.fixture
+def demo(demo_game):
+    """A fresh game of the demo story with a fixed seed."""
+    return Session(demo_game, seed=7)
+
+
+def play(session: Session, *commands: str):
+    """Submit commands in order; returns the last result."""
+    result = None
+    for c in commands:
+        result = session.submit(c)
+    return result

@@ -1,0 +1,148 @@
+"""The real `adventure` command: piped play, a pty, exit codes and messages."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = str(ROOT / "tests" / "demo_story")
+SCRIPT = Path(sys.executable).parent / "adventure"
+
+
+def run(*args: str, stdin: str = "", cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(SCRIPT), *args], input=stdin.encode(), capture_output=True,
+                          timeout=60, cwd=cwd)
+
+
+def test_console_script_is_installed():
+    assert SCRIPT.exists(), "install the project: pip install '.[test]'"
+
+
+def test_piped_play_of_the_bundled_story(tmp_path):
+    res = run(stdin="look\nquit\n", cwd=tmp_path)
+    out = res.stdout.decode()
+    assert res.returncode == 0, res.stderr.decode()
+    assert "> look" in out and "> quit" in out and "Goodbye." in out
+    assert out.count("== ") >= 2  # the first scene, then looked at again
+    assert res.stderr == b""
+
+
+def test_piped_play_ends_at_end_of_input_with_zero():
+    res = run("--story", DEMO, "--seed", "1", stdin="n\naft\n")
+    assert res.returncode == 0
+    out = res.stdout.decode()
+    assert "== Dark corridor ==" in out and "== Engineering ==" in out
+
+
+def test_piped_walkthrough_reaches_the_victory_ending():
+    script = "1\n3\n1\n1\n4\n1\n1\n1\n4\n"
+    res = run("play", "--story", DEMO, "--seed", "3", stdin=script)
+    out = res.stdout.decode()
+    assert res.returncode == 0
+    assert "*** Home at last ***" in out and "You scored 15." in out
+
+
+def test_python_dash_m_is_the_same_command():
+    res = subprocess.run([sys.executable, "-m", "adventure", "--story", DEMO, "--seed", "1"],
+                         input=b"n\n", capture_output=True, timeout=60, cwd=ROOT)
+    assert res.returncode == 0 and b"== Dark corridor ==" in res.stdout
+
+
+def test_invalid_utf8_and_control_characters_from_a_pipe():
+    res = run("--story", DEMO, stdin="\xff\xfe look\n\x1b[31mx suit\x07\n")
+    assert res.returncode == 0
+    assert b"\x1b" not in res.stdout and b"\x07" not in res.stdout
+
+
+def test_a_broken_story_exits_2_with_located_errors_and_no_traceback(tmp_path):
+    (tmp_path / "a.yaml").write_text("story: {id: x, title: X, start: nowhere}\n"
+                                     "scenes:\n  a: {title: A, txet: hi}\n")
+    res = run("play", "--story", str(tmp_path))
+    err = res.stderr.decode()
+    assert res.returncode == 2
+    assert f"{tmp_path}/a.yaml:1:" in err and "start scene 'nowhere' is not defined" in err
+    assert f"{tmp_path}/a.yaml:3:17: error: unknown key 'txet'" in err
+    assert "did you mean 'text'" in err
+    assert f"{tmp_path}/a.yaml:3:6: error: missing 'text'" in err
+    assert "Traceback" not in err and res.stdout == b""
+
+
+def test_a_yaml_syntax_error_is_located(tmp_path):
+    (tmp_path / "a.yaml").write_text("story:\n  id: x\n   title: bad indent\n")
+    res = run("--story", str(tmp_path))
+    assert res.returncode == 2
+    assert f"{tmp_path}/a.yaml:3:" in res.stderr.decode()
+    assert "YAML syntax" in res.stderr.decode()
+
+
+def test_a_missing_story_directory_exits_2(tmp_path):
+    res = run("--story", str(tmp_path / "nope"))
+    assert res.returncode == 2 and "not a story directory" in res.stderr.decode()
+
+
+def test_check_exits_0_when_clean_and_1_with_errors(tmp_path):
+    ok = run("check", "--story", DEMO)
+    assert ok.returncode == 0 and "No problems found." in ok.stdout.decode()
+    (tmp_path / "a.yaml").write_text("story: {id: x, title: X, start: a}\nscenes: [oops\n")
+    bad = run("check", "--story", str(tmp_path))
+    assert bad.returncode == 1 and "YAML syntax" in bad.stdout.decode()
+
+
+def test_check_of_the_bundled_story_is_clean():
+    res = run("check")
+    assert res.returncode == 0, res.stdout.decode() + res.stderr.decode()
+
+
+@pytest.mark.parametrize("args", [["--help"], ["play", "--help"], ["check", "--help"]])
+def test_help_explains_itself(args):
+    res = run(*args)
+    assert res.returncode == 0
+    out = res.stdout.decode()
+    assert "usage: adventure" in out and "--story" in out or "COMMAND" in out
+
+
+def test_bad_usage_exits_2():
+    res = run("play", "--seed", "many")
+    assert res.returncode == 2 and "invalid int value" in res.stderr.decode()
+    assert run("--no-such-option").returncode == 2
+
+
+def test_version():
+    res = run("--version")
+    assert res.returncode == 0 and res.stdout.startswith(b"adventure ")
+
+
+def test_terminal_play_in_a_pty():
+    env = dict(os.environ, COLUMNS="80", LINES="24", TERM="xterm")
+    child = pexpect.spawn(str(SCRIPT), ["--story", DEMO, "--seed", "1"], env=env,
+                          encoding="utf-8", timeout=20, dimensions=(24, 80))
+    try:
+        child.expect("Go north")
+        child.expect("> ")
+        child.sendline("n")
+        child.expect("Dark corridor")
+        child.expect("> ")
+        child.sendline("xyzzy")
+        child.expect("isn't a command")
+        child.expect("> ")
+        child.sendline("quit")
+        child.expect("Goodbye.")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+
+
+def test_ctrl_c_in_a_pty_exits_130():
+    child = pexpect.spawn(str(SCRIPT), ["--story", DEMO], encoding="utf-8", timeout=20)
+    child.expect("> ")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130

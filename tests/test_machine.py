@@ -1,0 +1,72 @@
+"""The transitions machine built from a story."""
+
+from __future__ import annotations
+
+from adventure.machine import StoryMachine
+from adventure.world import World
+
+
+def test_a_state_per_scene_and_no_auto_transitions(demo_story):
+    m = StoryMachine(demo_story).machine
+    assert set(m.states) == set(demo_story.scenes)
+    assert not any(name.startswith("to_") for name in m.events)
+    assert m.models == []  # games drive it without being bound to it
+
+
+def test_a_trigger_per_action_and_exit(demo_story):
+    m = StoryMachine(demo_story).machine
+    for scene in demo_story.scenes.values():
+        for a in scene.actions:
+            assert a.trigger in m.events
+        for ex in scene.exits:
+            assert ex.trigger in m.events
+
+
+def test_actions_that_stay_are_internal_transitions(demo_story):
+    m = StoryMachine(demo_story).machine
+    search = m.events["action:corridor:search"].transitions["corridor"][0]
+    assert search.dest is None  # transitions: no dest means internal, no enter or exit
+    fly = m.events["action:bridge:fly"].transitions["bridge"][0]
+    assert fly.dest == "home"
+
+
+def test_return_has_a_transition_per_caller(demo_story):
+    m = StoryMachine(demo_story).machine
+    back = m.events["action:computer:log_off"].transitions["computer"]
+    assert [t.dest for t in back] == ["bridge"]
+
+
+def test_guard_blocks_the_transition(demo_story, demo_game):
+    sm = StoryMachine(demo_story)
+    st = demo_game.new_state(1)
+    st.scene = "corridor"
+    world = World(demo_story, st)
+    assert sm.fire("exit:corridor:fore", world) is False
+    assert st.scene == "corridor"
+    st.vars["power_on"] = True
+    assert sm.fire("exit:corridor:fore", world) is True
+    assert st.scene == "bridge" and st.visits["bridge"] == 1
+    assert world.entered == ["bridge"]
+
+
+def test_unknown_trigger_is_false_not_an_error(demo_story, demo_game):
+    sm = StoryMachine(demo_story)
+    world = World(demo_story, demo_game.new_state(1))
+    assert sm.fire("action:nowhere:nothing", world) is False
+    assert sm.fire("action:bridge:fly", world) is False  # not from this scene
+
+
+def test_global_actions_have_transitions_from_every_scene_that_keeps_them(demo_story):
+    m = StoryMachine(demo_story).machine
+    sources = set(m.events["action:global:sing"].transitions)
+    assert "airlock" in sources and "bridge" not in sources and "computer" not in sources
+
+
+def test_once_is_a_condition(demo_story, demo_game):
+    sm = StoryMachine(demo_story)
+    st = demo_game.new_state(1)
+    st.scene = "corridor"
+    world = World(demo_story, st)
+    assert sm.fire("action:corridor:search", world)
+    assert not sm.fire("action:corridor:search", world)
+    assert st.done["corridor.search"] == 1

@@ -1,0 +1,258 @@
+"""The I/O-free session API, played through the demo story."""
+
+from __future__ import annotations
+
+from conftest import play
+
+from adventure.model import GameState
+from adventure.session import Game, Session
+
+TO_ENGINEERING = ("n", "aft")
+POWER = (*TO_ENGINEERING, "pull lever")
+TO_BRIDGE = (*POWER, "fore", "fore")
+
+
+def labels(result):
+    return [c.label for c in result.choices]
+
+
+def test_opening_shows_intro_first_scene_and_choices(demo):
+    res = demo.opening
+    styles = [s for s, _ in res.paragraphs]
+    assert res.paragraphs[0] == ("text", "A short demonstration story. Type 'help' for the commands.")
+    assert ("title", "Airlock") in res.paragraphs
+    assert styles.index("title") < len(styles) - 1
+    assert "The outer door seals behind you." in res.text  # on_enter effect, after the text
+    assert labels(res) == ["Go north (Dark corridor)"]
+    assert res.show_choices and res.status.turn == 0 and res.status.scene == "airlock"
+
+
+def test_turns_advance_only_for_world_commands(demo):
+    assert demo.submit("look").status.turn == 1
+    assert demo.submit("help").status.turn == 1
+    assert demo.submit("xyzzy").status.turn == 1
+    assert demo.submit("").status.turn == 1
+    assert demo.submit("wait").status.turn == 2
+
+
+def test_variant_and_conditional_text(demo):
+    res = play(demo, "n", "s")
+    assert "You have been here before." in res.text
+    res = play(demo, *TO_ENGINEERING, "pull lever", "fore", "s")
+    assert "every warning light awake" in res.text
+    assert "cramped airlock" not in res.text
+
+
+def test_hidden_action_is_typed_but_listed_only_after_reveal(demo):
+    res = demo.submit("n")
+    assert "Open the grille and crawl in" not in labels(res)
+    res = demo.submit("search walls")
+    assert "loose grille" in res.text
+    assert "Open the grille and crawl in" in labels(res)
+    assert "Search the walls" not in labels(res)  # once
+    assert res.status.score == 2
+
+
+def test_hidden_action_works_when_typed_before_reveal(demo):
+    res = play(demo, "n", "open grille")
+    assert res.status.scene == "crawlway"
+
+
+def test_once_action_cannot_repeat(demo):
+    play(demo, "n", "search walls")
+    res = demo.submit("search walls")
+    assert res.text == "You have already done that."
+    assert res.status.score == 2 and res.status.turn == 2
+
+
+def test_guarded_exit_refuses_with_its_text(demo):
+    res = play(demo, "n", "fore")
+    assert res.text == "The hatch is dead without power."
+    assert res.status.scene == "corridor"
+    assert "Open the bridge hatch" not in labels(res)
+
+
+def test_guarded_action_refuses(demo):
+    res = play(demo, *TO_ENGINEERING, "use spanner on panel")
+    assert res.text == "You would need a tool, and the power must still be off."
+
+
+def test_puzzle_has_two_solutions(demo_game):
+    a = Session(demo_game, seed=1)
+    play(a, *TO_ENGINEERING, "pull lever")
+    b = Session(demo_game, seed=1)
+    res = play(b, *TO_ENGINEERING, "take spanner", "use spanner on panel")
+    assert a.state.vars["power_on"] and b.state.vars["power_on"]
+    assert "The power comes on." in res.text
+
+
+def test_fallback_answers_in_the_dark_but_exits_work(demo):
+    play(demo, "n", "open grille")
+    res = demo.submit("take chip")
+    assert "pitch dark" in res.text
+    assert not demo.game.story.things["chip"].location == "player"
+    res = demo.submit("back")
+    assert res.status.scene == "corridor"
+
+
+def test_torch_lifts_the_fallback(demo):
+    play(demo, *TO_ENGINEERING, "take torch", "fore", "open grille")
+    res = demo.submit("take chip")
+    assert res.text == "Taken."
+
+
+def test_things_take_drop_wear_put(demo):
+    assert demo.submit("take suit").text == "Taken."
+    assert demo.submit("wear suit").text == "You put on the pressure suit."
+    inv = demo.submit("i").text
+    assert "a pressure suit (worn)" in inv and "your locket" in inv and "a badge (worn)" in inv
+    assert demo.submit("remove spacesuit").text == "You take off the pressure suit."
+    assert demo.submit("drop grey suit").text == "Dropped."
+    assert "You can see a pressure suit here." in demo.submit("look").text
+    play(demo, *TO_ENGINEERING)
+    assert "In the toolbox are a torch and a spanner." in demo.submit("x toolbox").text
+    assert demo.submit("take panel").text == "The panel is welded to the bulkhead."
+    res = demo.submit("put spanner on panel")
+    assert res.text == "You put the spanner on the breaker panel."
+    assert "On the breaker panel is a spanner." in demo.submit("x panel").text
+    res = demo.submit("put torch on toolbox")
+    assert "You can't put things on the toolbox" in res.text
+
+
+def test_conversation_returns_to_its_caller(demo):
+    play(demo, *TO_BRIDGE)
+    res = demo.submit("talk to computer")
+    assert res.status.scene == "computer"
+    assert demo.state.stack == ["bridge"]
+    res = demo.submit("ask about code")
+    assert demo.state.vars["code_known"] and demo.state.vars["trust"] == 1
+    res = demo.submit("bye")
+    assert res.status.scene == "bridge"
+    assert demo.state.stack == []
+    assert "Fly home" in labels(res)
+
+
+def test_global_actions_overridden_and_disabled(demo):
+    assert "ship does not applaud" in demo.submit("sing").text
+    play(demo, *TO_BRIDGE)
+    assert "speakers sing back" in demo.submit("sing").text
+    demo.submit("talk to computer")
+    assert "isn't a command" in demo.submit("sing").text
+    assert "hum of power" in demo.submit("think").text  # a global with state in its text
+
+
+def test_timed_event_moves_the_player_to_an_ending(demo):
+    play(demo, *TO_BRIDGE, "sound alarm")
+    assert demo.submit("wait").ended is None
+    res = demo.submit("wait")
+    assert "Boots ring on the deck." in res.text
+    assert res.ended is not None and res.ended.kind == "defeat"
+    assert res.choices == []
+    assert "Type 'restart'" in res.text
+    assert demo.submit("look").status.scene == "captured"
+
+
+def test_event_without_target_just_speaks(demo):
+    play(demo, *POWER)
+    res = demo.submit("wait")
+    assert "The lights flicker." in res.text
+
+
+def test_victory_ending_by_numbered_choices_alone(demo):
+    # airlock: 1 north; corridor: 3 aft; engineering: 1 pull lever, then 1 fore;
+    # corridor: 4 hatch; bridge: 1 talk; computer: 1 ask, 1 log off; bridge: 4 fly
+    res = play(demo, "1", "3", "1", "1", "4", "1", "1", "1")
+    assert res.status.scene == "bridge"
+    assert labels(res)[3] == "Fly home"
+    res = demo.submit("4")
+    assert res.ended is not None and res.ended.kind == "victory"
+    assert "You remember the computer kindly. You scored 15." in res.text
+
+
+def test_restart_needs_confirmation_during_play_but_not_at_the_end(demo):
+    play(demo, "n")
+    res = demo.submit("restart")
+    assert "Type 'restart' again" in res.text and demo.state.scene == "corridor"
+    res = demo.submit("restart")
+    assert res.status.scene == "airlock" and res.status.turn == 0
+    play(demo, *TO_BRIDGE, "sound alarm", "z", "z")
+    assert demo.state.ended
+    assert demo.submit("restart").status.scene == "airlock"
+
+
+def test_numbered_choice_out_of_range(demo):
+    res = demo.submit("9")
+    assert "Choose a number from 1 to 1." in res.text
+    assert res.status.turn == 0
+
+
+def test_unknown_command_suggests_listed_but_never_hidden(demo):
+    demo.submit("n")
+    res = demo.submit("serch walls")
+    assert "Did you mean: 'search walls'" in res.text
+    res = demo.submit("open grile")
+    assert "open grille" not in res.text  # hidden until revealed
+    assert "choices" in res.text
+
+
+def test_quit(demo):
+    res = demo.submit("quit")
+    assert res.quit
+
+
+def test_same_seed_same_game_and_different_seeds_differ(demo_game):
+    script = (*TO_BRIDGE, "roll dice", "roll dice", "roll dice", "roll dice")
+    a = [r.text for r in map(Session(demo_game, seed=5).submit, script)]
+    b = [r.text for r in map(Session(demo_game, seed=5).submit, script)]
+    assert a == b
+    rolls = {tuple(r.text for r in map(Session(demo_game, seed=s).submit, script))[-4:]
+             for s in range(6)}
+    assert len(rolls) > 1
+
+
+def test_state_round_trips_through_plain_data(demo_game, demo):
+    """Like ink's suite: play on from a serialised copy and get the same game."""
+    play(demo, *POWER, "take torch", "fore")
+    copy = GameState.from_dict(demo.state.to_dict())
+    assert copy == demo.state
+    rest = ("open grille", "take chip", "back", "fore", "talk to computer", "ask about code",
+            "bye", "roll dice", "fly home")
+    direct = [demo.game.step(demo.state, c) for c in rest[:1]]
+    state_a, state_b = demo.state, copy
+    for c in rest:
+        ra, rb = demo_game.step(state_a, c), demo_game.step(state_b, c)
+        assert ra.paragraphs == rb.paragraphs
+        state_a, state_b = ra.state, rb.state
+    assert direct and state_a == state_b and state_a.ended == "home"
+
+
+def test_step_does_not_change_the_state_it_is_given(demo_game):
+    st = demo_game.new_state(3)
+    before = st.to_dict()
+    demo_game.step(st, "n")
+    assert st.to_dict() == before
+
+
+def test_one_game_serves_many_sessions(demo_game):
+    a, b = Session(demo_game, seed=1), Session(demo_game, seed=2)
+    a.submit("n")
+    b.submit("take suit")
+    a.submit("aft")
+    assert a.state.scene == "engineering" and b.state.scene == "airlock"
+    assert "suit" in b.state.moved and "suit" not in a.state.moved
+
+
+def test_status_has_chapter_and_score(demo):
+    res = play(demo, "n")
+    assert res.status.chapter == "aboard" and res.status.score == 0
+    assert res.status.max_score == 20
+    res = play(demo, "aft", "pull lever", "fore", "fore")
+    assert res.status.chapter == "escape"
+
+
+def test_a_game_without_score_reports_none(tmp_path):
+    (tmp_path / "s.yaml").write_text(
+        "story: {id: t, title: T, start: a}\nscenes:\n  a: {title: A, text: Hi.}\n")
+    from adventure.loader import load_story
+    res = Game(load_story(tmp_path)).begin(1)
+    assert res.status.score is None and res.choices == []
