@@ -84,7 +84,7 @@ def test_compass_and_ship_directions(demo_game):
 def test_unknown_direction_names_the_ways_out(demo_game):
     i = intent(demo_game, "go west")
     assert i.kind == "unknown"
-    assert "You can't go 'west' from here. From here you can go: north." == i.message
+    assert i.message == "You can't go 'west' from here. From here you can go: north."
 
 
 def test_story_actions_by_phrase_verb_noun_and_thing(demo_game):
