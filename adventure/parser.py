@@ -10,7 +10,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from .model import Action, Exit, Thing, Words
-from .vocab import apply_synonyms, words
+from .vocab import DIRECTIONS, apply_synonyms, words
 
 # Built-in verbs: canonical name -> the word sequences that mean it.
 BUILTINS: dict[str, tuple[Words, ...]] = {
@@ -35,6 +35,8 @@ META = frozenset({"hint", "help", "choices", "quit"})
 NEEDS_OBJECT = frozenset({"examine", "take", "drop", "wear", "remove", "put"})
 PREPOSITIONS = (("into",), ("onto",), ("inside",), ("in",), ("on",))
 LEAVE = frozenset({("bye",), ("goodbye",), ("leave",), ("end", "conversation")})
+
+_DIRECTION_WORDS = frozenset((w,) for d, abbrs in DIRECTIONS.items() for w in (d, *abbrs))
 
 # The longest verb phrase wins ("take off" before "take").
 _VERB_TABLE = sorted(((ws, name) for name, seqs in BUILTINS.items() for ws in seqs),
@@ -101,6 +103,8 @@ def parse(line: str, ctx: Context) -> Intent:
         return Intent("unknown", words=ws, message="You have already done that.")
     if verb:
         return _builtin(verb, rest, ws, ctx)
+    if ws in _DIRECTION_WORDS:
+        return _builtin("go", ws, ("go", *ws), ctx)
     return unknown(ws, ctx)
 
 

@@ -333,7 +333,8 @@ class Game:
         given = world.state.hints.get(key, 0)
         index = min(given, len(hints) - 1)
         world.state.hints[key] = index + 1
-        more = " Type 'hint' again for a stronger one." if index + 1 < len(hints) else ""
+        more = (" Type 'hint' again for a stronger one." if index + 1 < len(hints)
+                else " That is the last hint for this.")
         world.out.append(("system", f"Hint {index + 1} of {len(hints)}: "
                           f"{world.render(hints[index])}{more}"))
 
