@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 
@@ -19,7 +18,8 @@ def bundled_story() -> Path:
     root = checkout_root()
     if root is not None:
         return root / "story"
-    return Path(str(resources.files("adventure._story")))
+    # Installed: pyproject.toml maps story/ to the package data folder adventure/_story.
+    return Path(__file__).resolve().parent / "_story"
 
 
 def display_path(path: Path) -> str:
