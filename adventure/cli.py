@@ -7,6 +7,7 @@ found problems; 2 bad usage, or a story the command cannot use; 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from . import __version__
 from .diagnostics import StoryError
 from .loader import load_story
 from .model import Story
-from .storydir import bundled_story, display_path
+from .places import bundled_story, display_path, saves_dir
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 SUBCOMMANDS = ("play", "check")
@@ -39,6 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
     _story_option(play)
     play.add_argument("--seed", type=int, metavar="N",
                       help="seed for the game's randomness (the same seed plays the same way)")
+    play.add_argument("--plain", action="store_true",
+                      help="plain text: no colour, no toolbar, no cursor movement, one line "
+                           "per paragraph (for screen readers and logs; NO_COLOR does the same)")
+    play.add_argument("--saves", metavar="DIR", type=Path,
+                      help="where saved games and command history live (default: the "
+                           "checkout's saves/ or your user data folder; or $ADVENTURE_SAVES)")
 
     check = sub.add_parser("check", help="check a story for errors",
                            description="Load a story and report every problem with its "
@@ -95,11 +102,23 @@ def cmd_play(args: argparse.Namespace) -> int:
     if story is None:
         _report(problems, name)
         return EXIT_USAGE
-    from .plain import play
     from .session import Game, Session
 
     session = Session(Game(story), seed=args.seed)
-    return play(session)
+    if _wants_repl(args):
+        from .repl import Repl  # prompt_toolkit is imported only for a terminal
+
+        history = saves_dir(args.saves) / "history.txt"
+        return Repl(session, history_file=history).run()
+    from .plain import play
+
+    return play(session, plain=args.plain or bool(os.environ.get("NO_COLOR")))
+
+
+def _wants_repl(args: argparse.Namespace) -> bool:
+    if args.plain or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -34,12 +34,17 @@ def render(result: Result, width: int | None) -> str:
     return "\n\n".join(blocks)
 
 
-def play(session: Session, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
-    """Read commands line by line until 'quit' or the end of input. Returns the exit code."""
+def play(session: Session, stdin: TextIO | None = None, stdout: TextIO | None = None,
+         plain: bool = False) -> int:
+    """Read commands line by line until 'quit' or the end of input. Returns the exit code.
+
+    `plain` keeps one line per paragraph even on a terminal (screen readers, logs).
+    """
     inp = stdin or sys.stdin
     out = stdout or sys.stdout
     interactive = inp.isatty()
-    width = min(shutil.get_terminal_size((80, 24)).columns, 100) - 1 if out.isatty() else None
+    wrap = out.isatty() and not plain
+    width = min(shutil.get_terminal_size((80, 24)).columns, 100) - 1 if wrap else None
     out.write(render(session.opening, width) + "\n")
     reader = _lines(inp)
     while True:

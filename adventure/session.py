@@ -219,6 +219,35 @@ class Game:
             conversation=scene.conversation, listed_phrases=phrases,
         )
 
+    def suggestions(self, state: GameState) -> list[tuple[str, str]]:
+        """Commands worth offering for completion now: (text, what to display)."""
+        world = World(self.story, state)
+        out: dict[str, str] = {}
+        if state.ended:
+            return [("restart", "restart"), ("quit", "quit")]
+        offers = self.offers(world)
+        for i, o in enumerate(offers, 1):
+            out[str(i)] = f"{i}) {o.label}"
+        ctx = self.context(world, offers)
+        for phrase in ctx.listed_phrases:
+            out.setdefault(phrase, phrase)
+        for ex in ctx.exits:
+            if not ex.hidden and (ex.when is None or ex.when(world)):
+                out.setdefault(ex.key, ex.key)
+                out.setdefault(f"go to {self.story.scenes[ex.to].title.lower()}",
+                               f"go to {self.story.scenes[ex.to].title}")
+        for t in ctx.scope.values():
+            out.setdefault(f"examine {t.display}", f"examine {t.display}")
+            if t.portable and not world.has(t.id):
+                out.setdefault(f"take {t.display}", f"take {t.display}")
+            if world.has(t.id):
+                out.setdefault(f"drop {t.display}", f"drop {t.display}")
+            if t.wearable and not world.wearing(t.id):
+                out.setdefault(f"wear {t.display}", f"wear {t.display}")
+        for word in ("look", "inventory", "wait", "choices", "hint", "help", "quit"):
+            out.setdefault(word, word)
+        return list(out.items())
+
     # -- built-in verbs ------------------------------------------------------------
     def builtin(self, world: World, intent: Intent) -> None:
         verb = intent.verb

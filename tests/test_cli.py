@@ -118,9 +118,9 @@ def test_version():
     assert res.returncode == 0 and res.stdout.startswith(b"adventure ")
 
 
-def test_terminal_play_in_a_pty():
-    env = dict(os.environ, COLUMNS="80", LINES="24", TERM="xterm")
-    child = pexpect.spawn(str(SCRIPT), ["--story", DEMO, "--seed", "1"], env=env,
+def test_plain_play_in_a_pty(tmp_path):
+    env = dict(os.environ, TERM="xterm", ADVENTURE_SAVES=str(tmp_path))
+    child = pexpect.spawn(str(SCRIPT), ["--plain", "--story", DEMO, "--seed", "1"], env=env,
                           encoding="utf-8", timeout=20, dimensions=(24, 80))
     try:
         child.expect("Go north")
@@ -137,10 +137,13 @@ def test_terminal_play_in_a_pty():
     finally:
         child.close()
     assert child.exitstatus == 0
+    assert "\x1b[" not in child.before  # --plain: no colour, no cursor movement
 
 
-def test_ctrl_c_in_a_pty_exits_130():
-    child = pexpect.spawn(str(SCRIPT), ["--story", DEMO], encoding="utf-8", timeout=20)
+def test_ctrl_c_in_the_plain_loop_exits_130(tmp_path):
+    env = dict(os.environ, ADVENTURE_SAVES=str(tmp_path))
+    child = pexpect.spawn(str(SCRIPT), ["--plain", "--story", DEMO], encoding="utf-8",
+                          timeout=20, env=env)
     child.expect("> ")
     child.sendintr()
     child.expect(pexpect.EOF)

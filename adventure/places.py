@@ -1,8 +1,9 @@
-"""Where the bundled story lives: the checkout's story/, or inside the installed package."""
+"""Where things live: the bundled story, and the saves directory."""
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 
@@ -29,3 +30,28 @@ def display_path(path: Path) -> str:
     except ValueError:  # another drive on Windows
         return str(path)
     return rel if not rel.startswith("..") else str(path)
+
+
+APP = "terok-nor"
+
+
+def saves_dir(explicit: Path | None = None) -> Path:
+    """--saves, else $ADVENTURE_SAVES, else the checkout's saves/, else the user data folder."""
+    if explicit is not None:
+        return explicit
+    env = os.environ.get("ADVENTURE_SAVES")
+    if env:
+        return Path(env)
+    root = checkout_root()
+    if root is not None:
+        return root / "saves"
+    return user_data_dir() / "saves"
+
+
+def user_data_dir() -> Path:
+    home = Path.home()
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA") or home / "AppData" / "Roaming") / APP
+    if sys.platform == "darwin":
+        return home / "Library" / "Application Support" / APP
+    return Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share") / APP

@@ -1,0 +1,150 @@
+"""The terminal front end: a prompt_toolkit REPL over the session API.
+
+Imported only when a terminal session starts (prompt_toolkit costs ~90 ms to
+import). Everything it shows comes from `Session.submit`; it keeps no game
+logic of its own.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from pathlib import Path
+
+from prompt_toolkit import PromptSession, print_formatted_text
+from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+from prompt_toolkit.completion import CompleteEvent, Completer, Completion
+from prompt_toolkit.document import Document
+from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+from prompt_toolkit.styles import Style
+
+from .plain import sanitize
+from .session import Result, Session
+
+THEME = Style.from_dict({
+    "title": "bold underline",
+    "text": "",
+    "speech": "ansicyan",
+    "system": "ansibrightblack italic",
+    "error": "ansired",
+    "ending": "bold ansiyellow",
+    "number": "bold",
+    "choice": "",
+    "prompt": "bold",
+    "bottom-toolbar": "reverse",
+})
+
+FIRST_SCREEN = ("Type a number to choose, or a command: look, examine, go north.\n"
+                "help lists commands; hint helps; Tab completes; Ctrl-D quits.")
+
+
+class StoryCompleter(Completer):
+    """Completes whole commands from what the session says is possible this turn."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get_completions(self, document: Document, complete_event: CompleteEvent
+                        ) -> Iterable[Completion]:
+        typed = document.text_before_cursor.lstrip().lower()
+        for phrase, display in self.session.game.suggestions(self.session.state):
+            if phrase.startswith(typed) and phrase != typed:
+                yield Completion(phrase, start_position=-len(document.text_before_cursor),
+                                 display=display)
+
+
+class Repl:
+    def __init__(self, session: Session, history_file: Path | None = None):
+        self.session = session
+        self.last = session.opening
+        history: History = InMemoryHistory()
+        if history_file is not None:
+            try:
+                history_file.parent.mkdir(parents=True, exist_ok=True)
+                history = FileHistory(str(history_file))
+            except OSError:
+                pass  # history is a comfort, not a reason to fail
+        self.prompt = PromptSession(
+            history=history, completer=StoryCompleter(session),
+            auto_suggest=AutoSuggestFromHistory(), bottom_toolbar=self.toolbar,
+            style=THEME, complete_while_typing=False, reserve_space_for_menu=4,
+        )
+
+    def width(self) -> int:
+        cols = self.prompt.app.output.get_size().columns
+        return max(20, min(cols, 100) - 1)
+
+    def toolbar(self) -> FormattedText:
+        s = self.last.status
+        parts = [s.title, s.chapter.replace("_", " ").title(), f"turn {s.turn}"]
+        if s.score is not None:
+            parts.append(f"score {s.score}/{s.max_score}")
+        return FormattedText([("class:bottom-toolbar", " " + " · ".join(parts) + " ")])
+
+    def show(self, result: Result) -> None:
+        width = self.width()  # asked each time, so a resized terminal re-wraps
+        out: list[tuple[str, str]] = []
+        for style, text in result.paragraphs:
+            text = sanitize(text)
+            if style == "title":
+                out += [("class:title", text), ("", "\n\n")]
+                continue
+            indent = "    " if style == "system" else ""
+            lines = [w for para in text.split("\n") for w in
+                     (textwrap.wrap(para, width, subsequent_indent=indent) or [""])]
+            out += _styled(lines, f"class:{style}")
+            out.append(("", "\n"))
+        if result.show_choices and result.choices:
+            for c in result.choices:
+                label = textwrap.wrap(sanitize(c.label), width - 6) or [""]
+                out += [("class:number", f"  {c.number:>2}) "), ("class:choice", label[0]),
+                        ("", "\n")]
+                for more in label[1:]:
+                    out += [("class:choice", "      " + more), ("", "\n")]
+            out.append(("", "\n"))
+        print_formatted_text(FormattedText(out), style=THEME, end="")
+
+    def run(self, first_screen: bool = True) -> int:
+        if first_screen:
+            lines = [w for line in FIRST_SCREEN.split("\n")
+                     for w in textwrap.wrap(line, self.width())]
+            print_formatted_text(FormattedText([("class:system", "\n".join(lines) + "\n")]),
+                                 style=THEME)
+        self.show(self.session.opening)
+        while True:
+            try:
+                line = self.prompt.prompt([("class:prompt", "> ")])
+            except KeyboardInterrupt:
+                continue  # Ctrl-C cancels the line being typed
+            except EOFError:
+                print_formatted_text(FormattedText([("class:system", "Goodbye.")]), style=THEME)
+                return 0
+            result = self.session.submit(line)
+            self.last = result
+            print_formatted_text("")
+            self.show(result)
+            if result.quit:
+                return 0
+
+
+def _styled(lines: list[str], style: str) -> list[tuple[str, str]]:
+    """Lines of one paragraph, with quoted speech styled even across line breaks."""
+    if style != "class:text":
+        return [frag for line in lines for frag in ((style, line), ("", "\n"))]
+    out: list[tuple[str, str]] = []
+    inside = False
+    for line in lines:
+        start = 0
+        for i, ch in enumerate(line):
+            opens = ch == "“" or (ch == '"' and not inside)
+            closes = ch == "”" or (ch == '"' and inside)
+            if opens and not inside:
+                out.append((style, line[start:i]))
+                start, inside = i, True
+            elif closes and inside:
+                out.append(("class:speech", line[start:i + 1]))
+                start, inside = i + 1, False
+        out.append(("class:speech" if inside else style, line[start:]))
+        out.append(("", "\n"))
+    return [f for f in out if f[1]]

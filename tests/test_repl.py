@@ -1,0 +1,177 @@
+"""The prompt_toolkit REPL: headless with pipe input, and for real in a pty."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output.plain_text import PlainTextOutput
+
+from adventure.repl import Repl
+from adventure.session import Session
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = str(ROOT / "tests" / "demo_story")
+SCRIPT = Path(sys.executable).parent / "adventure"
+
+
+def run_repl(game, keys: str, history: Path | None = None) -> tuple[int, str, Session]:
+    buf = io.StringIO()
+    with create_pipe_input() as inp:
+        inp.send_text(keys)
+        with create_app_session(input=inp, output=PlainTextOutput(buf)):
+            session = Session(game, seed=1)
+            code = Repl(session, history_file=history).run()
+    return code, buf.getvalue(), session
+
+
+def test_commands_reach_the_session_and_ctrl_d_leaves(demo_game):
+    code, out, session = run_repl(demo_game, "n\raft\r\x04")
+    assert code == 0
+    assert session.state.scene == "engineering"
+    assert "Dark corridor" in out and "Engineering" in out and "Goodbye." in out
+
+
+def test_first_screen_says_how_to_play_in_two_lines(demo_game):
+    _, out, _ = run_repl(demo_game, "\x04")
+    lines = out.splitlines()
+    assert lines[0].startswith("Type a number to choose")
+    assert "help" in lines[1] and "hint" in lines[1]
+
+
+def test_quit_command_ends_the_loop(demo_game):
+    code, out, session = run_repl(demo_game, "quit\rlook\r")
+    assert code == 0 and "Goodbye." in out and session.log == ["quit"]
+
+
+def test_ctrl_c_cancels_the_line_not_the_game(demo_game):
+    code, out, session = run_repl(demo_game, "xyz\x03n\r\x04")
+    assert code == 0 and session.state.scene == "corridor"
+    assert "xyz" not in session.log and session.log == ["n"]
+
+
+def test_history_is_kept_across_sessions(demo_game, tmp_path):
+    hist = tmp_path / "history.txt"
+    run_repl(demo_game, "n\r\x04", history=hist)
+    assert "+n" in hist.read_text()
+    # Up arrow recalls the line typed in the previous session.
+    _, _, session = run_repl(demo_game, "\x1b[A\r\x04", history=hist)
+    assert session.log == ["n"] and session.state.scene == "corridor"
+
+
+def test_completion_offers_commands_nouns_exits_and_numbers(demo_game):
+    session = Session(demo_game, seed=1)
+    offered = dict(demo_game.suggestions(session.state))
+    assert offered["1"] == "1) Go north (Dark corridor)"
+    assert "examine pressure suit" in offered and "take pressure suit" in offered
+    assert "north" in offered and "go to dark corridor" in offered
+    session.submit("n")
+    offered = dict(demo_game.suggestions(session.state))
+    assert "search walls" in offered
+    assert "open grille" not in offered  # hidden actions are never suggested
+
+
+def test_text_from_a_story_cannot_send_escape_sequences(tmp_path):
+    (tmp_path / "s.yaml").write_text(
+        'story: {id: t, title: T, start: a}\n'
+        'scenes:\n  a: {title: "A\\e[2J", text: "Hi \\e]0;pwned\\a there."}\n')
+    from adventure.loader import load_story
+    from adventure.session import Game
+    _, out, _ = run_repl(Game(load_story(tmp_path)), "\x04")
+    assert "\x1b" not in out and "\x07" not in out and "Hi ]0;pwned there." in out
+
+
+# -- a real terminal ----------------------------------------------------------------
+
+class Terminal:
+    """A pty running `adventure` that answers cursor-position requests like a real terminal."""
+
+    def __init__(self, tmp_path, *args, cols=80, **env):
+        environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+        environment.update(TERM="xterm", ADVENTURE_SAVES=str(tmp_path), **env)
+        self.child = pexpect.spawn(str(SCRIPT), ["--story", DEMO, "--seed", "1", *args],
+                                   env=environment, encoding="utf-8", timeout=20,
+                                   dimensions=(30, cols))
+        self.seen = ""
+
+    def expect(self, pattern) -> None:
+        while True:
+            i = self.child.expect([pattern, "\x1b\\[6n"])
+            after = self.child.after if isinstance(self.child.after, str) else ""
+            self.seen += self.child.before + (after if i == 0 else "")
+            if i == 0:
+                return
+            self.child.send("\x1b[1;1R")
+
+    def __getattr__(self, name):
+        return getattr(self.child, name)
+
+
+def spawn(tmp_path, *args, cols=80, **env) -> Terminal:
+    return Terminal(tmp_path, *args, cols=cols, **env)
+
+
+def test_pty_prompt_toolbar_tab_history_ctrl_c_and_ctrl_d(tmp_path):
+    child = spawn(tmp_path)
+    try:
+        child.expect("Airlock · Aboard · turn 0 · score 0/20")  # the bottom toolbar
+        child.sendline("n")
+        child.expect("Dark corridor · Aboard · turn 1")
+        child.send("sea\t")
+        child.expect("search walls")
+        child.send("\r")
+        child.expect("loose grille")
+        child.expect("turn 2")
+        child.send("nonsense")
+        child.sendintr()  # Ctrl-C drops the line
+        child.expect("turn 2")
+        child.send("\x1b[A")  # history: the last command comes back
+        child.expect("search walls")
+        child.send("\x15")  # Ctrl-U clears it
+        child.sendeof()  # Ctrl-D leaves
+        child.expect("Goodbye.")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.child.exitstatus == 0
+    assert "+search walls" in (tmp_path / "history.txt").read_text()
+
+
+def test_pty_forty_columns_wraps_text(tmp_path):
+    child = spawn(tmp_path, cols=40)
+    try:
+        child.expect("turn 0")
+        child.sendline("help")
+        child.expect("choices")
+        child.sendline("quit")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    text = child.seen
+    assert child.child.exitstatus == 0
+    for line in text.replace("\r", "").splitlines():
+        if "\x1b" not in line:
+            assert len(line) <= 40, line
+
+
+@pytest.mark.parametrize("how", ["--plain", "NO_COLOR"])
+def test_pty_plain_and_no_color_have_no_escape_codes(tmp_path, how):
+    args = ("--plain",) if how == "--plain" else ()
+    env = {"NO_COLOR": "1"} if how == "NO_COLOR" else {}
+    child = spawn(tmp_path, *args, **env)
+    try:
+        child.expect("> ")
+        child.sendline("n")
+        child.expect("Dark corridor")
+        child.expect("> ")
+        child.sendline("quit")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.child.exitstatus == 0 and "\x1b" not in child.seen
