@@ -25,6 +25,7 @@ from .model import (
     TextSpec,
     Thing,
 )
+from .parser import canonical
 from .text import compile_text
 from .vocab import DIRECTIONS, apply_synonyms, words
 from .world import NOWHERE, PLAYER, WORN
@@ -258,6 +259,8 @@ class _Loader:
         out = []
         for p in self.str_list(data, key):
             ws = apply_synonyms(words(p), self.synonyms)
+            if key in ("commands", "verbs"):
+                ws = canonical(ws)
             if ws:
                 out.append(ws)
             else:

@@ -38,6 +38,10 @@ LEAVE = frozenset({("bye",), ("goodbye",), ("leave",), ("end", "conversation")})
 
 _DIRECTION_WORDS = frozenset((w,) for d, abbrs in DIRECTIONS.items() for w in (d, *abbrs))
 
+# Verbs the built-ins accept that still mean something of their own to an author.
+_OWN_MEANING = frozenset({("read",), ("search",), ("look", "in"), ("enter",), ("set",),
+                          ("insert",), ("place",), ("collect",)})
+
 # The longest verb phrase wins ("take off" before "take").
 _VERB_TABLE = sorted(((ws, name) for name, seqs in BUILTINS.items() for ws in seqs),
                      key=lambda p: -len(p[0]))
@@ -88,8 +92,9 @@ def parse(line: str, ctx: Context) -> Intent:
         for a in ctx.own:
             if a.ret:
                 return Intent("action", action=a, words=ws)
+    cws = canonical(ws)
     for a in ctx.own:
-        if _action_matches(a, ws, ctx):
+        if _action_matches(a, cws, ctx):
             return Intent("action", action=a, words=ws)
     ex = _exit(ws, ctx)
     if ex is not None:
@@ -97,15 +102,29 @@ def parse(line: str, ctx: Context) -> Intent:
     if ctx.fallback:
         return Intent("fallback", words=ws)
     for a in ctx.globals:
-        if _action_matches(a, ws, ctx):
+        if _action_matches(a, cws, ctx):
             return Intent("action", action=a, words=ws)
-    if any(_action_matches(a, ws, ctx) for a in ctx.spent):
+    if any(_action_matches(a, cws, ctx) for a in ctx.spent):
         return Intent("unknown", words=ws, message="You have already done that.")
     if verb:
         return _builtin(verb, rest, ws, ctx)
     if ws in _DIRECTION_WORDS:
         return _builtin("go", ws, ("go", *ws), ctx)
     return unknown(ws, ctx)
+
+
+def canonical(ws: Words) -> Words:
+    """Put a leading built-in verb in its one canonical form: x, look at, l at -> examine.
+
+    Authored phrases and typed lines both pass through this, so an action written
+    with `verbs: [examine]` also answers `x padd` and `look at padd`.
+    """
+    for seq, name in _VERB_TABLE:
+        if ws[:len(seq)] == seq:
+            if name == "go" or seq in _OWN_MEANING:
+                return ws
+            return (name, *ws[len(seq):])
+    return ws
 
 
 def _builtin_verb(ws: Words) -> tuple[str, Words]:

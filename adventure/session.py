@@ -364,8 +364,8 @@ class Game:
         world.state.hints[key] = index + 1
         more = (" Type 'hint' again for a stronger one." if index + 1 < len(hints)
                 else " That is the last hint for this.")
-        world.out.append(("system", f"Hint {index + 1} of {len(hints)}: "
-                          f"{world.render(hints[index])}{more}"))
+        text = " ".join(paragraphs(world.render(hints[index])))
+        world.out.append(("system", f"Hint {index + 1} of {len(hints)}: {text}{more}"))
 
     def help_text(self, world: World) -> str:
         scope = list(world.scope().values())

@@ -167,3 +167,18 @@ def test_articles_never_change_meaning(demo_game, articles):
 def test_context_is_plain_data(demo_game):
     ctx = ctx_for(demo_game, demo_game.new_state(1))
     assert isinstance(ctx, Context) and ctx.choices == 1
+
+
+def test_builtin_verb_synonyms_reach_authored_actions(tmp_path):
+    (tmp_path / "s.yaml").write_text(
+        "story: {id: t, title: T, start: a}\n"
+        "scenes:\n  a:\n    title: A\n    text: Hi.\n    things:\n"
+        "      odo: {name: odo, description: Odo.}\n"
+        "    actions:\n      - {verbs: [examine], thing: odo, text: He glares.}\n"
+        "      - {commands: [pick up the pieces], text: You gather them.}\n")
+    from adventure.loader import load_story
+    from adventure.session import Game, Session
+    s = Session(Game(load_story(tmp_path)), seed=1)
+    for line in ("examine odo", "x odo", "look at the odo", "inspect odo"):
+        assert s.submit(line).text == "He glares.", line
+    assert s.submit("get pieces").text == "You gather them."
