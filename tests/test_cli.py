@@ -113,6 +113,15 @@ def test_bad_usage_exits_2():
     assert run("--no-such-option").returncode == 2
 
 
+def test_piped_play_does_not_import_prompt_toolkit():
+    code = ("import sys, io; sys.stdin = io.TextIOWrapper(io.BytesIO(b'look\\n'));"
+            "from adventure.cli import main; main(['--story', %r]);"
+            "print('PTK' if any(m.startswith('prompt_toolkit') for m in sys.modules) else 'none',"
+            " file=sys.stderr)" % DEMO)
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert res.stderr.decode().strip().endswith("none"), res.stderr.decode()
+
+
 def test_version():
     res = run("--version")
     assert res.returncode == 0 and res.stdout.startswith(b"adventure ")

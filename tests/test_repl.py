@@ -153,11 +153,31 @@ def test_pty_forty_columns_wraps_text(tmp_path):
         child.expect(pexpect.EOF)
     finally:
         child.close()
-    text = child.seen
     assert child.child.exitstatus == 0
-    for line in text.replace("\r", "").splitlines():
-        if "\x1b" not in line:
-            assert len(line) <= 40, line
+    assert_fits(child.seen, 40)
+
+
+def assert_fits(text: str, cols: int) -> None:
+    lines = [ln for ln in text.replace("\r", "").splitlines() if "\x1b" not in ln]
+    assert len(lines) > 10
+    for line in lines:
+        assert len(line) <= cols, line
+
+
+def test_pty_resized_terminal_rewraps_the_next_output(tmp_path):
+    child = spawn(tmp_path, cols=100)
+    try:
+        child.expect("turn 0")
+        child.child.setwinsize(30, 44)
+        child.seen = ""
+        child.sendline("look")
+        child.expect("turn 1")
+        child.sendline("quit")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert "You stand in a cramped airlock." in child.seen
+    assert_fits(child.seen, 44)
 
 
 @pytest.mark.parametrize("how", ["--plain", "NO_COLOR"])
