@@ -115,9 +115,9 @@ def test_bad_usage_exits_2():
 
 def test_piped_play_does_not_import_prompt_toolkit():
     code = ("import sys, io; sys.stdin = io.TextIOWrapper(io.BytesIO(b'look\\n'));"
-            "from adventure.cli import main; main(['--story', %r]);"
+            f"from adventure.cli import main; main(['--story', {DEMO!r}]);"
             "print('PTK' if any(m.startswith('prompt_toolkit') for m in sys.modules) else 'none',"
-            " file=sys.stderr)" % DEMO)
+            " file=sys.stderr)")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
     assert res.stderr.decode().strip().endswith("none"), res.stderr.decode()
 
