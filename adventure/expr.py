@@ -76,6 +76,8 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 
+MAX_NESTING = 40
+
 KEYWORDS = {"and", "or", "not", "true", "false", "has", "wearing"}
 
 
@@ -126,6 +128,7 @@ class _Parser:
         self.toks = tokenize(src)
         self.i = 0
         self.names = names
+        self.depth = 0
 
     @property
     def tok(self) -> Tok:
@@ -160,21 +163,38 @@ class _Parser:
         node = self.and_()
         while self.tok.kind == "name" and self.tok.text == "or":
             pos = self.take().pos
-            node = Node("or", pos, (node, self.and_()), type="bool")
+            node = Node("or", pos, (self._logical(node, "or"),
+                                    self._logical(self.and_(), "or")), type="bool")
         return node
 
     def and_(self) -> Node:
         node = self.not_()
         while self.tok.kind == "name" and self.tok.text == "and":
             pos = self.take().pos
-            node = Node("and", pos, (node, self.not_()), type="bool")
+            node = Node("and", pos, (self._logical(node, "and"),
+                                     self._logical(self.not_(), "and")), type="bool")
         return node
 
     def not_(self) -> Node:
         if self.tok.kind == "name" and self.tok.text == "not":
             pos = self.take().pos
-            return Node("not", pos, (self.not_(),), type="bool")
+            self._enter(pos)
+            inner = self._logical(self.not_(), "not")
+            self.depth -= 1
+            return Node("not", pos, (inner,), type="bool")
         return self.compare()
+
+    def _logical(self, node: Node, word: str) -> Node:
+        if node.type in ("int", "str"):
+            example = "> 0" if node.type == "int" else '== "..."'
+            raise ExprError(f"'{word}' works on conditions, and this is {_a(node.type)} "
+                            f"(compare it, for example {example})", node.pos)
+        return node
+
+    def _enter(self, pos: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise ExprError(f"nested more than {MAX_NESTING} levels deep; simplify it", pos)
 
     def compare(self) -> Node:
         left = self.sum()
@@ -223,7 +243,9 @@ class _Parser:
     def unary(self) -> Node:
         if self.tok.kind == "op" and self.tok.text == "-":
             t = self.take()
+            self._enter(t.pos)
             inner = self.unary()
+            self.depth -= 1
             self._numeric(inner, t)
             return Node("neg", t.pos, (inner,), type="int")
         return self.primary()
@@ -240,7 +262,9 @@ class _Parser:
             return Node("lit", t.pos, value=body, type="str")
         if t.kind == "op" and t.text == "(":
             self.take()
+            self._enter(t.pos)
             node = self.or_()
+            self.depth -= 1
             self.expect(")", "')'")
             return node
         if t.kind == "name":
@@ -372,7 +396,8 @@ def _compile(node: Node) -> Compiled:
 
 
 def _div(x: int, y: int) -> int:
-    return 0 if y == 0 else int(x / y)
+    # Floor division, so that (a / b) * b + a % b == a; dividing by zero gives 0.
+    return 0 if y == 0 else x // y
 
 
 def _mod(x: int, y: int) -> int:

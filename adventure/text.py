@@ -105,9 +105,7 @@ def _block(parts, i, names, top):
         e = _expr(body, off, names)
         out.append(lambda env, f=e.fn: _show(f(env)))
         i += 1
-    if not top:
-        raise ex.ExprError("'${if ...}' is never closed with '${end}'", parts[-1][2])
-    return out, i
+    return out, i  # at the end: _conditional reports an unclosed ${if}
 
 
 def _conditional(parts, i, names):
@@ -122,7 +120,7 @@ def _conditional(parts, i, names):
         pieces, i = _block(parts, i + 1, names, top=False)
         branches.append((cond, _join(pieces)))
         if i >= len(parts):
-            raise ex.ExprError("'${if ...}' is never closed with '${end}'", start_off)
+            raise ex.ExprError("'${if ...}' is never closed with '${end}'", start_off - 2)
         kind, body, off = parts[i]
         m_word = _WORD.match(body)
         if m_word and m_word.group(1) == "end":

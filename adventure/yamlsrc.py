@@ -128,12 +128,16 @@ class _Builder:
         if tag == _BOOL:
             return value.lower() in ("true", "yes", "on")
         if tag == _INT:
-            return _to_int(value)
-        if tag == _FLOAT:
             try:
-                f = float(value.replace("_", ""))
+                return _to_int(value)
+            except ValueError:  # YAML 1.1 oddities such as 1:30; keep the text
+                return value
+        if tag == _FLOAT:
+            text = value.replace("_", "").lower()
+            try:
+                f = float(text.replace(".inf", "inf").replace(".nan", "nan"))
             except ValueError:
-                f = math.nan
+                return value
             if math.isfinite(f) and f.is_integer():
                 return int(f)
             return f
