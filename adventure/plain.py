@@ -10,6 +10,9 @@ from typing import TextIO
 
 from .session import Result, Session
 
+HOW_TO_PLAY = ("Type a number to choose, or a command: look, examine, go north.\n"
+               "help lists commands; hint helps; quit leaves.")
+
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -45,6 +48,8 @@ def play(session: Session, stdin: TextIO | None = None, stdout: TextIO | None = 
     interactive = inp.isatty()
     wrap = out.isatty() and not plain
     width = min(shutil.get_terminal_size((80, 24)).columns, 100) - 1 if wrap else None
+    if interactive:
+        out.write(HOW_TO_PLAY + "\n\n")
     out.write(render(session.opening, width) + "\n")
     reader = _lines(inp)
     while True:
