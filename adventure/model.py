@@ -167,6 +167,17 @@ class Story:
 
 
 @dataclass
+class LogEntry:
+    """One command of a game's log: as typed, and what it resolved to."""
+
+    command: str
+    resolved: str
+
+    def to_json(self) -> list[str]:
+        return [self.command, self.resolved]
+
+
+@dataclass
 class GameState:
     """Everything that changes in one game. Plain data only."""
 

@@ -9,12 +9,15 @@ the plain loop, the REPL, replay and the tests all go through it.
 from __future__ import annotations
 
 import os
+from collections import deque
 from dataclasses import dataclass
+from typing import Protocol
 
 from . import world as w
 from .machine import StoryMachine
-from .model import Action, Ending, Exit, GameState, Scene, Story
+from .model import Action, Ending, Exit, GameState, LogEntry, Scene, Story
 from .parser import Context, Intent, parse
+from .saves import SaveError
 from .text import paragraphs
 from .vocab import words
 from .world import World
@@ -50,6 +53,7 @@ class Result:
     quit: bool = False
     advanced: bool = False  # the command took a turn
     show_choices: bool = False  # the list is new or was asked for
+    resolved: str = ""  # what the command meant: action:scene:id, exit:..., builtin:take:padd
 
     @property
     def text(self) -> str:
@@ -89,17 +93,23 @@ class Game:
         return self._result(world, advanced=False, show_choices=True, before=None)
 
     # -- one command -----------------------------------------------------------
-    def step(self, state: GameState, line: str) -> Result:
-        """Play one command against a copy of `state`."""
+    def step(self, state: GameState, line: str, resolved: str | None = None) -> Result:
+        """Play one command against a copy of `state`.
+
+        `resolved` (from a saved log) replays what the command meant then, when that
+        action still exists here; otherwise the line is parsed afresh.
+        """
         before = state
         world = World(self.story, state.copy())
         if world.state.ended:
             return self._after_ending(world, line, before)
         offers = self.offers(world)
         ctx = self.context(world, offers)
-        intent = parse(line, ctx)
-        if intent.kind == "choice":
-            intent = self._choose(intent, offers, world)
+        intent = self._from_resolved(resolved, world, ctx) if resolved else None
+        if intent is None:
+            intent = parse(line, ctx)
+            if intent.kind == "choice":
+                intent = self._choose(intent, offers, world)
         advanced = self.execute(world, intent)
         if intent.kind == "meta" and intent.verb == "quit":
             res = self._result(world, advanced=False, show_choices=False, before=before)
@@ -111,7 +121,31 @@ class Game:
         elif advanced:
             world.state.turn += 1
         ask = intent.kind == "meta" and intent.verb == "choices"
-        return self._result(world, advanced=advanced, show_choices=ask, before=before)
+        res = self._result(world, advanced=advanced, show_choices=ask, before=before)
+        fb = self.story.scenes[before.scene].fallback
+        res.resolved = fb.trigger if intent.kind == "fallback" and fb else describe(intent)
+        return res
+
+    def _from_resolved(self, resolved: str, world: World, ctx: Context) -> Intent | None:
+        kind, _, rest = resolved.partition(":")
+        scene = self.scene(world)
+        if kind == "action":
+            for a in ctx.own + ctx.globals:
+                if a.trigger == resolved:
+                    return Intent("action", action=a)
+        elif kind == "exit":
+            for ex in scene.exits:
+                if ex.trigger == resolved:
+                    return Intent("exit", exit=ex)
+        elif kind == "fallback" and ctx.fallback and scene.fallback.trigger == resolved:
+            return Intent("fallback")
+        elif kind == "builtin":
+            verb, *ids = rest.split(":")
+            prep = ids.pop() if verb == "put" and ids else ""
+            if all(i in ctx.scope for i in ids):
+                return Intent("builtin", verb=verb, objects=[ctx.scope[i] for i in ids],
+                              preposition=prep)
+        return None
 
     def _choose(self, intent: Intent, offers: list[_Offer], world: World) -> Intent:
         n = intent.number
@@ -403,6 +437,16 @@ class Game:
             return res
         return self._result(world, advanced=False, show_choices=False, before=before)
 
+    def notice(self, state: GameState, paras: list[tuple[str, str]], look: bool = False
+               ) -> Result:
+        """A result that changes nothing: a message, and optionally the scene again."""
+        world = World(self.story, state)
+        world.out.extend(paras)
+        if look:
+            world.describe(state.scene)
+        return self._result(world, advanced=False, show_choices=look, before=None if look
+                            else state)
+
     def status(self, st: GameState) -> Status:
         scene = self.story.scenes[st.scene]
         has_score = self.story.max_score is not None
@@ -435,6 +479,22 @@ class Game:
                       show_choices=show_choices and bool(choices))
 
 
+def describe(intent: Intent) -> str:
+    """A stable name for what a command resolved to, kept in logs and saves."""
+    if intent.kind == "action" and intent.action is not None:
+        return intent.action.trigger
+    if intent.kind == "exit" and intent.exit is not None:
+        return intent.exit.trigger
+    if intent.kind == "builtin":
+        parts = [intent.verb, *(t.id for t in intent.objects)]
+        if intent.verb == "put":
+            parts.append(intent.preposition)
+        return "builtin:" + ":".join(parts)
+    if intent.kind == "meta":
+        return f"meta:{intent.verb}"
+    return intent.kind
+
+
 _DIRECTION_NAMES = frozenset({
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
     "up", "down", "in", "out", "fore", "aft", "port", "starboard"})
@@ -454,31 +514,140 @@ def _join(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-class Session:
-    """One game in progress: the current state and the command loop's memory."""
+class Store(Protocol):
+    """Where a session keeps saves, its journal and transcripts (see replay.FileStore)."""
 
-    def __init__(self, game: Game, seed: int | None = None):
+    def save(self, name: str, state: GameState, log: list[LogEntry]) -> str: ...
+    def load(self, name: str) -> tuple[GameState, list[LogEntry], str]: ...
+    def listing(self) -> str: ...
+    def journal_turn(self, entry: LogEntry) -> None: ...
+    def journal_reset(self, state: GameState, log: list[LogEntry]) -> None: ...
+    def journal_end(self) -> None: ...
+    def transcript(self, on: bool) -> str: ...
+    def transcribe(self, line: str, result: Result) -> None: ...
+
+
+UNDO_DEPTH = 1000
+DEFAULT_SLOT = "quicksave"
+
+
+class Session:
+    """One game in progress: its state, its log, undo, and the session-level commands
+    (save, restore, saves, undo, restart, transcript) that sit above `Game.step`."""
+
+    def __init__(self, game: Game, seed: int | None = None, store: Store | None = None,
+                 resume: tuple[GameState, list[LogEntry]] | None = None):
         self.game = game
+        self.store = store
+        self.undo: deque[tuple[GameState, int]] = deque(maxlen=UNDO_DEPTH)
+        self.pending_restart = False
         self.opening = game.begin(seed)
         self.state = self.opening.state
-        self.log: list[str] = []
-        self.pending_restart = False
+        self.log: list[LogEntry] = []
+        if resume is not None:
+            self.state, self.log = resume[0], list(resume[1])
+            self.opening = game.notice(self.state, [], look=True)
+        self.unsaved = False
 
+    # -- the one entry point -------------------------------------------------------
     def submit(self, line: str) -> Result:
         ws = words(line)
-        if ws == ("restart",) and not self.state.ended and not self.pending_restart:
-            self.pending_restart = True
-            res = self.game.step(self.state, "")
-            res.paragraphs = [("system", "Restart from the beginning? Progress since your "
-                               "last save is lost. Type 'restart' again to confirm.")]
-            res.show_choices = False
-            return res
-        if ws == ("restart",):
-            result = self.game.begin(self.state.seed)
+        verb, arg = (ws[0], " ".join(line.split()[1:])) if ws else ("", "")
+        handler = {"save": self._save, "restore": self._restore, "load": self._restore,
+                   "saves": self._saves, "undo": self._undo, "restart": self._restart,
+                   "transcript": self._transcript}.get(verb)
+        if handler is not None and (verb not in ("saves", "undo", "restart") or len(ws) == 1):
+            result = handler(arg)
         else:
-            result = self.game.step(self.state, line)
-        self.pending_restart = False
-        self.state = result.state
-        self.log.append(line)
+            result = self._play(line)
+        if verb != "restart":
+            self.pending_restart = False
+        if self.store is not None:
+            self.store.transcribe(line, result)
         return result
 
+    def _play(self, line: str) -> Result:
+        before = self.state
+        result = self.game.step(before, line)
+        if result.quit:
+            if self.store is not None:
+                self.store.journal_end()
+            return result
+        if result.state != before:
+            self.undo.append((before, len(self.log)))
+            self.unsaved = True
+        if result.resolved != "empty":
+            entry = LogEntry(line, result.resolved)
+            self.log.append(entry)
+            if self.store is not None:
+                self.store.journal_turn(entry)
+                if result.ended is not None:
+                    self.store.journal_end()
+        self.state = result.state
+        return result
+
+    def _notice(self, text: str, look: bool = False, error: bool = False) -> Result:
+        return self.game.notice(self.state, [("error" if error else "system", text)], look=look)
+
+    # -- session commands ----------------------------------------------------------
+    def _save(self, name: str) -> Result:
+        if self.store is None:
+            return self._notice("Saving is not available in this game.", error=True)
+        try:
+            msg = self.store.save(name or DEFAULT_SLOT, self.state, self.log)
+        except SaveError as exc:
+            return self._notice(str(exc), error=True)
+        self.unsaved = False
+        return self._notice(msg)
+
+    def _restore(self, name: str) -> Result:
+        if self.store is None:
+            return self._notice("Restoring is not available in this game.", error=True)
+        try:
+            state, log, msg = self.store.load(name or DEFAULT_SLOT)
+        except SaveError as exc:
+            return self._notice(f"{exc} The game goes on as it was.", error=True)
+        self.undo.append((self.state, len(self.log)))
+        self.state, self.log = state, log
+        self.store.journal_reset(state, log)
+        self.unsaved = False
+        return self._notice(msg, look=True)
+
+    def _saves(self, _: str) -> Result:
+        if self.store is None:
+            return self._notice("Saving is not available in this game.", error=True)
+        return self._notice(self.store.listing())
+
+    def _undo(self, _: str) -> Result:
+        if not self.undo:
+            return self._notice("There is nothing to undo.", error=True)
+        state, length = self.undo.pop()
+        undone = [e.command for e in self.log[length:]]
+        self.state, self.log = state, self.log[:length]
+        if self.store is not None:
+            self.store.journal_reset(state, self.log)
+        what = f"'{undone[-1]}'" if undone else "the last turn"
+        return self._notice(f"Undone: {what}.", look=True)
+
+    def _restart(self, _: str) -> Result:
+        if not self.state.ended and not self.pending_restart and self.log:
+            self.pending_restart = True
+            return self._notice("Restart from the beginning? Type 'restart' again to confirm "
+                                "('undo' takes it back afterwards).")
+        self.pending_restart = False
+        self.undo.append((self.state, len(self.log)))
+        result = self.game.begin(self.state.seed)
+        self.state, self.log = result.state, []
+        if self.store is not None:
+            self.store.journal_reset(self.state, self.log)
+        return result
+
+    def _transcript(self, arg: str) -> Result:
+        if self.store is None:
+            return self._notice("Transcripts are not available in this game.", error=True)
+        if arg.lower() not in ("on", "off"):
+            return self._notice("Say 'transcript on' or 'transcript off'.", error=True)
+        try:
+            return self._notice(self.store.transcript(arg.lower() == "on"))
+        except SaveError as exc:
+            return self._notice(str(exc), error=True)

@@ -1,0 +1,420 @@
+"""Saved games and journals: written atomically, read as untrusted input.
+
+A save is human-readable JSON with a format version, the story's identity, the
+whole game state and the full log of commands. A file that is corrupt, from
+another story or from a newer format is refused with a reason; a save made
+before the story was edited is loaded if its state still fits, or rebuilt by
+replaying its log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .model import GameState, LogEntry, Story
+from .world import NOWHERE, PLAYER, WORN
+
+FORMAT = 1  # what this version writes
+OLDEST_READABLE = 1  # the oldest format this version still reads
+MAX_SAVE_BYTES = 32 * 1024 * 1024
+MAX_SLOT = 64
+SUFFIX = ".save.json"
+JOURNAL_SUFFIX = ".journal"
+_BAD_SLOT = re.compile(r'[\x00-\x1f\x7f/\\<>:"|?*]')
+
+
+class SaveError(Exception):
+    """A save could not be written or read; the message says why, for the player."""
+
+
+@dataclass
+class SaveFile:
+    story_id: str
+    title: str
+    version: str
+    fingerprint: str
+    saved_at: str
+    state: GameState
+    log: list[LogEntry] = field(default_factory=list)
+    path: Path | None = None
+
+
+# -- slot names and paths ---------------------------------------------------------
+
+def check_slot(name: str) -> str:
+    """A safe slot name, or SaveError saying what is wrong with it."""
+    name = name.strip()
+    if not name:
+        raise SaveError("A save needs a name.")
+    if len(name) > MAX_SLOT:
+        raise SaveError(f"That name is too long; keep it under {MAX_SLOT} characters.")
+    if name.startswith(".") or ".." in name:
+        raise SaveError("A save name cannot start with a dot or contain '..'.")
+    if _BAD_SLOT.search(name):
+        raise SaveError("A save name cannot hold / \\ : * ? \" < > | or control characters.")
+    return name
+
+
+def slot_path(directory: Path, name: str) -> Path:
+    """The file for a slot, refusing anything that would leave the saves directory."""
+    name = check_slot(name)
+    path = directory / f"{name}{SUFFIX}"
+    if path.is_symlink():
+        raise SaveError(f"'{name}' is a link; saves are only read and written as plain files.")
+    if path.resolve().parent != directory.resolve():
+        raise SaveError(f"'{name}' would be outside the saves directory.")
+    return path
+
+
+# -- writing ---------------------------------------------------------------------
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Temporary file beside the target, flush, fsync, rename: the old file or the new one,
+    never half of either. Raises OSError and leaves any previous file untouched."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        _hook("written")
+        os.fsync(fd)
+        _hook("flushed")
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    os.close(fd)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _hook("renamed")
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _hook(step: str) -> None:
+    """Test hook: ADVENTURE_SAVE_HOOK=STEP stops the process after that step of a save."""
+    if os.environ.get("ADVENTURE_SAVE_HOOK") == step:
+        sys.stderr.write(f"save hook: {step}\n")
+        sys.stderr.flush()
+        time.sleep(3600)
+
+
+def encode(story: Story, state: GameState, log: list[LogEntry]) -> bytes:
+    scene = story.scenes[state.scene]
+    doc = {
+        "format": FORMAT,
+        "oldest_readable": OLDEST_READABLE,
+        "story": {"id": story.id, "title": story.title, "version": story.version,
+                  "fingerprint": story.fingerprint},
+        "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "turn": state.turn,
+        "scene": state.scene,
+        "scene_title": scene.title,
+        "seed": state.seed,
+        "state": state.to_dict(),
+        "log": [e.to_json() for e in log],
+    }
+    return (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+# -- reading -----------------------------------------------------------------------
+
+def read_document(path: Path) -> dict[str, Any]:
+    try:
+        if path.is_symlink():
+            raise SaveError("it is a link; saves are read only as plain files")
+        size = path.stat().st_size
+        if size > MAX_SAVE_BYTES:
+            raise SaveError(f"it is {size:,} bytes, more than a save can be")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SaveError("there is no such save") from None
+    except IsADirectoryError:
+        raise SaveError("it is a directory, not a save") from None
+    except OSError as exc:
+        raise SaveError(f"it cannot be read ({exc.strerror or exc})") from None
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise SaveError("it is not a save file (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(raw.rstrip()) - 1:
+            raise SaveError("it is truncated: the file ends early") from None
+        raise SaveError(f"it is not a save file (bad JSON at line {exc.lineno}, "
+                        f"column {exc.colno})") from None
+    except RecursionError:
+        raise SaveError("it is not a save file (nested too deeply)") from None
+    if not isinstance(doc, dict):
+        raise SaveError("it is not a save file")
+    return doc
+
+
+def decode(doc: dict[str, Any], story: Story, path: Path | None = None) -> SaveFile:
+    """Check a save document's shape and identity. The state is checked separately."""
+    fmt, oldest = doc.get("format"), doc.get("oldest_readable", doc.get("format"))
+    if not isinstance(fmt, int) or isinstance(fmt, bool) or not isinstance(oldest, int):
+        raise SaveError("it is not a save file (no format version)")
+    if oldest > FORMAT:
+        raise SaveError(f"it was made by a newer version of the game (save format {fmt}; "
+                        f"this version reads up to {FORMAT}); update the game to load it")
+    ident = doc.get("story")
+    if not isinstance(ident, dict) or not isinstance(ident.get("id"), str):
+        raise SaveError("it does not say which story it belongs to")
+    if ident["id"] != story.id:
+        raise SaveError(f"it belongs to another story ('{_clip(ident['id'])}', "
+                        f"not '{story.id}')")
+    state = doc.get("state")
+    log = doc.get("log")
+    if not isinstance(state, dict):
+        raise SaveError("it is damaged: the game state is missing")
+    if not isinstance(log, list) or not all(
+            isinstance(e, list) and len(e) == 2 and all(isinstance(x, str) for x in e)
+            for e in log):
+        raise SaveError("it is damaged: the list of commands is not readable")
+    gs = state_from_dict(state)
+    return SaveFile(
+        story_id=ident["id"], title=str(ident.get("title", "")),
+        version=str(ident.get("version", "")), fingerprint=str(ident.get("fingerprint", "")),
+        saved_at=str(doc.get("saved_at", "")), state=gs,
+        log=[LogEntry(c, r) for c, r in log], path=path,
+    )
+
+
+def _clip(text: str, n: int = 40) -> str:
+    text = "".join(ch for ch in text if ch.isprintable())
+    return text if len(text) <= n else text[:n] + "..."
+
+
+_STATE_TYPES: dict[str, type | tuple[type, ...]] = {
+    "scene": str, "vars": dict, "turn": int, "score": int, "moved": dict, "visits": dict,
+    "done": dict, "listing": dict, "timers": list, "stack": list, "hints": dict, "rng": int,
+    "seed": int, "ended": (str, type(None)),
+}
+
+
+def state_from_dict(data: dict[str, Any]) -> GameState:
+    """Build a state from save data, checking only its shape (not the story)."""
+    for key, kind in _STATE_TYPES.items():
+        if key not in data:
+            raise SaveError(f"it is damaged: the state has no '{key}'")
+        value = data[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise SaveError(f"it is damaged: '{key}' in the state has the wrong type")
+    for key in ("moved", "listing", "hints", "visits", "done"):
+        for k, v in data[key].items():
+            ok = isinstance(v, bool) if key == "listing" else (
+                isinstance(v, str) if key == "moved" else
+                isinstance(v, int) and not isinstance(v, bool))
+            if not ok:
+                raise SaveError(f"it is damaged: '{key}' holds a bad value for '{_clip(k)}'")
+    if not all(isinstance(t, list) and len(t) == 2 and isinstance(t[0], int)
+               and isinstance(t[1], str) for t in data["timers"]):
+        raise SaveError("it is damaged: the timers are not readable")
+    if not all(isinstance(s, str) for s in data["stack"]):
+        raise SaveError("it is damaged: the conversation stack is not readable")
+    if not 0 <= data["rng"] < 2 ** 64:
+        raise SaveError("it is damaged: the random generator's state is out of range")
+    return GameState.from_dict(data)
+
+
+def story_problems(state: GameState, story: Story) -> list[str]:
+    """What in a state does not exist in this story (empty when the state fits)."""
+    problems = []
+    scenes, things = story.scenes, story.things
+    if state.scene not in scenes:
+        problems.append(f"scene '{_clip(state.scene)}'")
+    for var, value in state.vars.items():
+        if var not in story.initial:
+            problems.append(f"variable '{_clip(var)}'")
+        elif type(value) is not type(story.initial[var]):
+            problems.append(f"variable '{_clip(var)}' of another type")
+    places = set(scenes) | set(things) | {PLAYER, WORN, NOWHERE}
+    for thing, where in state.moved.items():
+        if thing not in things:
+            problems.append(f"thing '{_clip(thing)}'")
+        elif where not in places:
+            problems.append(f"place '{_clip(where)}'")
+    problems += [f"scene '{_clip(s)}'" for s in [*state.visits, *state.stack] if s not in scenes]
+    problems += [f"action '{_clip(a)}'" for a in [*state.done, *state.listing]
+                 if a not in story.actions_by_key]
+    problems += [f"event '{_clip(e)}'" for _, e in state.timers if e not in story.events]
+    if state.ended is not None and (state.ended not in scenes
+                                    or scenes[state.ended].ending is None):
+        problems.append(f"ending '{_clip(state.ended)}'")
+    return problems
+
+
+def complete_vars(state: GameState, story: Story) -> None:
+    """Variables the story gained since the save start at their initial values."""
+    for var, value in story.initial.items():
+        state.vars.setdefault(var, value)
+
+
+# -- listing -------------------------------------------------------------------------
+
+@dataclass
+class SaveInfo:
+    name: str
+    saved_at: str
+    turn: int | str
+    scene_title: str
+    problem: str = ""
+
+
+def list_saves(directory: Path) -> list[SaveInfo]:
+    out = []
+    if not directory.is_dir():
+        return out
+    for path in sorted(directory.glob(f"*{SUFFIX}")):
+        name = path.name[: -len(SUFFIX)]
+        if name.startswith("."):
+            continue
+        try:
+            doc = read_document(path)
+            out.append(SaveInfo(name, str(doc.get("saved_at", "?"))[:19].replace("T", " "),
+                                doc.get("turn", "?"), _clip(str(doc.get("scene_title", "?")))))
+        except SaveError as exc:
+            out.append(SaveInfo(name, "", "", "", problem=str(exc)))
+    return out
+
+
+# -- journals: one per game, one append per turn --------------------------------------
+
+class Journal:
+    """A game's turns as JSON lines: a header, then [command, resolved] per turn.
+
+    Each turn is one unbuffered write to a file opened for appending, so a killed
+    process loses at most the turn in progress. Each game has its own file.
+    """
+
+    def __init__(self, path: Path, fd: int):
+        self.path = path
+        self.fd = fd
+
+    @classmethod
+    def start(cls, directory: Path, story: Story, seed: int,
+              log: list[LogEntry] | None = None) -> Journal:
+        directory.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = directory / f"{story.id}-{stamp}-{os.getpid()}-{time.monotonic_ns() % 10**6}" \
+                           f"{JOURNAL_SUFFIX}"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+        journal = cls(path, fd)
+        journal._write_all(story, seed, log or [])
+        return journal
+
+    @classmethod
+    def reopen(cls, path: Path) -> Journal:
+        return cls(path, os.open(path, os.O_WRONLY | os.O_APPEND))
+
+    @staticmethod
+    def header(story: Story, seed: int) -> dict[str, Any]:
+        return {"journal": FORMAT, "story": story.id, "fingerprint": story.fingerprint,
+                "seed": seed, "started": datetime.now(UTC).isoformat(
+                    timespec="seconds")}
+
+    def _write_all(self, story: Story, seed: int, log: list[LogEntry]) -> None:
+        lines = [json.dumps(self.header(story, seed))] + [
+            json.dumps(e.to_json(), ensure_ascii=False) for e in log]
+        os.write(self.fd, ("\n".join(lines) + "\n").encode("utf-8"))
+
+    def append(self, entry: LogEntry) -> None:
+        os.write(self.fd, (json.dumps(entry.to_json(), ensure_ascii=False) + "\n").encode())
+
+    def rewrite(self, story: Story, seed: int, log: list[LogEntry]) -> None:
+        """After undo, restore or restart: the journal becomes the current log."""
+        data = [json.dumps(self.header(story, seed))] + [
+            json.dumps(e.to_json(), ensure_ascii=False) for e in log]
+        write_atomic(self.path, ("\n".join(data) + "\n").encode("utf-8"))
+        os.close(self.fd)
+        self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+
+    def sync(self) -> None:
+        with contextlib.suppress(OSError):
+            os.fsync(self.fd)
+
+    def finish(self) -> None:
+        """The game ended or was left on purpose: not offered to continue any more."""
+        with contextlib.suppress(OSError):
+            os.write(self.fd, b'{"end": true}\n')
+            os.fsync(self.fd)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+
+
+@dataclass
+class JournalInfo:
+    path: Path
+    seed: int
+    fingerprint: str
+    log: list[LogEntry]
+    finished: bool
+    modified: float
+
+
+def read_journal(path: Path) -> JournalInfo | None:
+    """A journal's contents; a torn last line (a killed process) is ignored."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        modified = path.stat().st_mtime
+    except OSError:
+        return None
+    lines = text.split("\n")
+    try:
+        head = json.loads(lines[0])
+    except (json.JSONDecodeError, IndexError):
+        return None
+    if not isinstance(head, dict) or not isinstance(head.get("seed"), int):
+        return None
+    log: list[LogEntry] = []
+    finished = False
+    for line in lines[1:]:
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError:
+            break  # the turn in progress when the process died
+        if isinstance(item, dict) and item.get("end"):
+            finished = True
+        elif isinstance(item, list) and len(item) == 2 and all(isinstance(x, str) for x in item):
+            log.append(LogEntry(item[0], item[1]))
+    return JournalInfo(path, head["seed"], str(head.get("fingerprint", "")), log, finished,
+                       modified)
+
+
+def unfinished_journals(directory: Path, story: Story) -> list[JournalInfo]:
+    """Journals of this story whose game neither ended nor was left, newest first."""
+    found = []
+    if not directory.is_dir():
+        return found
+    for path in directory.glob(f"{story.id}-*{JOURNAL_SUFFIX}"):
+        info = read_journal(path)
+        if info is not None and not info.finished and info.log:
+            found.append(info)
+    return sorted(found, key=lambda j: j.modified, reverse=True)
