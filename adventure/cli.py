@@ -18,7 +18,7 @@ from .model import Story
 from .places import bundled_story, display_path, saves_dir
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-SUBCOMMANDS = ("play", "check")
+SUBCOMMANDS = ("play", "check", "replay", "saves")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,9 +43,32 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--plain", action="store_true",
                       help="plain text: no colour, no toolbar, no cursor movement, one line "
                            "per paragraph (for screen readers and logs; NO_COLOR does the same)")
-    play.add_argument("--saves", metavar="DIR", type=Path,
-                      help="where saved games and command history live (default: the "
-                           "checkout's saves/ or your user data folder; or $ADVENTURE_SAVES)")
+    _saves_option(play)
+    start = play.add_mutually_exclusive_group()
+    start.add_argument("--continue", dest="cont", action="store_true",
+                       help="continue the last unfinished game without asking")
+    start.add_argument("--load", metavar="NAME",
+                       help="start from a saved game (a slot name or a path)")
+    start.add_argument("--new", action="store_true",
+                       help="start a new game without offering to continue the last one")
+
+    replay = sub.add_parser("replay", help="replay a saved game turn by turn",
+                            description="Print a saved game as it was played: each command "
+                                        "after its prompt, then the game's answer. With "
+                                        "--check, exit 1 naming the first turn that no "
+                                        "longer plays the same way.")
+    replay.add_argument("save", metavar="SAVE", help="a slot name or a path to a save file")
+    _story_option(replay)
+    _saves_option(replay)
+    replay.add_argument("--check", action="store_true",
+                        help="verify that the replay ends exactly in the saved state")
+    replay.add_argument("--delay", type=float, default=0.0, metavar="SECONDS",
+                        help="pause between turns, to watch it")
+    replay.add_argument("--to", type=int, metavar="TURN", help="stop after this turn")
+
+    saves = sub.add_parser("saves", help="list saved games",
+                           description="List the saved games with their date, turn and scene.")
+    _saves_option(saves)
 
     check = sub.add_parser("check", help="check a story for errors",
                            description="Load a story and report every problem with its "
@@ -53,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
                                        "errors.")
     _story_option(check)
     return parser
+
+
+def _saves_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--saves", metavar="DIR", type=Path,
+                   help="where saved games, journals and history live (default: the "
+                        "checkout's saves/ or your user data folder; or $ADVENTURE_SAVES)")
 
 
 def _story_option(p: argparse.ArgumentParser) -> None:
@@ -72,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return cmd_check(args)
+        if args.command == "replay":
+            return cmd_replay(args)
+        if args.command == "saves":
+            return cmd_saves(args)
         return cmd_play(args)
     except KeyboardInterrupt:
         print(file=sys.stderr)
@@ -102,17 +135,66 @@ def cmd_play(args: argparse.Namespace) -> int:
     if story is None:
         _report(problems, name)
         return EXIT_USAGE
+    from .replay import FileStore, load_save, rebuild
+    from .saves import SaveError, unfinished_journals
     from .session import Game, Session
 
-    session = Session(Game(story), seed=args.seed)
-    if _wants_repl(args):
-        from .repl import Repl  # prompt_toolkit is imported only for a terminal
+    game = Game(story)
+    directory = saves_dir(args.saves)
+    store = FileStore(directory, game)
+    terminal = _wants_repl(args)
+    if args.load:
+        try:
+            state, log, message = load_save(game, store.path_for(args.load))
+        except SaveError as exc:
+            print(f"adventure: cannot load '{args.load}': {exc}.", file=sys.stderr)
+            return EXIT_USAGE
+        session = Session(game, store=store, resume=(state, log))
+        session.opening.paragraphs.insert(0, ("system", message))
+        store.start_journal(state, log)
+    else:
+        journals = [] if args.new else unfinished_journals(directory, story)
+        wanted = journals and (args.cont or (terminal and _ask_continue(journals[0])))
+        if wanted:
+            j = journals[0]
+            rebuilt = rebuild(game, j.seed, j.log)
+            session = Session(game, store=store, resume=(rebuilt.state, rebuilt.log))
+            note = f"Continuing your game at turn {rebuilt.state.turn}."
+            if rebuilt.diverged_at is not None:
+                note += (f" The story has changed: replayed up to turn {rebuilt.diverged_at}"
+                         f" of {len(j.log)}.")
+            session.opening.paragraphs.insert(0, ("system", note))
+            store.start_journal(rebuilt.state, rebuilt.log,
+                                path=j.path if rebuilt.diverged_at is None else None)
+        else:
+            if args.cont:
+                print("adventure: no unfinished game to continue; starting a new one.",
+                      file=sys.stderr)
+            session = Session(game, seed=args.seed, store=store)
+            store.start_journal(session.state, [])
+    try:
+        if terminal:
+            from .repl import Repl  # prompt_toolkit is imported only for a terminal
 
-        history = saves_dir(args.saves) / "history.txt"
-        return Repl(session, history_file=history).run()
-    from .plain import play
+            return Repl(session, history_file=directory / "history.txt").run()
+        from .plain import play
 
-    return play(session, plain=args.plain or bool(os.environ.get("NO_COLOR")))
+        return play(session, plain=args.plain or bool(os.environ.get("NO_COLOR")))
+    finally:
+        store.close()
+
+
+def _ask_continue(journal) -> bool:
+    from datetime import datetime
+
+    when = datetime.fromtimestamp(journal.modified).strftime("%Y-%m-%d %H:%M")
+    turns = len(journal.log)
+    try:
+        answer = input(f"You have an unfinished game from {when} ({turns} commands). "
+                       "Continue it? [Y/n] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("", "y", "yes")
 
 
 def _wants_repl(args: argparse.Namespace) -> bool:
@@ -135,4 +217,41 @@ def cmd_check(args: argparse.Namespace) -> int:
     endings = sum(1 for s in story.scenes.values() if s.ending)
     print(f"{name}: {story.title} ({story.id} {story.version}): {len(story.scenes)} scenes, "
           f"{len(story.things)} things, {endings} endings. No problems found.")
+    return EXIT_OK
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    story, problems, name = _load(args.story)
+    if story is None:
+        _report(problems, name)
+        return EXIT_USAGE
+    from .replay import FileStore, replay
+    from .saves import SaveError, decode, read_document
+    from .session import Game
+
+    game = Game(story)
+    try:
+        path = FileStore(saves_dir(args.saves), game).path_for(args.save)
+        save = decode(read_document(path), story, path)
+    except SaveError as exc:
+        print(f"adventure: cannot replay '{args.save}': {exc}.", file=sys.stderr)
+        return EXIT_USAGE
+    if args.delay < 0 or (args.to is not None and args.to < 0):
+        print("adventure: --delay and --to take numbers of 0 or more.", file=sys.stderr)
+        return EXIT_USAGE
+    return replay(game, save, sys.stdout, check=args.check, delay=args.delay, to_turn=args.to)
+
+
+def cmd_saves(args: argparse.Namespace) -> int:
+    from .replay import format_save
+    from .saves import list_saves
+
+    directory = saves_dir(args.saves)
+    saves = list_saves(directory)
+    if not saves:
+        print(f"No saved games in {directory}.")
+        return EXIT_OK
+    print(f"Saved games in {directory}:")
+    for s in saves:
+        print(format_save(s))
     return EXIT_OK

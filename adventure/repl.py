@@ -105,6 +105,15 @@ class Repl:
             out.append(("", "\n"))
         print_formatted_text(FormattedText(out), style=THEME, end="")
 
+    def confirm_leave(self) -> bool:
+        """Ctrl-D with unsaved progress: ask once (the journal keeps it either way)."""
+        question = [("class:system", "Leave without saving? 'adventure --continue' picks "
+                     "the game up again. [y/N] ")]
+        try:
+            return _yes(self.prompt.prompt(question, completer=None, auto_suggest=None))
+        except (EOFError, KeyboardInterrupt):
+            return True
+
     def run(self, first_screen: bool = True) -> int:
         if first_screen:
             lines = [w for line in FIRST_SCREEN.split("\n")
@@ -118,6 +127,9 @@ class Repl:
             except KeyboardInterrupt:
                 continue  # Ctrl-C cancels the line being typed
             except EOFError:
+                if self.session.unsaved and self.session.store is not None \
+                        and not self.confirm_leave():
+                    continue
                 print_formatted_text(FormattedText([("class:system", "Goodbye.")]), style=THEME)
                 return 0
             result = self.session.submit(line)
@@ -126,6 +138,10 @@ class Repl:
             self.show(result)
             if result.quit:
                 return 0
+
+
+def _yes(answer: str) -> bool:
+    return answer.strip().lower() in ("y", "yes")
 
 
 def _styled(lines: list[str], style: str) -> list[tuple[str, str]]:

@@ -34,3 +34,9 @@ def play(session: Session, *commands: str):
     for c in commands:
         result = session.submit(c)
     return result
+
+
+@pytest.fixture(autouse=True)
+def _temporary_saves(tmp_path_factory, monkeypatch):
+    """Tests never touch a real saves directory (subprocesses inherit this too)."""
+    monkeypatch.setenv("ADVENTURE_SAVES", str(tmp_path_factory.mktemp("saves")))

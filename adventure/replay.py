@@ -1,0 +1,230 @@
+"""Saves on disk for a session, rebuilding a game from its log, and replaying saved games.
+
+`FileStore` is what a `Session` uses to save, restore, journal and transcribe.
+`rebuild` replays a log on a (possibly edited) story; `replay` prints a saved
+game turn by turn and can check that it still ends where it was saved.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from .model import GameState, LogEntry
+from .plain import render, sanitize
+from .saves import (
+    SUFFIX,
+    Journal,
+    SaveError,
+    SaveFile,
+    complete_vars,
+    decode,
+    encode,
+    list_saves,
+    read_document,
+    slot_path,
+    story_problems,
+    write_atomic,
+)
+from .session import Game, Result
+
+
+@dataclass
+class Rebuilt:
+    state: GameState
+    log: list[LogEntry]
+    diverged_at: int | None  # 1-based turn of the first command whose outcome changed
+
+
+def rebuild(game: Game, seed: int, log: list[LogEntry]) -> Rebuilt:
+    """Replay a log from a new game, stopping before the first command that now means
+    something else than it did."""
+    state = game.begin(seed).state
+    for i, entry in enumerate(log):
+        result = game.step(state, entry.command, entry.resolved)
+        if result.resolved != entry.resolved:
+            return Rebuilt(state, log[:i], i + 1)
+        state = result.state
+    return Rebuilt(state, list(log), None)
+
+
+def load_save(game: Game, path: Path) -> tuple[GameState, list[LogEntry], str]:
+    """Read a save for this game's story: (state, log, what to tell the player)."""
+    save = decode(read_document(path), game.story, path)
+    return fit_to_story(game, save)
+
+
+def fit_to_story(game: Game, save: SaveFile) -> tuple[GameState, list[LogEntry], str]:
+    story = game.story
+    state = save.state
+    if save.fingerprint == story.fingerprint:
+        problems = story_problems(state, story)
+        if problems:
+            raise SaveError(f"it is damaged: it refers to {', '.join(problems[:3])}, "
+                            "which this story does not have")
+        return state, save.log, f"Restored: turn {state.turn}, {story.scenes[state.scene].title}."
+    complete_vars(state, story)
+    if not story_problems(state, story):
+        return state, save.log, (f"Restored: turn {state.turn}, "
+                                 f"{story.scenes[state.scene].title}. The story has changed "
+                                 "since this game was saved; your game still fits it.")
+    rebuilt = rebuild(game, state.seed, save.log)
+    total = len(save.log)
+    if rebuilt.diverged_at is None:
+        how = f"all {total} commands replayed"
+    else:
+        bad = save.log[rebuilt.diverged_at - 1].command
+        how = (f"replayed up to turn {rebuilt.diverged_at} of {total}, where '{sanitize(bad)}' "
+               "no longer does what it did; you are just before it")
+    return rebuilt.state, rebuilt.log, ("The story has changed since this game was saved, "
+                                        f"so it was rebuilt from its commands: {how}.")
+
+
+class FileStore:
+    """Saves, the journal and transcripts of one session, in one directory."""
+
+    def __init__(self, directory: Path, game: Game, journal: bool = True):
+        self.dir = directory
+        self.game = game
+        self.journaling = journal
+        self.journal: Journal | None = None
+        self.transcript_file: TextIO | None = None
+
+    # saves
+    def save(self, name: str, state: GameState, log: list[LogEntry]) -> str:
+        path = self.path_for(name)
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, encode(self.game.story, state, log))
+        except OSError as exc:
+            raise SaveError(f"Could not save: {exc.strerror or exc}. Any earlier save "
+                            f"'{name}' is untouched.") from None
+        if self.journal is not None:
+            self.journal.sync()
+        return f"Saved as '{name}' (turn {state.turn})."
+
+    def path_for(self, name: str) -> Path:
+        candidate = Path(name)
+        if name.endswith(SUFFIX) and candidate.is_file():
+            return candidate  # a path given on the command line
+        return slot_path(self.dir, name)
+
+    def load(self, name: str) -> tuple[GameState, list[LogEntry], str]:
+        try:
+            path = self.path_for(name)
+        except SaveError as exc:
+            raise SaveError(f"Cannot restore '{sanitize(name)}': {exc}") from None
+        try:
+            return load_save(self.game, path)
+        except SaveError as exc:
+            raise SaveError(f"Cannot restore '{sanitize(name)}': {exc}.") from None
+
+    def listing(self) -> str:
+        saves = list_saves(self.dir)
+        if not saves:
+            return f"No saved games yet in {self.dir}. Type 'save NAME' to make one."
+        return "\n".join(format_save(s) for s in saves)
+
+    # journal
+    def start_journal(self, state: GameState, log: list[LogEntry],
+                      path: Path | None = None) -> None:
+        if not self.journaling:
+            return
+        try:
+            if path is not None:
+                self.journal = Journal.reopen(path)
+            else:
+                self.journal = Journal.start(self.dir, self.game.story, state.seed, log)
+        except OSError:
+            self.journal = None  # no journal is no reason to refuse to play
+
+    def journal_turn(self, entry: LogEntry) -> None:
+        if self.journal is not None:
+            try:
+                self.journal.append(entry)
+            except OSError:
+                self.journal = None
+
+    def journal_reset(self, state: GameState, log: list[LogEntry]) -> None:
+        if self.journal is not None:
+            try:
+                self.journal.rewrite(self.game.story, state.seed, log)
+            except OSError:
+                self.journal = None
+
+    def journal_end(self) -> None:
+        if self.journal is not None:
+            self.journal.finish()
+
+    def close(self) -> None:
+        if self.journal is not None:
+            self.journal.sync()
+            self.journal.close()
+        if self.transcript_file is not None:
+            self.transcript_file.close()
+            self.transcript_file = None
+
+    # transcripts
+    def transcript(self, on: bool) -> str:
+        if not on:
+            if self.transcript_file is None:
+                return "No transcript is being written."
+            name = self.transcript_file.name
+            self.transcript_file.close()
+            self.transcript_file = None
+            return f"Transcript closed: {name}"
+        if self.transcript_file is not None:
+            return f"A transcript is already being written to {self.transcript_file.name}."
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = self.dir / f"transcript-{self.game.story.id}-{stamp}.txt"
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            self.transcript_file = open(path, "a", encoding="utf-8")  # noqa: SIM115
+        except OSError as exc:
+            raise SaveError(f"Could not start a transcript: {exc.strerror or exc}.") from None
+        return f"Writing a transcript to {path}."
+
+    def transcribe(self, line: str, result: Result) -> None:
+        if self.transcript_file is not None:
+            with contextlib.suppress(OSError):
+                self.transcript_file.write(f"> {sanitize(line)}\n\n{render(result, 78)}\n\n")
+                self.transcript_file.flush()
+
+
+def format_save(s) -> str:
+    if s.problem:
+        return f"  {s.name:<20} (unreadable: {s.problem})"
+    return f"  {s.name:<20} {s.saved_at:<19}  turn {s.turn:<5} {s.scene_title}"
+
+
+# -- adventure replay ------------------------------------------------------------------
+
+def replay(game: Game, save: SaveFile, out: TextIO, check: bool = False, delay: float = 0,
+           to_turn: int | None = None) -> int:
+    """Print a saved game turn by turn. With `check`, exit 1 at the first divergence."""
+    session_state = game.begin(save.state.seed)
+    out.write(render(session_state, None) + "\n")
+    state = session_state.state
+    for i, entry in enumerate(save.log, 1):
+        if to_turn is not None and i > to_turn:
+            break
+        result = game.step(state, entry.command, entry.resolved if check else None)
+        out.write(f"\n> {sanitize(entry.command)}\n\n{render(result, None)}\n")
+        if check and result.resolved != entry.resolved:
+            out.write(f"\nreplay: turn {i} diverged: '{sanitize(entry.command)}' now does "
+                      f"{result.resolved}, it did {entry.resolved}\n")
+            return 1
+        state = result.state
+        out.flush()
+        if delay:
+            time.sleep(delay)
+    if check and to_turn is None:
+        if state != save.state:
+            out.write("\nreplay: the replayed game does not end in the saved state\n")
+            return 1
+        out.write(f"\nreplay: all {len(save.log)} turns match the saved game\n")
+    return 0
