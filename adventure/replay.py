@@ -212,7 +212,8 @@ def replay(game: Game, save: SaveFile, out: TextIO, check: bool = False, delay: 
     for i, entry in enumerate(save.log, 1):
         if to_turn is not None and i > to_turn:
             break
-        result = game.step(state, entry.command, entry.resolved if check else None)
+        # --check parses the typed commands afresh: a saved game as a regression test
+        result = game.step(state, entry.command, None if check else entry.resolved)
         out.write(f"\n> {sanitize(entry.command)}\n\n{render(result, None)}\n")
         if check and result.resolved != entry.resolved:
             out.write(f"\nreplay: turn {i} diverged: '{sanitize(entry.command)}' now does "

@@ -539,7 +539,7 @@ class Session:
                  resume: tuple[GameState, list[LogEntry]] | None = None):
         self.game = game
         self.store = store
-        self.undo: deque[tuple[GameState, int]] = deque(maxlen=UNDO_DEPTH)
+        self.undo: deque[tuple[GameState, list[LogEntry], int]] = deque(maxlen=UNDO_DEPTH)
         self.pending_restart = False
         self.opening = game.begin(seed)
         self.state = self.opening.state
@@ -574,7 +574,7 @@ class Session:
                 self.store.journal_end()
             return result
         if result.state != before:
-            self.undo.append((before, len(self.log)))
+            self.undo.append((before, self.log, len(self.log)))
             self.unsaved = True
         if result.resolved != "empty":
             entry = LogEntry(line, result.resolved)
@@ -607,7 +607,7 @@ class Session:
             state, log, msg = self.store.load(name or DEFAULT_SLOT)
         except SaveError as exc:
             return self._notice(f"{exc} The game goes on as it was.", error=True)
-        self.undo.append((self.state, len(self.log)))
+        self.undo.append((self.state, self.log, len(self.log)))
         self.state, self.log = state, log
         self.store.journal_reset(state, log)
         self.unsaved = False
@@ -621,9 +621,11 @@ class Session:
     def _undo(self, _: str) -> Result:
         if not self.undo:
             return self._notice("There is nothing to undo.", error=True)
-        state, length = self.undo.pop()
-        undone = [e.command for e in self.log[length:]]
-        self.state, self.log = state, self.log[:length]
+        # A snapshot keeps the log it belonged to (restore and restart replace the log)
+        # and how long it was; later turns only ever append to it.
+        state, log, length = self.undo.pop()
+        undone = [e.command for e in self.log[length:]] if log is self.log else []
+        self.state, self.log = state, log[:length]
         if self.store is not None:
             self.store.journal_reset(state, self.log)
         what = f"'{undone[-1]}'" if undone else "the last turn"
@@ -635,7 +637,7 @@ class Session:
             return self._notice("Restart from the beginning? Type 'restart' again to confirm "
                                 "('undo' takes it back afterwards).")
         self.pending_restart = False
-        self.undo.append((self.state, len(self.log)))
+        self.undo.append((self.state, self.log, len(self.log)))
         result = self.game.begin(self.state.seed)
         self.state, self.log = result.state, []
         if self.store is not None:
