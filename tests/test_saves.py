@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import DEMO, play
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,7 +26,6 @@ from adventure.saves import (
     slot_path,
 )
 from adventure.session import Game, Session
-from conftest import DEMO, play
 
 SCRIPT = Path(sys.executable).parent / "adventure"
 WALK = ("n", "search walls", "s", "n", "aft", "take torch", "take spanner", "pull lever",
