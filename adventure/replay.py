@@ -17,6 +17,7 @@ from typing import TextIO
 from .model import GameState, LogEntry
 from .plain import render, sanitize
 from .saves import (
+    JOURNAL_SUFFIX,
     SUFFIX,
     Journal,
     SaveError,
@@ -134,6 +135,7 @@ class FileStore:
                       path: Path | None = None) -> None:
         if not self.journaling:
             return
+        prune_journals(self.dir, self.game.story.id)
         try:
             if path is not None:
                 self.journal = Journal.reopen(path)
@@ -156,9 +158,12 @@ class FileStore:
             except OSError:
                 self.journal = None
 
-    def journal_end(self) -> None:
+    def journal_end(self, finished: bool) -> None:
         if self.journal is not None:
-            self.journal.finish()
+            if finished:
+                self.journal.finish()
+            else:
+                self.journal.sync()
 
     def close(self) -> None:
         if self.journal is not None:
@@ -193,6 +198,18 @@ class FileStore:
             with contextlib.suppress(OSError):
                 self.transcript_file.write(f"> {sanitize(line)}\n\n{render(result, 78)}\n\n")
                 self.transcript_file.flush()
+
+
+KEEP_JOURNALS = 10
+
+
+def prune_journals(directory: Path, story_id: str) -> None:
+    """Keep the newest journals of a story; older ones are of no use to anyone."""
+    with contextlib.suppress(OSError):
+        paths = sorted(directory.glob(f"{story_id}-*{JOURNAL_SUFFIX}"),
+                       key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in paths[KEEP_JOURNALS:]:
+            old.unlink()
 
 
 def format_save(s) -> str:

@@ -522,7 +522,7 @@ class Store(Protocol):
     def listing(self) -> str: ...
     def journal_turn(self, entry: LogEntry) -> None: ...
     def journal_reset(self, state: GameState, log: list[LogEntry]) -> None: ...
-    def journal_end(self) -> None: ...
+    def journal_end(self, finished: bool) -> None: ...
     def transcript(self, on: bool) -> str: ...
     def transcribe(self, line: str, result: Result) -> None: ...
 
@@ -571,7 +571,7 @@ class Session:
         result = self.game.step(before, line)
         if result.quit:
             if self.store is not None:
-                self.store.journal_end()
+                self.store.journal_end(finished=False)  # quit: kept, to continue later
             return result
         if result.state != before:
             self.undo.append((before, self.log, len(self.log)))
@@ -582,7 +582,7 @@ class Session:
             if self.store is not None:
                 self.store.journal_turn(entry)
                 if result.ended is not None:
-                    self.store.journal_end()
+                    self.store.journal_end(finished=True)
         self.state = result.state
         return result
 

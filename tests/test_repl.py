@@ -214,3 +214,40 @@ def test_pty_plain_and_no_color_have_no_escape_codes(tmp_path, how):
     finally:
         child.close()
     assert child.child.exitstatus == 0 and "\x1b" not in child.seen
+
+
+def test_pty_offers_to_continue_an_unfinished_game(tmp_path):
+    import subprocess
+    subprocess.run([str(SCRIPT), "--story", DEMO, "--saves", str(tmp_path), "--seed", "1"],
+                   input=b"n\naft\n", capture_output=True, timeout=60, check=True)
+    child = spawn(tmp_path, "--saves", str(tmp_path))
+    try:
+        child.expect("unfinished game")
+        child.expect("Continue it")
+        child.send("y\r")
+        child.expect("Continuing your game at turn 2")
+        child.expect("Engineering · Aboard · turn 2")
+        child.sendline("quit")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    # --new does not ask
+    child = spawn(tmp_path, "--saves", str(tmp_path), "--new")
+    try:
+        child.expect("Airlock · Aboard · turn 0")
+        assert "unfinished game" not in child.seen
+        child.sendline("quit")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+
+
+def test_piped_play_never_asks_to_continue(tmp_path):
+    import subprocess
+    args = [str(SCRIPT), "--story", DEMO, "--saves", str(tmp_path), "--seed", "1"]
+    subprocess.run(args, input=b"n\n", capture_output=True, timeout=60, check=True)
+    res = subprocess.run(args, input=b"look\n", capture_output=True, timeout=60)
+    assert b"unfinished" not in res.stdout and b"== Airlock ==" in res.stdout
+    res = subprocess.run(args + ["--continue"], input=b"look\n", capture_output=True,
+                         timeout=60)
+    assert b"Continuing your game at turn 1" in res.stdout
