@@ -100,6 +100,7 @@ class FileStore:
         path = self.path_for(name)
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
+            remove_stale_temporaries(path)
             write_atomic(path, encode(self.game.story, state, log))
         except OSError as exc:
             raise SaveError(f"Could not save: {exc.strerror or exc}. Any earlier save "
@@ -138,7 +139,9 @@ class FileStore:
         prune_journals(self.dir, self.game.story.id)
         try:
             if path is not None:
+                # Rewrite it whole: its last line may be torn by the crash we recover from.
                 self.journal = Journal.reopen(path)
+                self.journal.rewrite(self.game.story, state.seed, log)
             else:
                 self.journal = Journal.start(self.dir, self.game.story, state.seed, log)
         except OSError:
@@ -198,6 +201,18 @@ class FileStore:
             with contextlib.suppress(OSError):
                 self.transcript_file.write(f"> {sanitize(line)}\n\n{render(result, 78)}\n\n")
                 self.transcript_file.flush()
+
+
+STALE_SECONDS = 3600
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Temporary files of saves killed mid-write; an hour old is surely abandoned."""
+    now = time.time()
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - tmp.stat().st_mtime > STALE_SECONDS:
+                tmp.unlink()
 
 
 KEEP_JOURNALS = 10
