@@ -145,7 +145,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     terminal = _wants_repl(args)
     if args.load:
         try:
-            state, log, message = load_save(game, store.path_for(args.load))
+            state, log, message = load_save(game, store.path_for(args.load, allow_path=True))
         except SaveError as exc:
             print(f"adventure: cannot load '{args.load}': {exc}.", file=sys.stderr)
             return EXIT_USAGE
@@ -231,7 +231,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     game = Game(story)
     try:
-        path = FileStore(saves_dir(args.saves), game).path_for(args.save)
+        path = FileStore(saves_dir(args.saves), game).path_for(args.save, allow_path=True)
         save = decode(read_document(path), story, path)
     except SaveError as exc:
         print(f"adventure: cannot replay '{args.save}': {exc}.", file=sys.stderr)

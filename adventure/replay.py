@@ -109,10 +109,11 @@ class FileStore:
             self.journal.sync()
         return f"Saved as '{name}' (turn {state.turn})."
 
-    def path_for(self, name: str) -> Path:
+    def path_for(self, name: str, allow_path: bool = False) -> Path:
+        """A slot's file; with allow_path (the command line), an existing file's path too."""
         candidate = Path(name)
-        if name.endswith(SUFFIX) and candidate.is_file():
-            return candidate  # a path given on the command line
+        if allow_path and ("/" in name or name.endswith(".json")) and candidate.exists():
+            return candidate
         return slot_path(self.dir, name)
 
     def load(self, name: str) -> tuple[GameState, list[LogEntry], str]:

@@ -381,3 +381,10 @@ def test_replay_check_names_the_first_turn_that_diverged(tmp_path):
 def test_replay_of_a_missing_save_exits_2(tmp_path):
     res = run("replay", "nope", "--story", str(DEMO), "--saves", str(tmp_path))
     assert res.returncode == 2 and "no such save" in res.stderr.decode()
+
+
+def test_in_game_restore_takes_slot_names_only(game_with_store, tmp_path):
+    s = game_with_store
+    s.submit("save here")
+    res = s.submit(f"restore {tmp_path}/here.save.json")
+    assert res.paragraphs[0][0] == "error" and "The game goes on" in res.text
