@@ -34,8 +34,9 @@ from .yamlsrc import LList, LMap, load_file, locate
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
 STORY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
 
-FILE_KEYS = ("story", "chapter", "scenes", "things", "events", "global_actions", "puzzles",
-             "synonyms")
+FILE_KEYS = ("story", "chapter", "scenes", "extend", "things", "events", "global_actions",
+             "puzzles", "synonyms")
+EXTEND_KEYS = ("actions", "variants", "on_enter", "exits", "things", "hints")
 META_KEYS = ("id", "title", "author", "version", "start", "state", "max_score", "intro")
 SCENE_KEYS = ("title", "chapter", "text", "variants", "on_enter", "ending", "exits", "things",
               "actions", "fallback", "hints", "conversation")
@@ -76,6 +77,8 @@ class _Loader:
         self.meta: LMap | None = None
         self.meta_file = ""
         self.scene_src: dict[str, tuple[LMap, str, str]] = {}  # id -> (data, file, chapter)
+        self.ext_src: dict[str, list[LMap]] = {}  # scene id -> extensions, in file order
+        self.ext_keys: list[tuple[str, Loc]] = []
         self.thing_src: dict[str, tuple[LMap, str | None, Loc]] = {}
         self.event_src: dict[str, LMap] = {}
         self.puzzle_src: dict[str, LMap] = {}
@@ -139,17 +142,12 @@ class _Loader:
         for sid, sdata, kloc in self.entries(data, "scenes", "scene"):
             if self.define("scene", sid, kloc):
                 self.scene_src[sid] = (sdata, name, chapter)
-                things = sdata.get("things")
-                if things is not None and self.typed(sdata, "things", LMap, "a mapping of things"):
-                    for tid in things:
-                        tdata = things[tid]
-                        tloc = things.key_loc(tid)
-                        if self.check_id(tid, tloc, "thing") and self.define("thing", tid, tloc):
-                            if isinstance(tdata, LMap):
-                                self.thing_src[tid] = (tdata, sid, tloc)
-                            else:
-                                self.err(things.val_loc(tid), "a thing is a mapping with "
-                                         "name, description, ...")
+                self.scene_things(sid, sdata)
+        for sid, edata, kloc in self.entries(data, "extend", "scene extension"):
+            self.ext_keys.append((sid, kloc))
+            self.keys(edata, EXTEND_KEYS, f"the extension of scene '{sid}'")
+            self.ext_src.setdefault(sid, []).append(edata)
+            self.scene_things(sid, edata)
         for tid, tdata, kloc in self.entries(data, "things", "thing"):
             if self.define("thing", tid, kloc):
                 self.thing_src[tid] = (tdata, None, kloc)
@@ -175,6 +173,24 @@ class _Loader:
                 for alt in alts:
                     if words(alt):
                         self.synonyms.append((words(alt), words(canon)))
+
+    def scene_things(self, sid: str, sdata: LMap) -> None:
+        things = sdata.get("things")
+        if things is None or not self.typed(sdata, "things", LMap, "a mapping of things"):
+            return
+        for tid in things:
+            tdata = things[tid]
+            tloc = things.key_loc(tid)
+            if self.check_id(tid, tloc, "thing") and self.define("thing", tid, tloc):
+                if isinstance(tdata, LMap):
+                    self.thing_src[tid] = (tdata, sid, tloc)
+                else:
+                    self.err(things.val_loc(tid), "a thing is a mapping with name, "
+                             "description, ...")
+
+    def parts(self, sid: str) -> list[LMap]:
+        """A scene's own mapping, then every extension of it from other files."""
+        return [self.scene_src[sid][0], *self.ext_src.get(sid, [])]
 
     def entries(self, data: LMap, key: str, what: str):
         if key not in data or data[key] is None:
@@ -351,6 +367,10 @@ class _Loader:
         elif start not in self.scene_src:
             self.err(meta.val_loc("start"), f"start scene '{start}' is not defined"
                      f"{did_you_mean(start, self.scene_src)}")
+        for sid, kloc in self.ext_keys:
+            if sid not in self.scene_src:
+                self.err(kloc, f"'extend' names scene '{sid}', which no file defines"
+                         f"{did_you_mean(sid, self.scene_src)}")
         things = {tid: self.thing(tid, *src, names) for tid, src in self.thing_src.items()}
         self.check_holders(things)
         events = {eid: self.event(eid, d, names) for eid, d in self.event_src.items()}
@@ -407,12 +427,10 @@ class _Loader:
 
     def action_keys(self) -> set[str]:
         keys = set()
-        for sid, (sdata, _, _) in self.scene_src.items():
-            acts = sdata.get("actions")
-            if isinstance(acts, list):
-                for i, a in enumerate(acts):
-                    if isinstance(a, LMap):
-                        keys.add(f"{sid}.{_action_id(a, i)}")
+        for sid in self.scene_src:
+            for i, a in _numbered_actions(self.parts(sid)):
+                if isinstance(a, LMap):
+                    keys.add(f"{sid}.{_action_id(a, i)}")
         for i, (a, _) in enumerate(self.global_src):
             keys.add(f"global.{_action_id(a, i)}")
         return keys
@@ -499,17 +517,18 @@ class _Loader:
             self.err(data.loc, f"scene '{sid}' needs a 'title'")
         ending = self.ending(data, free)
         text = self.text(data, "text", free, required=ending is None)
+        parts = self.parts(sid)
         scene = Scene(
             id=sid, title=title or sid, chapter=self.text_field(data, "chapter") or chapter,
             text=text or compile_text("", free), ending=ending,
-            variants=self.variants(data, guard, free),
-            on_enter=self.effects(data, "on_enter", free),
-            exits=self.exits(sid, data, guard, free),
+            variants=[v for p in parts for v in self.variants(p, guard, free)],
+            on_enter=[fx for p in parts for fx in self.effects(p, "on_enter", free)],
+            exits=self.exits(sid, parts, guard, free),
             fallback=self.fallback(sid, data, guard, free),
-            hints=self.hints(data, "hints", free),
+            hints=[h for p in parts for h in self.hints(p, "hints", free)],
             conversation=self.flag(data, "conversation"), loc=data.loc,
         )
-        scene.actions = self.scene_actions(sid, data, guard, globals_, scene.conversation)
+        scene.actions = self.scene_actions(sid, parts, guard, globals_, scene.conversation)
         if ending and (scene.exits or any(not a.key.startswith("global.")
                                           for a in scene.actions)):
             self.err(data.key_loc("ending"), f"scene '{sid}' is an ending, so it cannot have "
@@ -552,7 +571,22 @@ class _Loader:
         out = [self.text_value(h, items.item_loc(i), key, names) for i, h in enumerate(items)]
         return [h for h in out if h is not None]
 
-    def exits(self, sid: str, data: LMap, guard: ex.Names, free: ex.Names) -> list[Exit]:
+    def exits(self, sid: str, parts: list[LMap], guard: ex.Names, free: ex.Names
+              ) -> list[Exit]:
+        out: list[Exit] = []
+        seen: dict[str, Loc] = {}
+        for data in parts:
+            for ex_ in self.part_exits(sid, data, guard, free):
+                if ex_.key in seen:
+                    self.err(ex_.loc, f"exit '{ex_.key}' of scene '{sid}' is defined twice: "
+                             f"here and at {seen[ex_.key]}")
+                    continue
+                seen[ex_.key] = ex_.loc
+                out.append(ex_)
+        return out
+
+    def part_exits(self, sid: str, data: LMap, guard: ex.Names, free: ex.Names
+                   ) -> list[Exit]:
         out: list[Exit] = []
         if "exits" not in data or data["exits"] is None:
             return out
@@ -600,27 +634,25 @@ class _Loader:
                         self.effects(f, "do", free), self.scene_ref(f, "to"),
                         trigger=f"fallback:{sid}")
 
-    def scene_actions(self, sid: str, data: LMap, guard: ex.Names, globals_: list[Action],
-                      conversation: bool) -> list[Action]:
+    def scene_actions(self, sid: str, parts: list[LMap], guard: ex.Names,
+                      globals_: list[Action], conversation: bool) -> list[Action]:
         own: list[Action] = []
-        if "actions" in data and data["actions"] is not None \
-                and self.typed(data, "actions", LList, "a list of actions"):
-            items = data["actions"]
-            seen: dict[str, Loc] = {}
-            for i, item in enumerate(items):
-                loc = items.item_loc(i)
-                if not isinstance(item, LMap):
-                    self.err(loc, "an action is a mapping with commands, text, to, ...")
-                    continue
-                a = self.action(item, loc, sid, guard, i)
-                if a is None:
-                    continue
-                if a.id in seen:
-                    self.err(item.val_loc("id"), f"action id '{a.id}' is used twice in scene "
-                             f"'{sid}' (first at {seen[a.id]})")
-                    continue
-                seen[a.id] = loc
-                own.append(a)
+        seen: dict[str, Loc] = {}
+        for data in parts:
+            if "actions" in data and data["actions"] is not None:
+                self.typed(data, "actions", LList, "a list of actions")
+        for i, item, loc in _numbered_actions(parts, with_locs=True):
+            if not isinstance(item, LMap):
+                self.err(loc, "an action is a mapping with commands, text, to, ...")
+                continue
+            a = self.action(item, loc, sid, guard, i)
+            if a.id in seen:
+                self.err(item.val_loc("id") if "id" in item else loc,
+                         f"action '{a.id}' of scene '{sid}' is defined twice: here and at "
+                         f"{seen[a.id]}")
+                continue
+            seen[a.id] = loc
+            own.append(a)
         if conversation and not any(a.ret for a in own):
             own.append(Action(id="leave", key=f"{sid}.leave", commands=list(LEAVE_WORDS),
                               label=compile_text("End the conversation", guard), ret=True,
@@ -629,8 +661,7 @@ class _Loader:
         return [a for a in own if not a.disabled] + [g for g in globals_
                                                      if g.id not in overridden]
 
-    def action(self, data: LMap, loc: Loc, scope: str, guard: ex.Names, index: int
-               ) -> Action | None:
+    def action(self, data: LMap, loc: Loc, scope: str, guard: ex.Names, index: int) -> Action:
         self.keys(data, ACTION_KEYS, "an action")
         aid = _action_id(data, index)
         if "id" in data and not (isinstance(data["id"], str) and ID.match(data["id"])):
@@ -682,6 +713,18 @@ class _Loader:
             self.err(data.loc, f"puzzle '{pid}' needs a list of 'hints'")
         return Puzzle(pid, scene, self.expr(data, "when", names.in_scene(scene, False)),
                       solved or ex.constant(False), hints)
+
+
+def _numbered_actions(parts: list[LMap], with_locs: bool = False):
+    """Every action of a scene and its extensions, numbered across them (for auto ids)."""
+    index = 0
+    for data in parts:
+        items = data.get("actions")
+        if not isinstance(items, LList):
+            continue
+        for i, item in enumerate(items):
+            yield (index, item, items.item_loc(i)) if with_locs else (index, item)
+            index += 1
 
 
 def _action_id(data: LMap, index: int) -> str:

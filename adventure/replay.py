@@ -18,7 +18,6 @@ from .model import GameState, LogEntry
 from .plain import render, sanitize
 from .saves import (
     JOURNAL_SUFFIX,
-    SUFFIX,
     Journal,
     SaveError,
     SaveFile,

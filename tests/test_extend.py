@@ -1,0 +1,110 @@
+"""Branches in their own files: `extend` adds to scenes defined elsewhere."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import DEMO, play
+
+from adventure.diagnostics import StoryError
+from adventure.loader import load_story
+from adventure.session import Game, Session
+
+BRANCH = """\
+extend:
+  airlock:
+    actions:
+      - id: pray
+        commands: [pray]
+        label: Pray to the Prophets
+        text: Nobody answers.${if power_on} The lights hum.${end}
+      - commands: [kneel]
+        do: [reveal airlock.pray]
+        text: You kneel.
+    variants:
+      - when: visited(airlock) > 1
+        text: The airlock again, familiar now.
+    on_enter: [say A draught stirs.]
+    exits:
+      up: corridor
+    things:
+      poster:
+        name: faded poster
+        description: A poster of a beach.
+    hints: [Try praying.]
+"""
+
+
+@pytest.fixture
+def branched(tmp_path):
+    root = tmp_path / "story"
+    shutil.copytree(DEMO, root)
+    (root / "zz-branch.yaml").write_text(BRANCH)
+    return root
+
+
+def test_an_extension_adds_actions_variants_effects_exits_things_and_hints(branched):
+    s = Session(Game(load_story(branched)), seed=1)
+    opening = s.opening
+    assert "A draught stirs." in opening.text
+    assert [c.label for c in opening.choices] == [
+        "Pray to the Prophets", "Go north (Dark corridor)", "Go up (Dark corridor)"]
+    assert s.submit("pray").text == "Nobody answers."
+    assert s.submit("x faded poster").text == "A poster of a beach."
+    assert s.submit("kneel").text == "You kneel."
+    assert s.submit("up").status.scene == "corridor"
+    res = s.submit("s")
+    assert "The airlock again, familiar now." in res.text
+    s.submit("hint")
+    assert "Hint 2 of 2: Try praying." in s.submit("hint").text  # appended to the scene's
+
+
+def test_the_original_file_is_untouched_and_still_loads_alone():
+    story = load_story(DEMO)
+    assert "airlock.pray" not in story.actions_by_key
+
+
+def problems(root):
+    with pytest.raises(StoryError) as err:
+        load_story(root, "st")
+    return [str(d) for d in err.value.diagnostics]
+
+
+def test_two_files_adding_the_same_action_are_reported_with_both_places(branched):
+    (branched / "zz-other.yaml").write_text(
+        "extend:\n  airlock:\n    actions:\n      - {id: pray, commands: [pray hard]}\n")
+    (msg,) = problems(branched)
+    assert msg.startswith("st/zz-other.yaml:4:") and "action 'pray' of scene 'airlock' is " \
+        "defined twice: here and at st/zz-branch.yaml:4:9" in msg
+
+
+def test_an_extension_that_redefines_an_exit_is_a_conflict(branched):
+    (branched / "zz-other.yaml").write_text(
+        "extend:\n  airlock:\n    exits:\n      north: bridge\n")
+    (msg,) = problems(branched)
+    assert "st/zz-other.yaml:4:7: error: exit 'north' of scene 'airlock' is defined twice: " \
+        "here and at st/ship.yaml:" in msg
+
+
+def test_extending_a_scene_that_does_not_exist(branched):
+    (branched / "zz-other.yaml").write_text("extend:\n  airlok:\n    hints: [x]\n")
+    (msg,) = problems(branched)
+    assert msg == ("st/zz-other.yaml:2:3: error: 'extend' names scene 'airlok', which no "
+                   "file defines (did you mean 'airlock'?)")
+
+
+def test_unknown_key_in_an_extension(branched):
+    (branched / "zz-other.yaml").write_text("extend:\n  airlock:\n    title: New\n")
+    (msg,) = problems(branched)
+    assert "unknown key 'title' in the extension of scene 'airlock'" in msg
+
+
+def test_a_branch_can_add_whole_scenes_and_link_them_in(branched):
+    (branched / "zz-other.yaml").write_text(
+        "chapter: side\nscenes:\n  closet:\n    title: Closet\n    text: Dusty.\n"
+        "    exits: {out: airlock}\n"
+        "extend:\n  airlock:\n    exits:\n      closet: closet\n")
+    s = Session(Game(load_story(branched)), seed=1)
+    res = play(s, "closet")
+    assert res.status.scene == "closet" and res.status.chapter == "side"
