@@ -70,11 +70,21 @@ def build_parser() -> argparse.ArgumentParser:
                            description="List the saved games with their date, turn and scene.")
     _saves_option(saves)
 
-    check = sub.add_parser("check", help="check a story for errors",
+    check = sub.add_parser("check", help="check a story: errors, warnings and random play",
                            description="Load a story and report every problem with its "
-                                       "file:line:column. Exit 0 when clean, 1 when it found "
-                                       "errors.")
+                                       "file:line:column, warnings about unreachable scenes, "
+                                       "dead ends, unused variables and more, and what N "
+                                       "seeded random games reached. Exit 0 when clean, 1 when "
+                                       "it found errors (or warnings, with --strict).")
     _story_option(check)
+    check.add_argument("--random", type=int, default=1000, metavar="N",
+                       help="random playthroughs to run (default 1000; 0 to skip)")
+    check.add_argument("--seed", type=int, default=0, metavar="S",
+                       help="seed of the random play (the same seed gives the same report)")
+    check.add_argument("--max-turns", type=int, default=500, metavar="T",
+                       help="turn cap of each random game (default 500)")
+    check.add_argument("--json", action="store_true", help="a report for tools, as JSON")
+    check.add_argument("--strict", action="store_true", help="warnings fail the check too")
     return parser
 
 
@@ -204,20 +214,23 @@ def _wants_repl(args: argparse.Namespace) -> bool:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    story, problems, name = _load(args.story)
-    if story is None:
-        for line in problems:
-            print(line)
-        count = len(problems)
-        print(f"{name}: {count} problem{'s' if count != 1 else ''} found.")
-        return EXIT_FAILED
-    from .machine import StoryMachine
+    if args.random < 0 or args.max_turns < 1:
+        print("adventure: --random takes 0 or more, --max-turns 1 or more.", file=sys.stderr)
+        return EXIT_USAGE
+    from .report import check_report, print_report
 
-    StoryMachine(story)  # building the machine is part of the check
-    endings = sum(1 for s in story.scenes.values() if s.ending)
-    print(f"{name}: {story.title} ({story.id} {story.version}): {len(story.scenes)} scenes, "
-          f"{len(story.things)} things, {endings} endings. No problems found.")
-    return EXIT_OK
+    story, problems, name = _load(args.story)
+    report = check_report(story, problems, name, games=args.random, seed=args.seed,
+                          max_turns=args.max_turns,
+                          progress=not args.json and sys.stdout.isatty())
+    if args.json:
+        import json
+
+        print(json.dumps(report, indent=1, ensure_ascii=False))
+    else:
+        print_report(report)
+    failed = report["errors"] or (args.strict and report["warnings"])
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def cmd_replay(args: argparse.Namespace) -> int:

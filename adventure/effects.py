@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import expr as ex
 from .diagnostics import Loc, did_you_mean
@@ -34,6 +34,8 @@ class EffectNames:
     events: set[str]
     has_score: bool
     written: set[str]  # collects variables written, for checks
+    moved: set[str] = field(default_factory=set)  # things effects give, move or wear
+    scheduled: dict[str, set] = field(default_factory=dict)  # event -> scenes scheduling it
 
 
 def compile_effects(items: object, where: Loc, names: EffectNames, report: Report) -> list[Effect]:
@@ -117,10 +119,12 @@ def _statement(src: str, names: EffectNames) -> Effect:
         if where not in pool:
             raise ex.ExprError(f"unknown place '{where}'{did_you_mean(where, pool)}",
                                m.start(2))
+        names.moved.add(thing)
         return lambda world: world.move(thing, where)
     m = _SCHEDULE.match(src)
     if m:
         event = _event(m.group(1), m.start(1), names)
+        names.scheduled.setdefault(event, set()).add(names.expr.scene)
         delay = int(m.group(2))
         return lambda world: _schedule(world, event, delay)
     m = _ASSIGN.match(src)
@@ -146,12 +150,14 @@ def _word_effect(verb: str, arg: str, at: int, names: EffectNames) -> Effect:
         return lambda world: world.vars.__setitem__(var, value)
     if verb == "give":
         thing = _thing(arg, at, n)
+        names.moved.add(thing)
         return lambda world: world.move(thing, PLAYER)
     if verb == "remove":
         thing = _thing(arg, at, n)
         return lambda world: world.move(thing, NOWHERE)
     if verb == "wear":
         thing = _thing(arg, at, n)
+        names.moved.add(thing)
         return lambda world: world.move(thing, WORN)
     if verb in ("reveal", "hide"):
         key = arg if "." in arg else f"{n.scene}.{arg}"

@@ -428,15 +428,27 @@ class Expr:
     source: str
     type: str
     fn: Compiled
+    vars: frozenset[str] = frozenset()  # story variables it reads
+    static: bool = False  # reads only story variables: no turn, score, functions, things
 
     def __call__(self, env: Env) -> Any:
         return self.fn(env)
 
 
+def _walk(node: Node):
+    yield node
+    for arg in node.args:
+        yield from _walk(arg)
+
+
 def parse(src: str, names: Names) -> Expr:
     """Parse and check an expression; raises ExprError at a character offset."""
     node = _Parser(src, names).parse()
-    return Expr(src, node.type, _compile(node))
+    nodes = list(_walk(node))
+    used = frozenset(n.value for n in nodes if n.op == "var" and n.value not in BUILTIN_VARS)
+    static = all(n.op in ("lit", "var", "not", "and", "or", "neg", *_BINARY) and not (
+        n.op == "var" and n.value in BUILTIN_VARS) for n in nodes)
+    return Expr(src, node.type, _compile(node), used, static)
 
 
 def constant(value: Value) -> Expr:

@@ -22,6 +22,7 @@ from .model import (
     Puzzle,
     Scene,
     Story,
+    StoryInfo,
     TextSpec,
     Thing,
 )
@@ -50,6 +51,8 @@ EVENT_KEYS = ("when", "text", "do", "to")
 PUZZLE_KEYS = ("scene", "when", "solved", "hints")
 ENDING_KEYS = ("kind", "title", "epilogue")
 VARIANT_KEYS = ("when", "text")
+PROSE_KEYS = frozenset({"text", "description", "epilogue", "intro", "refuse", "take_refuse"})
+_CODE = re.compile(r"\$\{[^}]*\}")
 LEAVE_WORDS = (("bye",), ("goodbye",), ("leave",), ("end", "conversation"))
 
 
@@ -85,8 +88,9 @@ class _Loader:
         self.global_src: list[tuple[LMap, Loc]] = []
         self.synonyms: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         self.first_def: dict[str, Loc] = {}
-        self.reads: set[str] = set()
-        self.writes: set[str] = set()
+        self.info = StoryInfo()
+        self.reads = self.info.reads
+        self.writes = self.info.writes
 
     # -- reporting -----------------------------------------------------------
     def err(self, loc: Loc, message: str) -> None:
@@ -112,6 +116,7 @@ class _Loader:
                          "'scenes:' and 'things:'")
                 continue
             self.files.append((name, data))
+            self.info.files.append(name)
         if not paths:
             self.err(Loc(self.display, 0, 0), "no .yaml files in the story directory")
         for name, data in self.files:
@@ -327,6 +332,8 @@ class _Loader:
         if not isinstance(value, str):
             self.err(loc, f"'{key}' should be text, not {_describe(value)}")
             return None
+        if key in PROSE_KEYS:
+            self.info.words += len(_CODE.sub(" ", value).split())
         try:
             return compile_text(value, names)
         except ex.ExprError as err:
@@ -336,7 +343,8 @@ class _Loader:
     def effects(self, data: LMap, key: str, names: ex.Names) -> list:
         if key not in data:
             return []
-        en = EffectNames(names, set(self.event_src), self.max_score is not None, self.writes)
+        en = EffectNames(names, set(self.event_src), self.max_score is not None, self.writes,
+                         self.info.moved, self.info.scheduled)
         return compile_effects(data[key], data.val_loc(key), en, self.err)
 
     # -- pass 2: build ---------------------------------------------------------
@@ -393,7 +401,7 @@ class _Loader:
             puzzles=puzzles,
             synonyms=sorted(self.synonyms, key=lambda s: -len(s[0])),
             actions_by_key=by_key, fingerprint=fingerprint, root=str(self.root),
-            initially_hidden=hidden,
+            initially_hidden=hidden, info=self.info,
         )
 
     def initial_state(self, meta: LMap) -> tuple[dict[str, Any], dict[str, str]]:
@@ -409,6 +417,7 @@ class _Loader:
             value = state[var]
             if not self.check_id(var, loc, "variable"):
                 continue
+            self.info.var_locs[var] = loc
             if var in ex.BUILTIN_VARS or var in ex.KEYWORDS:
                 self.err(loc, f"'{var}' is a built-in word; choose another name")
                 continue

@@ -145,6 +145,19 @@ class Puzzle:
 
 
 @dataclass
+class StoryInfo:
+    """What the loader learnt on the way that authoring checks need."""
+
+    var_locs: dict[str, Loc] = field(default_factory=dict)
+    reads: set[str] = field(default_factory=set)  # variables read by guards and text
+    writes: set[str] = field(default_factory=set)  # variables changed by effects
+    moved: set[str] = field(default_factory=set)  # things effects give, move or wear
+    scheduled: dict[str, set] = field(default_factory=dict)  # event -> scenes (None: any)
+    words: int = 0  # words of prose
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Story:
     id: str
     title: str
@@ -164,6 +177,7 @@ class Story:
     fingerprint: str
     root: str
     initially_hidden: frozenset[str] = frozenset()
+    info: StoryInfo = field(default_factory=StoryInfo)
 
 
 @dataclass

@@ -1,0 +1,97 @@
+"""`adventure check`: gather errors, warnings and random play into one report."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from typing import Any
+
+from .checks import play_warnings, random_play, static_warnings, summary
+from .model import Story
+
+
+def check_report(story: Story | None, problems: list[str], name: str, games: int, seed: int,
+                 max_turns: int, progress: bool) -> dict[str, Any]:
+    """Everything `check` found, as plain data (what --json prints)."""
+    report: dict[str, Any] = {"story": name, "errors": list(problems), "warnings": []}
+    if story is None:
+        return report
+    from .machine import StoryMachine
+    from .session import Game
+
+    StoryMachine(story)  # building the machine is part of the check
+    report["id"], report["title"], report["version"] = story.id, story.title, story.version
+    report["summary"] = summary(story)
+    warnings = static_warnings(story)
+    if games:
+        game = Game(story)
+        with _progress(games, progress) as tick:
+            play = random_play(game, games, seed, max_turns, tick)
+        warnings += play_warnings(story, play)
+        report["random_play"] = {
+            "games": play.games, "seed": seed, "turns": play.turns, "turn_cap": max_turns,
+            "endings": dict(sorted(play.endings.items())),
+            "scenes": {sid: play.scenes.get(sid, 0) for sid in story.scenes},
+            "actions": dict(sorted(play.actions.items())),
+            "capped": play.capped,
+            "problems": [{"kind": p.kind, "seed": p.seed, "commands": p.commands,
+                          "detail": p.detail} for p in play.problems],
+        }
+        report["errors"] += [f"{name}: error: random game {p.seed} {p.kind}: {p.detail} "
+                             f"(commands: {' / '.join(p.commands) or 'none'})"
+                             for p in play.problems]
+    report["warnings"] = [str(w) for w in sorted(
+        warnings, key=lambda d: (d.loc.file, d.loc.line, d.loc.col))]
+    return report
+
+
+def _progress(total: int, show: bool):
+    if not show:
+        return nullcontext(None)
+    from prompt_toolkit.shortcuts import ProgressBar
+
+    class Bar:
+        def __enter__(self):
+            self.bar = ProgressBar(title=f"Random play: {total} games")
+            self.counter = self.bar.__enter__()(range(total), total=total)
+            self.it = iter(self.counter)
+            return self.tick
+
+        def tick(self, _done: int) -> None:
+            next(self.it, None)
+
+        def __exit__(self, *exc):
+            return self.bar.__exit__(*exc)
+
+    return Bar()
+
+
+def print_report(report: dict[str, Any]) -> None:
+    for line in report["errors"]:
+        print(line)
+    for line in report["warnings"]:
+        print(line)
+    s = report.get("summary")
+    if s:
+        print(f"{report['story']}: {report['title']} ({report['id']} {report['version']}): "
+              f"{s['scenes']} scenes in {s['chapters']} chapters, {s['actions']} actions, "
+              f"{s['things']} things, {s['endings']} endings, {s['words']:,} words; "
+              f"{s['single_exit_share']:.0%} of scenes have one way out.")
+    play = report.get("random_play")
+    if play:
+        print(f"Random play: {play['games']} games (seed {play['seed']}), "
+              f"{play['turns']:,} turns, {play['capped']} hit the {play['turn_cap']}-turn cap.")
+        endings = ", ".join(f"{k} {v}" for k, v in play["endings"].items()) or "none"
+        print(f"  endings reached: {endings}")
+        never = [sid for sid, n in play["scenes"].items() if n == 0]
+        if never:
+            print(f"  scenes never visited: {', '.join(never)}")
+        busiest = sorted(play["scenes"].items(), key=lambda kv: -kv[1])[:8]
+        print("  most visited: " + ", ".join(f"{k} {v}" for k, v in busiest))
+        for p in play["problems"]:
+            print(f"  {p['kind']} in game {p['seed']}: {p['detail']}")
+            print(f"    to reproduce: {' / '.join(p['commands']) or '(no commands)'}")
+    errors, warnings = len(report["errors"]), len(report["warnings"])
+    if not errors and not warnings:
+        print("No problems found.")
+    else:
+        print(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}.")
