@@ -3,6 +3,7 @@ and random play that walks the story the way many players would."""
 
 from __future__ import annotations
 
+import json
 import random
 import traceback
 from collections import Counter
@@ -88,7 +89,7 @@ def static_warnings(story: Story) -> list[Diagnostic]:
     for var, loc in info.var_locs.items():
         if var in info.reads and var not in info.writes:
             out.append(warn(loc, f"variable '{var}' is read but never set by any effect "
-                            f"(it stays {story.initial[var]!r})"))
+                            f"(it stays {json.dumps(story.initial[var])})"))
         elif var in info.writes and var not in info.reads:
             out.append(warn(loc, f"variable '{var}' is set but never read by any guard "
                             "or text"))
@@ -227,6 +228,9 @@ def _play_one(game: Game, seed: int, max_turns: int, report: PlayReport) -> None
         state = game.begin(seed).state
         report.scenes[state.scene] += 1
         for _ in range(max_turns):
+            if state.ended:
+                report.endings[state.ended] += 1
+                return
             options = candidates(game, state)
             if not options:
                 report.problems.append(Problem(
@@ -242,9 +246,9 @@ def _play_one(game: Game, seed: int, max_turns: int, report: PlayReport) -> None
             if result.state.scene != state.scene:
                 report.scenes[result.state.scene] += 1
             state = result.state
-            if state.ended:
-                report.endings[state.ended] += 1
-                return
+        if state.ended:
+            report.endings[state.ended] += 1
+            return
         report.capped += 1
     except Exception as exc:  # noqa: BLE001 - a crash is what we are looking for
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()

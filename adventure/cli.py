@@ -18,7 +18,7 @@ from .model import Story
 from .places import bundled_story, display_path, saves_dir
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-SUBCOMMANDS = ("play", "check", "replay", "saves")
+SUBCOMMANDS = ("play", "check", "test", "graph", "replay", "saves")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,6 +51,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="start from a saved game (a slot name or a path)")
     start.add_argument("--new", action="store_true",
                        help="start a new game without offering to continue the last one")
+
+    test = sub.add_parser("test", help="run the story's tests (tests/*.yaml beside it)",
+                          description="Run the story tests in the story's tests/ folder: "
+                                      "command scripts with expectations. Reports each pass "
+                                      "or failure with the step and what differed; exit 1 on "
+                                      "any failure.")
+    _story_option(test)
+    test.add_argument("names", nargs="*", metavar="NAME",
+                      help="run only these tests (file names without .yaml)")
 
     replay = sub.add_parser("replay", help="replay a saved game turn by turn",
                             description="Print a saved game as it was played: each command "
@@ -111,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return cmd_check(args)
+        if args.command == "test":
+            return cmd_test(args)
         if args.command == "replay":
             return cmd_replay(args)
         if args.command == "saves":
@@ -268,3 +279,33 @@ def cmd_saves(args: argparse.Namespace) -> int:
     for s in saves:
         print(format_save(s))
     return EXIT_OK
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    story, problems, name = _load(args.story)
+    if story is None:
+        _report(problems, name)
+        return EXIT_USAGE
+    from .storytests import run_all, story_test_files
+
+    root = Path(story.root)
+    known = {p.stem for p in story_test_files(root)}
+    missing = [n for n in args.names if n not in known]
+    if missing:
+        print(f"adventure: no story test named {', '.join(missing)} in {name}/tests "
+              f"(there are: {', '.join(sorted(known)) or 'none'})", file=sys.stderr)
+        return EXIT_USAGE
+    outcomes = run_all(story, root, name, args.names or None)
+    if not outcomes:
+        print(f"No story tests in {name}/tests; add one (see docs/authoring.md).")
+        return EXIT_FAILED
+    for o in outcomes:
+        if o.passed:
+            print(f"PASS {o.name} ({o.steps} steps)")
+        else:
+            print(f"FAIL {o.name}")
+            for f in o.failures:
+                print(f"  {f}")
+    failed = sum(not o.passed for o in outcomes)
+    print(f"{len(outcomes) - failed} passed, {failed} failed")
+    return EXIT_FAILED if failed else EXIT_OK

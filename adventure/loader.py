@@ -535,7 +535,7 @@ class _Loader:
             exits=self.exits(sid, parts, guard, free),
             fallback=self.fallback(sid, data, guard, free),
             hints=[h for p in parts for h in self.hints(p, "hints", free)],
-            conversation=self.flag(data, "conversation"), loc=data.loc,
+            conversation=self.flag(data, "conversation"), loc=self.first_def[f"scene:{sid}"],
         )
         scene.actions = self.scene_actions(sid, parts, guard, globals_, scene.conversation)
         if ending and (scene.exits or any(not a.key.startswith("global.")

@@ -1,0 +1,176 @@
+"""Story tests: command scripts with expectations, kept beside the story in tests/*.yaml.
+
+```yaml
+name: Kira reaches the station      # optional; defaults to the file name
+seed: 1                             # optional
+steps:
+  - kira                            # a command
+  - do: enter wormhole              # a command, then what must hold after it
+    expect:
+      scene: wormhole_accident
+      contains: [structural integrity]
+      lacks: [Bashir is slumped]
+      vars: {ship_stable: false}
+      carrying: [phaser]
+      not_carrying: [hypospray]
+      ended: false                  # or the ending scene's id
+      score: 0
+```
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Loc
+from .model import Story
+from .session import Game, Result, Session
+from .yamlsrc import LList, LMap, load_file
+
+EXPECT_KEYS = ("scene", "contains", "lacks", "vars", "carrying", "not_carrying", "ended",
+               "score", "turn", "chapter")
+STEP_KEYS = ("do", "expect")
+FILE_KEYS = ("name", "seed", "steps")
+
+
+@dataclass
+class Failure:
+    loc: Loc
+    step: int
+    command: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"step {self.step}" + (f" ('{self.command}')" if self.command else "")
+        return f"{self.loc}: {where}: {self.message}"
+
+
+@dataclass
+class Outcome:
+    name: str
+    path: str
+    steps: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def story_test_files(root: Path) -> list[Path]:
+    folder = root / "tests"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+
+
+def run_file(game: Game, path: Path, display: str) -> Outcome:
+    data, problems = load_file(path, display)
+    outcome = Outcome(path.stem, display)
+    if problems or not isinstance(data, LMap):
+        loc = problems[0].loc if problems else Loc(display, 1, 1)
+        msg = problems[0].message if problems else "a story test is a mapping with 'steps'"
+        outcome.failures.append(Failure(loc, 0, "", msg))
+        return outcome
+    bad = [k for k in data if k not in FILE_KEYS]
+    for k in bad:
+        outcome.failures.append(Failure(data.key_loc(k), 0, "", f"unknown key '{k}'; "
+                                        f"expected {', '.join(FILE_KEYS)}"))
+    if isinstance(data.get("name"), str):
+        outcome.name = data["name"]
+    seed = data.get("seed", 1)
+    steps = data.get("steps")
+    if not isinstance(steps, LList) or not isinstance(seed, int):
+        outcome.failures.append(Failure(data.loc, 0, "", "needs 'steps' (a list) and an "
+                                        "optional whole-number 'seed'"))
+        return outcome
+    session = Session(game, seed=seed)
+    last: Result = session.opening
+    for i, step in enumerate(steps, 1):
+        loc = steps.item_loc(i - 1)
+        command, expect = _step(step)
+        if command is None and expect is None:
+            outcome.failures.append(Failure(loc, i, "", "a step is a command, or a mapping "
+                                            "with 'do' and/or 'expect'"))
+            break
+        if command is not None:
+            last = session.submit(command)
+        outcome.steps = i
+        if expect is not None:
+            for message in check(game.story, session, last, expect):
+                outcome.failures.append(Failure(loc, i, command or "", message))
+        if outcome.failures:
+            break
+    return outcome
+
+
+def _step(step: Any) -> tuple[str | None, LMap | None]:
+    if isinstance(step, str | int) and not isinstance(step, bool):
+        return str(step), None
+    if isinstance(step, LMap) and set(step) <= set(STEP_KEYS) and step:
+        command = step.get("do")
+        expect = step.get("expect")
+        ok_cmd = command is None or (isinstance(command, str | int)
+                                     and not isinstance(command, bool))
+        if ok_cmd and (expect is None or isinstance(expect, LMap)):
+            return (None if command is None else str(command)), expect
+    return None, None
+
+
+def check(story: Story, session: Session, result: Result, expect: LMap) -> list[str]:
+    """What differs between the game now and what a step expects."""
+    st = session.state
+    out = []
+    for key in expect:
+        want = expect[key]
+        if key not in EXPECT_KEYS:
+            out.append(f"unknown expectation '{key}'; expected one of {', '.join(EXPECT_KEYS)}")
+        elif key == "scene" and st.scene != want:
+            out.append(f"expected scene '{want}', but the game is in '{st.scene}'")
+        elif key == "chapter" and story.scenes[st.scene].chapter != want:
+            out.append(f"expected chapter '{want}', got '{story.scenes[st.scene].chapter}'")
+        elif key in ("contains", "lacks"):
+            for text in [want] if isinstance(want, str) else list(want or []):
+                present = str(text).lower() in result.text.lower()
+                if key == "contains" and not present:
+                    out.append(f"the text does not contain {text!r}; it was: "
+                               f"{_clip(result.text)!r}")
+                if key == "lacks" and present:
+                    out.append(f"the text contains {text!r}, which it should not")
+        elif key == "vars":
+            for var, value in (want or {}).items():
+                if st.vars.get(var) != value:
+                    out.append(f"expected {var} = {value!r}, got {st.vars.get(var)!r}")
+        elif key in ("carrying", "not_carrying"):
+            world_has = {t for t in story.things
+                         if (st.moved.get(t) or story.things[t].location) in ("player", "worn")}
+            for thing in [want] if isinstance(want, str) else list(want or []):
+                if (thing in world_has) != (key == "carrying"):
+                    verb = "carry" if key == "carrying" else "not carry"
+                    out.append(f"expected the player to {verb} '{thing}'")
+        elif key == "ended" and (st.ended or False) != want:
+            out.append(f"expected ended: {want!r}, got {st.ended or False!r}")
+        elif key == "score" and st.score != want:
+            out.append(f"expected score {want}, got {st.score}")
+        elif key == "turn" and st.turn != want:
+            out.append(f"expected turn {want}, got {st.turn}")
+    return out
+
+
+def _clip(text: str, n: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n] + "..."
+
+
+def run_all(story: Story, root: Path, display: str, names: list[str] | None = None
+            ) -> list[Outcome]:
+    game = Game(story)
+    out = []
+    for path in story_test_files(root):
+        if names and path.stem not in names:
+            continue
+        rel = path.relative_to(root).as_posix()
+        out.append(run_file(game, path, f"{display.rstrip('/')}/{rel}"))
+    return out

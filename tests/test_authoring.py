@@ -1,0 +1,209 @@
+"""Authoring tools: check's warnings, random play, --json, story tests."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import DEMO, STORY
+
+from adventure.checks import random_play, static_warnings
+from adventure.loader import load_story
+from adventure.session import Game
+from adventure.storytests import run_all, story_test_files
+
+SCRIPT = Path(sys.executable).parent / "adventure"
+
+
+def story(tmp_path, body: str, meta: str = "state: {}"):
+    (tmp_path / "s.yaml").write_text(
+        f"story:\n  id: t\n  title: T\n  start: a\n  {meta}\n{body}")
+    return load_story(tmp_path, "st")
+
+
+def warnings(tmp_path, body, meta="state: {}"):
+    return [str(w) for w in static_warnings(story(tmp_path, body, meta))]
+
+
+def test_unreachable_scene_and_ending(tmp_path):
+    ws = warnings(tmp_path, """scenes:
+  a: {title: A, text: x, exits: {n: b}}
+  b: {title: B, text: x, ending: {kind: victory}}
+  c: {title: C, text: x, exits: {s: a}}
+  d: {title: D, text: x, ending: {kind: defeat}}
+""")
+    assert "st/s.yaml:9:3: warning: scene 'c' cannot be reached from the start scene 'a'" in ws
+    assert any("ending 'd' cannot be reached" in w for w in ws)
+
+
+def test_dead_end(tmp_path):
+    ws = warnings(tmp_path, """scenes:
+  a: {title: A, text: x, exits: {n: b}}
+  b:
+    title: B
+    text: x
+    actions: [{commands: [sit], text: You sit.}]
+""")
+    assert ws == ["st/s.yaml:8:3: warning: scene 'b' is a dead end: it is not an ending and "
+                  "has no exit, moving action or fallback"]
+
+
+def test_variables_read_never_set_and_set_never_read(tmp_path):
+    ws = warnings(tmp_path, """scenes:
+  a:
+    title: A
+    text: ${if lit}Light.${end}
+    actions: [{commands: [count], do: [n += 1]}]
+""", meta="state: {lit: false, n: 0, spare: ''}")
+    assert any("variable 'lit' is read but never set by any effect (it stays false)" in w
+               for w in ws)
+    assert any("variable 'n' is set but never read" in w for w in ws)
+    assert any("variable 'spare' is declared but never used" in w for w in ws)
+    assert all(w.startswith("st/s.yaml:5:") for w in ws if "variable" in w)  # declarations
+
+
+def test_thing_that_can_never_be_obtained(tmp_path):
+    ws = warnings(tmp_path, """scenes:
+  a: {title: A, text: x, things: {key: {name: key, portable: true}}}
+things:
+  coin: {name: coin, portable: true, location: nowhere}
+  gem: {name: gem, portable: true, location: nowhere}
+global_actions:
+  - {commands: [wish], do: [give gem]}
+""")
+    assert any("thing 'coin' can never be obtained" in w for w in ws)
+    assert not any("'gem'" in w or "'key'" in w for w in ws)
+
+
+def test_guard_that_can_never_hold(tmp_path):
+    ws = warnings(tmp_path, """scenes:
+  a:
+    title: A
+    text: x
+    exits:
+      n: {to: a, when: "false"}
+    actions:
+      - {commands: [fly], when: wings > 0, text: Up.}
+      - {commands: [walk], when: steps > 0, do: [steps += 1]}
+""", meta="state: {wings: 0, steps: 0}")
+    assert any("the guard of exit 'n' in scene 'a' can never hold: 'false'" in w for w in ws)
+    assert any("action 'fly_1' in scene 'a' can never hold: 'wings > 0'" in w for w in ws)
+    assert not any("walk" in w for w in ws)
+
+
+def test_a_clean_story_has_no_warnings(demo_story):
+    assert static_warnings(demo_story) == []
+
+
+def test_the_bundled_story_has_no_warnings():
+    assert static_warnings(load_story(STORY)) == []
+
+
+def test_random_play_is_deterministic_by_seed(demo_game):
+    a = random_play(demo_game, 40, seed=3)
+    b = random_play(demo_game, 40, seed=3)
+    c = random_play(demo_game, 40, seed=4)
+    assert (a.scenes, a.actions, a.endings, a.turns) == (b.scenes, b.actions, b.endings, b.turns)
+    assert (a.turns, a.actions) != (c.turns, c.actions)
+    assert sum(a.endings.values()) + a.capped == 40
+    assert set(a.endings) == {"home", "captured"}
+
+
+def test_random_play_reports_stuck_states_with_the_commands(tmp_path):
+    s = story(tmp_path, """scenes:
+  a: {title: A, text: x, actions: [{label: Go, to: b}]}
+  b: {title: B, text: x}
+""")
+    report = random_play(Game(s), 3, seed=1)
+    assert len(report.problems) == 3
+    p = report.problems[0]
+    assert p.kind == "stuck" and p.commands == ["1"] and "scene 'b'" in p.detail
+
+
+def test_random_play_reports_a_crash(tmp_path, monkeypatch, demo_story):
+    game = Game(demo_story)
+    real = game.step
+
+    def broken(state, line, resolved=None):
+        if state.scene == "engineering":
+            raise RuntimeError("boom")
+        return real(state, line, resolved)
+    monkeypatch.setattr(game, "step", broken)
+    report = random_play(game, 30, seed=1)
+    crashes = [p for p in report.problems if p.kind == "crash"]
+    assert crashes and "RuntimeError: boom" in crashes[0].detail
+    assert "aft" in crashes[0].commands or "3" in crashes[0].commands
+
+
+def run(*args):
+    return subprocess.run([str(SCRIPT), *args], capture_output=True, timeout=120)
+
+
+def test_check_json_has_counts_shares_and_play(tmp_path):
+    res = run("check", "--story", str(DEMO), "--random", "50", "--json")
+    assert res.returncode == 0
+    report = json.loads(res.stdout)
+    s = report["summary"]
+    assert s["scenes"] == 8 and s["endings"] == 2 and s["things"] == 9 and s["words"] > 300
+    assert 0 < s["single_exit_share"] < 1 and s["chapters"] == 2
+    play = report["random_play"]
+    assert play["games"] == 50 and set(play["endings"]) <= {"home", "captured"}
+    assert set(play["scenes"]) == {"airlock", "corridor", "crawlway", "engineering", "bridge",
+                                   "computer", "home", "captured"}
+    assert report["errors"] == [] and report["warnings"] == []
+
+
+def test_check_exit_codes_and_strict(tmp_path):
+    (tmp_path / "s.yaml").write_text(
+        "story: {id: t, title: T, start: a, state: {spare: 0}}\n"
+        "scenes:\n  a: {title: A, text: x, ending: {kind: victory}}\n")
+    ok = run("check", "--story", str(tmp_path), "--random", "5")
+    assert ok.returncode == 0 and b"variable 'spare' is declared but never used" in ok.stdout
+    strict = run("check", "--story", str(tmp_path), "--random", "5", "--strict")
+    assert strict.returncode == 1
+    assert run("check", "--story", str(tmp_path), "--random", "-1").returncode == 2
+
+
+def test_every_story_test_passes():
+    for root in (STORY, DEMO):
+        outcomes = run_all(load_story(root), root, str(root))
+        assert outcomes, f"no story tests in {root}"
+        for o in outcomes:
+            assert o.passed, "\n".join(str(f) for f in o.failures)
+
+
+@pytest.mark.parametrize("root", [STORY, DEMO])
+def test_every_ending_has_a_story_test(root):
+    s = load_story(root)
+    tested = set()
+    for path in story_test_files(root):
+        tested |= {e for e in s.scenes if s.scenes[e].ending and f"ended: {e}" in
+                   path.read_text()}
+    assert tested == {e for e in s.scenes if s.scenes[e].ending}
+
+
+def test_a_failing_story_test_names_the_step_and_the_difference(tmp_path):
+    import shutil
+    root = tmp_path / "demo"
+    shutil.copytree(DEMO, root)
+    (root / "tests" / "wrong.yaml").write_text(
+        "steps:\n  - n\n  - do: aft\n    expect: {scene: bridge, contains: [dancing]}\n")
+    res = run("test", "--story", str(root))
+    out = res.stdout.decode()
+    assert res.returncode == 1
+    assert "FAIL wrong" in out
+    assert f"{root}/tests/wrong.yaml:3:5: step 2 ('aft'): expected scene 'bridge', but " \
+        "the game is in 'engineering'" in out
+    assert "the text does not contain 'dancing'" in out
+    assert "2 passed, 1 failed" in out
+    only = run("test", "--story", str(root), "victory")
+    assert only.returncode == 0 and b"1 passed, 0 failed" in only.stdout
+    assert run("test", "--story", str(root), "nope").returncode == 2
+
+
+def test_check_shows_a_progress_bar_only_in_a_terminal():
+    res = run("check", "--story", str(DEMO), "--random", "20")
+    assert b"Random play: 20 games" in res.stdout and b"\x1b[" not in res.stdout
