@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     _story_option(play)
     play.add_argument("--seed", type=int, metavar="N",
                       help="seed for the game's randomness (the same seed plays the same way)")
+    play.add_argument("--watch", action="store_true",
+                      help="reload the story when one of its files changes (for authors): "
+                           "you stay where you are, or the game is rebuilt from your commands")
     play.add_argument("--plain", action="store_true",
                       help="plain text: no colour, no toolbar, no cursor movement, one line "
                            "per paragraph (for screen readers and logs; NO_COLOR does the same)")
@@ -193,6 +196,10 @@ def cmd_play(args: argparse.Namespace) -> int:
                       file=sys.stderr)
             session = Session(game, seed=args.seed, store=store)
             store.start_journal(session.state, [])
+    if args.watch:
+        from .watch import Watcher
+
+        session.before_turn = Watcher(session, Path(story.root), name)
     try:
         if terminal:
             from .repl import Repl  # prompt_toolkit is imported only for a terminal

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -548,9 +549,18 @@ class Session:
             self.state, self.log = resume[0], list(resume[1])
             self.opening = game.notice(self.state, [], look=True)
         self.unsaved = False
+        # Called before each command; returns paragraphs to show first (live reload).
+        self.before_turn: Callable[[], list[tuple[str, str]]] | None = None
 
     # -- the one entry point -------------------------------------------------------
     def submit(self, line: str) -> Result:
+        notes = self.before_turn() if self.before_turn is not None else []
+        result = self._submit(line)
+        if notes:
+            result.paragraphs[:0] = notes
+        return result
+
+    def _submit(self, line: str) -> Result:
         ws = words(line)
         verb, arg = (ws[0], " ".join(line.split()[1:])) if ws else ("", "")
         handler = {"save": self._save, "restore": self._restore, "load": self._restore,

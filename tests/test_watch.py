@@ -1,0 +1,62 @@
+"""Live reload through the session API (what `play --watch` does between commands)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from adventure.loader import load_story
+from adventure.session import Game, Session
+from adventure.watch import Watcher
+from conftest import DEMO
+
+
+def setup(tmp_path):
+    root = tmp_path / "story"
+    shutil.copytree(DEMO, root)
+    session = Session(Game(load_story(root)), seed=1)
+    session.before_turn = Watcher(session, root, "st")
+    return root, session
+
+
+def edit(path, old, new):
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    st = os.stat(path)  # make sure the change is visible even within one clock tick
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+
+
+def test_an_edit_is_picked_up_and_the_player_stays(tmp_path):
+    root, s = setup(tmp_path)
+    s.submit("n")
+    edit(root / "ship.yaml", "The walls are panelled.", "The walls are scorched.")
+    res = s.submit("look")
+    assert res.paragraphs[0] == ("system", "Story reloaded; you are where you were.")
+    assert "The walls are scorched." in res.text and s.state.scene == "corridor"
+    assert "Story reloaded" not in s.submit("look").text  # only once
+
+
+def test_a_broken_edit_is_shown_in_the_game_and_play_goes_on(tmp_path):
+    root, s = setup(tmp_path)
+    s.submit("n")
+    edit(root / "ship.yaml", "    title: Dark corridor", "    title: [Dark corridor")
+    res = s.submit("aft")
+    kind, text = res.paragraphs[0]
+    assert kind == "error" and "does not load" in text and "st/ship.yaml:" in text
+    assert s.state.scene == "engineering"  # the command still ran, on the last good story
+    edit(root / "ship.yaml", "    title: [Dark corridor", "    title: Darker corridor")
+    res = s.submit("fore")
+    assert "Story reloaded" in res.text and "== " not in res.text
+    assert ("title", "Darker corridor") in res.paragraphs
+
+
+def test_a_scene_renamed_under_the_player_rebuilds_the_game(tmp_path):
+    root, s = setup(tmp_path)
+    for c in ("n", "aft", "take torch"):
+        s.submit(c)
+    edit(root / "ship.yaml", "engineering", "engine_room")
+    edit(root / "story.yaml", "scene: engineering", "scene: engine_room")
+    res = s.submit("i")
+    assert "your game was rebuilt" in res.text
+    assert s.state.scene == "engine_room" and s.state.moved.get("torch") == "player"
