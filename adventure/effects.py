@@ -58,6 +58,14 @@ def compile_effects(items: object, where: Loc, names: EffectNames, report: Repor
 
 
 def compile_effect(item: object, loc: Loc, names: EffectNames, report: Report) -> Effect | None:
+    if isinstance(item, LMap) and list(item) == ["say"] and isinstance(item["say"], str):
+        src = item["say"]  # `- say: |` lets long text use a block scalar
+        try:
+            tmpl = compile_text(src, names.expr)
+        except ex.ExprError as err:
+            report(locate(item.val_loc("say"), src, err.offset), err.message)
+            return None
+        return lambda world: world.say(tmpl)
     if isinstance(item, LMap):
         return _conditional(item, names, report)
     if not isinstance(item, str):

@@ -35,8 +35,8 @@ from .yamlsrc import LList, LMap, load_file, locate
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
 STORY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
 
-FILE_KEYS = ("story", "chapter", "scenes", "extend", "things", "events", "global_actions",
-             "puzzles", "synonyms")
+FILE_KEYS = ("story", "chapter", "state", "scenes", "extend", "things", "events",
+             "global_actions", "puzzles", "synonyms")
 EXTEND_KEYS = ("actions", "variants", "on_enter", "exits", "things", "hints")
 META_KEYS = ("id", "title", "author", "version", "start", "state", "max_score", "intro")
 SCENE_KEYS = ("title", "chapter", "text", "variants", "on_enter", "ending", "exits", "things",
@@ -407,15 +407,21 @@ class _Loader:
     def initial_state(self, meta: LMap) -> tuple[dict[str, Any], dict[str, str]]:
         initial: dict[str, Any] = {}
         types: dict[str, str] = {}
-        if "state" not in meta or meta["state"] is None:
-            return initial, types
-        if not self.typed(meta, "state", LMap, "a mapping of variable: initial value"):
-            return initial, types
-        state = meta["state"]
+        # The metadata's state first, then each file's own top-level `state:` (a branch
+        # declares its variables without editing the story's metadata).
+        sources = [meta] + [data for _, data in self.files if "state" in data]
+        for holder in sources:
+            if holder.get("state") is None:
+                continue
+            if self.typed(holder, "state", LMap, "a mapping of variable: initial value"):
+                self.declare(holder["state"], initial, types)
+        return initial, types
+
+    def declare(self, state: LMap, initial: dict[str, Any], types: dict[str, str]) -> None:
         for var in state:
             loc = state.key_loc(var)
             value = state[var]
-            if not self.check_id(var, loc, "variable"):
+            if not self.check_id(var, loc, "variable") or not self.define("variable", var, loc):
                 continue
             self.info.var_locs[var] = loc
             if var in ex.BUILTIN_VARS or var in ex.KEYWORDS:
@@ -432,7 +438,6 @@ class _Loader:
                          f"a whole number or text, not {_describe(value)}")
                 continue
             initial[var] = value
-        return initial, types
 
     def action_keys(self) -> set[str]:
         keys = set()

@@ -10,6 +10,7 @@ steps:
       scene: wormhole_accident
       contains: [structural integrity]
       lacks: [Bashir is slumped]
+      choices: [Study the helm console]   # numbered choices on offer (no_choices: not)
       vars: {ship_stable: false}
       carrying: [phaser]
       not_carrying: [hypospray]
@@ -29,8 +30,8 @@ from .model import Story
 from .session import Game, Result, Session
 from .yamlsrc import LList, LMap, load_file
 
-EXPECT_KEYS = ("scene", "contains", "lacks", "vars", "carrying", "not_carrying", "ended",
-               "score", "turn", "chapter")
+EXPECT_KEYS = ("scene", "contains", "lacks", "choices", "no_choices", "vars", "carrying",
+               "not_carrying", "ended", "score", "turn", "chapter")
 STEP_KEYS = ("do", "expect")
 FILE_KEYS = ("name", "seed", "steps")
 
@@ -139,6 +140,12 @@ def check(story: Story, session: Session, result: Result, expect: LMap) -> list[
                                f"{_clip(result.text)!r}")
                 if key == "lacks" and present:
                     out.append(f"the text contains {text!r}, which it should not")
+        elif key in ("choices", "no_choices"):
+            labels = [c.label for c in result.choices]
+            for label in [want] if isinstance(want, str) else list(want or []):
+                if (label in labels) != (key == "choices"):
+                    verb = "offers" if key == "no_choices" else "does not offer"
+                    out.append(f"the game {verb} the choice {label!r}; it offers {labels}")
         elif key == "vars":
             for var, value in (want or {}).items():
                 if st.vars.get(var) != value:
