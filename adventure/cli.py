@@ -64,6 +64,18 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("names", nargs="*", metavar="NAME",
                       help="run only these tests (file names without .yaml)")
 
+    graph = sub.add_parser("graph", help="draw the story as a graph (Mermaid or DOT)",
+                           description="The story as a graph: scenes, actions and exits as "
+                                       "labelled edges, the start and the endings marked, "
+                                       "scenes grouped by chapter. Mermaid renders in GitHub "
+                                       "Markdown; DOT is for Graphviz.")
+    _story_option(graph)
+    graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid",
+                       help="mermaid (default) or dot")
+    graph.add_argument("-o", "--output", metavar="FILE", type=Path,
+                       help="write to FILE instead of standard output (a .md file gets a "
+                            "fenced mermaid block)")
+
     replay = sub.add_parser("replay", help="replay a saved game turn by turn",
                             description="Print a saved game as it was played: each command "
                                         "after its prompt, then the game's answer. With "
@@ -123,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return cmd_check(args)
+        if args.command == "graph":
+            return cmd_graph(args)
         if args.command == "test":
             return cmd_test(args)
         if args.command == "replay":
@@ -316,3 +330,27 @@ def cmd_test(args: argparse.Namespace) -> int:
     failed = sum(not o.passed for o in outcomes)
     print(f"{len(outcomes) - failed} passed, {failed} failed")
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    story, problems, name = _load(args.story)
+    if story is None:
+        _report(problems, name)
+        return EXIT_USAGE
+    from .graph import render
+
+    text = render(story, args.format)
+    if args.output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return EXIT_OK
+    if args.output.suffix.lower() == ".md" and args.format == "mermaid":
+        text = f"# {story.title}\n\n```mermaid\n{text.rstrip()}\n```\n"
+    from .saves import write_atomic
+
+    try:
+        write_atomic(args.output, text.encode("utf-8"))
+    except OSError as exc:
+        print(f"adventure: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Wrote the graph of {story.title} to {args.output}.")
+    return EXIT_OK
