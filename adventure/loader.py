@@ -324,6 +324,10 @@ class _Loader:
                 return None
             opts = value["one_of"]
             out = [self.text_value(v, opts.item_loc(i), key, names) for i, v in enumerate(opts)]
+            for i, o in enumerate(out):
+                if isinstance(o, OneOf):
+                    self.err(opts.item_loc(i), "one_of cannot hold another one_of; list the "
+                             "texts in one")
             if any(o is None or isinstance(o, OneOf) for o in out):
                 return None
             return OneOf(out)  # type: ignore[arg-type]
@@ -619,7 +623,7 @@ class _Loader:
                 spec.loc, spec.key_locs, spec.val_locs = kloc, {}, {"to": exits.val_loc(key)}
             self.keys(spec, EXIT_KEYS, f"exit '{key}'")
             to = self.scene_ref(spec, "to")
-            if "to" not in spec:
+            if spec.get("to") is None:
                 self.err(spec.loc, f"exit '{key}' needs 'to' (the scene it leads to)")
             if not words(str(key)):
                 self.err(kloc, f"exit '{key}' needs a name a player can type")
