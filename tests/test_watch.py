@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 
+from conftest import DEMO
+
 from adventure.loader import load_story
 from adventure.session import Game, Session
 from adventure.watch import Watcher
-from conftest import DEMO
 
 
 def setup(tmp_path):
