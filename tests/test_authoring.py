@@ -207,3 +207,12 @@ def test_a_failing_story_test_names_the_step_and_the_difference(tmp_path):
 def test_check_shows_a_progress_bar_only_in_a_terminal():
     res = run("check", "--story", str(DEMO), "--random", "20")
     assert b"Random play: 20 games" in res.stdout and b"\x1b[" not in res.stdout
+
+
+def test_graph_command_writes_mermaid_markdown_and_dot(tmp_path):
+    out = tmp_path / "story.md"
+    res = run("graph", "--story", str(DEMO), "-o", str(out))
+    assert res.returncode == 0 and out.read_text().startswith("# The Derelict\n\n```mermaid\n")
+    dot = run("graph", "--story", str(DEMO), "--format", "dot")
+    assert dot.returncode == 0 and dot.stdout.startswith(b'digraph "demo-derelict"')
+    assert run("graph", "--format", "svg").returncode == 2
