@@ -51,6 +51,14 @@ EVENT_KEYS = ("when", "text", "do", "to")
 PUZZLE_KEYS = ("scene", "when", "solved", "hints")
 ENDING_KEYS = ("kind", "title", "epilogue")
 VARIANT_KEYS = ("when", "text")
+_CASCADE = re.compile(r"^(?:unknown (?:scene|thing|variable|event|action|location|place) |"
+                      r"start scene |'extend' names scene )'([^']+)'")
+_KEY_LIKE = re.compile(r"^[ \t-]*([a-z][a-z0-9_]*)[ \t]*:", re.M)
+
+
+def _cascade(message: str, maybe: set[str]) -> bool:
+    m = _CASCADE.search(message)
+    return bool(m) and m.group(1).split(".")[-1] in maybe
 PROSE_KEYS = frozenset({"text", "description", "epilogue", "intro", "refuse", "take_refuse"})
 _CODE = re.compile(r"\$\{[^}]*\}")
 LEAVE_WORDS = (("bye",), ("goodbye",), ("leave",), ("end", "conversation"))
@@ -127,10 +135,28 @@ class _Loader:
                          "no file holds the story's metadata; add a 'story:' block "
                          "with id, title and start")
             raise StoryError(self.problems)
+        # Names an unreadable file seems to define: "unknown" errors about them are noise.
+        loaded = {name for name, _ in self.files}
+        maybe: set[str] = set()
+        for path in paths:
+            rel = path.relative_to(self.root).as_posix()
+            if f"{self.display.rstrip('/')}/{rel}" not in loaded:
+                with contextlib.suppress(OSError):
+                    maybe |= set(_KEY_LIKE.findall(path.read_text("utf-8", "replace")))
         story = self.build(digest.hexdigest())
         if self.problems:
-            raise StoryError(sorted(self.problems, key=lambda d: (d.loc.file, d.loc.line,
-                                                                   d.loc.col)))
+            problems = self.problems
+            notes = []
+            if maybe:
+                kept = [d for d in problems if not _cascade(d.message, maybe)]
+                if len(kept) < len(problems):
+                    notes.append(Diagnostic(Loc(self.display, 0, 0), (
+                        f"{len(problems) - len(kept)} more problems about unknown names are "
+                        "left out: they may only follow from the file that could not be read"),
+                        "note"))
+                problems = kept
+            raise StoryError(sorted(problems, key=lambda d: (d.loc.file, d.loc.line,
+                                                             d.loc.col)) + notes)
         return story
 
     # -- pass 1: what is defined where ---------------------------------------

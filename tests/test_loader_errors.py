@@ -470,3 +470,16 @@ def test_default_display_name_is_the_directory(tmp_path):
     d = info.value.diagnostics[0]
     assert d.loc.file == f"{root}/s.yaml"
     assert (d.loc.line, d.loc.col) == (4, 10)
+
+
+def test_unknown_names_that_an_unreadable_file_defines_are_left_out(tmp_path):
+    files = {
+        "a.yaml": META + SCENES.replace("north: yard", "north: cellar"),
+        "b.yaml": "scenes:\n  cellar:\n    title: [Cellar\n    text: Dark.\n",
+    }
+    found = problems(tmp_path, files)
+    assert [w for w, _ in found][0].startswith("st/b.yaml:")
+    assert not any("unknown scene 'cellar'" in m for _, m in found)
+    with pytest.raises(StoryError) as info:
+        load_story(write_story(tmp_path / "again", files), "st")
+    assert str(info.value).splitlines()[-1].startswith("st: note: 1 more problems")
