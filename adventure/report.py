@@ -31,7 +31,7 @@ def check_report(story: Story | None, problems: list[str], name: str, games: int
             "games": play.games, "seed": seed, "turns": play.turns, "turn_cap": max_turns,
             "endings": dict(sorted(play.endings.items())),
             "scenes": {sid: play.scenes.get(sid, 0) for sid in story.scenes},
-            "actions": dict(sorted(play.actions.items())),
+            "actions": {t: play.actions.get(t, 0) for t in _triggers(story)},
             "capped": play.capped,
             "problems": [{"kind": p.kind, "seed": p.seed, "commands": p.commands,
                           "detail": p.detail} for p in play.problems],
@@ -42,6 +42,16 @@ def check_report(story: Story | None, problems: list[str], name: str, games: int
     report["warnings"] = [str(w) for w in sorted(
         warnings, key=lambda d: (d.loc.file, d.loc.line, d.loc.col))]
     return report
+
+
+def _triggers(story: Story) -> list[str]:
+    """Every action and exit, by the name random play counts them under."""
+    out = []
+    for s in story.scenes.values():
+        out += [a.trigger for a in s.actions if not a.key.startswith("global.")]
+        out += [ex.trigger for ex in s.exits]
+    out += [a.trigger for a in story.global_actions]
+    return list(dict.fromkeys(out))
 
 
 def _progress(total: int, show: bool):
@@ -85,6 +95,10 @@ def print_report(report: dict[str, Any]) -> None:
         never = [sid for sid, n in play["scenes"].items() if n == 0]
         if never:
             print(f"  scenes never visited: {', '.join(never)}")
+        untaken = [t.split(":", 1)[1] for t, n in play["actions"].items() if n == 0]
+        if untaken:
+            print(f"  actions and exits never taken: {', '.join(untaken[:20])}"
+                  + (f" and {len(untaken) - 20} more" if len(untaken) > 20 else ""))
         busiest = sorted(play["scenes"].items(), key=lambda kv: -kv[1])[:8]
         print("  most visited: " + ", ".join(f"{k} {v}" for k, v in busiest))
         for p in play["problems"]:
