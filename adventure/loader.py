@@ -44,8 +44,9 @@ SCENE_KEYS = ("title", "chapter", "text", "variants", "on_enter", "ending", "exi
 EXIT_KEYS = ("to", "names", "label", "when", "refuse", "text", "hidden")
 THING_KEYS = ("name", "adjectives", "synonyms", "article", "description", "location",
               "portable", "wearable", "holds", "listed", "take_refuse")
-ACTION_KEYS = ("id", "commands", "verbs", "nouns", "thing", "label", "hidden", "once", "when",
-               "refuse", "do", "text", "to", "call", "return", "disabled")
+ACTION_KEYS = ("id", "commands", "verbs", "nouns", "thing", "preposition", "second", "topics",
+               "label", "hidden", "once", "when", "refuse", "do", "text", "to", "call", "return",
+               "disabled")
 FALLBACK_KEYS = ("when", "text", "do", "to")
 EVENT_KEYS = ("when", "text", "do", "to")
 PUZZLE_KEYS = ("scene", "when", "solved", "hints")
@@ -721,13 +722,23 @@ class _Loader:
             call=self.scene_ref(data, "call"), ret=self.flag(data, "return"),
             disabled=self.flag(data, "disabled"), trigger=f"action:{scope}:{aid}", loc=loc,
         )
-        thing = self.text_field(data, "thing")
-        if thing is not None:
-            if thing in self.thing_src:
-                a.thing = thing
+        for key in ("thing", "second"):
+            ref = self.text_field(data, key)
+            if ref is None:
+                continue
+            if ref in self.thing_src:
+                setattr(a, key, ref)
             else:
-                self.err(data.val_loc("thing"), f"unknown thing '{thing}'"
-                         f"{did_you_mean(thing, self.thing_src)}")
+                self.err(data.val_loc(key), f"unknown thing '{ref}'"
+                         f"{did_you_mean(ref, self.thing_src)}")
+        prep = self.text_field(data, "preposition")
+        if prep is not None:
+            a.preposition = words(prep)
+        a.topics = [words(t) for t in self.str_list(data, "topics") if words(t)]
+        if (a.second or a.topics) and not a.preposition:
+            self.err(loc, "'second' and 'topics' need a 'preposition' (give X to Y: 'to')")
+        if a.preposition and not (a.second or a.topics):
+            self.err(loc, "'preposition' needs 'second' (a thing) or 'topics' (words)")
         if sum(x is not None and x is not False for x in (a.to, a.call, a.ret or None)) > 1:
             self.err(loc, "an action takes at most one of 'to', 'call' and 'return'")
         if (a.nouns or a.thing) and not a.verbs:

@@ -58,6 +58,9 @@ class Action:
     verbs: list[Words] = field(default_factory=list)
     nouns: list[Words] = field(default_factory=list)
     thing: str | None = None
+    preposition: Words = ()  # give THING to SECOND, ask THING about TOPIC
+    second: str | None = None
+    topics: list[Words] = field(default_factory=list)
     label: TextSpec | None = None
     hidden: bool = False
     once: bool = False
@@ -209,13 +212,16 @@ class GameState:
     rng: int = 0
     seed: int = 0
     ended: str | None = None
+    refs: dict[str, str] = field(default_factory=dict)  # pronoun -> thing last named
+    pending: dict[str, Any] | None = None  # a question the parser asked ("which do you mean")
 
     def copy(self) -> GameState:
         return GameState(
             self.scene, dict(self.vars), self.turn, self.score, dict(self.moved),
             dict(self.visits), dict(self.done), dict(self.listing),
             [list(t) for t in self.timers], list(self.stack), dict(self.hints),
-            self.rng, self.seed, self.ended,
+            self.rng, self.seed, self.ended, dict(self.refs),
+            dict(self.pending) if self.pending else None,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -225,7 +231,7 @@ class GameState:
             "done": dict(self.done), "listing": dict(self.listing),
             "timers": [list(t) for t in self.timers], "stack": list(self.stack),
             "hints": dict(self.hints), "rng": self.rng, "seed": self.seed,
-            "ended": self.ended,
+            "ended": self.ended, "refs": dict(self.refs), "pending": self.pending,
         }
 
     @classmethod

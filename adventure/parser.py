@@ -23,6 +23,10 @@ BUILTINS: dict[str, tuple[Words, ...]] = {
     "wear": (("wear",), ("put", "on"), ("don",)),
     "remove": (("remove",), ("take", "off"), ("doff",)),
     "put": (("put",), ("place",), ("insert",), ("set",)),
+    "give": (("give",), ("hand",), ("offer",)),
+    "show": (("show",),),
+    "ask": (("ask",),),
+    "tell": (("tell",),),
     "go": (("go", "to"), ("go",), ("walk", "to"), ("walk",), ("run", "to"), ("head",),
            ("head", "to"), ("enter",)),
     "wait": (("wait",), ("z",)),
@@ -62,6 +66,9 @@ class Context:
     fallback: bool = False  # the scene's fallback answers everything else
     conversation: bool = False
     listed_phrases: list[str] = field(default_factory=list)  # for suggestions
+    refs: dict[str, str] = field(default_factory=dict)  # pronoun -> thing id last named
+    routes: dict[str, list[Exit]] = field(default_factory=dict)  # place words -> exits
+    vocabulary: frozenset[str] = frozenset()  # every word understood here (for typos)
 
 
 @dataclass
@@ -75,14 +82,91 @@ class Intent:
     preposition: str = ""
     message: str = ""
     words: Words = ()
+    options: list[Thing] = field(default_factory=list)  # an ambiguous noun's candidates
+    phrase: Words = ()  # the ambiguous noun phrase, to ask about
+    route: list[Exit] = field(default_factory=list)  # 'go to PLACE' through several exits
+    corrected: Words = ()  # the words understood after correcting a typo
+    unknown_word: str = ""  # for 'oops'
+    topic: Words = ()  # ask X about TOPIC
 
 
-def parse(line: str, ctx: Context) -> Intent:
-    ws = apply_synonyms(words(line), ctx.synonyms)
-    if line.strip() == "?":
-        return Intent("meta", verb="help", words=("?",))
+PRONOUNS = frozenset({"it", "them", "him", "her"})
+
+
+def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
+    """`ws`, when given, are words already prepared (an answer to 'which do you mean')."""
+    if ws is None:
+        if line.strip() == "?":
+            return Intent("meta", verb="help", words=("?",))
+        ws = apply_synonyms(words(line), ctx.synonyms)
     if not ws:
         return Intent("empty", words=ws)
+    if PRONOUNS & set(ws):
+        ws, missing = _pronouns(ws, ctx)
+        if missing:
+            return Intent("unknown", words=ws, message=f"I'm not sure what '{missing}' "
+                          "refers to here; name it.")
+    intent = _parse(ws, ctx)
+    if intent.kind == "unknown" and not intent.options and ctx.vocabulary:
+        fixed = _correct(ws, ctx.vocabulary)
+        if fixed != ws:
+            again = _parse(fixed, ctx)
+            if again.kind not in ("unknown", "empty"):
+                again.corrected = fixed
+                return again
+        intent.unknown_word = next((w for w in ws if w not in ctx.vocabulary), "")
+    return intent
+
+
+def _pronouns(ws: Words, ctx: Context) -> tuple[Words, str]:
+    out: list[str] = []
+    for w in ws:
+        if w in PRONOUNS:
+            ref = ctx.refs.get(w) or (ctx.refs.get("it") if w == "them" else None)
+            if ref is None or ref not in ctx.scope:
+                return ws, w
+            out.append(f"@{ref}")
+        else:
+            out.append(w)
+    return tuple(out), ""
+
+
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Levenshtein distance, giving up (limit + 1) once it must exceed `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def _correct(ws: Words, vocabulary: frozenset[str]) -> Words:
+    """Each unknown word replaced by the one known word close enough to it, if exactly one."""
+    out = []
+    for w in ws:
+        if w in vocabulary or w.isdigit() or w.startswith("@"):
+            out.append(w)
+            continue
+        limit = 1 if len(w) <= 5 else 2
+        best: list[str] = []
+        best_d = limit + 1
+        for known in vocabulary:
+            d = edit_distance(w, known, limit)
+            if d < best_d:
+                best, best_d = [known], d
+            elif d == best_d and d <= limit:
+                best.append(known)
+        out.append(best[0] if len(best) == 1 and best_d <= limit else w)
+    return tuple(out)
+
+
+def _parse(ws: Words, ctx: Context) -> Intent:
     if len(ws) == 1 and ws[0].isdigit():
         return Intent("choice", number=int(ws[0]), words=ws)
     verb, rest = _builtin_verb(ws)
@@ -145,6 +229,10 @@ def _action_matches(a: Action, ws: Words, ctx: Context) -> bool:
             if not a.nouns and a.thing is None:
                 return True
             continue
+        if a.preposition:
+            if _two_nouns(a, rest, ctx):
+                return True
+            continue
         if rest in a.nouns:
             return True
         if a.thing is not None and a.thing in ctx.scope \
@@ -153,8 +241,31 @@ def _action_matches(a: Action, ws: Words, ctx: Context) -> bool:
     return False
 
 
+def _two_nouns(a: Action, rest: Words, ctx: Context) -> bool:
+    """give PADD to ODO, ask SISKO about ALLIANCE: split at the action's preposition."""
+    prep = a.preposition
+    for i in range(1, len(rest) - len(prep)):
+        if rest[i:i + len(prep)] != prep:
+            continue
+        first, second = rest[:i], rest[i + len(prep):]
+        if a.thing is not None:
+            ok = a.thing in ctx.scope and thing_matches(ctx.scope[a.thing], first)
+        else:
+            ok = not a.nouns or first in a.nouns
+        if not ok:
+            continue
+        if a.second is not None and a.second in ctx.scope \
+                and thing_matches(ctx.scope[a.second], second):
+            return True
+        if second in a.topics:
+            return True
+    return False
+
+
 def thing_matches(t: Thing, ws: Words, need_noun: bool = True) -> bool:
     """Every word describes the thing, and (unless need_noun is off) one of them names it."""
+    if len(ws) == 1 and ws[0].startswith("@"):
+        return ws[0] == f"@{t.id}"
     nouns = {t.name[-1], *(s[-1] for s in t.synonyms)}
     vocab = set(t.name) | set(t.adjectives) | {w for s in t.synonyms for w in s}
     if ws == t.name or ws in t.synonyms:
@@ -199,6 +310,9 @@ def _builtin(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
         return Intent("builtin", verb=verb, words=ws)
     if verb == "go":
         place = " ".join(rest)
+        route = ctx.routes.get(place)
+        if route:
+            return Intent("travel", route=route, words=ws)
         where = _exits_phrase(ctx)
         msg = f"You can't go '{place}' from here." if place else "Go where?"
         return Intent("unknown", words=ws, message=f"{msg} {where}")
@@ -218,10 +332,60 @@ def _builtin(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
                               preposition=prep, words=ws)
         return Intent("unknown", words=ws,
                       message="Put it where? Say, for example, 'put the coin in the box'.")
+    if verb in ("give", "show", "ask", "tell"):
+        return _talk(verb, rest, ws, ctx)
+    if rest[0] == "all" and verb in ("take", "drop", "examine"):
+        return _all(verb, rest, ws, ctx)
     obj = _one(rest, ctx)
     if isinstance(obj, Intent):
         return obj
     return Intent("builtin", verb=verb, objects=[obj], words=ws)
+
+
+def _all(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
+    """take all, drop all but the padd, take all except rod and padd."""
+    excluded: list[Thing] = []
+    if len(rest) > 2 and rest[1] in ("except", "but"):
+        for part in _split_and(rest[2:]):
+            one = _one(part, ctx)
+            if isinstance(one, Intent):
+                return one
+            excluded.append(one)
+    elif len(rest) > 1:
+        return Intent("unknown", words=ws, message=f"Say '{verb} all' or '{verb} all except "
+                      "the ...'.")
+    things = [t for t in ctx.scope.values() if t not in excluded and t.listed]
+    return Intent("builtin", verb=verb, objects=things, words=ws, preposition="all")
+
+
+def _split_and(ws: Words) -> list[Words]:
+    parts: list[list[str]] = [[]]
+    for w in ws:
+        if w == "and":
+            parts.append([])
+        else:
+            parts[-1].append(w)
+    return [tuple(p) for p in parts if p]
+
+
+def _talk(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
+    """give/show X to Y and ask/tell Y about Z, when the story has no action for them."""
+    prep = "to" if verb in ("give", "show") else "about"
+    if prep not in rest[1:-1]:
+        example = f"{verb} the padd to Odo" if prep == "to" else f"{verb} Odo about the station"
+        return Intent("unknown", words=ws, message=f"Say it as '{example}'.")
+    i = rest.index(prep, 1)
+    first, second = rest[:i], rest[i + 1:]
+    if prep == "to":
+        thing, person = _one(first, ctx), _one(second, ctx)
+        for part in (thing, person):
+            if isinstance(part, Intent):
+                return part
+        return Intent("builtin", verb=verb, objects=[thing, person], words=ws)
+    person = _one(first, ctx)
+    if isinstance(person, Intent):
+        return person
+    return Intent("builtin", verb=verb, objects=[person], topic=second, words=ws)
 
 
 def _one(ws: Words, ctx: Context) -> Thing | Intent:
@@ -233,7 +397,8 @@ def _one(ws: Words, ctx: Context) -> Thing | Intent:
                       message=f"You can't see any '{' '.join(ws)}' here.")
     names = [f"the {' '.join(sorted(t.adjectives)[:1] + list(t.name))}" for t in found]
     listing = ", ".join(names[:-1]) + " or " + names[-1]
-    return Intent("unknown", words=ws, message=f"Which do you mean, {listing}?")
+    return Intent("unknown", words=ws, message=f"Which do you mean, {listing}?",
+                  options=found, phrase=ws)
 
 
 def _exits_phrase(ctx: Context) -> str:

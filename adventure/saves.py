@@ -223,6 +223,13 @@ def state_from_dict(data: dict[str, Any]) -> GameState:
         value = data[key]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise SaveError(f"it is damaged: '{key}' in the state has the wrong type")
+    data = dict(data)
+    refs = data.get("refs", {})
+    if not isinstance(refs, dict) or not all(isinstance(v, str) for v in refs.values()):
+        raise SaveError("it is damaged: the pronoun memory is not readable")
+    data["refs"] = {k: v for k, v in refs.items() if k in ("it", "them", "him", "her")}
+    if not isinstance(data.get("pending"), dict):
+        data["pending"] = None  # a question the parser asked is not worth a refusal
     for key in ("moved", "listing", "hints", "visits", "done"):
         for k, v in data[key].items():
             ok = isinstance(v, bool) if key == "listing" else (
@@ -261,6 +268,8 @@ def story_problems(state: GameState, story: Story) -> list[str]:
     problems += [f"action '{_clip(a)}'" for a in [*state.done, *state.listing]
                  if a not in story.actions_by_key]
     problems += [f"event '{_clip(e)}'" for _, e in state.timers if e not in story.events]
+    state.refs = {k: v for k, v in state.refs.items() if v in things}
+    state.pending = None
     if state.ended is not None and (state.ended not in scenes
                                     or scenes[state.ended].ending is None):
         problems.append(f"ending '{_clip(state.ended)}'")

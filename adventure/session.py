@@ -9,6 +9,7 @@ the plain loop, the REPL, replay and the tests all go through it.
 from __future__ import annotations
 
 import os
+import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -467,8 +468,8 @@ class Game:
         choices: list[Choice] = []
         if st.ended:
             ending = self.story.scenes[st.ended].ending
-            paras.append(("system", "The story has ended. Type 'restart' to play again, "
-                          "or 'quit' to leave."))
+            paras.append(("system", "The story has ended. Would you like to RESTART, "
+                          "RESTORE a saved game, UNDO your last move or QUIT?"))
         else:
             choices = [Choice(i + 1, o.label) for i, o in enumerate(self.offers(world))]
             if before is not None and not show_choices:
@@ -528,6 +529,22 @@ class Store(Protocol):
     def transcribe(self, line: str, result: Result) -> None: ...
 
 
+_SEPARATORS = re.compile(r"\s*(?:[.;!]+|\bthen\b|,\s*then\b)\s*", re.I)
+_SESSION_WORDS = ("save", "restore", "load", "transcript")
+
+
+def split_commands(line: str) -> list[str]:
+    """'take the padd. go to ops' and 'x rod then take it' are several commands."""
+    stripped = line.strip()
+    if not stripped or stripped.lower().startswith(_SESSION_WORDS):
+        return [line]
+    return [p for p in _SEPARATORS.split(stripped) if p.strip()] or [line]
+
+
+def _failed(result: Result) -> bool:
+    return any(style == "error" for style, _ in result.paragraphs)
+
+
 UNDO_DEPTH = 1000
 DEFAULT_SLOT = "quicksave"
 
@@ -551,17 +568,31 @@ class Session:
         self.unsaved = False
         # Called before each command; returns paragraphs to show first (live reload).
         self.before_turn: Callable[[], list[tuple[str, str]]] | None = None
+        self.last_line: str | None = None  # for 'again'
 
     # -- the one entry point -------------------------------------------------------
     def submit(self, line: str) -> Result:
+        """Play a line: one command, or several ('take padd. go north', '... then ...')."""
         notes = self.before_turn() if self.before_turn is not None else []
-        result = self._submit(line)
+        parts = split_commands(line)
+        result = self._submit(parts[0] if parts else line)
+        for part in parts[1:]:
+            if result.quit or result.ended or _failed(result):
+                break  # the rest of the line made sense only if this part worked
+            more = self._submit(part)
+            more.paragraphs[:0] = result.paragraphs
+            more.show_choices = more.show_choices or result.show_choices
+            result = more
         if notes:
             result.paragraphs[:0] = notes
         return result
 
     def _submit(self, line: str) -> Result:
         ws = words(line)
+        if ws in (("again",), ("g",)):
+            if self.last_line is None:
+                return self._notice("There is nothing to repeat yet.", error=True)
+            line, ws = self.last_line, words(self.last_line)
         verb, arg = (ws[0], " ".join(line.split()[1:])) if ws else ("", "")
         handler = {"save": self._save, "restore": self._restore, "load": self._restore,
                    "saves": self._saves, "undo": self._undo, "restart": self._restart,
@@ -570,6 +601,7 @@ class Session:
             result = handler(arg)
         else:
             result = self._play(line)
+            self.last_line = line
         if verb != "restart":
             self.pending_restart = False
         if self.store is not None:

@@ -149,7 +149,8 @@ def test_timed_event_moves_the_player_to_an_ending(demo):
     assert "Boots ring on the deck." in res.text
     assert res.ended is not None and res.ended.kind == "defeat"
     assert res.choices == []
-    assert "Type 'restart'" in res.text
+    assert "Would you like to RESTART, RESTORE a saved game, UNDO your last move or QUIT?" \
+        in res.text
     assert demo.submit("look").status.scene == "captured"
 
 
