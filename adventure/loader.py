@@ -43,7 +43,7 @@ SCENE_KEYS = ("title", "chapter", "text", "variants", "on_enter", "ending", "exi
               "actions", "fallback", "hints", "conversation")
 EXIT_KEYS = ("to", "names", "label", "when", "refuse", "text", "hidden")
 THING_KEYS = ("name", "adjectives", "synonyms", "article", "description", "location",
-              "portable", "wearable", "holds", "listed", "take_refuse")
+              "portable", "wearable", "holds", "listed", "take_refuse", "pronoun")
 ACTION_KEYS = ("id", "commands", "verbs", "nouns", "thing", "preposition", "second", "topics",
                "label", "hidden", "once", "when", "refuse", "do", "text", "to", "call", "return",
                "disabled")
@@ -518,7 +518,15 @@ class _Loader:
             location=location, portable=portable or wearable, wearable=wearable, holds=holds,
             listed=self.flag(data, "listed", portable or wearable),
             take_refuse=self.text(data, "take_refuse", text_names), loc=kloc,
+            pronoun=self.pronoun(data),
         )
+
+    def pronoun(self, data: LMap) -> str:
+        value = self.text_field(data, "pronoun") or "it"
+        if value not in ("it", "him", "her", "them"):
+            self.err(data.val_loc("pronoun"), "'pronoun' should be it, him, her or them")
+            return "it"
+        return value
 
     def check_holders(self, things: dict[str, Thing]) -> None:
         for t in things.values():

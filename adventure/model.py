@@ -117,6 +117,7 @@ class Thing:
     listed: bool
     take_refuse: TextSpec | None
     loc: Loc = NOWHERE
+    pronoun: str = "it"  # what 'him', 'her', 'them' or 'it' can mean
 
     @property
     def display(self) -> str:

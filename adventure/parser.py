@@ -69,6 +69,7 @@ class Context:
     refs: dict[str, str] = field(default_factory=dict)  # pronoun -> thing id last named
     routes: dict[str, list[Exit]] = field(default_factory=dict)  # place words -> exits
     vocabulary: frozenset[str] = frozenset()  # every word understood here (for typos)
+    unlisted: frozenset[str] = frozenset()  # keys of hidden actions not yet revealed
 
 
 @dataclass
@@ -107,11 +108,14 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
             return Intent("unknown", words=ws, message=f"I'm not sure what '{missing}' "
                           "refers to here; name it.")
     intent = _parse(ws, ctx)
+    if intent.options:
+        intent.words = ws  # the whole command, to finish once the player says which
     if intent.kind == "unknown" and not intent.options and ctx.vocabulary:
         fixed = _correct(ws, ctx.vocabulary)
         if fixed != ws:
             again = _parse(fixed, ctx)
-            if again.kind not in ("unknown", "empty"):
+            secret = again.action is not None and again.action.key in ctx.unlisted
+            if again.kind not in ("unknown", "empty") and not secret:
                 again.corrected = fixed
                 return again
         intent.unknown_word = next((w for w in ws if w not in ctx.vocabulary), "")
@@ -132,17 +136,22 @@ def _pronouns(ws: Words, ctx: Context) -> tuple[Words, str]:
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
-    """Levenshtein distance, giving up (limit + 1) once it must exceed `limit`."""
+    """Edits (insert, delete, change, swap two neighbours) from a to b; limit + 1 once it
+    must exceed `limit`. A swap counts once: 'tkae' is one slip from 'take'."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    before: list[int] = []
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
         for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+            d = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                d = min(d, before[j - 2] + 1)
+            cur.append(d)
         if min(cur) > limit:
             return limit + 1
-        prev = cur
+        before, prev = prev, cur
     return prev[-1]
 
 

@@ -18,10 +18,10 @@ from typing import Protocol
 from . import world as w
 from .machine import StoryMachine
 from .model import Action, Ending, Exit, GameState, LogEntry, Scene, Story
-from .parser import Context, Intent, parse
+from .parser import BUILTINS, Context, Intent, parse, thing_matches
 from .saves import SaveError
 from .text import paragraphs
-from .vocab import words
+from .vocab import apply_synonyms, words
 from .world import World
 
 TURN_FREE = frozenset({"empty", "meta", "unknown"})
@@ -56,6 +56,7 @@ class Result:
     advanced: bool = False  # the command took a turn
     show_choices: bool = False  # the list is new or was asked for
     resolved: str = ""  # what the command meant: action:scene:id, exit:..., builtin:take:padd
+    unknown_word: str = ""  # a word the parser did not know (for 'oops')
 
     @property
     def text(self) -> str:
@@ -77,6 +78,8 @@ class Game:
     def __init__(self, story: Story):
         self.story = story
         self.machine = StoryMachine(story)
+        self._routes: dict[str, dict[str, list[Exit]]] = {}
+        self._vocab: dict[str, frozenset[str]] = {}
 
     # -- starting ------------------------------------------------------------
     def new_state(self, seed: int | None = None) -> GameState:
@@ -108,10 +111,26 @@ class Game:
         offers = self.offers(world)
         ctx = self.context(world, offers)
         intent = self._from_resolved(resolved, world, ctx) if resolved else None
+        pending, world.state.pending = world.state.pending, None
+        if intent is None and pending:
+            intent = self._answer(pending, line, ctx)
         if intent is None:
             intent = parse(line, ctx)
             if intent.kind == "choice":
                 intent = self._choose(intent, offers, world)
+        if intent.corrected and not (pending and pending.get("confirm")):
+            shown = " ".join(w if not w.startswith("@") else self.story.things[w[1:]].display
+                             for w in intent.corrected)
+            if self._final(intent):
+                world.state.pending = {"confirm": list(intent.corrected)}
+                intent = Intent("unknown", message=f"Did you mean '{shown}'? That cannot "
+                                "easily be taken back, so type 'yes' to do it.")
+            else:
+                world.out.append(("system", f"(I understood: '{shown}')"))
+        if intent.options:
+            world.state.pending = {"words": list(intent.words), "phrase": list(intent.phrase),
+                                   "options": [t.id for t in intent.options]}
+        self._remember(world, intent)
         advanced = self.execute(world, intent)
         if intent.kind == "meta" and intent.verb == "quit":
             res = self._result(world, advanced=False, show_choices=False, before=before)
@@ -126,7 +145,49 @@ class Game:
         res = self._result(world, advanced=advanced, show_choices=ask, before=before)
         fb = self.story.scenes[before.scene].fallback
         res.resolved = fb.trigger if intent.kind == "fallback" and fb else describe(intent)
+        res.unknown_word = intent.unknown_word
         return res
+
+    def _answer(self, pending: dict, line: str, ctx: Context) -> Intent | None:
+        """The reply to 'which do you mean?' or to 'did you mean ...?'; None if it is
+        a new command instead."""
+        ws = apply_synonyms(words(line), self.story.synonyms)
+        if "confirm" in pending:
+            if ws in (("yes",), ("y",)):
+                return parse("", ctx, ws=tuple(pending["confirm"]))
+            return None
+        options = [ctx.scope[i] for i in pending.get("options", []) if i in ctx.scope]
+        chosen = [t for t in options if ws and thing_matches(t, ws, need_noun=False)]
+        if len(ws) == 1 and ws[0].isdigit() and 1 <= int(ws[0]) <= len(options):
+            chosen = [options[int(ws[0]) - 1]]
+        if len(chosen) != 1:
+            return None
+        full, phrase = tuple(pending["words"]), tuple(pending["phrase"])
+        for i in range(len(full) - len(phrase) + 1):
+            if full[i:i + len(phrase)] == phrase:
+                full = full[:i] + (f"@{chosen[0].id}",) + full[i + len(phrase):]
+                break
+        return parse("", ctx, ws=full)
+
+    def _final(self, intent: Intent) -> bool:
+        """Would this intent end the game? (A corrected typo must not, unasked.)"""
+        target = None
+        if intent.kind == "action" and intent.action is not None:
+            target = intent.action.to
+        elif intent.kind == "exit" and intent.exit is not None:
+            target = intent.exit.to
+        return target is not None and self.story.scenes[target].ending is not None
+
+    def _remember(self, world: World, intent: Intent) -> None:
+        """Pronouns: 'it', 'him', 'her' and 'them' mean what was named last."""
+        named = list(intent.objects)
+        a = intent.action
+        if a is not None:
+            named += [self.story.things[t] for t in (a.thing, a.second) if t]
+        for t in named[:1] if intent.preposition == "all" else named:
+            world.state.refs[t.pronoun] = t.id
+            if t.pronoun != "it":
+                world.state.refs.setdefault("it", t.id)
 
     def _from_resolved(self, resolved: str, world: World, ctx: Context) -> Intent | None:
         kind, _, rest = resolved.partition(":")
@@ -196,7 +257,25 @@ class Game:
         if kind == "fallback":
             self.machine.fire(self.scene(world).fallback.trigger, world)  # type: ignore[union-attr]
             return True
+        if kind == "travel":
+            return self.travel(world, intent.route)
         self.builtin(world, intent)
+        return True
+
+    def travel(self, world: World, route: list[Exit]) -> bool:
+        """'go to PLACE' along several exits: each step a turn; stop at any refusal."""
+        for i, ex in enumerate(route):
+            if world.state.scene != (route[i - 1].to if i else world.state.scene):
+                break  # an event moved the player on the way
+            if not self.machine.fire(ex.trigger, world):
+                world.say(ex.refuse) if ex.refuse is not None else world.out.append(
+                    ("text", "The way on is barred."))
+                return i > 0
+            if i < len(route) - 1:
+                world.state.turn += 1
+                self.fire_events(world)
+                if world.state.ended:
+                    break
         return True
 
     # -- what can be done here --------------------------------------------------
@@ -245,15 +324,62 @@ class Game:
             if self.listed(world, a) and (a.when is None or a.when(world)):
                 phrases.extend(_phrases(a))
         phrases.extend(f"go {ex.key}" for ex in scene.exits if not ex.hidden)
+        scope = world.scope()
         return Context(
             synonyms=self.story.synonyms, own=own, globals=glob, spent=spent,
-            exits=scene.exits,
-            scope=world.scope(),
+            exits=scene.exits, scope=scope,
             exit_titles={ex.key: words(self.story.scenes[ex.to].title) for ex in scene.exits},
             choices=len(offers),
             fallback=fb is not None and (fb.when is None or bool(fb.when(world))),
             conversation=scene.conversation, listed_phrases=phrases,
+            refs={p: t for p, t in world.state.refs.items() if t in scope},
+            routes=self.routes(scene.id), vocabulary=self.vocabulary(scene.id),
+            unlisted=frozenset(a.key for a in own + glob if not self.listed(world, a)),
         )
+
+    def routes(self, sid: str) -> dict[str, list[Exit]]:
+        """Every scene reachable by exits from here, by the words that name it: the
+        shortest way there. Worked out once per scene (the story never changes)."""
+        cache = self._routes
+        if sid not in cache:
+            paths: dict[str, list[Exit]] = {sid: []}
+            todo = [sid]
+            while todo:
+                here = todo.pop(0)
+                for ex in self.story.scenes[here].exits:
+                    if ex.to not in paths and not self.story.scenes[ex.to].ending:
+                        paths[ex.to] = paths[here] + [ex]
+                        todo.append(ex.to)
+            named: dict[str, list[Exit]] = {}
+            for target, path in paths.items():
+                if len(path) > 1:
+                    for name in (" ".join(words(self.story.scenes[target].title)),
+                                 target.replace("_", " ")):
+                        named.setdefault(name, path)
+            cache[sid] = named
+        return cache[sid]
+
+    def vocabulary(self, sid: str) -> frozenset[str]:
+        """Every word the parser knows in a scene, for correcting typos."""
+        cache = self._vocab
+        if sid not in cache:
+            found: set[str] = {w for seqs in BUILTINS.values() for seq in seqs for w in seq}
+            found |= {"all", "except", "but", "and", "yes", "no", "again", "oops", "undo",
+                      "save", "restore", "restart", "it", "them", "him", "her"}
+            for alt, canon in self.story.synonyms:
+                found |= set(alt) | set(canon)
+            for t in self.story.things.values():
+                found |= set(t.name) | set(t.adjectives) | {w for s in t.synonyms for w in s}
+            scene = self.story.scenes[sid]
+            for a in scene.actions:
+                for seq in (*a.commands, *a.verbs, *a.nouns, *a.topics, a.preposition):
+                    found |= set(seq)
+            for ex in scene.exits:
+                found |= {w for n in ex.names for w in n}
+                found |= set(words(self.story.scenes[ex.to].title))
+            found |= set(self.routes(sid))
+            cache[sid] = frozenset(w for w in found if len(w) > 1 and " " not in w)
+        return cache[sid]
 
     def suggestions(self, state: GameState) -> list[tuple[str, str]]:
         """Commands worth offering for completion now: (text, what to display)."""
@@ -301,6 +427,17 @@ class Game:
                 parts = [t.with_article() + (" (worn)" if world.wearing(t.id) else "")
                          for t in carried]
                 say(("text", "You are carrying " + _join(parts) + "."))
+        elif intent.preposition == "all":
+            self.each(world, verb, objs)
+        elif verb in ("give", "show"):
+            thing, person = objs
+            if not world.has(thing.id) and verb == "give":
+                say(("text", f"You aren't carrying the {thing.display}."))
+            else:
+                say(("text", f"The {person.display} shows no interest in the {thing.display}."))
+        elif verb in ("ask", "tell"):
+            about = " ".join(intent.topic)
+            say(("text", f"The {objs[0].display} has nothing to say about {about}."))
         elif verb == "examine":
             self.examine(world, objs[0])
         elif verb == "take":
@@ -330,6 +467,21 @@ class Game:
                 say(("text", f"You take off the {t.display}."))
         elif verb == "put":
             self.put(world, objs[0], objs[1], intent.preposition)
+
+    def each(self, world: World, verb: str, things: list) -> None:
+        """take all / drop all (except ...): one line per thing."""
+        if verb == "take":
+            things = [t for t in things if t.portable and not world.has(t.id)]
+        elif verb == "drop":
+            things = [t for t in things if world.has(t.id) and not world.wearing(t.id)]
+        if not things:
+            world.out.append(("text", f"There is nothing to {verb}."))
+            return
+        for t in things:
+            mark = len(world.out)
+            self.builtin(world, Intent("builtin", verb=verb, objects=[t]))
+            said = " ".join(text for _, text in world.out[mark:])
+            world.out[mark:] = [("text", f"{t.display.capitalize()}: {said}")]
 
     def examine(self, world: World, t) -> None:
         text = world.render(t.description)
@@ -569,6 +721,7 @@ class Session:
         # Called before each command; returns paragraphs to show first (live reload).
         self.before_turn: Callable[[], list[tuple[str, str]]] | None = None
         self.last_line: str | None = None  # for 'again'
+        self.oops: tuple[str, str] | None = None  # (unknown word, its line), for 'oops'
 
     # -- the one entry point -------------------------------------------------------
     def submit(self, line: str) -> Result:
@@ -589,6 +742,13 @@ class Session:
 
     def _submit(self, line: str) -> Result:
         ws = words(line)
+        if ws[:1] == ("oops",):
+            if len(ws) != 2 or self.oops is None:
+                return self._notice("'oops' corrects the word I did not know in your last "
+                                    "command: say 'oops' and the right word.", error=True)
+            bad, before = self.oops
+            line = re.sub(rf"\b{re.escape(bad)}\b", ws[1], before, count=1, flags=re.I)
+            ws = words(line)
         if ws in (("again",), ("g",)):
             if self.last_line is None:
                 return self._notice("There is nothing to repeat yet.", error=True)
@@ -602,6 +762,7 @@ class Session:
         else:
             result = self._play(line)
             self.last_line = line
+            self.oops = (result.unknown_word, line) if result.unknown_word else None
         if verb != "restart":
             self.pending_restart = False
         if self.store is not None:

@@ -190,7 +190,9 @@ def test_numbered_choice_out_of_range(demo):
 
 def test_unknown_command_suggests_listed_but_never_hidden(demo):
     demo.submit("n")
-    res = demo.submit("serch walls")
+    res = demo.submit("look at the wals")
+    assert "Did you mean: 'look at walls'" not in res.text
+    res = demo.submit("srch the panls")  # too far from any word to correct
     assert "Did you mean: 'search walls'" in res.text
     res = demo.submit("open grile")
     assert "open grille" not in res.text  # hidden until revealed
