@@ -563,8 +563,10 @@ class Game:
         return "\n".join([
             "Type a number to pick a choice, or type a command in plain words:",
             f"  look (l), examine (x) {thing}, take {thing}, drop {thing}, inventory (i)",
-            f"  go {place}, wear / remove THING, put THING in/on THING, wait (z)",
-            "  choices (list them again), hint, help, quit (q)",
+            f"  go {place}, go to PLACE, wear / remove THING, put THING in/on THING, wait (z)",
+            "  take all, drop all but THING, give THING to SOMEONE, ask SOMEONE about THING",
+            "  it / him / her: the last thing named; again (g); oops WORD; 'x padd. take it'",
+            "  choices, hint, save, restore, undo, restart, transcript on, help, quit (q)",
         ])
 
     # -- time -----------------------------------------------------------------------
