@@ -69,8 +69,11 @@ def story_files(root: Path) -> list[Path]:
     """Every *.yaml under root, in path order, leaving out story tests."""
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d != "tests" and not d.startswith("."))
-        found.extend(Path(dirpath) / f for f in sorted(filenames)
+        # a folder named like a story file is listed too, so the loader can say what it is
+        names = filenames + [d for d in dirnames if d.endswith((".yaml", ".yml"))]
+        dirnames[:] = sorted(d for d in dirnames if d != "tests" and not d.startswith(".")
+                             and not d.endswith((".yaml", ".yml")))
+        found.extend(Path(dirpath) / f for f in sorted(names)
                      if f.endswith((".yaml", ".yml")) and not f.startswith("."))
     return found
 

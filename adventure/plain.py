@@ -61,7 +61,8 @@ def play(session: Session, stdin: TextIO | None = None, stdout: TextIO | None = 
             out.write("\n")
             return 0
         if not interactive:
-            out.write(sanitize(line) + "\n")
+            shown = line if len(line) <= 200 else line[:200] + "..."
+            out.write(sanitize(shown) + "\n")
         result = session.submit(line)
         out.write("\n" + render(result, width) + "\n")
         if result.quit:

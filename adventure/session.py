@@ -25,6 +25,7 @@ from .vocab import apply_synonyms, words
 from .world import World
 
 TURN_FREE = frozenset({"empty", "meta", "unknown"})
+MAX_LINE = 1000  # characters in one command; longer input is refused, not parsed
 
 
 @dataclass
@@ -106,6 +107,10 @@ class Game:
         """
         before = state
         world = World(self.story, state.copy())
+        if len(line) > MAX_LINE:
+            world.out.append(("error", f"That is too long for me to follow ({len(line):,} "
+                              f"characters); say it in under {MAX_LINE}."))
+            return self._result(world, advanced=False, show_choices=False, before=before)
         if world.state.ended:
             return self._after_ending(world, line, before)
         offers = self.offers(world)
@@ -690,7 +695,7 @@ _SESSION_WORDS = ("save", "restore", "load", "transcript")
 def split_commands(line: str) -> list[str]:
     """'take the padd. go to ops' and 'x rod then take it' are several commands."""
     stripped = line.strip()
-    if not stripped or stripped.lower().startswith(_SESSION_WORDS):
+    if not stripped or len(line) > MAX_LINE or stripped.lower().startswith(_SESSION_WORDS):
         return [line]
     return [p for p in _SEPARATORS.split(stripped) if p.strip()] or [line]
 

@@ -22,8 +22,11 @@ try:  # the C loader is several times faster; fall back when libyaml is absent
 except ImportError:  # pragma: no cover - depends on the build of PyYAML
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
-MAX_VALUES = 5_000_000  # per file, after aliases are expanded
+# Limits for untrusted files (docs/security.md). Loose enough for the 50,000-scene
+# stories of the benchmarks, tight enough to stay within seconds and a few hundred MB.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_VALUES = 5_000_000  # per file
+MAX_ALIAS_VALUES = 100_000  # values made by expanding aliases (a "billion laughs" stops here)
 MAX_DEPTH = 64
 
 _STR = "tag:yaml.org,2002:str"
@@ -94,6 +97,8 @@ class _Builder:
         self.lines = lines
         self.problems = problems
         self.count = 0
+        self.alias_values = 0
+        self.built: set[int] = set()
         self.active: set[int] = set()
 
     def problem(self, node: yaml.Node, message: str) -> None:
@@ -102,12 +107,18 @@ class _Builder:
     def build(self, node: yaml.Node, depth: int = 0) -> Any:
         self.count += 1
         if self.count > MAX_VALUES:
-            raise _TooBig(f"more than {MAX_VALUES:,} values once aliases are expanded")
+            raise _TooBig(f"more than {MAX_VALUES:,} values")
         if depth > MAX_DEPTH:
             raise _TooBig(f"nested deeper than {MAX_DEPTH} levels")
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
         key = id(node)
+        if key in self.built:  # an alias: it is built again, and that is what bombs do
+            self.alias_values += 1
+            if self.alias_values > MAX_ALIAS_VALUES:
+                raise _TooBig(f"aliases expand to more than {MAX_ALIAS_VALUES:,} values "
+                              "(an alias bomb?)")
+        self.built.add(key)
         if key in self.active:
             self.problem(node, "an alias refers to itself; stories cannot be recursive")
             return None
@@ -223,6 +234,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def load_file(path: Path, display: str | None = None) -> tuple[Any, list[Diagnostic]]:
     """Read one YAML file into located data. Returns (data or None, problems)."""
     name = display or str(path)
+    if path.is_dir():
+        return None, [Diagnostic(Loc(name, 0, 0), "is a folder, not a story file; rename it "
+                                 "(folders of a story may not end in .yaml)")]
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -245,8 +259,54 @@ def load_file(path: Path, display: str | None = None) -> tuple[Any, list[Diagnos
     return load_text(text, name)
 
 
+def nesting(text: str) -> tuple[int, int]:
+    """How deep a text nests, found before PyYAML builds anything (its C parser can
+    crash on very deep input): (depth, line where it is deepest)."""
+    deepest, where = 0, 1
+    flow = 0
+    quote = ""
+    line = 1
+    indents: list[int] = []
+    at_start = True
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            line += 1
+            at_start = True
+            continue
+        if at_start and ch not in " \t#\r" and not flow:
+            col = i - text.rfind("\n", 0, i) - 1
+            while indents and indents[-1] >= col:
+                indents.pop()
+            indents.append(col)
+            # "- - - x" nests a level per dash: stay at the start for the next one
+            at_start = ch == "-" and text[i + 1:i + 2] in (" ", "\n")
+        if quote:
+            if ch == quote:
+                quote = ""
+            continue
+        if ch in "\"'" and (i == 0 or text[i - 1] in " [{,:\t\n"):
+            quote = ch
+        elif ch in "[{":
+            flow += 1
+        elif ch in "]}":
+            flow = max(0, flow - 1)
+        elif ch == "#" and (i == 0 or text[i - 1] in " \t"):
+            end = text.find("\n", i)
+            if end < 0:
+                break
+            continue
+        depth = flow + len(indents)
+        if depth > deepest:
+            deepest, where = depth, line
+    return deepest, where
+
+
 def load_text(text: str, name: str) -> tuple[Any, list[Diagnostic]]:
     problems: list[Diagnostic] = []
+    depth, line = nesting(text)
+    if depth > MAX_DEPTH:
+        return None, [Diagnostic(Loc(name, line, 1), f"nested deeper than {MAX_DEPTH} "
+                                 "levels; a story never needs that")]
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:

@@ -268,7 +268,22 @@ def test_deep_nesting_is_refused():
     text = "v: " + "[" * 100 + "]" * 100 + "\n"
     data, problems = load_text(text, "s.yaml")
     assert data is None
-    assert [p.message for p in problems] == ["file is too large: nested deeper than 64 levels"]
+    # refused by the scan that runs before PyYAML builds anything
+    assert [(p.message, p.loc.line) for p in problems] == [
+        ("nested deeper than 64 levels; a story never needs that", 1)]
+
+
+def test_alias_expansion_has_its_own_limit():
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 7)]
+    data, problems = load_text("\n".join(lines) + "\n", "s.yaml")
+    assert data is None
+    assert "aliases expand to more than 100,000 values (an alias bomb?)" in problems[0].message
+
+
+def test_ordinary_aliases_are_fine():
+    data, problems = load_text("base: &b {x: 1}\nuse: *b\nmore: [*b, *b]\n", "s.yaml")
+    assert problems == [] and data["more"] == [{"x": 1}, {"x": 1}]
 
 
 # ---- syntax errors and documents -----------------------------------------------------
