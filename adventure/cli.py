@@ -161,8 +161,10 @@ def _load(path: Path | None) -> tuple[Story | None, list[str], str]:
 
 
 def _report(problems: list[str], name: str) -> None:
+    from .plain import sanitize
+
     for line in problems:
-        print(line, file=sys.stderr)
+        print(sanitize(line), file=sys.stderr)
     count = sum(": error:" in p for p in problems)
     print(f"{name}: {count} error{'s' if count != 1 else ''}; fix "
           f"{'them' if count != 1 else 'it'} and run the command again.", file=sys.stderr)

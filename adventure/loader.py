@@ -30,7 +30,7 @@ from .parser import canonical
 from .text import compile_text
 from .vocab import DIRECTIONS, apply_synonyms, words
 from .world import NOWHERE, PLAYER, WORN
-from .yamlsrc import LList, LMap, load_file, locate
+from .yamlsrc import MAX_FILE_BYTES, LList, LMap, load_file, locate
 
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
 STORY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
@@ -120,7 +120,8 @@ class _Loader:
             data, problems = load_file(path, name)
             self.problems.extend(problems)
             with contextlib.suppress(OSError):
-                digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+                if path.is_file() and path.stat().st_size <= MAX_FILE_BYTES:
+                    digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
             if data is None:
                 continue
             if not isinstance(data, LMap):
@@ -146,6 +147,8 @@ class _Loader:
             rel = path.relative_to(self.root).as_posix()
             if f"{self.display.rstrip('/')}/{rel}" not in loaded:
                 with contextlib.suppress(OSError):
+                    if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+                        continue
                     maybe |= set(_KEY_LIKE.findall(path.read_text("utf-8", "replace")))
         story = self.build(digest.hexdigest())
         if self.problems:

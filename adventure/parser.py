@@ -159,7 +159,7 @@ def _correct(ws: Words, vocabulary: frozenset[str]) -> Words:
     """Each unknown word replaced by the one known word close enough to it, if exactly one."""
     out = []
     for w in ws:
-        if w in vocabulary or w.isdigit() or w.startswith("@"):
+        if w in vocabulary or (w.isascii() and w.isdigit()) or w.startswith("@"):
             out.append(w)
             continue
         limit = 1 if len(w) <= 5 else 2
@@ -176,7 +176,7 @@ def _correct(ws: Words, vocabulary: frozenset[str]) -> Words:
 
 
 def _parse(ws: Words, ctx: Context) -> Intent:
-    if len(ws) == 1 and ws[0].isdigit():
+    if len(ws) == 1 and ws[0].isascii() and ws[0].isdigit():
         return Intent("choice", number=int(ws[0]), words=ws)
     verb, rest = _builtin_verb(ws)
     if verb in META and not rest:

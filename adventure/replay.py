@@ -229,8 +229,8 @@ def prune_journals(directory: Path, story_id: str) -> None:
 
 def format_save(s) -> str:
     if s.problem:
-        return f"  {s.name:<20} (unreadable: {s.problem})"
-    return f"  {s.name:<20} {s.saved_at:<19}  turn {s.turn:<5} {s.scene_title}"
+        return sanitize(f"  {s.name:<20} (unreadable: {s.problem})")
+    return sanitize(f"  {s.name:<20} {s.saved_at:<19}  turn {s.turn!s:<5} {s.scene_title}")
 
 
 # -- adventure replay ------------------------------------------------------------------

@@ -76,37 +76,42 @@ def _progress(total: int, show: bool):
 
 
 def print_report(report: dict[str, Any]) -> None:
+    from .plain import sanitize
+
+    def out(*parts: object) -> None:  # every line may carry story-derived text
+        print(*(sanitize(str(p)) for p in parts))
+
     for line in report["errors"]:
-        print(line)
+        out(line)
     for line in report["warnings"]:
-        print(line)
+        out(line)
     s = report.get("summary")
     if s:
-        print(f"{report['story']}: {report['title']} ({report['id']} {report['version']}): "
+        out(f"{report['story']}: {report['title']} ({report['id']} {report['version']}): "
               f"{s['scenes']} scenes in {s['chapters']} chapters, {s['actions']} actions, "
               f"{s['things']} things, {s['endings']} endings, {s['words']:,} words; "
               f"{s['single_exit_share']:.0%} of scenes have one way out.")
     play = report.get("random_play")
     if play:
-        print(f"Random play: {play['games']} games (seed {play['seed']}), "
+        out(f"Random play: {play['games']} games (seed {play['seed']}), "
               f"{play['turns']:,} turns, {play['capped']} hit the {play['turn_cap']}-turn cap.")
         endings = ", ".join(f"{k} {v}" for k, v in play["endings"].items()) or "none"
-        print(f"  endings reached: {endings}")
+        out(f"  endings reached: {endings}")
         never = [sid for sid, n in play["scenes"].items() if n == 0]
         if never:
-            print(f"  scenes never visited: {', '.join(never)}")
+            out(f"  scenes never visited: {', '.join(never)}")
         untaken = [t.split(":", 1)[1] for t, n in play["actions"].items() if n == 0]
         if untaken:
-            print(f"  actions and exits never taken: {', '.join(untaken[:20])}"
+            out(f"  actions and exits never taken: {', '.join(untaken[:20])}"
                   + (f" and {len(untaken) - 20} more" if len(untaken) > 20 else ""))
         busiest = sorted(play["scenes"].items(), key=lambda kv: -kv[1])[:8]
-        print("  most visited: " + ", ".join(f"{k} {v}" for k, v in busiest))
+        out("  most visited: " + ", ".join(f"{k} {v}" for k, v in busiest))
         for p in play["problems"]:
-            print(f"  {p['kind']} in game {p['seed']}: {p['detail']}")
-            print(f"    to reproduce: {' / '.join(p['commands']) or '(no commands)'}")
+            out(f"  {p['kind']} in game {p['seed']}: {p['detail']}")
+            out(f"    to reproduce: {' / '.join(p['commands']) or '(no commands)'}")
     errors = sum(": note:" not in e for e in report["errors"])
     warnings = len(report["warnings"])
     if not errors and not warnings:
-        print("No problems found.")
+        out("No problems found.")
     else:
-        print(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}.")
+        out(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}.")

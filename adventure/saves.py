@@ -27,6 +27,7 @@ FORMAT = 1  # what this version writes
 OLDEST_READABLE = 1  # the oldest format this version still reads
 MAX_SAVE_BYTES = 32 * 1024 * 1024
 MAX_SLOT = 64
+MAX_LOG = 50_000  # commands in one save: replaying them must stay a matter of seconds
 SUFFIX = ".save.json"
 JOURNAL_SUFFIX = ".journal"
 _BAD_SLOT = re.compile(r'[\x00-\x1f\x7f/\\<>:"|?*]')
@@ -167,6 +168,8 @@ def read_document(path: Path) -> dict[str, Any]:
                         f"column {exc.colno})") from None
     except RecursionError:
         raise SaveError("it is not a save file (nested too deeply)") from None
+    except ValueError:  # e.g. an integer of thousands of digits
+        raise SaveError("it is not a save file (a number is far too large)") from None
     if not isinstance(doc, dict):
         raise SaveError("it is not a save file")
     return doc
@@ -190,6 +193,8 @@ def decode(doc: dict[str, Any], story: Story, path: Path | None = None) -> SaveF
     log = doc.get("log")
     if not isinstance(state, dict):
         raise SaveError("it is damaged: the game state is missing")
+    if isinstance(log, list) and len(log) > MAX_LOG:
+        raise SaveError(f"it holds {len(log):,} commands; a save can hold {MAX_LOG:,}")
     if not isinstance(log, list) or not all(
             isinstance(e, list) and len(e) == 2 and all(isinstance(x, str) for x in e)
             for e in log):
@@ -303,10 +308,13 @@ def list_saves(directory: Path) -> list[SaveInfo]:
             continue
         try:
             doc = read_document(path)
-            out.append(SaveInfo(name, str(doc.get("saved_at", "?"))[:19].replace("T", " "),
-                                doc.get("turn", "?"), _clip(str(doc.get("scene_title", "?")))))
+            turn = doc.get("turn", "?")
+            out.append(SaveInfo(_clip(name), _clip(str(doc.get("saved_at", "?")))[:19]
+                                .replace("T", " "),
+                                turn if isinstance(turn, int) and not isinstance(turn, bool)
+                                else "?", _clip(str(doc.get("scene_title", "?")))))
         except SaveError as exc:
-            out.append(SaveInfo(name, "", "", "", problem=str(exc)))
+            out.append(SaveInfo(_clip(name), "", "", "", problem=str(exc)))
     return out
 
 

@@ -163,7 +163,8 @@ class Game:
             return None
         options = [ctx.scope[i] for i in pending.get("options", []) if i in ctx.scope]
         chosen = [t for t in options if ws and thing_matches(t, ws, need_noun=False)]
-        if len(ws) == 1 and ws[0].isdigit() and 1 <= int(ws[0]) <= len(options):
+        if len(ws) == 1 and ws[0].isascii() and ws[0].isdigit() \
+                and 1 <= int(ws[0]) <= len(options):
             chosen = [options[int(ws[0]) - 1]]
         if len(chosen) != 1:
             return None
@@ -733,6 +734,8 @@ class Session:
     # -- the one entry point -------------------------------------------------------
     def submit(self, line: str) -> Result:
         """Play a line: one command, or several ('take padd. go north', '... then ...')."""
+        # Lone surrogates (undecodable bytes from a terminal) cannot be saved as UTF-8.
+        line = line.encode("utf-8", "replace").decode("utf-8")
         notes = self.before_turn() if self.before_turn is not None else []
         parts = split_commands(line)
         result = self._submit(parts[0] if parts else line)

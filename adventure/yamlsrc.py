@@ -98,6 +98,7 @@ class _Builder:
         self.problems = problems
         self.count = 0
         self.alias_values = 0
+        self.in_alias = 0
         self.built: set[int] = set()
         self.active: set[int] = set()
 
@@ -110,15 +111,24 @@ class _Builder:
             raise _TooBig(f"more than {MAX_VALUES:,} values")
         if depth > MAX_DEPTH:
             raise _TooBig(f"nested deeper than {MAX_DEPTH} levels")
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
-        key = id(node)
-        if key in self.built:  # an alias: it is built again, and that is what bombs do
+        if self.in_alias:
             self.alias_values += 1
             if self.alias_values > MAX_ALIAS_VALUES:
                 raise _TooBig(f"aliases expand to more than {MAX_ALIAS_VALUES:,} values "
                               "(an alias bomb?)")
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        key = id(node)
+        if key in self.built:  # an alias: built again, and every value in it counts
+            self.in_alias += 1
+            try:
+                return self._build_container(node, key, depth)
+            finally:
+                self.in_alias -= 1
         self.built.add(key)
+        return self._build_container(node, key, depth)
+
+    def _build_container(self, node: yaml.Node, key: int, depth: int) -> Any:
         if key in self.active:
             self.problem(node, "an alias refers to itself; stories cannot be recursive")
             return None
@@ -261,43 +271,38 @@ def load_file(path: Path, display: str | None = None) -> tuple[Any, list[Diagnos
 
 def nesting(text: str) -> tuple[int, int]:
     """How deep a text nests, found before PyYAML builds anything (its C parser can
-    crash on very deep input): (depth, line where it is deepest)."""
+    crash on very deep input): (depth, line where it is deepest). Line by line, so a
+    large story costs little; brackets inside quoted text may count, which only errs
+    on the safe side for absurd inputs."""
     deepest, where = 0, 1
     flow = 0
-    quote = ""
-    line = 1
     indents: list[int] = []
-    at_start = True
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            line += 1
-            at_start = True
-            continue
-        if at_start and ch not in " \t#\r" and not flow:
-            col = i - text.rfind("\n", 0, i) - 1
+    for number, line in enumerate(text.split("\n"), 1):
+        body = line.lstrip(" ")
+        if body and not body.startswith("#") and not flow:
+            col = len(line) - len(body)
             while indents and indents[-1] >= col:
                 indents.pop()
             indents.append(col)
-            # "- - - x" nests a level per dash: stay at the start for the next one
-            at_start = ch == "-" and text[i + 1:i + 2] in (" ", "\n")
-        if quote:
-            if ch == quote:
-                quote = ""
-            continue
-        if ch in "\"'" and (i == 0 or text[i - 1] in " [{,:\t\n"):
-            quote = ch
-        elif ch in "[{":
-            flow += 1
-        elif ch in "]}":
-            flow = max(0, flow - 1)
-        elif ch == "#" and (i == 0 or text[i - 1] in " \t"):
-            end = text.find("\n", i)
-            if end < 0:
-                break
-            continue
-        depth = flow + len(indents)
+            while body.startswith("- "):  # "- - - x": a level per dash
+                col += 2
+                body = body[2:].lstrip(" ")
+                indents.append(col)
+        opens = line.count("[") + line.count("{")
+        if opens > MAX_DEPTH:  # only an absurd line is scanned character by character
+            peak = inner = flow
+            for ch in line:
+                if ch in "[{":
+                    inner += 1
+                    peak = max(peak, inner)
+                elif ch in "]}":
+                    inner = max(0, inner - 1)
+        else:
+            peak = flow + opens
+        flow = max(0, flow + opens - line.count("]") - line.count("}"))
+        depth = max(peak, flow) + len(indents)
         if depth > deepest:
-            deepest, where = depth, line
+            deepest, where = depth, number
     return deepest, where
 
 
