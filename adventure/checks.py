@@ -212,15 +212,17 @@ def random_play(game: Game, games: int = 1000, seed: int = 0, max_turns: int = 5
                 progress: Callable[[int], None] | None = None) -> PlayReport:
     """Seeded random playthroughs; the same seed gives the same report."""
     report = PlayReport()
+    tried: Counter = Counter()  # (scene, command) -> times chosen, across all games
     for n in range(games):
         game_seed = seed * 1_000_003 + n
-        _play_one(game, game_seed, max_turns, report)
+        _play_one(game, game_seed, max_turns, report, tried)
         if progress is not None:
             progress(n + 1)
     return report
 
 
-def _play_one(game: Game, seed: int, max_turns: int, report: PlayReport) -> None:
+def _play_one(game: Game, seed: int, max_turns: int, report: PlayReport,
+              tried: Counter) -> None:
     rng = random.Random(seed)
     commands: list[str] = []
     report.games += 1
@@ -237,7 +239,11 @@ def _play_one(game: Game, seed: int, max_turns: int, report: PlayReport) -> None
                     "stuck", seed, commands,
                     f"nothing can be done in scene '{state.scene}' and it is not an ending"))
                 return
-            command = rng.choice(options)
+            # Like a player who prefers what they have not tried yet: choices taken less
+            # often so far weigh more, so deep branches get reached too.
+            weights = [1.0 / (1 + tried[(state.scene, o)]) for o in options]
+            command = rng.choices(options, weights)[0]
+            tried[(state.scene, command)] += 1
             commands.append(command)
             result = game.step(state, command)
             report.turns += 1
