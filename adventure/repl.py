@@ -90,7 +90,7 @@ class Repl:
             if style == "title":
                 out += [("class:title", text), ("", "\n\n")]
                 continue
-            indent = "    " if style == "system" else ""
+            indent = "    " if style == "system" and "\n" in text else ""
             lines = [w for para in text.split("\n") for w in
                      (textwrap.wrap(para, width, subsequent_indent=indent) or [""])]
             out += _styled(lines, f"class:{style}")

@@ -81,7 +81,7 @@ def slot_path(directory: Path, name: str) -> Path:
 def write_atomic(path: Path, data: bytes) -> None:
     """Temporary file beside the target, flush, fsync, rename: the old file or the new one,
     never half of either. Raises OSError and leaves any previous file untouched."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         view = memoryview(data)

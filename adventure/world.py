@@ -117,7 +117,8 @@ class World:
             fx(self)
         said = self.out[mark:]
         del self.out[mark:]
-        self.describe(sid)
+        if scene.ending is None or self.render(scene.text).strip():
+            self.describe(sid)  # an ending with no text of its own is its epilogue alone
         self.out.extend(said)
         if scene.ending is not None:
             self.out.append(("ending", f"*** {scene.ending.title} ***"))

@@ -328,3 +328,27 @@ def test_turns_played_after_continuing_a_torn_journal_are_kept(tmp_path):
     out = res.stdout.decode()
     assert "Continuing your game at turn 3." in out
     assert "spanner" in out.split("> inventory")[1]
+
+
+def test_two_games_saving_to_the_same_slot_at_once_leave_one_complete_save(tmp_path):
+    import subprocess as sp
+    script = ("n\n" + "save same\nz\n" * 15).encode()
+    procs = [sp.Popen([str(SCRIPT), "--story", str(DEMO), "--saves", str(tmp_path), "--seed",
+                       str(seed), "--new"], stdin=sp.PIPE, stdout=sp.DEVNULL, stderr=sp.PIPE)
+             for seed in (1, 2)]
+    try:
+        for p in procs:
+            p.stdin.write(script)
+            p.stdin.close()
+        for p in procs:
+            assert p.wait(timeout=60) == 0
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    from adventure.loader import load_story
+    from adventure.replay import load_save
+    from adventure.session import Game
+    state, log, _ = load_save(Game(load_story(DEMO)), tmp_path / "same.save.json")
+    assert state.seed in (1, 2) and state.scene == "corridor"
+    assert not list(tmp_path.glob(".same.save.json.*.tmp"))

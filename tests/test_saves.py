@@ -388,3 +388,23 @@ def test_in_game_restore_takes_slot_names_only(game_with_store, tmp_path):
     s.submit("save here")
     res = s.submit(f"restore {tmp_path}/here.save.json")
     assert res.paragraphs[0][0] == "error" and "The game goes on" in res.text
+
+
+@settings(max_examples=200, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=6))
+def test_mutated_saves_load_or_are_refused(demo_game, tmp_path, edits):
+    s = Session(demo_game, seed=3)
+    play(s, "n", "search walls", "aft", "take torch")
+    raw = bytearray(encode(demo_game.story, s.state, s.log))
+    for where, byte in edits:
+        raw[where % len(raw)] = byte
+    path = tmp_path / "m.save.json"
+    path.write_bytes(bytes(raw))
+    try:
+        state, _, _ = load_save(demo_game, path)
+    except SaveError as exc:
+        assert str(exc)
+        return
+    assert state.scene in demo_game.story.scenes  # whatever loads is a state of this story
+    demo_game.step(state, "look")
