@@ -216,3 +216,11 @@ def test_graph_command_writes_mermaid_markdown_and_dot(tmp_path):
     dot = run("graph", "--story", str(DEMO), "--format", "dot")
     assert dot.returncode == 0 and dot.stdout.startswith(b'digraph "demo-derelict"')
     assert run("graph", "--format", "svg").returncode == 2
+
+
+def test_the_campaign_has_the_size_and_shape_it_promises():
+    from adventure.checks import summary
+    s = summary(load_story(STORY))
+    assert s["scenes"] >= 60 and s["chapters"] >= 5 and s["words"] >= 20_000
+    assert s["endings"] >= 5 and s["single_exit_share"] <= 0.25
+    assert s["variables"] >= 25
