@@ -160,6 +160,15 @@ def _load(path: Path | None) -> tuple[Story | None, list[str], str]:
         return None, [str(d) for d in err.diagnostics], name
 
 
+def _usable(path: Path | None) -> tuple[Story, str] | None:
+    """The story a command needs, or None after saying on stderr what is wrong with it."""
+    story, problems, name = _load(path)
+    if story is None:
+        _report(problems, name)
+        return None
+    return story, name
+
+
 def _report(problems: list[str], name: str) -> None:
     from .plain import sanitize
 
@@ -171,10 +180,10 @@ def _report(problems: list[str], name: str) -> None:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
-    story, problems, name = _load(args.story)
-    if story is None:
-        _report(problems, name)
+    loaded = _usable(args.story)
+    if loaded is None:
         return EXIT_USAGE
+    story, name = loaded
     from .replay import FileStore, load_save, rebuild
     from .saves import SaveError, unfinished_journals
     from .session import Game, Session
@@ -268,10 +277,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    story, problems, name = _load(args.story)
-    if story is None:
-        _report(problems, name)
+    loaded = _usable(args.story)
+    if loaded is None:
         return EXIT_USAGE
+    story, name = loaded
     from .replay import FileStore, replay
     from .saves import SaveError, decode, read_document
     from .session import Game
@@ -305,10 +314,10 @@ def cmd_saves(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    story, problems, name = _load(args.story)
-    if story is None:
-        _report(problems, name)
+    loaded = _usable(args.story)
+    if loaded is None:
         return EXIT_USAGE
+    story, name = loaded
     from .storytests import run_all, story_test_files
 
     root = Path(story.root)
@@ -335,10 +344,10 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
-    story, problems, name = _load(args.story)
-    if story is None:
-        _report(problems, name)
+    loaded = _usable(args.story)
+    if loaded is None:
         return EXIT_USAGE
+    story, name = loaded
     from .graph import render
 
     text = render(story, args.format)
