@@ -7,6 +7,7 @@ no state is read or changed here.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .model import Action, Exit, Thing, Words
@@ -65,7 +66,7 @@ class Context:
     choices: int  # how many numbered choices are on offer
     fallback: bool = False  # the scene's fallback answers everything else
     conversation: bool = False
-    listed_phrases: list[str] = field(default_factory=list)  # for suggestions
+    phrases: Callable[[], list[str]] = list  # listed commands, for suggestions (lazy)
     refs: dict[str, str] = field(default_factory=dict)  # pronoun -> thing id last named
     routes: dict[str, list[Exit]] = field(default_factory=dict)  # place words -> exits
     vocabulary: frozenset[str] = frozenset()  # every word understood here (for typos)
@@ -419,7 +420,7 @@ def _exits_phrase(ctx: Context) -> str:
 
 def unknown(ws: Words, ctx: Context) -> Intent:
     typed = " ".join(ws)
-    pool = ctx.listed_phrases + [" ".join(seq) for seq, _ in _VERB_TABLE if len(seq[0]) > 2]
+    pool = ctx.phrases() + [" ".join(seq) for seq, _ in _VERB_TABLE if len(seq[0]) > 2]
     close = difflib.get_close_matches(typed, pool, n=3, cutoff=0.6)
     if not close:
         first = difflib.get_close_matches(ws[0], [p.split()[0] for p in pool], n=1, cutoff=0.75)

@@ -114,6 +114,7 @@ class Game:
         if world.state.ended:
             return self._after_ending(world, line, before)
         offers = self.offers(world)
+        world.offered_before = [o.label for o in offers]  # to tell if the list changed
         ctx = self.context(world, offers)
         intent = self._from_resolved(resolved, world, ctx) if resolved else None
         pending, world.state.pending = world.state.pending, None
@@ -325,11 +326,14 @@ class Game:
         glob = [a for a in usable if a.key.startswith("global.")]
         spent = [a for a in scene.actions if not self.usable(world, a)]
         fb = scene.fallback
-        phrases = []
-        for a in own + glob:
-            if self.listed(world, a) and (a.when is None or a.when(world)):
-                phrases.extend(_phrases(a))
-        phrases.extend(f"go {ex.key}" for ex in scene.exits if not ex.hidden)
+        def phrases() -> list[str]:  # only needed when a command is not understood
+            out = []
+            for a in own + glob:
+                if self.listed(world, a) and (a.when is None or a.when(world)):
+                    out.extend(_phrases(a))
+            out.extend(f"go {ex.key}" for ex in scene.exits if not ex.hidden)
+            return out
+
         scope = world.scope()
         return Context(
             synonyms=self.story.synonyms, own=own, globals=glob, spent=spent,
@@ -337,7 +341,7 @@ class Game:
             exit_titles={ex.key: words(self.story.scenes[ex.to].title) for ex in scene.exits},
             choices=len(offers),
             fallback=fb is not None and (fb.when is None or bool(fb.when(world))),
-            conversation=scene.conversation, listed_phrases=phrases,
+            conversation=scene.conversation, phrases=phrases,
             refs={p: t for p, t in world.state.refs.items() if t in scope},
             routes=self.routes(scene.id), vocabulary=self.vocabulary(scene.id),
             unlisted=frozenset(a.key for a in own + glob if not self.listed(world, a)),
@@ -397,7 +401,7 @@ class Game:
         for i, o in enumerate(offers, 1):
             out[str(i)] = f"{i}) {o.label}"
         ctx = self.context(world, offers)
-        for phrase in ctx.listed_phrases:
+        for phrase in ctx.phrases():
             out.setdefault(phrase, phrase)
         for ex in ctx.exits:
             if not ex.hidden and (ex.when is None or ex.when(world)):
@@ -633,8 +637,13 @@ class Game:
         else:
             choices = [Choice(i + 1, o.label) for i, o in enumerate(self.offers(world))]
             if before is not None and not show_choices:
-                old = [o.label for o in self.offers(World(self.story, before))]
-                show_choices = old != [c.label for c in choices] or bool(world.entered)
+                if world.entered:
+                    show_choices = True
+                else:
+                    old = world.offered_before
+                    if old is None:
+                        old = [o.label for o in self.offers(World(self.story, before))]
+                    show_choices = old != [c.label for c in choices]
             elif before is None:
                 show_choices = True
         return Result(paras, choices, self.status(st), st, ending, advanced=advanced,

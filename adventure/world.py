@@ -32,6 +32,8 @@ class World:
         self.state = state
         self.out: list[tuple[str, str]] = []  # (style, text)
         self.entered: list[str] = []  # scenes entered during this command
+        self.offered_before: list[str] | None = None  # choice labels before the command
+        self._at: dict[str, list[Thing]] | None = None  # location -> things, built on demand
 
     # -- the machine's model attribute ---------------------------------------
     @property
@@ -153,10 +155,16 @@ class World:
             self.state.moved.pop(thing, None)
         else:
             self.state.moved[thing] = where
+        self._at = None
 
     def contents(self, holder: str) -> list[Thing]:
         """Things directly at a scene, thing, or on the player."""
-        return [t for t in self.story.things.values() if self.location(t.id) == holder]
+        if self._at is None:
+            at: dict[str, list[Thing]] = {}
+            for t in self.story.things.values():
+                at.setdefault(self.location(t.id), []).append(t)
+            self._at = at
+        return self._at.get(holder, [])
 
     def carried(self) -> list[Thing]:
         return [t for t in self.story.things.values() if self.location(t.id) in (PLAYER, WORN)]
