@@ -33,7 +33,6 @@ class World:
         self.out: list[tuple[str, str]] = []  # (style, text)
         self.entered: list[str] = []  # scenes entered during this command
         self.offered_before: list[str] | None = None  # choice labels before the command
-        self._at: dict[str, list[Thing]] | None = None  # location -> things, built on demand
 
     # -- the machine's model attribute ---------------------------------------
     @property
@@ -155,16 +154,18 @@ class World:
             self.state.moved.pop(thing, None)
         else:
             self.state.moved[thing] = where
-        self._at = None
 
     def contents(self, holder: str) -> list[Thing]:
-        """Things directly at a scene, thing, or on the player."""
-        if self._at is None:
-            at: dict[str, list[Thing]] = {}
-            for t in self.story.things.values():
-                at.setdefault(self.location(t.id), []).append(t)
-            self._at = at
-        return self._at.get(holder, [])
+        """Things directly at a scene, thing, or on the player, in the story's order."""
+        base, order = _index(self.story)
+        moved = self.state.moved
+        if not moved:
+            return list(base.get(holder, ()))
+        out = [t for t in base.get(holder, ()) if t.id not in moved]
+        extra = [self.story.things[tid] for tid, where in moved.items() if where == holder]
+        if extra:
+            out = sorted(out + extra, key=lambda t: order[t.id])
+        return out
 
     def carried(self) -> list[Thing]:
         return [t for t in self.story.things.values() if self.location(t.id) in (PLAYER, WORN)]
@@ -188,3 +189,16 @@ def join_names(things: list[Thing]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _index(story: Story) -> tuple[dict[str, list[Thing]], dict[str, int]]:
+    """Where each thing starts, and the story's order of things: built once per story
+    and kept on it (a story never changes once loaded)."""
+    found = story.__dict__.get("_thing_index")
+    if found is None:
+        at: dict[str, list[Thing]] = {}
+        for t in story.things.values():
+            at.setdefault(t.location, []).append(t)
+        found = (at, {tid: i for i, tid in enumerate(story.things)})
+        story.__dict__["_thing_index"] = found
+    return found
