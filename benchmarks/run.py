@@ -1,0 +1,510 @@
+"""Benchmark runner for the adventure engine.
+
+    python benchmarks/run.py [--quick]
+
+Prints one table and writes benchmarks/RESULTS.md. Every figure is a median over
+several runs (the number is in the table) next to a baseline measured in the same
+run, and their ratio. See benchmarks/README.md for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+VENV_PY = ROOT / ".venv" / "bin" / "python"
+
+# Run with the project's interpreter, whatever `python` started us.
+if VENV_PY.exists() and Path(sys.prefix).resolve() != (ROOT / ".venv").resolve():
+    os.execv(str(VENV_PY), [str(VENV_PY), *sys.argv])
+
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+
+from adventure.loader import load_story  # noqa: E402
+from adventure.replay import load_save, rebuild  # noqa: E402
+from adventure.saves import encode  # noqa: E402
+from adventure.session import Game, Session  # noqa: E402
+from adventure.yamlsrc import load_file  # noqa: E402
+
+PY = sys.executable
+ADVENTURE = str(Path(PY).parent / "adventure")
+CAMPAIGN = ROOT / "story"
+DEMO = ROOT / "tests" / "demo_story"
+PEER_STORY = HERE / "peer_story"
+PEER_AL = HERE / "peer_adventurelib.py"
+
+ROWS: list[dict] = []
+SKIPPED: list[str] = []
+
+
+def row(section, figure, value, unit, n, base_name, base, target=None, met=None, note=""):
+    ratio = value / base if base else None
+    ROWS.append(dict(section=section, figure=figure, value=value, unit=unit, n=n,
+                     base_name=base_name, base=base, ratio=ratio, target=target or "",
+                     met=met, note=note))
+    mark = "" if met is None else ("MET" if met else "MISSED")
+    print(f"  {figure}: {fmt(value)} {unit} (n={n}) | {base_name}: {fmt(base)} | "
+          f"ratio {fmt(ratio)} {target or ''} {mark}", flush=True)
+
+
+def fmt(x) -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, str):
+        return x
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    if abs(x) >= 10:
+        return f"{x:.1f}"
+    return f"{x:.3g}" if abs(x) < 1 else f"{x:.2f}"
+
+
+def run_cmd(argv, stdin=None, env=None) -> float:
+    t = time.perf_counter()
+    subprocess.run(argv, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=True, env=env)
+    return time.perf_counter() - t
+
+
+# -- 1. start-up -------------------------------------------------------------------
+
+def bench_startup(quick: bool) -> None:
+    n = 5 if quick else 10
+    saves = tempfile.mkdtemp(prefix="bench-saves-")
+    ours = [ADVENTURE, "--new", "--saves", saves]
+    base = [PY, "-c", "import yaml, transitions"]
+    first = run_cmd(ours, b"quit\n")  # the warm-up, reported as the first run
+    run_cmd(base)
+    t_ours, t_base = [], []
+    for _ in range(n):  # interleaved, so drift hits both alike
+        t_ours.append(run_cmd(ours, b"quit\n"))
+        t_base.append(run_cmd(base))
+    m, b = statistics.median(t_ours), statistics.median(t_base)
+    row("start-up", "piped `adventure --new` + quit", m * 1e3, "ms", n,
+        "python -c 'import yaml, transitions'", b * 1e3, "<= 1.5x", m / b <= 1.5,
+        note=f"first run {first * 1e3:.0f} ms")
+    shutil.rmtree(saves, ignore_errors=True)
+    try:
+        import pexpect
+    except ImportError:
+        SKIPPED.append("pty start-up: pexpect is not installed")
+        return
+
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env["TERM"] = "xterm"
+
+    def pty_ours() -> float:
+        d = tempfile.mkdtemp(prefix="bench-pty-")
+        t = time.perf_counter()
+        child = pexpect.spawn(ADVENTURE, ["--new", "--saves", d], env=env, encoding="utf-8",
+                              timeout=20, dimensions=(30, 100))
+        while child.expect([" · turn 0", "\x1b\\[6n"]) == 1:
+            child.send("\x1b[1;1R")
+        dt = time.perf_counter() - t
+        child.close(force=True)
+        shutil.rmtree(d, ignore_errors=True)
+        return dt
+
+    def pty_base() -> float:
+        t = time.perf_counter()
+        child = pexpect.spawn(PY, ["-c", "import prompt_toolkit, yaml, transitions"],
+                              env=env, encoding="utf-8", timeout=20)
+        child.expect(pexpect.EOF)
+        dt = time.perf_counter() - t
+        child.close()
+        return dt
+
+    pfirst = pty_ours()
+    pty_base()
+    t_ours, t_base = [], []
+    for _ in range(n):
+        t_ours.append(pty_ours())
+        t_base.append(pty_base())
+    m, b = statistics.median(t_ours), statistics.median(t_base)
+    row("start-up", "pty `adventure --new` to toolbar ' · turn 0'", m * 1e3, "ms", n,
+        "python -c 'import prompt_toolkit, yaml, transitions'", b * 1e3, "<= 1.3x",
+        m / b <= 1.3, note=f"first run {pfirst * 1e3:.0f} ms")
+
+
+# -- 2. commands -------------------------------------------------------------------
+
+def walkthroughs(story_dir: Path) -> list[list[str]]:
+    """The command lists of the story tests that end the game."""
+    found = []
+    for path in sorted((story_dir / "tests").glob("*.yaml")):
+        doc, problems = load_file(path, str(path))  # the engine's own reader, as `adventure test`
+        if problems or not isinstance(doc, dict):
+            continue
+        steps = list(doc.get("steps") or [])
+        last = steps[-1] if steps else None
+        if not (isinstance(last, dict) and "ended" in (last.get("expect") or {})):
+            continue
+        cmds = [str(s) if not isinstance(s, dict) else s.get("do") for s in steps]
+        found.append([str(c) for c in cmds if c is not None])  # an expect-only step checks
+    return found
+
+
+def command_cycle(story_dir: Path, count: int) -> list[str]:
+    """Walkthroughs one after another with 'restart' between, `count` lines in all.
+    'restart' twice: the second is a harmless notice after an ending, and confirms a
+    restart when a walkthrough did not end (Session asks once mid-game)."""
+    walks = walkthroughs(story_dir)
+    out: list[str] = []
+    while len(out) < count:
+        for w in walks:
+            out.extend(w)
+            out.extend(["restart", "restart"])
+    return out[:count]
+
+
+def session_cost(story_dir: Path, cmds: list[str]) -> float:
+    game = Game(load_story(story_dir))
+    session = Session(game, seed=1)
+    t = time.perf_counter()
+    for c in cmds:
+        session.submit(c)
+    return (time.perf_counter() - t) / len(cmds)
+
+
+def adventurelib_inproc_cost(cmds: list[str]) -> float:
+    """adventurelib's command dispatch in this process, output discarded."""
+    import importlib
+
+    import adventurelib
+    importlib.reload(adventurelib)
+    ns = {"__name__": "peer"}
+    exec(compile(PEER_AL.read_text(), str(PEER_AL), "exec"), ns)
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink):
+        t = time.perf_counter()
+        for c in cmds:
+            adventurelib._handle_command(c)
+        dt = time.perf_counter() - t
+    return dt / len(cmds)
+
+
+def console_cost(argv_for, lines: list[str], reps: int) -> tuple[float, float, float]:
+    """Per-command cost through a console program: time(N lines) - time(1 line) over N-1.
+    Returns (median per-command seconds, median time of N, median time of 1)."""
+    big = ("\n".join(lines) + "\n").encode()
+    one = (lines[0] + "\n").encode()
+    t_big, t_one = [], []
+    for _ in range(reps + 1):
+        d = tempfile.mkdtemp(prefix="bench-con-")
+        tb = run_cmd(argv_for(d), big)
+        shutil.rmtree(d, ignore_errors=True)
+        d = tempfile.mkdtemp(prefix="bench-con-")
+        to = run_cmd(argv_for(d), one)
+        shutil.rmtree(d, ignore_errors=True)
+        t_big.append(tb)
+        t_one.append(to)
+    t_big, t_one = t_big[1:], t_one[1:]  # the first pair is a warm-up
+    per = statistics.median((b - o) / (len(lines) - 1) for b, o in zip(t_big, t_one, strict=True))
+    return per, statistics.median(t_big), statistics.median(t_one)
+
+
+PEER_CMDS = ["look", "north", "take knife", "south", "east", "drop knife", "inventory",
+             "west", "take lamp", "drop lamp"]
+
+
+def bench_commands(quick: bool) -> None:
+    n_api = 5000 if quick else 20000
+    reps = 3 if quick else 5
+    n_con = 10000
+    peer_api = [PEER_CMDS[i % len(PEER_CMDS)] for i in range(n_api)]
+    try:
+        import adventurelib  # noqa: F401
+        have_al = True
+    except ImportError:
+        have_al = False
+        SKIPPED.append("adventurelib peer: `pip install -r benchmarks/requirements.txt`")
+    al_api = (statistics.median(adventurelib_inproc_cost(peer_api) for _ in range(reps))
+              if have_al else None)
+    for name, d in (("campaign", CAMPAIGN), ("demo", DEMO)):
+        cmds = command_cycle(d, n_api)
+        per = statistics.median(session_cost(d, cmds) for _ in range(reps))
+        row("commands", f"Session.submit, {name} walkthroughs", per * 1e6, "us/cmd", reps,
+            "adventurelib in-process dispatch (3 rooms)", al_api * 1e6 if al_api else None)
+    peer_per = statistics.median(session_cost(PEER_STORY, peer_api) for _ in range(reps))
+    row("commands", "Session.submit, peer 3-room game", peer_per * 1e6, "us/cmd", reps,
+        "adventurelib in-process dispatch (3 rooms)", al_api * 1e6 if al_api else None)
+
+    al_con = None
+    peer_lines = [PEER_CMDS[i % len(PEER_CMDS)] for i in range(n_con)]
+    if have_al:
+        al_con, _, _ = console_cost(lambda _d: [PY, str(PEER_AL)], peer_lines, reps)
+    cmds = command_cycle(CAMPAIGN, n_con)
+    per, _, _ = console_cost(lambda s: [ADVENTURE, "--new", "--saves", s], cmds, reps)
+    row("commands", "console script, campaign, piped, journal on", per * 1e6, "us/cmd", reps,
+        "adventurelib console (3 rooms)", al_con * 1e6 if al_con else None, "<= 25 us",
+        per * 1e6 <= 25)
+    cmds = command_cycle(DEMO, n_con)
+    per, _, _ = console_cost(lambda s: [ADVENTURE, "--story", str(DEMO), "--new", "--saves", s],
+                             cmds, reps)
+    row("commands", "console script, demo, piped, journal on", per * 1e6, "us/cmd", reps,
+        "adventurelib console (3 rooms)", al_con * 1e6 if al_con else None)
+    per, _, _ = console_cost(
+        lambda s: [ADVENTURE, "--story", str(PEER_STORY), "--new", "--saves", s],
+        peer_lines, reps)
+    row("commands", "console script, peer 3-room game (same commands)", per * 1e6, "us/cmd",
+        reps, "adventurelib console, same game", al_con * 1e6 if al_con else None, "<= 0.6x",
+        (per / al_con <= 0.6) if al_con else None)
+
+
+# -- 3. scale ----------------------------------------------------------------------
+
+CHILD_OURS = """
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[2])
+from adventure.loader import load_story
+from adventure.machine import StoryMachine
+rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t0 = time.perf_counter(); story = load_story(sys.argv[1]); t1 = time.perf_counter()
+rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+StoryMachine(story); t2 = time.perf_counter()
+rss2 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"load": t1 - t0, "build": t2 - t1, "load_mb": (rss1 - rss0) / 1024,
+                  "total_mb": (rss2 - rss0) / 1024}))
+"""
+
+CHILD_YAML = """
+import json, resource, sys, time
+from pathlib import Path
+import yaml
+files = sorted(Path(sys.argv[1]).glob("*.yaml"))
+rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t0 = time.perf_counter()
+docs = []
+for f in files:
+    with open(f) as fh:
+        docs.append(yaml.load(fh, Loader=yaml.CSafeLoader))
+t1 = time.perf_counter()
+rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"load": t1 - t0, "load_mb": (rss1 - rss0) / 1024}))
+"""
+
+
+def child(code: str, story: Path) -> dict:
+    out = subprocess.run([PY, "-c", code, str(story), str(ROOT)], capture_output=True,
+                         text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def bench_scale(quick: bool) -> None:
+    from gen_story import generate
+    sizes = [(1000, 3), (10000, 1 if quick else 3)] + ([] if quick else [(50000, 1)])
+    for n, reps in sizes:
+        d = Path(tempfile.mkdtemp(prefix=f"bench-scale-{n}-"))
+        generate(n, d)
+        ours, base = [], []
+        for _ in range(reps):  # each in a fresh process: every load is a first load
+            base.append(child(CHILD_YAML, d))
+            ours.append(child(CHILD_OURS, d))
+        med = lambda rs, k: statistics.median(r[k] for r in rs)  # noqa: E731
+        load, yl = med(ours, "load"), med(base, "load")
+        row("scale", f"load_story, {n:,} scenes", load, "s", reps,
+            "yaml CSafeLoader parse of the same files", yl,
+            "<= 1.5x" if n == 10000 else "", (load / yl <= 1.5) if n == 10000 else None)
+        row("scale", f"StoryMachine build, {n:,} scenes", med(ours, "build"), "s", reps,
+            "yaml CSafeLoader parse of the same files", yl)
+        row("scale", f"peak RSS growth, load + build, {n:,} scenes", med(ours, "total_mb"), "MB",
+            reps, "peak RSS growth of the CSafeLoader parse", med(base, "load_mb"))
+        shutil.rmtree(d, ignore_errors=True)
+
+
+# -- 4. saves and replay -----------------------------------------------------------
+
+DEMO_LOOP = ["n", "search walls", "s", "take suit", "drop suit", "look", "wait", "inventory",
+             "n", "aft", "take spanner", "drop spanner", "fore", "s"]
+
+
+def long_game(story_dir: Path, turns: int, loop: list[str]) -> tuple[Game, Session]:
+    game = Game(load_story(story_dir))
+    session = Session(game, seed=1)
+    i = 0
+    while len(session.log) < turns:
+        session.submit(loop[i % len(loop)])
+        i += 1
+        if session.state.ended:
+            raise RuntimeError("the loop ended the game")
+    return game, session
+
+
+def deep_size(obj, seen=None) -> int:
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return 0
+    seen.add(id(obj))
+    size = sys.getsizeof(obj)
+    if isinstance(obj, dict):
+        size += sum(deep_size(k, seen) + deep_size(v, seen) for k, v in obj.items())
+    elif isinstance(obj, (list, tuple, set, frozenset)):
+        size += sum(deep_size(x, seen) for x in obj)
+    elif hasattr(obj, "__dict__"):
+        size += deep_size(vars(obj), seen)
+    return size
+
+
+def bench_saves(quick: bool) -> None:
+    reps = 5 if quick else 11
+    game, session = long_game(DEMO, 1000, DEMO_LOOP)
+    state, log = session.state, session.log
+    tmp = Path(tempfile.mkdtemp(prefix="bench-save-"))
+    path = tmp / "s.json"
+    t_enc, t_json, t_load, t_jload = [], [], [], []
+    for _ in range(reps):
+        t = time.perf_counter()
+        data = encode(game.story, state, log)
+        t_enc.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        json.dumps({"state": state.to_dict(), "log": [e.to_json() for e in log]})
+        t_json.append(time.perf_counter() - t)
+        path.write_bytes(data)
+        t = time.perf_counter()
+        restored, rlog, _ = load_save(game, path)
+        t_load.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        json.loads(path.read_bytes())
+        t_jload.append(time.perf_counter() - t)
+    assert restored.turn == state.turn and len(rlog) == len(log)
+    row("saves", "save (saves.encode), demo, 1,000 turns", statistics.median(t_enc) * 1e3, "ms",
+        reps, "json.dumps of state + log", statistics.median(t_json) * 1e3, "< 20 ms",
+        statistics.median(t_enc) < 0.02)
+    row("saves", "restore (replay.load_save), demo, 1,000 turns",
+        statistics.median(t_load) * 1e3, "ms", reps, "read + json.loads of the file",
+        statistics.median(t_jload) * 1e3, "< 20 ms", statistics.median(t_load) < 0.02)
+
+    t_rb, t_live = [], []
+    cmds = [e.command for e in log]
+    for _ in range(reps):
+        t = time.perf_counter()
+        rb = rebuild(game, 1, log)
+        t_rb.append(time.perf_counter() - t)
+        s = Session(game, seed=1)
+        t = time.perf_counter()
+        for c in cmds:
+            s.submit(c)
+        t_live.append(time.perf_counter() - t)
+    assert rb.diverged_at is None
+    rate = len(log) / statistics.median(t_rb)
+    live = len(cmds) / statistics.median(t_live)
+    row("saves", "replay (replay.rebuild), demo", rate, "turns/s", reps,
+        "live Session.submit of the same commands", live, ">= 20,000/s", rate >= 20000)
+
+    # memory per undo level: what an undo level holds is one GameState (the one before
+    # the turn; the log is shared). Campaign, late in its longest walkthrough.
+    cgame = Game(load_story(CAMPAIGN))
+    cs = Session(cgame, seed=1)
+    for c in max(walkthroughs(CAMPAIGN), key=len)[:-1]:  # the longest, just before its end
+        cs.submit(c)
+    fresh = cgame.begin(1).state
+    per_level, per_fresh = [], []
+    for st, out in ((cs.state, per_level), (fresh, per_fresh)):
+        for _ in range(reps):
+            tracemalloc.start()
+            before = tracemalloc.get_traced_memory()[0]
+            keep = [st.copy() for _ in range(1000)]
+            after = tracemalloc.get_traced_memory()[0]
+            tracemalloc.stop()
+            out.append((after - before) / 1000)
+            del keep
+    m = statistics.median(per_level)
+    row("saves", f"memory per undo level, campaign turn {cs.state.turn} (tracemalloc, "
+        "1,000 copies)", m, "bytes", reps, "same for a fresh game's state",
+        statistics.median(per_fresh), "< 2 KB", m < 2048,
+        note=f"deep getsizeof {deep_size(cs.state)} B")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+# -- 5. random play ----------------------------------------------------------------
+
+def bench_random(quick: bool) -> None:
+    games = 2000 if quick else 10000
+    t_base = run_cmd([ADVENTURE, "check", "--random", "0", "--json"])
+    t = run_cmd([ADVENTURE, "check", "--random", str(games), "--json"])
+    row("random", f"`adventure check --random {games} --json`, campaign", t, "s", 1,
+        "`adventure check --random 0 --json`", t_base,
+        "< 60 s" + (" (for 10,000)" if quick else ""),
+        (t < 60) if not quick else (t * 10000 / games < 60),
+        note="" if not quick else "quick: 2,000 games; target scaled to 10,000 linearly")
+
+
+# -- report ------------------------------------------------------------------------
+
+def machine() -> str:
+    return (f"{platform.platform()}; {os.cpu_count()} CPUs; {platform.processor() or '?'}; "
+            f"Python {platform.python_version()} ({platform.python_implementation()})")
+
+
+def write_results(quick: bool, elapsed: float) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"- date: {datetime.now().isoformat(timespec='seconds')}",
+        f"- machine: {machine()}",
+        f"- mode: {'--quick' if quick else 'full'}; whole run {elapsed:.0f} s",
+        "- every figure is the median of n runs; its baseline was measured in the same run; "
+        "ratio = figure / baseline",
+        "",
+        "| section | figure | median | unit | n | baseline | baseline median | ratio | target "
+        "| met | note |",
+        "| --- | --- | ---: | --- | ---: | --- | ---: | ---: | --- | --- | --- |",
+    ]
+    for r in ROWS:
+        met = "" if r["met"] is None else ("yes" if r["met"] else "**no**")
+        lines.append(f"| {r['section']} | {r['figure']} | {fmt(r['value'])} | {r['unit']} | "
+                     f"{r['n']} | {r['base_name']} | {fmt(r['base'])} | "
+                     f"{fmt(r['ratio'])}{'x' if r['ratio'] else ''} | {r['target']} | {met} "
+                     f"| {r['note']} |")
+    lines += ["", "## Not measured", ""]
+    lines += [f"- {s}" for s in SKIPPED] or ["- nothing: every planned figure was measured"]
+    text = "\n".join(lines) + "\n"
+    (HERE / "RESULTS.md").write_text(text)
+    return text
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer runs and smaller sizes")
+    ap.add_argument("--only", nargs="*", help="run only these sections (startup commands "
+                    "scale saves random)")
+    args = ap.parse_args()
+    start = time.perf_counter()
+    print(f"machine: {machine()}")
+    sections = [("startup", bench_startup), ("commands", bench_commands),
+                ("scale", bench_scale), ("saves", bench_saves), ("random", bench_random)]
+    for name, fn in sections:
+        if args.only and name not in args.only:
+            SKIPPED.append(f"{name}: not selected (--only)")
+            continue
+        print(f"[{name}]", flush=True)
+        try:
+            fn(args.quick)
+        except Exception as exc:  # report what failed and go on with the rest
+            SKIPPED.append(f"{name}: failed with {type(exc).__name__}: {exc}")
+            print(f"  FAILED: {exc!r}", flush=True)
+    text = write_results(args.quick, time.perf_counter() - start)
+    print()
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
