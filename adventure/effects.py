@@ -65,7 +65,7 @@ def compile_effect(item: object, loc: Loc, names: EffectNames, report: Report) -
         except ex.ExprError as err:
             report(locate(item.val_loc("say"), src, err.offset), err.message)
             return None
-        return lambda world: world.say(tmpl)
+        return Op("say", tmpl)
     if isinstance(item, LMap):
         return _conditional(item, names, report)
     if not isinstance(item, str):
@@ -102,20 +102,14 @@ def _conditional(item: LMap, names: EffectNames, report: Report) -> Effect | Non
     other = compile_effects(item.get("else"), item.val_loc("else"), names, report)
     if cond is None:
         return None
-    test = cond.fn
-
-    def run(world: World) -> None:
-        for fx in then if test(world) else other:
-            fx(world)
-    return run
+    return Op("if", cond, then, other)
 
 
 def _statement(src: str, names: EffectNames) -> Effect:
     n = names.expr
     m = _SAY.match(src)
     if m:
-        tmpl = _sub(lambda: compile_text(m.group(1), n), m.start(1))
-        return lambda world: world.say(tmpl)
+        return Op("say", _sub(lambda: compile_text(m.group(1), n), m.start(1)))
     m = _WORDS.match(src)
     if m:
         return _word_effect(m.group(1), m.group(2), m.start(2), names)
@@ -128,13 +122,13 @@ def _statement(src: str, names: EffectNames) -> Effect:
             raise ex.ExprError(f"unknown place '{where}'{did_you_mean(where, pool)}",
                                m.start(2))
         names.moved.add(thing)
-        return lambda world: world.move(thing, where)
+        return Op("move", thing, where)
     m = _SCHEDULE.match(src)
     if m:
         event = _event(m.group(1), m.start(1), names)
         names.scheduled.setdefault(event, set()).add(names.expr.scene)
         delay = int(m.group(2))
-        return lambda world: _schedule(world, event, delay)
+        return Op("schedule", event, delay)
     m = _ASSIGN.match(src)
     if m:
         return _assignment(m, names)
@@ -155,27 +149,27 @@ def _word_effect(verb: str, arg: str, at: int, names: EffectNames) -> Effect:
     if verb in ("set", "unset"):
         var = _variable(arg, at, names, "bool")
         value = verb == "set"
-        return lambda world: world.vars.__setitem__(var, value)
+        return Op("set", var, value)
     if verb == "give":
         thing = _thing(arg, at, n)
         names.moved.add(thing)
-        return lambda world: world.move(thing, PLAYER)
+        return Op("move", thing, PLAYER)
     if verb == "remove":
         thing = _thing(arg, at, n)
-        return lambda world: world.move(thing, NOWHERE)
+        return Op("move", thing, NOWHERE)
     if verb == "wear":
         thing = _thing(arg, at, n)
         names.moved.add(thing)
-        return lambda world: world.move(thing, WORN)
+        return Op("move", thing, WORN)
     if verb in ("reveal", "hide"):
         key = arg if "." in arg else f"{n.scene}.{arg}"
         if key not in n.actions:
             raise ex.ExprError(f"unknown action '{arg}'{did_you_mean(key, n.actions)}"
                                " (write scene.action, or global.action)", at)
         shown = verb == "reveal"
-        return lambda world: world.state.listing.__setitem__(key, shown)
+        return Op("list", key, shown)
     event = _event(arg, at, names)  # cancel
-    return lambda world: _cancel(world, event)
+    return Op("cancel", event)
 
 
 def _assignment(m: re.Match, names: EffectNames) -> Effect:
@@ -194,18 +188,59 @@ def _assignment(m: re.Match, names: EffectNames) -> Effect:
     if value.type not in ("any", vtype):
         raise ex.ExprError(f"'{var}' holds {ex._a(vtype)}, but this is {ex._a(value.type)}",
                            m.start(3))
-    fn = value.fn
     if var == "score":
-        sign = {"=": 0, "+=": 1, "-=": -1}[op]
-        return lambda world: _set_score(world, fn(world), sign)
+        return Op("score", value, {"=": 0, "+=": 1, "-=": -1}[op])
     if op == "=":
-        return lambda world: world.vars.__setitem__(var, fn(world))
-    sign = 1 if op == "+=" else -1
-    return lambda world: world.vars.__setitem__(var, world.vars[var] + sign * fn(world))
+        return Op("assign", var, value)
+    return Op("add", var, value, 1 if op == "+=" else -1)
 
 
-def _set_score(world: World, value: int, sign: int) -> None:
-    world.state.score = value if sign == 0 else world.state.score + sign * value
+# -- running: an effect is data (a kind and its arguments), so a story can be cached -------
+
+class Op:
+    """One compiled effect, run against a world.World by calling it."""
+
+    __slots__ = ("kind", "args", "_run")
+
+    def __init__(self, kind: str, *args: object) -> None:
+        self.kind = kind
+        self.args = args
+        self._run = _RUN[kind]
+
+    def __call__(self, world: World) -> None:
+        self._run(world, *self.args)
+
+    def __repr__(self) -> str:
+        return f"Op({self.kind!r}, ...)"
+
+    def __reduce__(self):
+        return Op, (self.kind, *self.args)
+
+
+def _if(world: World, cond: ex.Expr, then: list[Op], other: list[Op]) -> None:
+    for fx in then if cond.fn(world) else other:
+        fx(world)
+
+
+def _set(world: World, var: str, value: object) -> None:
+    world.vars[var] = value
+
+
+def _assign(world: World, var: str, value: ex.Expr) -> None:
+    world.vars[var] = value.fn(world)
+
+
+def _add(world: World, var: str, value: ex.Expr, sign: int) -> None:
+    world.vars[var] = world.vars[var] + sign * value.fn(world)
+
+
+def _score(world: World, value: ex.Expr, sign: int) -> None:
+    v = value.fn(world)
+    world.state.score = v if sign == 0 else world.state.score + sign * v
+
+
+def _list(world: World, key: str, shown: bool) -> None:
+    world.state.listing[key] = shown
 
 
 def _variable(name: str, at: int, names: EffectNames, want: str | None) -> str:
@@ -241,3 +276,11 @@ def _schedule(world: World, event: str, delay: int) -> None:
 
 def _cancel(world: World, event: str) -> None:
     world.state.timers[:] = [t for t in world.state.timers if t[1] != event]
+
+
+_RUN = {
+    "say": lambda world, tmpl: world.say(tmpl),
+    "move": lambda world, thing, where: world.move(thing, where),
+    "schedule": _schedule, "cancel": _cancel, "if": _if, "set": _set, "assign": _assign,
+    "add": _add, "score": _score, "list": _list,
+}

@@ -421,18 +421,39 @@ _BINARY: dict[str, Callable[[Compiled, Compiled], Compiled]] = {
 }
 
 
-@dataclass
 class Expr:
-    """A checked, compiled expression."""
+    """A checked, compiled expression.
 
-    source: str
-    type: str
-    fn: Compiled
-    vars: frozenset[str] = frozenset()  # story variables it reads
-    static: bool = False  # reads only story variables: no turn, score, functions, things
+    It keeps its syntax tree so that a cached story can be revived by rebuilding the
+    closures from the tree, without parsing or checking the source again.
+    """
+
+    __slots__ = ("source", "type", "node", "fn", "vars", "static")
+
+    def __init__(self, source: str, type: str, node: Node,  # noqa: A002 - the value's type
+                 vars: frozenset[str] = frozenset(), static: bool = False) -> None:  # noqa: A002
+        self.source = source
+        self.type = type
+        self.node = node
+        self.vars = vars  # story variables it reads
+        self.static = static  # reads only story variables: no turn, score, functions, things
+
+    fn: Compiled  # built from the tree on first use, then an ordinary attribute
+
+    def __getattr__(self, name: str) -> Any:
+        if name != "fn":
+            raise AttributeError(name)
+        self.fn = _compile(self.node)
+        return self.fn
 
     def __call__(self, env: Env) -> Any:
         return self.fn(env)
+
+    def __repr__(self) -> str:
+        return f"Expr({self.source!r})"
+
+    def __reduce__(self):
+        return Expr, (self.source, self.type, self.node, self.vars, self.static)
 
 
 def _walk(node: Node):
@@ -448,8 +469,9 @@ def parse(src: str, names: Names) -> Expr:
     used = frozenset(n.value for n in nodes if n.op == "var" and n.value not in BUILTIN_VARS)
     static = all(n.op in ("lit", "var", "not", "and", "or", "neg", *_BINARY) and not (
         n.op == "var" and n.value in BUILTIN_VARS) for n in nodes)
-    return Expr(src, node.type, _compile(node), used, static)
+    return Expr(src, node.type, node, used, static)
 
 
 def constant(value: Value) -> Expr:
-    return Expr(repr(value), "bool" if isinstance(value, bool) else "int", lambda env: value)
+    kind = "bool" if isinstance(value, bool) else "int"
+    return Expr(repr(value), kind, Node("lit", 0, value=value, type=kind))

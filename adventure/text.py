@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from . import expr as ex
 
@@ -13,11 +12,33 @@ Render = Callable[[ex.Env], str]
 _OPEN = re.compile(r"\$\$|\$\{")
 
 
-@dataclass
+# A plan is the checked text as data: a list of pieces, each a string, an expression
+# whose value is shown, or ("if", [(condition or None, plan), ...]). Closures are built
+# from it once, so a story revived from the cache renders without parsing anything.
+Plan = list
+
+
 class Template:
-    source: str
-    render: Render
-    static: bool  # no ${...}: render returns the source as it is
+    __slots__ = ("source", "static", "plan", "render")
+
+    def __init__(self, source: str, static: bool, plan: Plan) -> None:
+        self.source = source
+        self.static = static  # no ${...}: render returns the text as it is
+        self.plan = plan
+
+    render: Render  # built from the plan on first use, then an ordinary attribute
+
+    def __getattr__(self, name: str) -> Render:
+        if name != "render":
+            raise AttributeError(name)
+        self.render = _build(self.plan)
+        return self.render
+
+    def __repr__(self) -> str:
+        return f"Template({self.source!r})"
+
+    def __reduce__(self):
+        return Template, (self.source, self.static, self.plan)
 
 
 def _split(src: str) -> list[tuple[str, str, int]]:
@@ -70,23 +91,21 @@ _WORD = re.compile(r"\s*(else|end)\s*$")
 def compile_text(src: str, names: ex.Names) -> Template:
     """Check and compile a text; raises ExprError at an offset into `src`."""
     if "$" not in src:
-        return Template(src, lambda env: src, True)
+        return Template(src, True, [src])
     parts = _split(src)
     if all(kind == "text" for kind, _, _ in parts):
-        plain = "".join(p[1] for p in parts)
-        return Template(src, lambda env: plain, True)
-    pieces, i = _block(parts, 0, names, top=True)
-    render = _join(pieces)
-    return Template(src, render, False)
+        return Template(src, True, ["".join(p[1] for p in parts)])
+    plan, _ = _block(parts, 0, names, top=True)
+    return Template(src, False, plan)
 
 
-def _block(parts, i, names, top):
-    """Compile parts from i until a branch keyword; returns (renderers, index)."""
-    out: list[Render] = []
+def _block(parts, i, names, top) -> tuple[Plan, int]:
+    """The plan of parts from i until a branch keyword; returns (plan, index)."""
+    out: Plan = []
     while i < len(parts):
         kind, body, off = parts[i]
         if kind == "text":
-            out.append(lambda env, s=body: s)
+            out.append(body)
             i += 1
             continue
         m_if = _IF.match(body)
@@ -102,23 +121,22 @@ def _block(parts, i, names, top):
             return out, i
         if body.strip() in ("if", "elif"):
             raise ex.ExprError(f"'${{{body.strip()}}}' needs a condition", off)
-        e = _expr(body, off, names)
-        out.append(lambda env, f=e.fn: _show(f(env)))
+        out.append(_expr(body, off, names))
         i += 1
     return out, i  # at the end: _conditional reports an unclosed ${if}
 
 
-def _conditional(parts, i, names):
-    branches: list[tuple[ex.Compiled | None, Render]] = []
+def _conditional(parts, i, names) -> tuple[tuple, int]:
+    branches: list[tuple[ex.Expr | None, Plan]] = []
     start_off = parts[i][2]
     kind, body, off = parts[i]
     while True:
         m_if = _IF.match(body)
         cond = None
         if m_if:
-            cond = _expr(m_if.group(2), off + m_if.start(2), names).fn
+            cond = _expr(m_if.group(2), off + m_if.start(2), names)
         pieces, i = _block(parts, i + 1, names, top=False)
-        branches.append((cond, _join(pieces)))
+        branches.append((cond, pieces))
         if i >= len(parts):
             raise ex.ExprError("'${if ...}' is never closed with '${end}'", start_off - 2)
         kind, body, off = parts[i]
@@ -127,12 +145,7 @@ def _conditional(parts, i, names):
             break
         if cond is None:
             raise ex.ExprError("nothing may follow '${else}' but '${end}'", off)
-    def render(env, branches=branches):
-        for cond, piece in branches:
-            if cond is None or cond(env):
-                return piece(env)
-        return ""
-    return render, i + 1
+    return ("if", branches), i + 1
 
 
 def _expr(body: str, off: int, names: ex.Names) -> ex.Expr:
@@ -142,10 +155,27 @@ def _expr(body: str, off: int, names: ex.Names) -> ex.Expr:
         raise ex.ExprError(err.message, off + err.offset) from None
 
 
-def _join(pieces: list[Render]) -> Render:
+def _build(plan: Plan) -> Render:
+    pieces = [_piece(p) for p in plan]
     if len(pieces) == 1:
         return pieces[0]
     return lambda env: "".join(p(env) for p in pieces)
+
+
+def _piece(p) -> Render:
+    if isinstance(p, str):
+        return lambda env: p
+    if isinstance(p, ex.Expr):
+        f = p.fn
+        return lambda env: _show(f(env))
+    branches = [(None if c is None else c.fn, _build(sub)) for c, sub in p[1]]
+
+    def render(env) -> str:
+        for cond, piece in branches:
+            if cond is None or cond(env):
+                return piece(env)
+        return ""
+    return render
 
 
 def _show(value: object) -> str:
