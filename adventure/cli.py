@@ -13,9 +13,9 @@ from pathlib import Path
 
 from . import __version__
 from .diagnostics import StoryError
-from .loader import load_story
 from .model import Story
 from .places import bundled_story, display_path, saves_dir
+from .storycache import load as load_story
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 SUBCOMMANDS = ("play", "check", "test", "graph", "replay", "saves")

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 from . import expr as ex
 from .diagnostics import Loc, did_you_mean
+from .located import LList, LMap, locate
 from .model import Effect
 from .text import compile_text
 from .world import NOWHERE, PLAYER, WORN, World
-from .yamlsrc import LList, LMap, locate
 
 Report = Callable[[Loc, str], None]
 

@@ -27,6 +27,7 @@ from .model import (
     Thing,
 )
 from .parser import canonical
+from .storycache import story_files
 from .text import compile_text
 from .vocab import DIRECTIONS, apply_synonyms, words
 from .world import NOWHERE, PLAYER, WORN
@@ -63,19 +64,6 @@ def _cascade(message: str, maybe: set[str]) -> bool:
 PROSE_KEYS = frozenset({"text", "description", "epilogue", "intro", "refuse", "take_refuse"})
 _CODE = re.compile(r"\$\{[^}]*\}")
 LEAVE_WORDS = (("bye",), ("goodbye",), ("leave",), ("end", "conversation"))
-
-
-def story_files(root: Path) -> list[Path]:
-    """Every *.yaml under root, in path order, leaving out story tests."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        # a folder named like a story file is listed too, so the loader can say what it is
-        names = filenames + [d for d in dirnames if d.endswith((".yaml", ".yml"))]
-        dirnames[:] = sorted(d for d in dirnames if d != "tests" and not d.startswith(".")
-                             and not d.endswith((".yaml", ".yml")))
-        found.extend(Path(dirpath) / f for f in sorted(names)
-                     if f.endswith((".yaml", ".yml")) and not f.startswith("."))
-    return found
 
 
 def load_story(root: str | os.PathLike[str], display: str | None = None) -> Story:

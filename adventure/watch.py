@@ -6,10 +6,11 @@ import os
 from pathlib import Path
 
 from .diagnostics import StoryError
-from .loader import load_story, story_files
 from .replay import rebuild
 from .saves import complete_vars, story_problems
 from .session import Game, Session
+from .storycache import load as load_story
+from .storycache import story_files
 
 
 class Watcher:

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, Loc
+from .located import BlockLoc, LList, LMap, QuotedLoc, locate  # noqa: F401 - re-exported
 
 try:  # the C loader is several times faster; fall back when libyaml is absent
     from yaml import CSafeLoader as _Loader
@@ -39,35 +40,6 @@ _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
-class LMap(dict):
-    """A mapping that knows where it, its keys and its values are."""
-
-    __slots__ = ("loc", "key_locs", "val_locs")
-
-    def key_loc(self, key: str) -> Loc:
-        return self.key_locs.get(key, self.loc)
-
-    def val_loc(self, key: str) -> Loc:
-        return self.val_locs.get(key, self.loc)
-
-
-class LList(list):
-    """A sequence that knows where it and each item are."""
-
-    __slots__ = ("loc", "item_locs")
-
-    def item_loc(self, index: int) -> Loc:
-        return self.item_locs[index] if index < len(self.item_locs) else self.loc
-
-
-class QuotedLoc(Loc):
-    """Location of a quoted scalar: its text starts one column later."""
-
-
-class BlockLoc(Loc):
-    """Location of the first character of a block scalar's text (the line after `|`)."""
-
-
 def _mark(node: yaml.Node, file: str, lines: list[str] | None = None) -> Loc:
     m = node.start_mark
     if isinstance(node, yaml.ScalarNode):
@@ -77,18 +49,6 @@ def _mark(node: yaml.Node, file: str, lines: list[str] | None = None) -> Loc:
             body = lines[m.line + 1]
             return BlockLoc(file, m.line + 2, len(body) - len(body.lstrip(" ")) + 1)
     return Loc(file, m.line + 1, m.column + 1)
-
-
-def locate(loc: Loc, text: str, offset: int) -> Loc:
-    """The file position of character `offset` of a scalar's text that starts at `loc`."""
-    start = loc.shift(1) if isinstance(loc, QuotedLoc) else loc
-    newlines = text.count("\n", 0, offset)
-    if newlines and isinstance(loc, BlockLoc):
-        col = offset - text.rfind("\n", 0, offset) - 1
-        return Loc(loc.file, loc.line + newlines, loc.col + col)
-    if newlines:
-        return Loc(loc.file, loc.line + newlines, 1)  # folded plain scalar: line is enough
-    return Loc(start.file, start.line, start.col + offset)
 
 
 class _Builder:

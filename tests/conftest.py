@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +14,12 @@ from adventure.session import Game, Session
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "tests" / "demo_story"
 STORY = ROOT / "story"
+
+# Every game the tests start (in process or through the console script) caches checked
+# stories here, never in the user's own cache folder.
+_CACHE = tempfile.mkdtemp(prefix="adventure-test-cache-")
+os.environ["ADVENTURE_CACHE"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, True)
 
 
 @pytest.fixture(scope="session")

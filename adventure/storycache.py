@@ -1,0 +1,174 @@
+"""A story's files, and a cache of the story checked from them.
+
+Loading and checking a story (YAML, expressions, texts, cross references) takes far
+longer than starting a game, so the checked story is kept in the user's cache folder,
+keyed by the exact bytes of every story file, the engine's own code and the names the
+story is shown under. A cache entry that does not match its key and its digest, or holds
+anything but the story model's own classes, is ignored and written again: the cache can
+make start-up faster, never different.
+
+Entries are pickles, read back with an unpickler that can build only the model classes
+listed in ALLOWED (no function, no other class), so a tampered file cannot run code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import pickle
+import sys
+from pathlib import Path
+
+from .model import Story
+
+FORMAT = b"terok-nor story cache 1\n"
+MAX_FILE_BYTES = 32 * 1024 * 1024  # as yamlsrc: larger story files are refused anyway
+KEEP = 16  # entries kept; the oldest go first
+ALLOWED = frozenset({
+    ("adventure.diagnostics", "Loc"), ("adventure.located", "QuotedLoc"),
+    ("adventure.located", "BlockLoc"), ("adventure.effects", "Op"),
+    ("adventure.expr", "Expr"), ("adventure.expr", "Node"), ("adventure.text", "Template"),
+    *(("adventure.model", name) for name in (
+        "Action", "Ending", "Event", "Exit", "Fallback", "OneOf", "Puzzle", "Scene",
+        "Story", "StoryInfo", "Thing")),
+})
+
+
+def story_files(root: Path) -> list[Path]:
+    """Every *.yaml under root, in path order, leaving out story tests."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        # a folder named like a story file is listed too, so the loader can say what it is
+        names = filenames + [d for d in dirnames if d.endswith((".yaml", ".yml"))]
+        dirnames[:] = sorted(d for d in dirnames if d != "tests" and not d.startswith(".")
+                             and not d.endswith((".yaml", ".yml")))
+        found.extend(Path(dirpath) / f for f in sorted(names)
+                     if f.endswith((".yaml", ".yml")) and not f.startswith("."))
+    return found
+
+
+def cache_dir() -> Path | None:
+    """$ADVENTURE_CACHE (or 'off'), else the platform's cache folder."""
+    env = os.environ.get("ADVENTURE_CACHE")
+    if env is not None:
+        return None if env.strip().lower() in ("", "off", "0", "no") else Path(env)
+    home = Path.home()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = home / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache")
+    return base / "terok-nor" / "stories"
+
+
+def load(root: str | os.PathLike[str], display: str | None = None) -> Story:
+    """load_story(root, display), from the cache when the files are unchanged."""
+    root = Path(root)
+    display = display if display is not None else str(root)
+    where = cache_dir()
+    key = _key(root, display) if where is not None else None
+    if where is not None and key is not None:
+        story = _read(where / f"{key}.pickle", key)
+        if story is not None:
+            return story
+    from .loader import load_story  # YAML and the checks are needed only on a miss
+
+    story = load_story(root, display)  # raises StoryError: a broken story is never cached
+    if where is not None and key is not None:
+        _write(where, key, story)
+    return story
+
+
+# -- the key -----------------------------------------------------------------------------------
+
+_engine: bytes | None = None
+
+
+def engine_digest() -> bytes:
+    """The engine's own code: a cache written by another version is never read."""
+    global _engine
+    if _engine is None:
+        h = hashlib.sha256(FORMAT)
+        here = Path(__file__).resolve().parent
+        for path in sorted(here.glob("*.py")):
+            h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        _engine = h.digest()
+    return _engine
+
+
+def _key(root: Path, display: str) -> str | None:
+    """The digest of everything the checked story depends on; None if a file can't be read
+    (the loader then says what is wrong with it)."""
+    h = hashlib.sha256(engine_digest())
+    h.update(f"{root.resolve()}\0{display}\0".encode("utf-8", "surrogatepass"))
+    try:
+        for path in story_files(root):
+            if path.stat().st_size > MAX_FILE_BYTES:
+                return None
+            rel = path.relative_to(root).as_posix().encode("utf-8", "surrogatepass")
+            h.update(rel + b"\0" + len(rel).to_bytes(8, "little"))
+            data = path.read_bytes()
+            h.update(len(data).to_bytes(8, "little") + data)
+    except (OSError, ValueError):
+        return None
+    return h.hexdigest()
+
+
+# -- reading and writing -----------------------------------------------------------------------
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> type:
+        if (module, name) not in ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not part of a story")
+        return super().find_class(module, name)
+
+
+def _read(path: Path, key: str) -> Story | None:
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE_BYTES * 4)
+    except OSError:
+        return None
+    head = len(FORMAT) + 65
+    if not data.startswith(FORMAT) or len(data) <= head:
+        return None
+    digest, payload = data[len(FORMAT):head - 1], data[head:]
+    if hashlib.sha256(payload).hexdigest().encode() != digest:
+        return None
+    try:
+        found_key, story = _Unpickler(io.BytesIO(payload)).load()
+    except Exception:  # noqa: BLE001 - any unreadable entry is simply rebuilt
+        return None
+    if found_key != key or not isinstance(story, Story):
+        return None
+    return story
+
+
+def _write(where: Path, key: str, story: Story) -> None:
+    """Best effort: a cache that cannot be written only costs time."""
+    try:
+        payload = pickle.dumps((key, story), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return
+    data = FORMAT + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+    with contextlib.suppress(OSError):
+        where.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = where / f".{key}.{os.getpid()}-{os.urandom(4).hex()}.tmp"
+        try:
+            with open(tmp, "wb") as f:
+                f.write(data)
+            os.replace(tmp, where / f"{key}.pickle")
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        _prune(where)
+
+
+def _prune(where: Path) -> None:
+    entries = sorted(where.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP:]:
+        with contextlib.suppress(OSError):
+            old.unlink()

@@ -1,0 +1,189 @@
+"""The checked-story cache: faster, never different, never trusted when it does not match."""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from adventure import storycache
+from adventure.diagnostics import StoryError
+from adventure.loader import load_story
+from adventure.session import Game, Session
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "tests" / "demo_story"
+STORY = ROOT / "story"
+FULL = ROOT / "tests" / "schema_fixtures" / "valid" / "full"
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    where = tmp_path / "cache"
+    monkeypatch.setenv("ADVENTURE_CACHE", str(where))
+    return where
+
+
+@pytest.fixture
+def story_copy(tmp_path) -> Path:
+    dest = tmp_path / "story"
+    shutil.copytree(DEMO, dest)
+    return dest
+
+
+def entries(where: Path) -> list[Path]:
+    return sorted(where.glob("*.pickle")) if where.exists() else []
+
+
+def transcript(story, commands: list[str]) -> list[str]:
+    s = Session(Game(story), seed=3)
+    return [s.submit(c).text for c in commands]
+
+
+COMMANDS = ["look", "inventory", "hint", "take all", "north", "look", "wait", "score"]
+
+
+def test_a_miss_writes_an_entry_and_a_hit_plays_the_same_game(cache, story_copy):
+    first = storycache.load(story_copy, "st")
+    assert len(entries(cache)) == 1
+    again = storycache.load(story_copy, "st")
+    assert again is not first  # read back from the file, not kept in memory
+    assert list(again.scenes) == list(first.scenes)
+    assert again.fingerprint == first.fingerprint
+    assert transcript(again, COMMANDS) == transcript(load_story(story_copy, "st"), COMMANDS)
+
+
+@pytest.mark.parametrize("root", [DEMO, STORY, FULL], ids=["demo", "campaign", "full"])
+def test_every_class_a_story_holds_is_allowed(cache, root):
+    story = load_story(root)
+    refused = []
+
+    class Recorder(pickle.Unpickler):
+        def find_class(self, module, name):
+            if (module, name) not in storycache.ALLOWED:
+                refused.append((module, name))
+            return super().find_class(module, name)
+
+    Recorder(io.BytesIO(pickle.dumps(story))).load()
+    assert refused == []
+    storycache.load(root)
+    assert isinstance(storycache.load(root), type(story))
+
+
+def test_an_edited_file_is_a_miss(cache, story_copy):
+    storycache.load(story_copy, "st")
+    meta = story_copy / "story.yaml"
+    meta.write_text(meta.read_text().replace("title:", "title: Edited", 1)
+                    if "title:" in meta.read_text() else meta.read_text() + "\n")
+    edited = storycache.load(story_copy, "st")
+    assert edited.fingerprint == load_story(story_copy, "st").fingerprint
+    assert len(entries(cache)) == 2
+
+
+def test_a_new_display_name_is_a_miss_so_messages_name_the_right_file(cache, story_copy):
+    a = storycache.load(story_copy, "one")
+    b = storycache.load(story_copy, "two")
+    assert a.scenes[a.start].loc.file.startswith("one/")
+    assert b.scenes[b.start].loc.file.startswith("two/")
+
+
+def test_a_broken_story_is_reported_and_never_cached(cache, story_copy):
+    (story_copy / "broken.yaml").write_text("scenes:\n  x: [\n")
+    with pytest.raises(StoryError) as err:
+        storycache.load(story_copy, "st")
+    assert "st/broken.yaml:" in str(err.value)
+    assert entries(cache) == []
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "header", "empty", "key"])
+def test_a_damaged_entry_is_ignored_and_rewritten(cache, story_copy, damage):
+    good = storycache.load(story_copy, "st")
+    [entry] = entries(cache)
+    data = entry.read_bytes()
+    if damage == "truncate":
+        data = data[: len(data) // 2]
+    elif damage == "flip":
+        data = data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:]
+    elif damage == "header":
+        data = b"something else\n" + data
+    elif damage == "empty":
+        data = b""
+    else:  # a valid entry of another key under this key's name
+        payload = pickle.dumps(("0" * 64, good))
+        import hashlib
+        data = (storycache.FORMAT + hashlib.sha256(payload).hexdigest().encode() + b"\n"
+                + payload)
+    entry.write_bytes(data)
+    story = storycache.load(story_copy, "st")
+    assert story.fingerprint == good.fingerprint
+    assert storycache._read(entry, entry.stem) is not None  # written again, good
+
+
+class Boom:
+    def __reduce__(self):
+        return (os.system, ("echo pwned > " + os.environ["BOOM_FILE"],))
+
+
+def test_a_tampered_entry_cannot_run_code(cache, story_copy, tmp_path, monkeypatch):
+    import hashlib
+
+    good = storycache.load(story_copy, "st")
+    [entry] = entries(cache)
+    flag = tmp_path / "pwned"
+    monkeypatch.setenv("BOOM_FILE", str(flag))
+    payload = pickle.dumps((entry.stem, [Boom(), good]))
+    entry.write_bytes(storycache.FORMAT + hashlib.sha256(payload).hexdigest().encode()
+                      + b"\n" + payload)
+    story = storycache.load(story_copy, "st")
+    assert not flag.exists()
+    assert story.fingerprint == good.fingerprint
+
+
+def test_off_writes_nothing(tmp_path, monkeypatch, story_copy):
+    monkeypatch.setenv("ADVENTURE_CACHE", "off")
+    assert storycache.cache_dir() is None
+    storycache.load(story_copy, "st")
+    assert not any(tmp_path.rglob("*.pickle"))
+
+
+def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch, story_copy):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("ADVENTURE_CACHE", str(blocker / "cache"))
+    assert storycache.load(story_copy, "st").scenes
+
+
+def test_old_entries_are_pruned(cache, story_copy, monkeypatch):
+    monkeypatch.setattr(storycache, "KEEP", 3)
+    for i in range(5):
+        storycache.load(story_copy, f"name{i}")
+    assert len(entries(cache)) == 3
+
+
+def test_the_default_folder_follows_the_platform(monkeypatch, tmp_path):
+    monkeypatch.delenv("ADVENTURE_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    if sys.platform.startswith("linux"):
+        assert storycache.cache_dir() == tmp_path / "terok-nor" / "stories"
+
+
+def test_the_console_script_uses_the_cache_and_plays_the_same(tmp_path, story_copy):
+    where = tmp_path / "c"
+    env = {**os.environ, "ADVENTURE_CACHE": str(where)}
+    exe = Path(sys.executable).parent / "adventure"
+    args = [str(exe), "--story", str(story_copy), "--new", "--seed", "5", "--saves",
+            str(tmp_path / "saves")]
+    script = "look\ninventory\nnorth\nquit\n"
+    cold = subprocess.run(args, input=script, capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert entries(where)
+    warm = subprocess.run(args, input=script, capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert cold.returncode == warm.returncode == 0
+    assert warm.stdout == cold.stdout
