@@ -7,7 +7,6 @@ small value of plain containers: cheap to copy (undo) and to serialise (saves).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from .diagnostics import NOWHERE, Loc
@@ -17,11 +16,30 @@ from .text import Template
 Effect = Callable[[Any], None]  # runs against a world.World
 
 
-@dataclass
-class OneOf:
+class _Record:
+    """Plain classes with slots, compared and shown field by field like dataclasses (which
+    would cost start-up time: every dataclass compiles its methods at import)."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and all(
+            getattr(self, n) == getattr(other, n) for n in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment] - mutable, like an eq dataclass
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__)
+        return f"{type(self).__name__}({inner})"
+
+
+class OneOf(_Record):
     """A text picked at random (from the game's generator) each time it is shown."""
 
-    options: list[Template]
+    __slots__ = ("options",)
+
+    def __init__(self, options: list[Template]) -> None:
+        self.options = options
 
 
 TextSpec = Template | OneOf
@@ -29,95 +47,130 @@ TextSpec = Template | OneOf
 Words = tuple[str, ...]
 
 
-@dataclass
-class Ending:
-    kind: str
-    title: str
-    epilogue: TextSpec | None
+class Ending(_Record):
+    __slots__ = ("kind", "title", "epilogue")
+
+    def __init__(self, kind: str, title: str, epilogue: TextSpec | None) -> None:
+        self.kind = kind
+        self.title = title
+        self.epilogue = epilogue
 
 
-@dataclass
-class Exit:
-    key: str
-    to: str
-    names: list[Words]
-    label: TextSpec | None
-    when: Expr | None
-    refuse: TextSpec | None
-    text: TextSpec | None
-    hidden: bool
-    trigger: str = ""
-    loc: Loc = NOWHERE
+class Exit(_Record):
+    __slots__ = ("key", "to", "names", "label", "when", "refuse", "text", "hidden", "trigger",
+                 "loc")
+
+    def __init__(self, key: str, to: str, names: list[Words], label: TextSpec | None,
+            when: Expr | None, refuse: TextSpec | None, text: TextSpec | None, hidden: bool,
+            trigger: str = "", loc: Loc = NOWHERE) -> None:
+        self.key = key
+        self.to = to
+        self.names = names
+        self.label = label
+        self.when = when
+        self.refuse = refuse
+        self.text = text
+        self.hidden = hidden
+        self.trigger = trigger
+        self.loc = loc
 
 
-@dataclass
-class Action:
-    id: str
-    key: str  # scene.id, or global.id for global actions
-    commands: list[Words] = field(default_factory=list)
-    verbs: list[Words] = field(default_factory=list)
-    nouns: list[Words] = field(default_factory=list)
-    thing: str | None = None
-    preposition: Words = ()  # give THING to SECOND, ask THING about TOPIC
-    second: str | None = None
-    topics: list[Words] = field(default_factory=list)
-    label: TextSpec | None = None
-    hidden: bool = False
-    once: bool = False
-    when: Expr | None = None
-    refuse: TextSpec | None = None
-    do: list[Effect] = field(default_factory=list)
-    text: TextSpec | None = None
-    to: str | None = None
-    call: str | None = None
-    ret: bool = False
-    disabled: bool = False
-    trigger: str = ""
-    loc: Loc = NOWHERE
+class Action(_Record):
+    __slots__ = ("id", "key", "commands", "verbs", "nouns", "thing", "preposition", "second",
+                 "topics", "label", "hidden", "once", "when", "refuse", "do", "text", "to", "call",
+                 "ret", "disabled", "trigger", "loc")
+
+    def __init__(self, id: str, key: str, commands: list[Words] | None = None,
+            verbs: list[Words] | None = None, nouns: list[Words] | None = None,
+            thing: str | None = None, preposition: Words = (), second: str | None = None,
+            topics: list[Words] | None = None, label: TextSpec | None = None, hidden: bool = False,
+            once: bool = False, when: Expr | None = None, refuse: TextSpec | None = None,
+            do: list[Effect] | None = None, text: TextSpec | None = None, to: str | None = None,
+            call: str | None = None, ret: bool = False, disabled: bool = False, trigger: str = "",
+            loc: Loc = NOWHERE) -> None:
+        self.id = id
+        self.key = key  # scene.id, or global.id for global actions
+        self.commands = [] if commands is None else commands
+        self.verbs = [] if verbs is None else verbs
+        self.nouns = [] if nouns is None else nouns
+        self.thing = thing
+        self.preposition = preposition  # give THING to SECOND, ask THING about TOPIC
+        self.second = second
+        self.topics = [] if topics is None else topics
+        self.label = label
+        self.hidden = hidden
+        self.once = once
+        self.when = when
+        self.refuse = refuse
+        self.do = [] if do is None else do
+        self.text = text
+        self.to = to
+        self.call = call
+        self.ret = ret
+        self.disabled = disabled
+        self.trigger = trigger
+        self.loc = loc
 
 
-@dataclass
-class Fallback:
-    when: Expr | None
-    text: TextSpec | None
-    do: list[Effect]
-    to: str | None
-    trigger: str = ""
+class Fallback(_Record):
+    __slots__ = ("when", "text", "do", "to", "trigger")
+
+    def __init__(self, when: Expr | None, text: TextSpec | None, do: list[Effect], to: str | None,
+            trigger: str = "") -> None:
+        self.when = when
+        self.text = text
+        self.do = do
+        self.to = to
+        self.trigger = trigger
 
 
-@dataclass
-class Scene:
-    id: str
-    title: str
-    chapter: str
-    text: TextSpec
-    variants: list[tuple[Expr, TextSpec]] = field(default_factory=list)
-    on_enter: list[Effect] = field(default_factory=list)
-    ending: Ending | None = None
-    exits: list[Exit] = field(default_factory=list)
-    actions: list[Action] = field(default_factory=list)  # own, then global ones
-    fallback: Fallback | None = None
-    hints: list[TextSpec] = field(default_factory=list)
-    conversation: bool = False
-    loc: Loc = NOWHERE
+class Scene(_Record):
+    __slots__ = ("id", "title", "chapter", "text", "variants", "on_enter", "ending", "exits",
+                 "actions", "fallback", "hints", "conversation", "loc")
+
+    def __init__(self, id: str, title: str, chapter: str, text: TextSpec,
+            variants: list[tuple[Expr, TextSpec]] | None = None,
+            on_enter: list[Effect] | None = None, ending: Ending | None = None,
+            exits: list[Exit] | None = None, actions: list[Action] | None = None,
+            fallback: Fallback | None = None, hints: list[TextSpec] | None = None,
+            conversation: bool = False, loc: Loc = NOWHERE) -> None:
+        self.id = id
+        self.title = title
+        self.chapter = chapter
+        self.text = text
+        self.variants = [] if variants is None else variants
+        self.on_enter = [] if on_enter is None else on_enter
+        self.ending = ending
+        self.exits = [] if exits is None else exits
+        self.actions = [] if actions is None else actions  # own, then global ones
+        self.fallback = fallback
+        self.hints = [] if hints is None else hints
+        self.conversation = conversation
+        self.loc = loc
 
 
-@dataclass
-class Thing:
-    id: str
-    name: Words
-    adjectives: frozenset[str]
-    synonyms: list[Words]
-    article: str
-    description: TextSpec | None
-    location: str
-    portable: bool
-    wearable: bool
-    holds: str | None  # "in", "on" or None
-    listed: bool
-    take_refuse: TextSpec | None
-    loc: Loc = NOWHERE
-    pronoun: str = "it"  # what 'him', 'her', 'them' or 'it' can mean
+class Thing(_Record):
+    __slots__ = ("id", "name", "adjectives", "synonyms", "article", "description", "location",
+                 "portable", "wearable", "holds", "listed", "take_refuse", "loc", "pronoun")
+
+    def __init__(self, id: str, name: Words, adjectives: frozenset[str], synonyms: list[Words],
+            article: str, description: TextSpec | None, location: str, portable: bool,
+            wearable: bool, holds: str | None, listed: bool, take_refuse: TextSpec | None,
+            loc: Loc = NOWHERE, pronoun: str = "it") -> None:
+        self.id = id
+        self.name = name
+        self.adjectives = adjectives
+        self.synonyms = synonyms
+        self.article = article
+        self.description = description
+        self.location = location
+        self.portable = portable
+        self.wearable = wearable
+        self.holds = holds  # "in", "on" or None
+        self.listed = listed
+        self.take_refuse = take_refuse
+        self.loc = loc
+        self.pronoun = pronoun  # what 'him', 'her', 'them' or 'it' can mean
 
     @property
     def display(self) -> str:
@@ -129,92 +182,142 @@ class Thing:
         return f"{self.article} {self.display}"
 
 
-@dataclass
-class Event:
-    id: str
-    when: Expr | None
-    text: TextSpec | None
-    do: list[Effect]
-    to: str | None
-    trigger: str = ""
+class Event(_Record):
+    __slots__ = ("id", "when", "text", "do", "to", "trigger")
+
+    def __init__(self, id: str, when: Expr | None, text: TextSpec | None, do: list[Effect],
+            to: str | None, trigger: str = "") -> None:
+        self.id = id
+        self.when = when
+        self.text = text
+        self.do = do
+        self.to = to
+        self.trigger = trigger
 
 
-@dataclass
-class Puzzle:
-    id: str
-    scene: str | None
-    when: Expr | None
-    solved: Expr
-    hints: list[TextSpec]
+class Puzzle(_Record):
+    __slots__ = ("id", "scene", "when", "solved", "hints")
+
+    def __init__(self, id: str, scene: str | None, when: Expr | None, solved: Expr,
+            hints: list[TextSpec]) -> None:
+        self.id = id
+        self.scene = scene
+        self.when = when
+        self.solved = solved
+        self.hints = hints
 
 
-@dataclass
-class StoryInfo:
+class StoryInfo(_Record):
     """What the loader learnt on the way that authoring checks need."""
 
-    var_locs: dict[str, Loc] = field(default_factory=dict)
-    reads: set[str] = field(default_factory=set)  # variables read by guards and text
-    writes: set[str] = field(default_factory=set)  # variables changed by effects
-    moved: set[str] = field(default_factory=set)  # things effects give, move or wear
-    scheduled: dict[str, set] = field(default_factory=dict)  # event -> scenes (None: any)
-    words: int = 0  # words of prose
-    files: list[str] = field(default_factory=list)
+    __slots__ = ("var_locs", "reads", "writes", "moved", "scheduled", "words", "files")
+
+    def __init__(self, var_locs: dict[str, Loc] | None = None, reads: set[str] | None = None,
+            writes: set[str] | None = None, moved: set[str] | None = None,
+            scheduled: dict[str, set] | None = None, words: int = 0,
+            files: list[str] | None = None) -> None:
+        self.var_locs = {} if var_locs is None else var_locs
+        self.reads = set() if reads is None else reads  # variables read by guards and text
+        self.writes = set() if writes is None else writes  # variables changed by effects
+        self.moved = set() if moved is None else moved  # things effects give, move or wear
+        self.scheduled = {} if scheduled is None else scheduled  # event -> scenes (None: any)
+        self.words = words  # words of prose
+        self.files = [] if files is None else files
 
 
-@dataclass
-class Story:
-    id: str
-    title: str
-    author: str
-    version: str
-    start: str
-    initial: dict[str, Any]
-    max_score: int | None
-    intro: TextSpec | None
-    scenes: dict[str, Scene]
-    things: dict[str, Thing]
-    events: dict[str, Event]
-    global_actions: list[Action]
-    puzzles: dict[str, Puzzle]
-    synonyms: list[tuple[Words, Words]]  # (what a player types, what it means), longest first
-    actions_by_key: dict[str, Action]
-    fingerprint: str
-    root: str
-    initially_hidden: frozenset[str] = frozenset()
-    info: StoryInfo = field(default_factory=StoryInfo)
+class Story(_Record):
+    __slots__ = ("id", "title", "author", "version", "start", "initial", "max_score", "intro",
+                 "scenes", "things", "events", "global_actions", "puzzles", "synonyms",
+                 "actions_by_key", "fingerprint", "root", "initially_hidden", "info",
+                 "derived")
+
+    def __init__(self, id: str, title: str, author: str, version: str, start: str,
+            initial: dict[str, Any], max_score: int | None, intro: TextSpec | None,
+            scenes: dict[str, Scene], things: dict[str, Thing], events: dict[str, Event],
+            global_actions: list[Action], puzzles: dict[str, Puzzle],
+            synonyms: list[tuple[Words, Words]], actions_by_key: dict[str, Action],
+            fingerprint: str, root: str, initially_hidden: frozenset[str] = frozenset(),
+            info: StoryInfo | None = None) -> None:
+        self.id = id
+        self.title = title
+        self.author = author
+        self.version = version
+        self.start = start
+        self.initial = initial
+        self.max_score = max_score
+        self.intro = intro
+        self.scenes = scenes
+        self.things = things
+        self.events = events
+        self.global_actions = global_actions
+        self.puzzles = puzzles
+        self.synonyms = synonyms  # (what a player types, what it means), longest first
+        self.actions_by_key = actions_by_key
+        self.fingerprint = fingerprint
+        self.root = root
+        self.initially_hidden = initially_hidden
+        self.info = StoryInfo() if info is None else info
+        # indexes the engine builds on first use and keeps (a story never changes once
+        # loaded); not part of the story, so not compared, not cached
+        self.derived: dict[str, Any] = {}
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and all(
+            getattr(self, n) == getattr(other, n) for n in self.__slots__ if n != "derived")
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __getstate__(self) -> tuple[None, dict[str, Any]]:
+        return None, {n: getattr(self, n) for n in self.__slots__ if n != "derived"}
+
+    def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
+        for name, value in state[1].items():
+            object.__setattr__(self, name, value)
+        self.derived = {}
 
 
-@dataclass
-class LogEntry:
+class LogEntry(_Record):
     """One command of a game's log: as typed, and what it resolved to."""
 
-    command: str
-    resolved: str
+    __slots__ = ("command", "resolved")
+
+    def __init__(self, command: str, resolved: str) -> None:
+        self.command = command
+        self.resolved = resolved
 
     def to_json(self) -> list[str]:
         return [self.command, self.resolved]
 
 
-@dataclass
-class GameState:
+class GameState(_Record):
     """Everything that changes in one game. Plain data only."""
 
-    scene: str
-    vars: dict[str, Any]
-    turn: int = 0
-    score: int = 0
-    moved: dict[str, str] = field(default_factory=dict)  # thing -> location, where not initial
-    visits: dict[str, int] = field(default_factory=dict)
-    done: dict[str, int] = field(default_factory=dict)  # action key -> successes
-    listing: dict[str, bool] = field(default_factory=dict)  # action key -> revealed/hidden
-    timers: list[list[Any]] = field(default_factory=list)  # [due turn, event id]
-    stack: list[str] = field(default_factory=list)  # conversation return scenes
-    hints: dict[str, int] = field(default_factory=dict)  # hint key -> hints given
-    rng: int = 0
-    seed: int = 0
-    ended: str | None = None
-    refs: dict[str, str] = field(default_factory=dict)  # pronoun -> thing last named
-    pending: dict[str, Any] | None = None  # a question the parser asked ("which do you mean")
+    __slots__ = ("scene", "vars", "turn", "score", "moved", "visits", "done", "listing", "timers",
+                 "stack", "hints", "rng", "seed", "ended", "refs", "pending")
+
+    def __init__(self, scene: str, vars: dict[str, Any], turn: int = 0, score: int = 0,
+            moved: dict[str, str] | None = None, visits: dict[str, int] | None = None,
+            done: dict[str, int] | None = None, listing: dict[str, bool] | None = None,
+            timers: list[list[Any]] | None = None, stack: list[str] | None = None,
+            hints: dict[str, int] | None = None, rng: int = 0, seed: int = 0,
+            ended: str | None = None, refs: dict[str, str] | None = None,
+            pending: dict[str, Any] | None = None) -> None:
+        self.scene = scene
+        self.vars = vars
+        self.turn = turn
+        self.score = score
+        self.moved = {} if moved is None else moved  # thing -> location, where not initial
+        self.visits = {} if visits is None else visits
+        self.done = {} if done is None else done  # action key -> successes
+        self.listing = {} if listing is None else listing  # action key -> revealed/hidden
+        self.timers = [] if timers is None else timers  # [due turn, event id]
+        self.stack = [] if stack is None else stack  # conversation return scenes
+        self.hints = {} if hints is None else hints  # hint key -> hints given
+        self.rng = rng
+        self.seed = seed
+        self.ended = ended
+        self.refs = {} if refs is None else refs  # pronoun -> thing last named
+        self.pending = pending  # a question the parser asked ("which do you mean")
 
     def copy(self) -> GameState:
         return GameState(
@@ -237,4 +340,4 @@ class GameState:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> GameState:
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data}).copy()
+        return cls(**{k: data[k] for k in cls.__slots__ if k in data}).copy()

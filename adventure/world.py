@@ -194,11 +194,11 @@ def join_names(things: list[Thing]) -> str:
 def _index(story: Story) -> tuple[dict[str, list[Thing]], dict[str, int]]:
     """Where each thing starts, and the story's order of things: built once per story
     and kept on it (a story never changes once loaded)."""
-    found = story.__dict__.get("_thing_index")
+    found = story.derived.get("things")
     if found is None:
         at: dict[str, list[Thing]] = {}
         for t in story.things.values():
             at.setdefault(t.location, []).append(t)
         found = (at, {tid: i for i, tid in enumerate(story.things)})
-        story.__dict__["_thing_index"] = found
+        story.derived["things"] = found
     return found
