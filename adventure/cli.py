@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
                "130 interrupted.",
     )
     parser.add_argument("--version", action="version", version=f"adventure {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(prog="adventure", dest="command", metavar="COMMAND")
 
     play = sub.add_parser("play", help="play a story (the default)",
                           description="Play a story. With a terminal on both ends you type "

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import NamedTuple
+
+from .record import Record
 
 
 class Loc(NamedTuple):
@@ -25,11 +25,16 @@ class Loc(NamedTuple):
 NOWHERE = Loc("<story>", 0, 0)
 
 
-@dataclass(frozen=True)
-class Diagnostic:
-    loc: Loc
-    message: str
-    severity: str = "error"  # or "warning"
+class Diagnostic(Record):
+    __slots__ = ("loc", "message", "severity")
+
+    def __init__(self, loc: Loc, message: str, severity: str = "error") -> None:
+        self.loc = loc
+        self.message = message
+        self.severity = severity  # or "warning"
+
+    def __hash__(self) -> int:
+        return hash((self.loc, self.message, self.severity))
 
     def __str__(self) -> str:
         where = str(self.loc) if self.loc.line else self.loc.file
@@ -46,5 +51,7 @@ class StoryError(Exception):
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """A ' (did you mean ...?)' suffix, or '' when nothing is close."""
+    import difflib  # only when something is wrong
+
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

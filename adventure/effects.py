@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from . import expr as ex
 from .diagnostics import Loc, did_you_mean
 from .located import LList, LMap, locate
 from .model import Effect
+from .record import Record
 from .text import compile_text
 from .world import NOWHERE, PLAYER, WORN, World
 
@@ -26,16 +26,19 @@ FORMS = ("set FLAG", "unset FLAG", "VAR = EXPR", "VAR += EXPR", "VAR -= EXPR", "
          "schedule EVENT in N", "cancel EVENT", "say TEXT")
 
 
-@dataclass
-class EffectNames:
+class EffectNames(Record):
     """What effects may name, beyond what expressions may."""
 
-    expr: ex.Names
-    events: set[str]
-    has_score: bool
-    written: set[str]  # collects variables written, for checks
-    moved: set[str] = field(default_factory=set)  # things effects give, move or wear
-    scheduled: dict[str, set] = field(default_factory=dict)  # event -> scenes scheduling it
+    __slots__ = ("expr", "events", "has_score", "written", "moved", "scheduled")
+
+    def __init__(self, expr: ex.Names, events: set[str], has_score: bool, written: set[str],
+                 moved: set[str] | None = None, scheduled: dict[str, set] | None = None) -> None:
+        self.expr = expr
+        self.events = events
+        self.has_score = has_score
+        self.written = written  # collects variables written, for checks
+        self.moved = set() if moved is None else moved  # things effects give, move or wear
+        self.scheduled = {} if scheduled is None else scheduled  # event -> scenes scheduling it
 
 
 def compile_effects(items: object, where: Loc, names: EffectNames, report: Report) -> list[Effect]:

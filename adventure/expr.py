@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .diagnostics import did_you_mean
+from .record import Record
 
 Value = bool | int | str
 
@@ -47,17 +47,22 @@ class ExprError(Exception):
         self.offset = offset
 
 
-@dataclass
-class Names:
+class Names(Record):
     """The story's names that an expression may use, and their types."""
 
-    variables: dict[str, str] = field(default_factory=dict)  # name -> 'bool'|'int'|'str'
-    scenes: set[str] = field(default_factory=set)
-    things: set[str] = field(default_factory=set)
-    actions: set[str] = field(default_factory=set)  # 'scene.action'
-    scene: str | None = None  # the scene an expression is written in
-    allow_random: bool = True
-    used: set[str] | None = None  # collects variable names read, for checks
+    __slots__ = ("variables", "scenes", "things", "actions", "scene", "allow_random", "used")
+
+    def __init__(self, variables: dict[str, str] | None = None, scenes: set[str] | None = None,
+                 things: set[str] | None = None, actions: set[str] | None = None,
+                 scene: str | None = None, allow_random: bool = True,
+                 used: set[str] | None = None) -> None:
+        self.variables = {} if variables is None else variables  # name -> 'bool'|'int'|'str'
+        self.scenes = set() if scenes is None else scenes
+        self.things = set() if things is None else things
+        self.actions = set() if actions is None else actions  # 'scene.action'
+        self.scene = scene  # the scene an expression is written in
+        self.allow_random = allow_random
+        self.used = used  # collects variable names read, for checks
 
     def in_scene(self, scene: str | None, allow_random: bool) -> Names:
         return Names(self.variables, self.scenes, self.things, self.actions, scene,
@@ -81,11 +86,13 @@ MAX_NESTING = 40
 KEYWORDS = {"and", "or", "not", "true", "false", "has", "wearing"}
 
 
-@dataclass
-class Tok:
-    kind: str  # num, str, name, op, end
-    text: str
-    pos: int
+class Tok(Record):
+    __slots__ = ("kind", "text", "pos")
+
+    def __init__(self, kind: str, text: str, pos: int) -> None:
+        self.kind = kind  # num, str, name, op, end
+        self.text = text
+        self.pos = pos
 
 
 def tokenize(src: str) -> list[Tok]:
@@ -113,13 +120,16 @@ def tokenize(src: str) -> list[Tok]:
 
 # ---- AST: small tuples keep parsing cheap; each carries its offset ----------
 
-@dataclass
-class Node:
-    op: str
-    pos: int
-    args: tuple = ()
-    value: Any = None
-    type: str = "any"
+class Node(Record):
+    __slots__ = ("op", "pos", "args", "value", "type")
+
+    def __init__(self, op: str, pos: int, args: tuple = (), value: Any = None,
+                 type: str = "any") -> None:
+        self.op = op
+        self.pos = pos
+        self.args = args
+        self.value = value
+        self.type = type
 
 
 class _Parser:

@@ -11,29 +11,13 @@ from typing import Any
 
 from .diagnostics import NOWHERE, Loc
 from .expr import Expr
+from .record import Record
 from .text import Template
 
 Effect = Callable[[Any], None]  # runs against a world.World
 
 
-class _Record:
-    """Plain classes with slots, compared and shown field by field like dataclasses (which
-    would cost start-up time: every dataclass compiles its methods at import)."""
-
-    __slots__ = ()
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and all(
-            getattr(self, n) == getattr(other, n) for n in self.__slots__)
-
-    __hash__ = None  # type: ignore[assignment] - mutable, like an eq dataclass
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__)
-        return f"{type(self).__name__}({inner})"
-
-
-class OneOf(_Record):
+class OneOf(Record):
     """A text picked at random (from the game's generator) each time it is shown."""
 
     __slots__ = ("options",)
@@ -47,7 +31,7 @@ TextSpec = Template | OneOf
 Words = tuple[str, ...]
 
 
-class Ending(_Record):
+class Ending(Record):
     __slots__ = ("kind", "title", "epilogue")
 
     def __init__(self, kind: str, title: str, epilogue: TextSpec | None) -> None:
@@ -56,7 +40,7 @@ class Ending(_Record):
         self.epilogue = epilogue
 
 
-class Exit(_Record):
+class Exit(Record):
     __slots__ = ("key", "to", "names", "label", "when", "refuse", "text", "hidden", "trigger",
                  "loc")
 
@@ -75,7 +59,7 @@ class Exit(_Record):
         self.loc = loc
 
 
-class Action(_Record):
+class Action(Record):
     __slots__ = ("id", "key", "commands", "verbs", "nouns", "thing", "preposition", "second",
                  "topics", "label", "hidden", "once", "when", "refuse", "do", "text", "to", "call",
                  "ret", "disabled", "trigger", "loc")
@@ -112,7 +96,7 @@ class Action(_Record):
         self.loc = loc
 
 
-class Fallback(_Record):
+class Fallback(Record):
     __slots__ = ("when", "text", "do", "to", "trigger")
 
     def __init__(self, when: Expr | None, text: TextSpec | None, do: list[Effect], to: str | None,
@@ -124,7 +108,7 @@ class Fallback(_Record):
         self.trigger = trigger
 
 
-class Scene(_Record):
+class Scene(Record):
     __slots__ = ("id", "title", "chapter", "text", "variants", "on_enter", "ending", "exits",
                  "actions", "fallback", "hints", "conversation", "loc")
 
@@ -149,7 +133,7 @@ class Scene(_Record):
         self.loc = loc
 
 
-class Thing(_Record):
+class Thing(Record):
     __slots__ = ("id", "name", "adjectives", "synonyms", "article", "description", "location",
                  "portable", "wearable", "holds", "listed", "take_refuse", "loc", "pronoun")
 
@@ -182,7 +166,7 @@ class Thing(_Record):
         return f"{self.article} {self.display}"
 
 
-class Event(_Record):
+class Event(Record):
     __slots__ = ("id", "when", "text", "do", "to", "trigger")
 
     def __init__(self, id: str, when: Expr | None, text: TextSpec | None, do: list[Effect],
@@ -195,7 +179,7 @@ class Event(_Record):
         self.trigger = trigger
 
 
-class Puzzle(_Record):
+class Puzzle(Record):
     __slots__ = ("id", "scene", "when", "solved", "hints")
 
     def __init__(self, id: str, scene: str | None, when: Expr | None, solved: Expr,
@@ -207,7 +191,7 @@ class Puzzle(_Record):
         self.hints = hints
 
 
-class StoryInfo(_Record):
+class StoryInfo(Record):
     """What the loader learnt on the way that authoring checks need."""
 
     __slots__ = ("var_locs", "reads", "writes", "moved", "scheduled", "words", "files")
@@ -225,7 +209,7 @@ class StoryInfo(_Record):
         self.files = [] if files is None else files
 
 
-class Story(_Record):
+class Story(Record):
     __slots__ = ("id", "title", "author", "version", "start", "initial", "max_score", "intro",
                  "scenes", "things", "events", "global_actions", "puzzles", "synonyms",
                  "actions_by_key", "fingerprint", "root", "initially_hidden", "info",
@@ -267,16 +251,11 @@ class Story(_Record):
 
     __hash__ = None  # type: ignore[assignment]
 
-    def __getstate__(self) -> tuple[None, dict[str, Any]]:
-        return None, {n: getattr(self, n) for n in self.__slots__ if n != "derived"}
-
-    def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
-        for name, value in state[1].items():
-            object.__setattr__(self, name, value)
-        self.derived = {}
+    def __reduce__(self) -> tuple:
+        return Story, tuple(getattr(self, n) for n in self.__slots__ if n != "derived")
 
 
-class LogEntry(_Record):
+class LogEntry(Record):
     """One command of a game's log: as typed, and what it resolved to."""
 
     __slots__ = ("command", "resolved")
@@ -289,7 +268,7 @@ class LogEntry(_Record):
         return [self.command, self.resolved]
 
 
-class GameState(_Record):
+class GameState(Record):
     """Everything that changes in one game. Plain data only."""
 
     __slots__ = ("scene", "vars", "turn", "score", "moved", "visits", "done", "listing", "timers",

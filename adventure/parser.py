@@ -6,11 +6,10 @@ no state is read or changed here.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from .model import Action, Exit, Thing, Words
+from .record import Record
 from .vocab import DIRECTIONS, apply_synonyms, words
 
 # Built-in verbs: canonical name -> the word sequences that mean it.
@@ -52,44 +51,62 @@ _VERB_TABLE = sorted(((ws, name) for name, seqs in BUILTINS.items() for ws in se
                      key=lambda p: -len(p[0]))
 
 
-@dataclass
-class Context:
+class Context(Record):
     """What the player can refer to this turn."""
 
-    synonyms: list[tuple[Words, Words]]
-    own: list[Action]  # the scene's own actions that can be matched now
-    globals: list[Action]
-    spent: list[Action]  # `once` actions already done
-    exits: list[Exit]
-    scope: dict[str, Thing]
-    exit_titles: dict[str, Words]  # exit key -> words of its destination's title
-    choices: int  # how many numbered choices are on offer
-    fallback: bool = False  # the scene's fallback answers everything else
-    conversation: bool = False
-    phrases: Callable[[], list[str]] = list  # listed commands, for suggestions (lazy)
-    refs: dict[str, str] = field(default_factory=dict)  # pronoun -> thing id last named
-    routes: dict[str, list[Exit]] = field(default_factory=dict)  # place words -> exits
-    vocabulary: frozenset[str] = frozenset()  # every word understood here (for typos)
-    unlisted: frozenset[str] = frozenset()  # keys of hidden actions not yet revealed
+    __slots__ = ("synonyms", "own", "globals", "spent", "exits", "scope", "exit_titles", "choices",
+                 "fallback", "conversation", "phrases", "refs", "routes", "vocabulary", "unlisted")
+
+    def __init__(self, synonyms: list[tuple[Words, Words]], own: list[Action],
+                 globals: list[Action], spent: list[Action], exits: list[Exit],
+                 scope: dict[str, Thing], exit_titles: dict[str, Words], choices: int,
+                 fallback: bool = False, conversation: bool = False,
+                 phrases: Callable[[], list[str]] = list, refs: dict[str, str] | None = None,
+                 routes: dict[str, list[Exit]] | None = None,
+                 vocabulary: frozenset[str] = frozenset(),
+                 unlisted: frozenset[str] = frozenset()) -> None:
+        self.synonyms = synonyms
+        self.own = own  # the scene's own actions that can be matched now
+        self.globals = globals
+        self.spent = spent  # `once` actions already done
+        self.exits = exits
+        self.scope = scope
+        self.exit_titles = exit_titles  # exit key -> words of its destination's title
+        self.choices = choices  # how many numbered choices are on offer
+        self.fallback = fallback  # the scene's fallback answers everything else
+        self.conversation = conversation
+        self.phrases = phrases  # listed commands, for suggestions (lazy)
+        self.refs = {} if refs is None else refs  # pronoun -> thing id last named
+        self.routes = {} if routes is None else routes  # place words -> exits
+        self.vocabulary = vocabulary  # every word understood here (for typos)
+        self.unlisted = unlisted  # keys of hidden actions not yet revealed
 
 
-@dataclass
-class Intent:
-    kind: str  # empty, choice, meta, action, fallback, exit, builtin, unknown
-    verb: str = ""
-    number: int = 0
-    action: Action | None = None
-    exit: Exit | None = None
-    objects: list[Thing] = field(default_factory=list)
-    preposition: str = ""
-    message: str = ""
-    words: Words = ()
-    options: list[Thing] = field(default_factory=list)  # an ambiguous noun's candidates
-    phrase: Words = ()  # the ambiguous noun phrase, to ask about
-    route: list[Exit] = field(default_factory=list)  # 'go to PLACE' through several exits
-    corrected: Words = ()  # the words understood after correcting a typo
-    unknown_word: str = ""  # for 'oops'
-    topic: Words = ()  # ask X about TOPIC
+class Intent(Record):
+    __slots__ = ("kind", "verb", "number", "action", "exit", "objects", "preposition", "message",
+                 "words", "options", "phrase", "route", "corrected", "unknown_word", "topic")
+
+    def __init__(self, kind: str, verb: str = "", number: int = 0, action: Action | None = None,
+                 exit: Exit | None = None, objects: list[Thing] | None = None,
+                 preposition: str = "", message: str = "", words: Words = (),
+                 options: list[Thing] | None = None, phrase: Words = (),
+                 route: list[Exit] | None = None, corrected: Words = (), unknown_word: str = "",
+                 topic: Words = ()) -> None:
+        self.kind = kind  # empty, choice, meta, action, fallback, exit, builtin, unknown
+        self.verb = verb
+        self.number = number
+        self.action = action
+        self.exit = exit
+        self.objects = [] if objects is None else objects
+        self.preposition = preposition
+        self.message = message
+        self.words = words
+        self.options = [] if options is None else options  # an ambiguous noun's candidates
+        self.phrase = phrase  # the ambiguous noun phrase, to ask about
+        self.route = [] if route is None else route  # 'go to PLACE' through several exits
+        self.corrected = corrected  # the words understood after correcting a typo
+        self.unknown_word = unknown_word  # for 'oops'
+        self.topic = topic  # ask X about TOPIC
 
 
 PRONOUNS = frozenset({"it", "them", "him", "her"})
@@ -419,6 +436,8 @@ def _exits_phrase(ctx: Context) -> str:
 
 
 def unknown(ws: Words, ctx: Context) -> Intent:
+    import difflib  # only for a command nobody understood
+
     typed = " ".join(ws)
     pool = ctx.phrases() + [" ".join(seq) for seq, _ in _VERB_TABLE if len(seq[0]) > 2]
     close = difflib.get_close_matches(typed, pool, n=3, cutoff=0.6)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import re
-import shutil
 import sys
 import textwrap
 from typing import TextIO
@@ -15,6 +15,20 @@ HOW_TO_PLAY = ("Type a number to choose, or a command: look, examine, go north.\
 
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
+
+
+def terminal_columns(fallback: int = 80) -> int:
+    """shutil.get_terminal_size().columns, without importing shutil (and bz2, lzma...)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else fallback
 
 def sanitize(text: str) -> str:
     """Story and save text never reaches the terminal as control or escape sequences."""
@@ -47,7 +61,7 @@ def play(session: Session, stdin: TextIO | None = None, stdout: TextIO | None = 
     out = stdout or sys.stdout
     interactive = inp.isatty()
     wrap = out.isatty() and not plain
-    width = min(shutil.get_terminal_size((80, 24)).columns, 100) - 1 if wrap else None
+    width = min(terminal_columns(), 100) - 1 if wrap else None
     if interactive:
         out.write(HOW_TO_PLAY + "\n\n")
     out.write(render(session.opening, width) + "\n")

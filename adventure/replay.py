@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import time
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
 from .model import GameState, LogEntry
 from .plain import render, sanitize
+from .record import Record
 from .saves import (
     JOURNAL_SUFFIX,
     Journal,
@@ -33,11 +32,13 @@ from .saves import (
 from .session import Game, Result
 
 
-@dataclass
-class Rebuilt:
-    state: GameState
-    log: list[LogEntry]
-    diverged_at: int | None  # 1-based turn of the first command whose outcome changed
+class Rebuilt(Record):
+    __slots__ = ("state", "log", "diverged_at")
+
+    def __init__(self, state: GameState, log: list[LogEntry], diverged_at: int | None) -> None:
+        self.state = state
+        self.log = log
+        self.diverged_at = diverged_at  # 1-based turn of the first command whose outcome changed
 
 
 def rebuild(game: Game, seed: int, log: list[LogEntry]) -> Rebuilt:
@@ -187,7 +188,7 @@ class FileStore:
             return f"Transcript closed: {name}"
         if self.transcript_file is not None:
             return f"A transcript is already being written to {self.transcript_file.name}."
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = time.strftime("%Y%m%d-%H%M%S")
         path = self.dir / f"transcript-{self.game.story.id}-{stamp}.txt"
         try:
             self.dir.mkdir(parents=True, exist_ok=True)

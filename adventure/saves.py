@@ -15,12 +15,11 @@ import os
 import re
 import sys
 import time
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from .model import GameState, LogEntry, Story
+from .record import Record
 from .world import NOWHERE, PLAYER, WORN
 
 FORMAT = 1  # what this version writes
@@ -37,16 +36,20 @@ class SaveError(Exception):
     """A save could not be written or read; the message says why, for the player."""
 
 
-@dataclass
-class SaveFile:
-    story_id: str
-    title: str
-    version: str
-    fingerprint: str
-    saved_at: str
-    state: GameState
-    log: list[LogEntry] = field(default_factory=list)
-    path: Path | None = None
+class SaveFile(Record):
+    __slots__ = ("story_id", "title", "version", "fingerprint", "saved_at", "state", "log", "path")
+
+    def __init__(self, story_id: str, title: str, version: str, fingerprint: str, saved_at: str,
+                 state: GameState, log: list[LogEntry] | None = None,
+                 path: Path | None = None) -> None:
+        self.story_id = story_id
+        self.title = title
+        self.version = version
+        self.fingerprint = fingerprint
+        self.saved_at = saved_at
+        self.state = state
+        self.log = [] if log is None else log
+        self.path = path
 
 
 # -- slot names and paths ---------------------------------------------------------
@@ -74,6 +77,12 @@ def slot_path(directory: Path, name: str) -> Path:
     if path.resolve().parent != directory.resolve():
         raise SaveError(f"'{name}' would be outside the saves directory.")
     return path
+
+
+def utc_now() -> str:
+    """Now in UTC, as datetime.now(UTC).isoformat(timespec="seconds") writes it (without
+    importing datetime on the way to the first prompt)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
 
 
 # -- writing ---------------------------------------------------------------------
@@ -130,7 +139,7 @@ def encode(story: Story, state: GameState, log: list[LogEntry]) -> bytes:
         "oldest_readable": OLDEST_READABLE,
         "story": {"id": story.id, "title": story.title, "version": story.version,
                   "fingerprint": story.fingerprint},
-        "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "saved_at": utc_now(),
         "turn": state.turn,
         "scene": state.scene,
         "scene_title": scene.title,
@@ -289,13 +298,16 @@ def complete_vars(state: GameState, story: Story) -> None:
 
 # -- listing -------------------------------------------------------------------------
 
-@dataclass
-class SaveInfo:
-    name: str
-    saved_at: str
-    turn: int | str
-    scene_title: str
-    problem: str = ""
+class SaveInfo(Record):
+    __slots__ = ("name", "saved_at", "turn", "scene_title", "problem")
+
+    def __init__(self, name: str, saved_at: str, turn: int | str, scene_title: str,
+                 problem: str = "") -> None:
+        self.name = name
+        self.saved_at = saved_at
+        self.turn = turn
+        self.scene_title = scene_title
+        self.problem = problem
 
 
 def list_saves(directory: Path) -> list[SaveInfo]:
@@ -335,7 +347,7 @@ class Journal:
     def start(cls, directory: Path, story: Story, seed: int,
               log: list[LogEntry] | None = None) -> Journal:
         directory.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = time.strftime("%Y%m%d-%H%M%S")
         path = directory / f"{story.id}-{stamp}-{os.getpid()}-{time.monotonic_ns() % 10**6}" \
                            f"{JOURNAL_SUFFIX}"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
@@ -350,8 +362,7 @@ class Journal:
     @staticmethod
     def header(story: Story, seed: int) -> dict[str, Any]:
         return {"journal": FORMAT, "story": story.id, "fingerprint": story.fingerprint,
-                "seed": seed, "started": datetime.now(UTC).isoformat(
-                    timespec="seconds")}
+                "seed": seed, "started": utc_now()}
 
     def _write_all(self, story: Story, seed: int, log: list[LogEntry]) -> None:
         lines = [json.dumps(self.header(story, seed))] + [
@@ -384,14 +395,17 @@ class Journal:
             os.close(self.fd)
 
 
-@dataclass
-class JournalInfo:
-    path: Path
-    seed: int
-    fingerprint: str
-    log: list[LogEntry]
-    finished: bool
-    modified: float
+class JournalInfo(Record):
+    __slots__ = ("path", "seed", "fingerprint", "log", "finished", "modified")
+
+    def __init__(self, path: Path, seed: int, fingerprint: str, log: list[LogEntry], finished: bool,
+                 modified: float) -> None:
+        self.path = path
+        self.seed = seed
+        self.fingerprint = fingerprint
+        self.log = log
+        self.finished = finished
+        self.modified = modified
 
 
 def read_journal(path: Path) -> JournalInfo | None:

@@ -12,13 +12,13 @@ import os
 import re
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Protocol
 
 from . import world as w
 from .machine import StoryMachine
 from .model import Action, Ending, Exit, GameState, LogEntry, Scene, Story
 from .parser import BUILTINS, Context, Intent, parse, thing_matches
+from .record import Record
 from .saves import SaveError
 from .text import paragraphs
 from .vocab import apply_synonyms, words
@@ -28,49 +28,63 @@ TURN_FREE = frozenset({"empty", "meta", "unknown"})
 MAX_LINE = 1000  # characters in one command; longer input is refused, not parsed
 
 
-@dataclass
-class Choice:
-    number: int
-    label: str
+class Choice(Record):
+    __slots__ = ("number", "label")
+
+    def __init__(self, number: int, label: str) -> None:
+        self.number = number
+        self.label = label
 
 
-@dataclass
-class Status:
-    scene: str
-    title: str
-    chapter: str
-    turn: int
-    score: int | None
-    max_score: int | None
+class Status(Record):
+    __slots__ = ("scene", "title", "chapter", "turn", "score", "max_score")
+
+    def __init__(self, scene: str, title: str, chapter: str, turn: int, score: int | None,
+                 max_score: int | None) -> None:
+        self.scene = scene
+        self.title = title
+        self.chapter = chapter
+        self.turn = turn
+        self.score = score
+        self.max_score = max_score
 
 
-@dataclass
-class Result:
+class Result(Record):
     """What one command produced."""
 
-    paragraphs: list[tuple[str, str]]  # (style, text): title, text, system, error, ending
-    choices: list[Choice]
-    status: Status
-    state: GameState
-    ended: Ending | None = None
-    quit: bool = False
-    advanced: bool = False  # the command took a turn
-    show_choices: bool = False  # the list is new or was asked for
-    resolved: str = ""  # what the command meant: action:scene:id, exit:..., builtin:take:padd
-    unknown_word: str = ""  # a word the parser did not know (for 'oops')
+    __slots__ = ("paragraphs", "choices", "status", "state", "ended", "quit", "advanced",
+                 "show_choices", "resolved", "unknown_word")
+
+    def __init__(self, paragraphs: list[tuple[str, str]], choices: list[Choice], status: Status,
+                 state: GameState, ended: Ending | None = None, quit: bool = False,
+                 advanced: bool = False, show_choices: bool = False, resolved: str = "",
+                 unknown_word: str = "") -> None:
+        self.paragraphs = paragraphs  # (style, text): title, text, system, error, ending
+        self.choices = choices
+        self.status = status
+        self.state = state
+        self.ended = ended
+        self.quit = quit
+        self.advanced = advanced  # the command took a turn
+        self.show_choices = show_choices  # the list is new or was asked for
+        # what the command meant: action:scene:id, exit:..., builtin:take:padd
+        self.resolved = resolved
+        self.unknown_word = unknown_word  # a word the parser did not know (for 'oops')
 
     @property
     def text(self) -> str:
         return "\n\n".join(t for _, t in self.paragraphs)
 
 
-@dataclass
-class _Offer:
+class _Offer(Record):
     """A numbered choice and what it does."""
 
-    label: str
-    action: Action | None = None
-    exit: Exit | None = None
+    __slots__ = ("label", "action", "exit")
+
+    def __init__(self, label: str, action: Action | None = None, exit: Exit | None = None) -> None:
+        self.label = label
+        self.action = action
+        self.exit = exit
 
 
 class Game:

@@ -14,7 +14,7 @@ listed in ALLOWED (no function, no other class), so a tampered file cannot run c
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import gc
 import io
 import os
 import pickle
@@ -22,6 +22,14 @@ import sys
 from pathlib import Path
 
 from .model import Story
+
+try:  # the built-in SHA-256: hashlib would load OpenSSL, a few ms of every start
+    from _sha2 import sha256  # type: ignore[import-not-found]  # Python 3.12+
+except ImportError:
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found, no-redef]
+    except ImportError:  # pragma: no cover - a build without them
+        from hashlib import sha256  # type: ignore[assignment]
 
 FORMAT = b"terok-nor story cache 1\n"
 MAX_FILE_BYTES = 32 * 1024 * 1024  # as yamlsrc: larger story files are refused anyway
@@ -91,7 +99,7 @@ def engine_digest() -> bytes:
     """The engine's own code: a cache written by another version is never read."""
     global _engine
     if _engine is None:
-        h = hashlib.sha256(FORMAT)
+        h = sha256(FORMAT)
         here = Path(__file__).resolve().parent
         for path in sorted(here.glob("*.py")):
             h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -102,7 +110,7 @@ def engine_digest() -> bytes:
 def _key(root: Path, display: str) -> str | None:
     """The digest of everything the checked story depends on; None if a file can't be read
     (the loader then says what is wrong with it)."""
-    h = hashlib.sha256(engine_digest())
+    h = sha256(engine_digest())
     h.update(f"{root.resolve()}\0{display}\0".encode("utf-8", "surrogatepass"))
     try:
         for path in story_files(root):
@@ -136,12 +144,15 @@ def _read(path: Path, key: str) -> Story | None:
     if not data.startswith(FORMAT) or len(data) <= head:
         return None
     digest, payload = data[len(FORMAT):head - 1], data[head:]
-    if hashlib.sha256(payload).hexdigest().encode() != digest:
+    if sha256(payload).hexdigest().encode() != digest:
         return None
+    gc.disable()  # tens of thousands of new objects: a collection pass would find no garbage
     try:
         found_key, story = _Unpickler(io.BytesIO(payload)).load()
     except Exception:  # noqa: BLE001 - any unreadable entry is simply rebuilt
         return None
+    finally:
+        gc.enable()
     if found_key != key or not isinstance(story, Story):
         return None
     return story
@@ -153,7 +164,7 @@ def _write(where: Path, key: str, story: Story) -> None:
         payload = pickle.dumps((key, story), protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return
-    data = FORMAT + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+    data = FORMAT + sha256(payload).hexdigest().encode() + b"\n" + payload
     with contextlib.suppress(OSError):
         where.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = where / f".{key}.{os.getpid()}-{os.urandom(4).hex()}.tmp"

@@ -187,3 +187,31 @@ def test_the_console_script_uses_the_cache_and_plays_the_same(tmp_path, story_co
                           timeout=60)
     assert cold.returncode == warm.returncode == 0
     assert warm.stdout == cold.stdout
+
+
+def test_every_record_is_rebuilt_from_its_fields_in_order():
+    """Record.__reduce__ calls the class with the slots in order: __init__ must take them so."""
+    import importlib
+    import inspect
+
+    from adventure.record import Record
+
+    for name in ("model", "session", "parser", "saves", "replay", "expr", "effects",
+                 "diagnostics"):
+        importlib.import_module(f"adventure.{name}")
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    found = list(subclasses(Record))
+    assert len(found) > 20
+    for cls in found:
+        params = list(inspect.signature(cls.__init__).parameters)[1:]
+        slots = [n for n in cls.__slots__ if not (cls.__name__ == "Story" and n == "derived")]
+        assert params == slots, cls
+        probe = cls.__new__(cls)
+        for n in cls.__slots__:
+            setattr(probe, n, n)
+        assert pickle.loads(pickle.dumps(probe)) == probe
