@@ -23,7 +23,11 @@ Callback = Callable[[EventData], None]
 
 
 class StoryMachine:
-    def __init__(self, story: Story):
+    """The machine of one story. With lazy=True (what a game uses) a scene's transitions
+    are added the first time any game fires a trigger there: a player's first prompt
+    does not wait for the scenes of chapters they have not reached."""
+
+    def __init__(self, story: Story, lazy: bool = False):
         self.story = story
         self.machine = Machine(
             model=None, states=[], initial=None, auto_transitions=False, send_event=True,
@@ -32,19 +36,29 @@ class StoryMachine:
         self.machine.add_states([
             {"name": sid, "on_enter": [_enter(sid)]} for sid in story.scenes
         ])
-        for scene in story.scenes.values():
-            for action in scene.actions:
-                self._add_action(scene.id, action)
-            for ex in scene.exits:
-                self._add_exit(scene.id, ex)
-            fb = scene.fallback
-            if fb is not None:
-                self.machine.add_transition(
-                    fb.trigger, scene.id, fb.to, conditions=_guard(fb.when),
-                    before=[_run(fb.do, fb.text)])
-        for event in story.events.values():
+        self._built: set[str] = set()
+        if not lazy:
+            for sid in story.scenes:
+                self.build(sid)
+
+    def build(self, sid: str) -> None:
+        """Add the transitions that leave scene `sid` (once)."""
+        if sid in self._built or sid not in self.story.scenes:
+            return
+        self._built.add(sid)
+        scene = self.story.scenes[sid]
+        for action in scene.actions:
+            self._add_action(sid, action)
+        for ex in scene.exits:
+            self._add_exit(sid, ex)
+        fb = scene.fallback
+        if fb is not None:
             self.machine.add_transition(
-                event.trigger, "*", event.to, conditions=_guard(event.when),
+                fb.trigger, sid, fb.to, conditions=_guard(fb.when),
+                before=[_run(fb.do, fb.text)])
+        for event in self.story.events.values():  # an event may fire in any scene
+            self.machine.add_transition(
+                event.trigger, sid, event.to, conditions=_guard(event.when),
                 before=[_run(event.do, event.text)])
 
     def _add_action(self, sid: str, a: Action) -> None:
@@ -81,6 +95,8 @@ class StoryMachine:
 
     def fire(self, trigger: str, world: World) -> bool:
         """Fire a trigger for this command's world; False if no transition's guards held."""
+        if world.state.scene not in self._built:
+            self.build(world.state.scene)
         event = self.machine.events.get(trigger)
         return bool(event and event.trigger(world))
 

@@ -92,7 +92,7 @@ class Game:
 
     def __init__(self, story: Story):
         self.story = story
-        self.machine = StoryMachine(story)
+        self.machine = StoryMachine(story, lazy=True)
         self._routes: dict[str, dict[str, list[Exit]]] = {}
         self._vocab: dict[str, frozenset[str]] = {}
 

@@ -13,6 +13,7 @@ listed in ALLOWED (no function, no other class), so a tampered file cannot run c
 
 from __future__ import annotations
 
+import binascii
 import contextlib
 import gc
 import io
@@ -96,13 +97,16 @@ _engine: bytes | None = None
 
 
 def engine_digest() -> bytes:
-    """The engine's own code: a cache written by another version is never read."""
+    """The engine's own code (each module's name, size and modification time): a cache
+    written by another version, or before an edit to the engine, is never read."""
     global _engine
     if _engine is None:
         h = sha256(FORMAT)
-        here = Path(__file__).resolve().parent
-        for path in sorted(here.glob("*.py")):
-            h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        with os.scandir(Path(__file__).resolve().parent) as found:
+            for entry in sorted(found, key=lambda e: e.name):
+                if entry.name.endswith(".py"):
+                    st = entry.stat()
+                    h.update(f"{entry.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
         _engine = h.digest()
     return _engine
 
@@ -144,7 +148,7 @@ def _read(path: Path, key: str) -> Story | None:
     if not data.startswith(FORMAT) or len(data) <= head:
         return None
     digest, payload = data[len(FORMAT):head - 1], data[head:]
-    if sha256(payload).hexdigest().encode() != digest:
+    if _check(payload) != digest:
         return None
     gc.disable()  # tens of thousands of new objects: a collection pass would find no garbage
     try:
@@ -158,13 +162,19 @@ def _read(path: Path, key: str) -> Story | None:
     return story
 
 
+def _check(payload: bytes) -> bytes:
+    """A check of the entry's bytes against damage on disk, 64 characters like the key
+    (the key, not this, is what ties an entry to its story)."""
+    return b"%064x" % binascii.crc32(payload)
+
+
 def _write(where: Path, key: str, story: Story) -> None:
     """Best effort: a cache that cannot be written only costs time."""
     try:
         payload = pickle.dumps((key, story), protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return
-    data = FORMAT + sha256(payload).hexdigest().encode() + b"\n" + payload
+    data = FORMAT + _check(payload) + b"\n" + payload
     with contextlib.suppress(OSError):
         where.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = where / f".{key}.{os.getpid()}-{os.urandom(4).hex()}.tmp"

@@ -70,3 +70,22 @@ def test_once_is_a_condition(demo_story, demo_game):
     assert sm.fire("action:corridor:search", world)
     assert not sm.fire("action:corridor:search", world)
     assert st.done["corridor.search"] == 1
+
+
+def test_a_lazy_machine_adds_a_scene_s_transitions_when_a_game_first_fires_there(
+        demo_story, demo_game):
+    sm = StoryMachine(demo_story, lazy=True)
+    assert set(sm.machine.states) == set(demo_story.scenes)
+    assert sm.machine.events == {}
+    st = demo_game.new_state(1)
+    st.scene = "corridor"
+    world = World(demo_story, st)
+    assert sm.fire("action:corridor:search", world)
+    sources = {src for ev in sm.machine.events.values() for src in ev.transitions}
+    assert sources == {"corridor"}
+    eager = StoryMachine(demo_story).machine
+    lazy_events = sm.machine.events
+    for name, event in lazy_events.items():  # the same transitions as the eager machine
+        assert [(t.source, t.dest) for t in event.transitions["corridor"]] == [
+            (t.source, t.dest) for t in eager.events[name].transitions["corridor"]]
+    assert set(lazy_events) == {n for n, e in eager.events.items() if "corridor" in e.transitions}

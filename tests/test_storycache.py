@@ -116,9 +116,7 @@ def test_a_damaged_entry_is_ignored_and_rewritten(cache, story_copy, damage):
         data = b""
     else:  # a valid entry of another key under this key's name
         payload = pickle.dumps(("0" * 64, good))
-        import hashlib
-        data = (storycache.FORMAT + hashlib.sha256(payload).hexdigest().encode() + b"\n"
-                + payload)
+        data = storycache.FORMAT + storycache._check(payload) + b"\n" + payload
     entry.write_bytes(data)
     story = storycache.load(story_copy, "st")
     assert story.fingerprint == good.fingerprint
@@ -131,18 +129,22 @@ class Boom:
 
 
 def test_a_tampered_entry_cannot_run_code(cache, story_copy, tmp_path, monkeypatch):
-    import hashlib
-
     good = storycache.load(story_copy, "st")
     [entry] = entries(cache)
     flag = tmp_path / "pwned"
     monkeypatch.setenv("BOOM_FILE", str(flag))
     payload = pickle.dumps((entry.stem, [Boom(), good]))
-    entry.write_bytes(storycache.FORMAT + hashlib.sha256(payload).hexdigest().encode()
-                      + b"\n" + payload)
+    entry.write_bytes(storycache.FORMAT + storycache._check(payload) + b"\n" + payload)
     story = storycache.load(story_copy, "st")
     assert not flag.exists()
     assert story.fingerprint == good.fingerprint
+
+
+def test_an_edit_to_the_engine_is_a_miss(cache, story_copy, monkeypatch):
+    storycache.load(story_copy, "st")
+    monkeypatch.setattr(storycache, "_engine", b"another engine")
+    storycache.load(story_copy, "st")
+    assert len(entries(cache)) == 2
 
 
 def test_off_writes_nothing(tmp_path, monkeypatch, story_copy):
