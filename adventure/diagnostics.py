@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterable
-from typing import NamedTuple
 
 from .record import Record
 
 
-class Loc(NamedTuple):
-    """A place in a story file; line and column count from 1."""
+class Loc(namedtuple("Loc", "file line col")):
+    """A place in a story file (file: str, line: int, col: int); line and column count
+    from 1."""
 
-    file: str
-    line: int
-    col: int
+    __slots__ = ()
 
     def shift(self, cols: int) -> Loc:
         return Loc(self.file, self.line, self.col + cols)

@@ -8,10 +8,13 @@ from collections.abc import Callable
 from . import expr as ex
 from .diagnostics import Loc, did_you_mean
 from .located import LList, LMap, locate
-from .model import Effect
 from .record import Record
 from .text import compile_text
 from .world import NOWHERE, PLAYER, WORN, World
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .model import Effect
 
 Report = Callable[[Loc, str], None]
 

@@ -6,15 +6,17 @@ small value of plain containers: cheap to copy (undo) and to serialise (saves).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from .diagnostics import NOWHERE, Loc
 from .expr import Expr
 from .record import Record
 from .text import Template
 
-Effect = Callable[[Any], None]  # runs against a world.World
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    Effect = Callable[[Any], None]  # runs against a world.World
 
 
 class OneOf(Record):

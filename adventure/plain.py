@@ -6,9 +6,12 @@ import os
 import re
 import sys
 import textwrap
-from typing import TextIO
 
 from .session import Result, Session
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from typing import TextIO
 
 HOW_TO_PLAY = ("Type a number to choose, or a command: look, examine, go north.\n"
                "help lists commands; hint helps; quit leaves.")

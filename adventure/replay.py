@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import time
 from pathlib import Path
-from typing import TextIO
 
 from .model import GameState, LogEntry
 from .plain import render, sanitize
@@ -30,6 +29,10 @@ from .saves import (
     write_atomic,
 )
 from .session import Game, Result
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 class Rebuilt(Record):

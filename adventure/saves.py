@@ -16,11 +16,14 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 from .model import GameState, LogEntry, Story
 from .record import Record
 from .world import NOWHERE, PLAYER, WORN
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMAT = 1  # what this version writes
 OLDEST_READABLE = 1  # the oldest format this version still reads

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from . import expr as ex
 
-Render = Callable[[ex.Env], str]
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    Render = Callable[[ex.Env], str]
 
 _OPEN = re.compile(r"\$\$|\$\{")
 

@@ -7,9 +7,11 @@ command). It never prints; it collects paragraphs for the session to return.
 
 from __future__ import annotations
 
-from typing import Any
-
 from .model import GameState, OneOf, Story, TextSpec, Thing
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from typing import Any
 
 MASK64 = (1 << 64) - 1
 PLAYER = "player"
