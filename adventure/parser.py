@@ -49,6 +49,9 @@ _OWN_MEANING = frozenset({("read",), ("search",), ("look", "in"), ("enter",), ("
 # The longest verb phrase wins ("take off" before "take").
 _VERB_TABLE = sorted(((ws, name) for name, seqs in BUILTINS.items() for ws in seqs),
                      key=lambda p: -len(p[0]))
+_VERBS_BY_FIRST: dict[str, list[tuple[Words, str]]] = {}  # first word -> longest first
+for _seq, _name in _VERB_TABLE:
+    _VERBS_BY_FIRST.setdefault(_seq[0], []).append((_seq, _name))
 
 
 class Context(Record):
@@ -230,7 +233,7 @@ def canonical(ws: Words) -> Words:
     Authored phrases and typed lines both pass through this, so an action written
     with `verbs: [examine]` also answers `x padd` and `look at padd`.
     """
-    for seq, name in _VERB_TABLE:
+    for seq, name in _VERBS_BY_FIRST.get(ws[0], ()) if ws else ():
         if ws[:len(seq)] == seq:
             if name == "go" or seq in _OWN_MEANING:
                 return ws
@@ -239,7 +242,7 @@ def canonical(ws: Words) -> Words:
 
 
 def _builtin_verb(ws: Words) -> tuple[str, Words]:
-    for seq, name in _VERB_TABLE:
+    for seq, name in _VERBS_BY_FIRST.get(ws[0], ()) if ws else ():
         if ws[:len(seq)] == seq:
             return name, ws[len(seq):]
     return "", ws

@@ -90,9 +90,11 @@ def utc_now() -> str:
 
 # -- writing ---------------------------------------------------------------------
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     """Temporary file beside the target, flush, fsync, rename: the old file or the new one,
-    never half of either. Raises OSError and leaves any previous file untouched."""
+    never half of either. Raises OSError and leaves any previous file untouched.
+    durable=False skips the fsyncs: still all or nothing for a crash of this process,
+    not for a crash of the machine."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
@@ -100,7 +102,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         while view:
             view = view[os.write(fd, view):]
         _hook("written")
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
         _hook("flushed")
     except BaseException:
         os.close(fd)
@@ -115,7 +118,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.unlink(tmp)
         raise
     _hook("renamed")
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -379,7 +383,8 @@ class Journal:
         """After undo, restore or restart: the journal becomes the current log."""
         data = [json.dumps(self.header(story, seed))] + [
             json.dumps(e.to_json(), ensure_ascii=False) for e in log]
-        write_atomic(self.path, ("\n".join(data) + "\n").encode("utf-8"))
+        # A journal that is only a header (restart) has nothing to lose: no fsync for it.
+        write_atomic(self.path, ("\n".join(data) + "\n").encode("utf-8"), durable=bool(log))
         os.close(self.fd)
         self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
 
@@ -388,10 +393,10 @@ class Journal:
             os.fsync(self.fd)
 
     def finish(self) -> None:
-        """The game ended or was left on purpose: not offered to continue any more."""
+        """The game ended or was left on purpose: not offered to continue any more.
+        No fsync: if a machine crash loses this line, the game is only offered again."""
         with contextlib.suppress(OSError):
             os.write(self.fd, b'{"end": true}\n')
-            os.fsync(self.fd)
 
     def close(self) -> None:
         with contextlib.suppress(OSError):

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from . import world as w
 from .machine import StoryMachine
-from .model import Action, Ending, Exit, GameState, LogEntry, Scene, Story
+from .model import Action, Ending, Exit, GameState, LogEntry, Scene, Story, Words
 from .parser import BUILTINS, Context, Intent, parse, thing_matches
 from .record import Record
 from .saves import SaveError
@@ -111,6 +111,7 @@ class Game:
         self.machine = StoryMachine(story, lazy=True)
         self._routes: dict[str, dict[str, list[Exit]]] = {}
         self._vocab: dict[str, frozenset[str]] = {}
+        self._parts: dict[str, tuple] = {}
 
     # -- starting ------------------------------------------------------------
     def new_state(self, seed: int | None = None) -> GameState:
@@ -351,10 +352,15 @@ class Game:
 
     def context(self, world: World, offers: list[_Offer]) -> Context:
         scene = self.scene(world)
-        usable = [a for a in scene.actions if self.usable(world, a)]
-        own = [a for a in usable if not a.key.startswith("global.")]
-        glob = [a for a in usable if a.key.startswith("global.")]
-        spent = [a for a in scene.actions if not self.usable(world, a)]
+        own, glob, once, titles = self._scene_parts(scene)
+        spent: list[Action] = []
+        if once:
+            done = world.state.done
+            spent = [a for a in once if done.get(a.key)]
+            if spent:
+                gone = {a.key for a in spent}
+                own = [a for a in own if a.key not in gone]
+                glob = [a for a in glob if a.key not in gone]
         fb = scene.fallback
         def phrases() -> list[str]:  # only needed when a command is not understood
             out = []
@@ -368,7 +374,7 @@ class Game:
         return Context(
             synonyms=self.story.synonyms, own=own, globals=glob, spent=spent,
             exits=scene.exits, scope=scope,
-            exit_titles={ex.key: words(self.story.scenes[ex.to].title) for ex in scene.exits},
+            exit_titles=titles,
             choices=len(offers),
             fallback=fb is not None and (fb.when is None or bool(fb.when(world))),
             conversation=scene.conversation, phrases=phrases,
@@ -376,6 +382,19 @@ class Game:
             routes=self.routes(scene.id), vocabulary=self.vocabulary(scene.id),
             unlisted=frozenset(a.key for a in own + glob if not self.listed(world, a)),
         )
+
+    def _scene_parts(self, scene: Scene) -> tuple[list[Action], list[Action], list[Action],
+                                                  dict[str, Words]]:
+        """A scene's own and global actions, its `once` actions, and the words of its
+        exits' destinations: worked out once per scene."""
+        parts = self._parts.get(scene.id)
+        if parts is None:
+            own = [a for a in scene.actions if not a.key.startswith("global.")]
+            glob = [a for a in scene.actions if a.key.startswith("global.")]
+            titles = {ex.key: words(self.story.scenes[ex.to].title) for ex in scene.exits}
+            parts = self._parts[scene.id] = (own, glob, [a for a in scene.actions if a.once],
+                                             titles)
+        return parts
 
     def routes(self, sid: str) -> dict[str, list[Exit]]:
         """Every scene reachable by exits from here, by the words that name it: the
