@@ -383,8 +383,13 @@ class Journal:
         """After undo, restore or restart: the journal becomes the current log."""
         data = [json.dumps(self.header(story, seed))] + [
             json.dumps(e.to_json(), ensure_ascii=False) for e in log]
-        # A journal that is only a header (restart) has nothing to lose: no fsync for it.
-        write_atomic(self.path, ("\n".join(data) + "\n").encode("utf-8"), durable=bool(log))
+        if not log:
+            # A restart: a journal that is only a header has nothing to lose, so it is
+            # rewritten in place (a torn header is a journal nobody is offered).
+            os.ftruncate(self.fd, 0)
+            os.write(self.fd, (data[0] + "\n").encode("utf-8"))
+            return
+        write_atomic(self.path, ("\n".join(data) + "\n").encode("utf-8"))
         os.close(self.fd)
         self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
 

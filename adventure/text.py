@@ -187,8 +187,22 @@ def _show(value: object) -> str:
     return str(value)
 
 
+_PARAGRAPHS: dict[str, tuple[str, ...]] = {}  # most story texts are shown again and again
+
+
 def paragraphs(text: str) -> list[str]:
     """Blank lines separate paragraphs; single line breaks are spaces."""
+    found = _PARAGRAPHS.get(text)
+    if found is None:
+        found = tuple(_paragraphs(text))
+        if len(text) < 20_000:
+            if len(_PARAGRAPHS) >= 4096:
+                _PARAGRAPHS.clear()
+            _PARAGRAPHS[text] = found
+    return list(found)
+
+
+def _paragraphs(text: str) -> list[str]:
     out = []
     for block in re.split(r"\n[ \t]*\n", text.strip()):
         para = " ".join(line.strip() for line in block.splitlines() if line.strip())
