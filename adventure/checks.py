@@ -173,92 +173,174 @@ class PlayReport:
 
 def candidates(game: Game, state: GameState) -> list[str]:
     """Everything playable now, as commands a player could type."""
+    return [command for command, _ in _options(game, state)]
+
+
+def _options(game: Game, state: GameState, seen: dict | None = None
+             ) -> list[tuple[str, str]]:
+    """Everything playable now: (command, what it does). A numbered choice is named
+    by the action or exit it stands for, since its number changes with the list.
+    `seen` keeps what is in scope where, for a caller that asks again and again."""
     world = World(game.story, state)
     offers = game.offers(world)
-    out = [str(i) for i in range(1, len(offers) + 1)]
+    out = [(str(i), o.action.trigger if o.action is not None else
+            o.exit.trigger if o.exit is not None else str(i))
+           for i, o in enumerate(offers, 1)]
     listed = {id(o.action) for o in offers if o.action is not None}
-    scene = game.scene(world)
-    for a in scene.actions:
+    where = (state.scene, tuple(state.moved.items()))  # all that scope depends on
+    scope = seen.get(where) if seen is not None else None
+    if scope is None:
+        things = world.scope()
+        scope = (set(things), [
+            (f"take {' '.join(t.name)}",) * 2 if t.portable and not world.has(t.id) else
+            (f"wear {' '.join(t.name)}",) * 2 for t in things.values()
+            if (t.portable and not world.has(t.id)) or (t.wearable and not world.wearing(t.id))])
+        if seen is not None:
+            seen[where] = scope
+    for a in game.scene(world).actions:
         if id(a) in listed or not game.usable(world, a) or a.disabled:
             continue
         if a.when is not None and not a.when(world):
             continue
-        phrase = _phrase(a, world)
+        phrase = _phrase(a, game.story, scope[0])
         if phrase:
-            out.append(phrase)
-    for t in world.scope().values():
-        if t.portable and not world.has(t.id):
-            out.append(f"take {' '.join(t.name)}")
-        elif t.wearable and not world.wearing(t.id):
-            out.append(f"wear {' '.join(t.name)}")
-    return out
+            out.append((phrase, a.trigger))
+    return out + scope[1]
 
 
-def _phrase(a: Action, world: World) -> str:
+def _phrase(a: Action, story: Story, scope: set[str]) -> str:
     if a.commands:
         return " ".join(a.commands[0])
     if a.verbs:
         if a.nouns:
             return " ".join(a.verbs[0] + a.nouns[0])
         if a.thing:
-            if a.thing not in world.scope():
+            if a.thing not in scope:
                 return ""
-            return " ".join(a.verbs[0] + world.story.things[a.thing].name)
+            return " ".join(a.verbs[0] + story.things[a.thing].name)
         return " ".join(a.verbs[0])
     return ""
 
 
 def random_play(game: Game, games: int = 1000, seed: int = 0, max_turns: int = 500,
                 progress: Callable[[int], None] | None = None) -> PlayReport:
-    """Seeded random playthroughs; the same seed gives the same report."""
+    """Seeded random playthroughs; the same seed gives the same report.
+
+    The walker plays like someone on their tenth time through who wants to see
+    everything. It prefers what it has not tried yet, in this game above all
+    and in every game so far; and when a game ends in an ending it has already
+    seen more often than the rarest one, it usually takes a few moves back and
+    plays on from there, as a player undoes a fatal step. It keeps doing that
+    while it keeps finding scenes, actions or exits it had never seen, and now
+    and then even when it does not. Such a continuation counts as a game of its
+    own: `games` is the number of playthroughs that ended or hit the turn cap
+    (which counts every command since the game began), and every ending reached
+    is counted once. A problem names the seed its game began with and every
+    command since, so `Game.begin(seed)` and those commands reproduce it.
+    """
     report = PlayReport()
-    tried: Counter = Counter()  # (scene, command) -> times chosen, across all games
+    memory = _Memory(endings=[s.id for s in game.story.scenes.values() if s.ending])
+    resume: _Resume | None = None
     for n in range(games):
         game_seed = seed * 1_000_003 + n
-        _play_one(game, game_seed, max_turns, report, tried)
+        resume = _play_one(game, game_seed, max_turns, report, memory, resume)
         if progress is not None:
             progress(n + 1)
     return report
 
 
-def _play_one(game: Game, seed: int, max_turns: int, report: PlayReport,
-              tried: Counter) -> None:
+UNDO_MEAN = 4  # how many moves random play takes back on average after an ending
+KEEP_TRYING = 0.8  # chance to take moves back again when that found nothing new
+
+
+@dataclass
+class _Memory:
+    """What random play has learnt so far, across games."""
+
+    endings: list[str]  # every ending of the story
+    tried: Counter = field(default_factory=Counter)  # (scene, what it does) -> times chosen
+    scope: dict = field(default_factory=dict)  # for _options: what is in scope where
+
+    def appeal(self, key: tuple[str, str], mine: Counter) -> float:
+        """How much a player who wants to see everything would like to try this now:
+        less the more often they have tried it, in this game above all."""
+        return 1.0 / ((1 + self.tried[key]) * (1 + mine[key]) ** 2)
+
+    def rarest(self, reached: Counter) -> int:
+        return min(reached[e] for e in self.endings)
+
+
+@dataclass
+class _Resume:
+    """A moment of a game to play on from: the seed the game began with, the
+    commands since, the state before each of them, and the state they left."""
+
+    seed: int
+    commands: list[str]
+    before: list[GameState]
+    state: GameState
+
+
+def _key(state: GameState, what: str) -> tuple[str, str]:
+    """Where an option counts as tried: a global action is the same one everywhere."""
+    return ("" if what.startswith("action:global:") else state.scene, what)
+
+
+def _play_one(game: Game, seed: int, max_turns: int, report: PlayReport, memory: _Memory,
+              resume: _Resume | None = None) -> _Resume | None:
+    """One playthrough, from the start or from `resume`; returns the moment the next
+    game should resume from, or None to start afresh."""
     rng = random.Random(seed)
-    commands: list[str] = []
     report.games += 1
+    begin_seed = resume.seed if resume else seed
+    commands: list[str] = list(resume.commands) if resume else []
+    before: list[GameState] = list(resume.before) if resume else []
+    mine: Counter = Counter()  # (scene, what it does) -> times chosen in this playthrough
+    new = False  # this playthrough found a scene, action or exit never seen before
     try:
-        state = game.begin(seed).state
-        report.scenes[state.scene] += 1
-        for _ in range(max_turns):
-            if state.ended:
-                report.endings[state.ended] += 1
-                return
-            options = candidates(game, state)
+        if resume:
+            state = resume.state
+        else:
+            state = game.begin(seed).state
+            report.scenes[state.scene] += 1
+        while len(commands) < max_turns and not state.ended:
+            options = _options(game, state, memory.scope)
             if not options:
                 report.problems.append(Problem(
-                    "stuck", seed, commands,
+                    "stuck", begin_seed, commands,
                     f"nothing can be done in scene '{state.scene}' and it is not an ending"))
-                return
-            # Like a player who prefers what they have not tried yet: choices taken less
-            # often so far weigh more, so deep branches get reached too.
-            weights = [1.0 / (1 + tried[(state.scene, o)]) for o in options]
-            command = rng.choices(options, weights)[0]
-            tried[(state.scene, command)] += 1
-            commands.append(command)
-            result = game.step(state, command)
+                return None
+            keys = [_key(state, what) for _, what in options]
+            weights = [memory.appeal(k, mine) for k in keys]
+            i = rng.choices(range(len(options)), weights)[0]
+            memory.tried[keys[i]] += 1
+            mine[keys[i]] += 1
+            before.append(state)
+            commands.append(options[i][0])
+            result = game.step(state, options[i][0])
             report.turns += 1
             if result.resolved.startswith(("action:", "exit:", "fallback:")):
+                new = new or not report.actions[result.resolved]
                 report.actions[result.resolved] += 1
             if result.state.scene != state.scene:
+                new = new or not report.scenes[result.state.scene]
                 report.scenes[result.state.scene] += 1
             state = result.state
-        if state.ended:
-            report.endings[state.ended] += 1
-            return
-        report.capped += 1
+        if not state.ended:
+            report.capped += 1
+            return None
+        seen, rarest = report.endings[state.ended], memory.rarest(report.endings)
+        report.endings[state.ended] += 1
+        keen = new or resume is None or rng.random() < KEEP_TRYING
+        if keen and rng.random() > (1 + rarest) / (1 + seen):
+            back = min(len(before), 1 + int(rng.expovariate(1 / UNDO_MEAN)))
+            k = len(before) - back
+            return _Resume(begin_seed, commands[:k], before[:k], before[k])
+        return None
     except Exception as exc:  # noqa: BLE001 - a crash is what we are looking for
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        report.problems.append(Problem("crash", seed, commands, detail))
+        report.problems.append(Problem("crash", begin_seed, commands, detail))
+        return None
 
 
 def play_warnings(story: Story, report: PlayReport) -> list[Diagnostic]:

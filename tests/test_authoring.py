@@ -138,6 +138,67 @@ def test_random_play_reports_a_crash(tmp_path, monkeypatch, demo_story):
     assert "aft" in crashes[0].commands or "3" in crashes[0].commands
 
 
+def _gauntlet(tmp_path, rooms: int = 6):
+    """A corridor of rooms, each with a step on and a step into a pit: the kind of
+    story where blind random play almost never reaches the far end."""
+    body = "scenes:\n"
+    for i in range(rooms):
+        nxt = f"r{i + 1}" if i + 1 < rooms else "out"
+        body += (f"  r{i}:\n    title: R{i}\n    text: x\n    actions:\n"
+                 f"      - {{label: Step on, to: {nxt}}}\n"
+                 f"      - {{label: Jump, to: pit}}\n")
+    body += ("  pit: {title: Pit, text: x, ending: {kind: defeat}}\n"
+             "  out: {title: Out, text: x, ending: {kind: victory}}\n")
+    (tmp_path / "s.yaml").write_text(
+        f"story:\n  id: t\n  title: T\n  start: r0\n  state: {{}}\n{body}")
+    return Game(load_story(tmp_path, "st"))
+
+
+def test_random_play_takes_moves_back_after_a_well_known_ending(tmp_path):
+    game = _gauntlet(tmp_path)
+    report = random_play(game, 200, seed=5)
+    assert report.endings["out"] >= 3 and report.endings["pit"] >= 150
+    assert sum(report.endings.values()) + report.capped == report.games == 200
+    # Most games go on from a few moves before a fall instead of from the start,
+    # and each of them counts as a game of its own.
+    assert report.scenes["r0"] < 100
+    assert report.turns < 200 * 3
+    again = random_play(game, 200, seed=5)
+    assert (again.endings, again.scenes, again.turns) == (report.endings, report.scenes,
+                                                          report.turns)
+
+
+def test_a_problem_in_a_game_taken_back_reproduces_from_its_seed(tmp_path, monkeypatch):
+    game = _gauntlet(tmp_path)
+    real = game.step
+
+    def broken(state, line, resolved=None):
+        if state.scene == "r4":
+            raise RuntimeError("deep")
+        return real(state, line, resolved)
+    monkeypatch.setattr(game, "step", broken)
+    report = random_play(game, 200, seed=2)
+    crash = report.problems[0]
+    assert crash.kind == "crash" and "deep" in crash.detail
+    state = game.begin(crash.seed).state
+    for command in crash.commands[:-1]:
+        state = real(state, command).state
+    assert state.scene == "r4"  # the seed and the commands lead back to it
+
+
+def test_random_play_counts_a_global_action_as_one_choice_everywhere(tmp_path):
+    scenes = "".join(f"  s{i}: {{title: S{i}, text: x, exits: {{on: s{i + 1}}}}}\n"
+                     for i in range(8))
+    s = story(tmp_path.joinpath(), "scenes:\n" + scenes.replace("s0:", "a:") +
+              "  s8: {title: End, text: x, ending: {kind: victory}}\n"
+              "global_actions:\n  - {id: ponder, commands: [ponder], text: Hm.}\n")
+    report = random_play(Game(s), 50, seed=1)
+    # Once tried it is old news in every scene: were it new in each of the eight
+    # scenes, a game would ponder about once in each.
+    assert report.actions["action:global:ponder"] < 50 * 8 / 4
+    assert report.endings["s8"] == 50
+
+
 def run(*args):
     return subprocess.run([str(SCRIPT), *args], capture_output=True, timeout=120)
 
