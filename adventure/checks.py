@@ -3,17 +3,25 @@ and random play that walks the story the way many players would."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import random
 import traceback
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .diagnostics import Diagnostic, Loc
+from .effects import EffectNames, compile_effects
+from .expr import ExprError, Names
+from .expr import parse as parse_expr
 from .model import Action, GameState, Story
 from .session import Game
+from .text import compile_text
 from .world import World
+from .yamlsrc import load_file
 
 
 def warn(loc: Loc, message: str) -> Diagnostic:
@@ -368,4 +376,99 @@ def summary(story: Story) -> dict[str, object]:
         "variables": len(story.initial),
         "words": story.info.words,
         "single_exit_share": round(single / len(playable), 3) if playable else 0.0,
+        "cross_chapter_variables": len(cross_chapter(story)),
     }
+
+
+# -- variables across chapters -----------------------------------------------------------
+
+def chapters(story: Story) -> list[str]:
+    """The story's chapters, in the order their first scenes come."""
+    return list(dict.fromkeys(s.chapter for s in story.scenes.values()))
+
+
+def cross_chapter(story: Story) -> dict[str, tuple[str, str]]:
+    """Variables set in one chapter and read (by a guard, a condition or a text) in a
+    later one: variable -> (the first chapter that sets it, the last that reads it)."""
+    order = {c: i for i, c in enumerate(chapters(story))}
+    out = {}
+    for var, (written, read) in variable_uses(story).items():
+        first = min((order[c] for c in written), default=None)
+        last = max((order[c] for c in read), default=None)
+        if first is not None and last is not None and last > first:
+            out[var] = (chapters(story)[first], chapters(story)[last])
+    return out
+
+
+_TYPES = {bool: "bool", int: "int", str: "str"}
+
+
+def variable_uses(story: Story) -> dict[str, tuple[set[str], set[str]]]:
+    """For each variable, the chapters whose effects set it and the chapters whose
+    guards, conditions and texts read it. Reads the story's files again and compiles
+    each part with the engine's own compilers, so a name counts exactly when the
+    loader counted it. What no chapter owns (the metadata, global actions, files
+    with no `chapter:`) counts for none."""
+    uses: dict[str, tuple[set[str], set[str]]] = {v: (set(), set()) for v in story.initial}
+    variables = {v: _TYPES[type(x)] for v, x in story.initial.items()}
+    every = (set(story.scenes), set(story.things), set(story.actions_by_key))
+
+    def part(data: object, chapter: str | None, scene: str | None) -> None:
+        if chapter is None:
+            return
+        read: set[str] = set()
+        written: set[str] = set()
+        names = Names(variables, *every, scene, True, read)
+        _walk(data, names, EffectNames(names, set(story.events), story.max_score is not None,
+                                       written))
+        for var in read & uses.keys():
+            uses[var][1].add(chapter)
+        for var in written & uses.keys():
+            uses[var][0].add(chapter)
+
+    for path in _story_paths(story.root):
+        data, _ = load_file(path)
+        if not isinstance(data, dict):
+            continue
+        default = data.get("chapter")
+        for sid, scene in (data.get("scenes") or {}).items():
+            chapter = scene.get("chapter", default) if isinstance(scene, dict) else default
+            part(scene, chapter, sid)
+        for sid, more in (data.get("extend") or {}).items():
+            if sid in story.scenes:
+                part(more, story.scenes[sid].chapter, sid)
+        for key in ("things", "events", "puzzles", "global_actions"):
+            part(data.get(key), default, None)
+    return uses
+
+
+def _walk(data: object, names: Names, effects: EffectNames) -> None:
+    """Compile every guard, condition, effect and text in `data`, for what it uses."""
+    def ignore(*_: object) -> None:
+        pass
+
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in ("do", "on_enter"):
+                compile_effects(value, Loc("", 0, 0), effects, ignore)
+            elif key in ("when", "solved") and isinstance(value, str):
+                with contextlib.suppress(ExprError):
+                    parse_expr(value, names)
+            else:
+                _walk(value, names, effects)
+    elif isinstance(data, list):
+        for value in data:
+            _walk(value, names, effects)
+    elif isinstance(data, str) and "${" in data:
+        with contextlib.suppress(ExprError):
+            compile_text(data, names)
+
+
+def _story_paths(root: str) -> list[Path]:
+    """The story's files, as the loader reads them: every .yaml outside `tests/`."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d != "tests" and not d.startswith("."))
+        found += [Path(dirpath) / f for f in sorted(filenames)
+                  if f.endswith((".yaml", ".yml")) and not f.startswith(".")]
+    return found

@@ -90,7 +90,9 @@ def print_report(report: dict[str, Any]) -> None:
         out(f"{report['story']}: {report['title']} ({report['id']} {report['version']}): "
               f"{s['scenes']} scenes in {s['chapters']} chapters, {s['actions']} actions, "
               f"{s['things']} things, {s['endings']} endings, {s['words']:,} words; "
-              f"{s['single_exit_share']:.0%} of scenes have one way out.")
+              f"{s['single_exit_share']:.0%} of scenes have one way out"
+              + (f"; {s['cross_chapter_variables']} variables set in one chapter are read "
+                 "in a later one." if s.get("cross_chapter_variables") else "."))
     play = report.get("random_play")
     if play:
         out(f"Random play: {play['games']} games (seed {play['seed']}), "
