@@ -59,6 +59,7 @@ def compile_effects(items: object, where: Loc, names: EffectNames, report: Repor
         loc = items.item_loc(i) if isinstance(items, LList) else where
         fx = compile_effect(item, loc, names, report)
         if fx is not None:
+            fx.args = tuple(names.expr.share(a) if isinstance(a, str) else a for a in fx.args)
             out.append(fx)
     return out
 

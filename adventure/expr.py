@@ -51,12 +51,13 @@ class ExprError(Exception):
 class Names(Record):
     """The story's names that an expression may use, and their types."""
 
-    __slots__ = ("variables", "scenes", "things", "actions", "scene", "allow_random", "used")
+    __slots__ = ("variables", "scenes", "things", "actions", "scene", "allow_random", "used",
+                 "shared")
 
     def __init__(self, variables: dict[str, str] | None = None, scenes: set[str] | None = None,
                  things: set[str] | None = None, actions: set[str] | None = None,
                  scene: str | None = None, allow_random: bool = True,
-                 used: set[str] | None = None) -> None:
+                 used: set[str] | None = None, shared: dict | None = None) -> None:
         self.variables = {} if variables is None else variables  # name -> 'bool'|'int'|'str'
         self.scenes = set() if scenes is None else scenes
         self.things = set() if things is None else things
@@ -64,10 +65,18 @@ class Names(Record):
         self.scene = scene  # the scene an expression is written in
         self.allow_random = allow_random
         self.used = used  # collects variable names read, for checks
+        # One copy of each equal value (words, syntax trees, texts) in a whole story:
+        # a story of thousands of scenes repeats them endlessly, in memory and in the cache.
+        self.shared = {} if shared is None else shared
 
     def in_scene(self, scene: str | None, allow_random: bool) -> Names:
         return Names(self.variables, self.scenes, self.things, self.actions, scene,
-                     allow_random, self.used)
+                     allow_random, self.used, self.shared)
+
+    def share(self, value: Any) -> Any:
+        """The story's one copy of an equal value (strings, tuples of them, frozensets).
+        Keyed with the type as well, so that True and 1 stay apart."""
+        return self.shared.setdefault((type(value), value), value)
 
 
 BUILTIN_VARS = {"turn": "int", "score": "int"}
@@ -374,35 +383,42 @@ def _a(type_: str) -> str:
 
 # ---- compile to closures -----------------------------------------------------
 
-def _compile(node: Node) -> Compiled:
-    op = node.op
+Tree = tuple  # (op, value, (child trees...), type): a checked expression, small to keep
+
+
+def _pack(node: Node, names: Names) -> Tree:
+    value = names.share(node.value) if isinstance(node.value, str) else node.value
+    tree = (node.op, value, tuple(_pack(a, names) for a in node.args), node.type)
+    return names.share(tree)
+
+
+def _compile(tree: Tree) -> Compiled:
+    op, value, args, _ = tree
     if op == "lit":
-        v = node.value
-        return lambda env: v
+        return lambda env: value
     if op == "var":
-        name = node.value
-        if name == "turn":
+        if value == "turn":
             return lambda env: env.turn
-        if name == "score":
+        if value == "score":
             return lambda env: env.score
-        return lambda env: env.vars[name]
+        return lambda env: env.vars[value]
     if op in ("has", "wearing", "here", "location", "visited", "at", "done"):
-        arg = node.args[0].value
+        arg = args[0][1]
         method = {"visited": "visits"}.get(op, op)
         return lambda env: getattr(env, method)(arg)
     if op == "chance":
-        f = _compile(node.args[0])
+        f = _compile(args[0])
         return lambda env: env.chance(f(env))
     if op == "random":
-        lo, hi = _compile(node.args[0]), _compile(node.args[1])
+        lo, hi = _compile(args[0]), _compile(args[1])
         return lambda env: env.random(lo(env), hi(env))
     if op == "not":
-        f = _compile(node.args[0])
+        f = _compile(args[0])
         return lambda env: not f(env)
     if op == "neg":
-        f = _compile(node.args[0])
+        f = _compile(args[0])
         return lambda env: -f(env)
-    a, b = (_compile(x) for x in node.args)
+    a, b = (_compile(x) for x in args)
     return _BINARY[op](a, b)
 
 
@@ -435,17 +451,17 @@ _BINARY: dict[str, Callable[[Compiled, Compiled], Compiled]] = {
 class Expr:
     """A checked, compiled expression.
 
-    It keeps its syntax tree so that a cached story can be revived by rebuilding the
-    closures from the tree, without parsing or checking the source again.
+    It keeps its syntax tree (as nested tuples) so that a cached story can be revived by
+    rebuilding the closures from the tree, without parsing or checking the source again.
     """
 
-    __slots__ = ("source", "type", "node", "fn", "vars", "static")
+    __slots__ = ("source", "type", "tree", "fn", "vars", "static")
 
-    def __init__(self, source: str, type: str, node: Node,  # noqa: A002 - the value's type
+    def __init__(self, source: str, type: str, tree: Tree,  # noqa: A002 - the value's type
                  vars: frozenset[str] = frozenset(), static: bool = False) -> None:  # noqa: A002
         self.source = source
         self.type = type
-        self.node = node
+        self.tree = tree
         self.vars = vars  # story variables it reads
         self.static = static  # reads only story variables: no turn, score, functions, things
 
@@ -454,7 +470,7 @@ class Expr:
     def __getattr__(self, name: str) -> Any:
         if name != "fn":
             raise AttributeError(name)
-        self.fn = _compile(self.node)
+        self.fn = _compile(self.tree)
         return self.fn
 
     def __call__(self, env: Env) -> Any:
@@ -464,7 +480,7 @@ class Expr:
         return f"Expr({self.source!r})"
 
     def __reduce__(self):
-        return Expr, (self.source, self.type, self.node, self.vars, self.static)
+        return Expr, (self.source, self.type, self.tree, self.vars, self.static)
 
 
 def _walk(node: Node):
@@ -480,9 +496,9 @@ def parse(src: str, names: Names) -> Expr:
     used = frozenset(n.value for n in nodes if n.op == "var" and n.value not in BUILTIN_VARS)
     static = all(n.op in ("lit", "var", "not", "and", "or", "neg", *_BINARY) and not (
         n.op == "var" and n.value in BUILTIN_VARS) for n in nodes)
-    return Expr(src, node.type, node, used, static)
+    return Expr(names.share(src), node.type, _pack(node, names), names.share(used), static)
 
 
 def constant(value: Value) -> Expr:
     kind = "bool" if isinstance(value, bool) else "int"
-    return Expr(repr(value), kind, Node("lit", 0, value=value, type=kind))
+    return Expr(repr(value), kind, ("lit", value, (), kind))

@@ -89,8 +89,13 @@ class _Loader:
         self.synonyms: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         self.first_def: dict[str, Loc] = {}
         self.info = StoryInfo()
+        self.shared: dict = {}
         self.reads = self.info.reads
         self.writes = self.info.writes
+
+    def share(self, value: Any) -> Any:
+        """One copy of each equal word and phrase in the story (see ex.Names.share)."""
+        return self.shared.setdefault((type(value), value), value)
 
     # -- reporting -----------------------------------------------------------
     def err(self, loc: Loc, message: str) -> None:
@@ -304,7 +309,7 @@ class _Loader:
             if key in ("commands", "verbs"):
                 ws = canonical(ws)
             if ws:
-                out.append(ws)
+                out.append(self.share(tuple(self.share(w) for w in ws)))
             else:
                 self.err(data.val_loc(key), f"'{p}' in '{key}' has no words a player could type")
         return out
@@ -392,7 +397,7 @@ class _Loader:
         initial, types = self.initial_state(meta)
         names = ex.Names(
             variables=types, scenes=set(self.scene_src), things=set(self.thing_src),
-            actions=self.action_keys(), used=self.reads,
+            actions=self.action_keys(), used=self.reads, shared=self.shared,
         )
         start = self.text_field(meta, "start")
         if not start:

@@ -93,8 +93,8 @@ _WORD = re.compile(r"\s*(else|end)\s*$")
 
 def compile_text(src: str, names: ex.Names) -> Template:
     """Check and compile a text; raises ExprError at an offset into `src`."""
-    if "$" not in src:
-        return Template(src, True, [src])
+    if "$" not in src:  # one Template for every use of the same plain text
+        return names.shared.setdefault((Template, src), Template(src, True, [src]))
     parts = _split(src)
     if all(kind == "text" for kind, _, _ in parts):
         return Template(src, True, ["".join(p[1] for p in parts)])

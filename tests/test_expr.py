@@ -581,3 +581,15 @@ def test_rendering_fully_parenthesised_gives_the_same_value(tree):
     except TooBig:
         assume(False)
     assert run(full(tree), env) == run(render(tree)[0], env)
+
+
+def test_equal_expressions_share_one_tree_and_true_stays_apart_from_one():
+    n = names()
+    a, b = ex.parse("score > 2 and not alarm", n), ex.parse("score > 2 and not alarm", n)
+    assert a.tree is b.tree and a.source is b.source
+    one, true = ex.parse("1", n), ex.parse("true", n)
+    assert one.tree is not true.tree
+    env = FakeEnv()
+    assert one(env) == 1 and true(env) is True
+    other = ex.parse("score > 2 and not alarm", names())  # another story: its own copy
+    assert other.tree == a.tree and other.tree is not a.tree
