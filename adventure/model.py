@@ -319,6 +319,40 @@ class GameState(Record):
             "ended": self.ended, "refs": dict(self.refs), "pending": self.pending,
         }
 
+    def undo_delta(self, newer: GameState) -> tuple:
+        """What turns `newer` back into this state. A turn changes a few entries, so
+        an undo level keeps those and not a whole state (see `undone`)."""
+        out = []
+        for name in _DICT_FIELDS:
+            mine, theirs = getattr(self, name), getattr(newer, name)
+            if mine != theirs:
+                changed = {k: v for k, v in mine.items() if theirs.get(k, _GONE) != v}
+                added = tuple(k for k in theirs if k not in mine)
+                out.append((name, changed, added))
+        for name in _OTHER_FIELDS:
+            mine = getattr(self, name)
+            if mine != getattr(newer, name):
+                out.append((name, mine, None))
+        return tuple(out)
+
+    def undone(self, delta: tuple) -> GameState:
+        """The older state that `older.undo_delta(self)` described."""
+        st = self.copy()
+        for name, value, added in delta:
+            if added is None:
+                setattr(st, name, value)
+                continue
+            d = getattr(st, name)
+            for k in added:
+                del d[k]
+            d.update(value)
+        return st.copy()  # fresh containers: nothing shared with the undo level
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> GameState:
         return cls(**{k: data[k] for k in cls.__slots__ if k in data}).copy()
+
+
+_GONE = object()
+_DICT_FIELDS = ("vars", "moved", "visits", "done", "listing", "hints", "refs")
+_OTHER_FIELDS = ("scene", "turn", "score", "timers", "stack", "rng", "seed", "ended", "pending")

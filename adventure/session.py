@@ -762,7 +762,9 @@ class Session:
                  resume: tuple[GameState, list[LogEntry]] | None = None):
         self.game = game
         self.store = store
-        self.undo: deque[tuple[GameState, list[LogEntry], int]] = deque(maxlen=UNDO_DEPTH)
+        # Each level: what turns the state after it back into the state before it (see
+        # GameState.undo_delta), the log it belonged to, and that log's length then.
+        self.undo: deque[tuple[tuple, list[LogEntry], int]] = deque(maxlen=UNDO_DEPTH)
         self.pending_restart = False
         self.opening = game.begin(seed)
         self.state = self.opening.state
@@ -832,7 +834,7 @@ class Session:
                 self.store.journal_end(finished=False)  # quit: kept, to continue later
             return result
         if result.state != before:
-            self.undo.append((before, self.log, len(self.log)))
+            self.undo.append((before.undo_delta(result.state), self.log, len(self.log)))
             self.unsaved = True
         if result.resolved != "empty":
             entry = LogEntry(line, result.resolved)
@@ -865,7 +867,7 @@ class Session:
             state, log, msg = self.store.load(name or DEFAULT_SLOT)
         except SaveError as exc:
             return self._notice(f"{exc} The game goes on as it was.", error=True)
-        self.undo.append((self.state, self.log, len(self.log)))
+        self.undo.append((self.state.undo_delta(state), self.log, len(self.log)))
         self.state, self.log = state, log
         self.store.journal_reset(state, log)
         self.unsaved = False
@@ -881,7 +883,8 @@ class Session:
             return self._notice("There is nothing to undo.", error=True)
         # A snapshot keeps the log it belonged to (restore and restart replace the log)
         # and how long it was; later turns only ever append to it.
-        state, log, length = self.undo.pop()
+        delta, log, length = self.undo.pop()
+        state = self.state.undone(delta)
         undone = [e.command for e in self.log[length:]] if log is self.log else []
         self.state, self.log = state, log[:length]
         if self.store is not None:
@@ -895,8 +898,8 @@ class Session:
             return self._notice("Restart from the beginning? Type 'restart' again to confirm "
                                 "('undo' takes it back afterwards).")
         self.pending_restart = False
-        self.undo.append((self.state, self.log, len(self.log)))
         result = self.game.begin(self.state.seed)
+        self.undo.append((self.state.undo_delta(result.state), self.log, len(self.log)))
         self.state, self.log = result.state, []
         if self.store is not None:
             self.store.journal_reset(self.state, self.log)
