@@ -82,9 +82,9 @@ class Repl:
             parts.append(f"score {s.score}/{s.max_score}")
         return FormattedText([("class:bottom-toolbar", " " + " · ".join(parts) + " ")])
 
-    def show(self, result: Result) -> None:
+    def show(self, result: Result, before: list[tuple[str, str]] | None = None) -> None:
         width = self.width()  # asked each time, so a resized terminal re-wraps
-        out: list[tuple[str, str]] = []
+        out: list[tuple[str, str]] = list(before or [])
         for style, text in result.paragraphs:
             text = sanitize(text)
             if style == "title":
@@ -115,12 +115,12 @@ class Repl:
             return True
 
     def run(self, first_screen: bool = True) -> int:
+        first: list[tuple[str, str]] = []
         if first_screen:
             lines = [w for line in FIRST_SCREEN.split("\n")
                      for w in textwrap.wrap(line, self.width())]
-            print_formatted_text(FormattedText([("class:system", "\n".join(lines) + "\n")]),
-                                 style=THEME)
-        self.show(self.session.opening)
+            first = [("class:system", "\n".join(lines) + "\n"), ("", "\n")]
+        self.show(self.session.opening, before=first)  # one write for the whole first screen
         while True:
             try:
                 line = self.prompt.prompt([("class:prompt", "> ")])
