@@ -490,7 +490,22 @@ def _walk(node: Node):
 
 
 def parse(src: str, names: Names) -> Expr:
-    """Parse and check an expression; raises ExprError at a character offset."""
+    """Parse and check an expression; raises ExprError at a character offset.
+
+    A story repeats its conditions ('has phaser', 'trust > 2'), so each is parsed once
+    per story: the result depends only on the story's names, on whether random draws are
+    allowed, and (for an action named without its scene) on the scene."""
+    key = ("parsed", src, names.allow_random, names.scene if "done" in src else None)
+    found = names.shared.get(key)
+    if found is not None:
+        if names.used is not None:
+            names.used.update(found.vars)
+        return found
+    found = names.shared[key] = _parse(src, names)
+    return found
+
+
+def _parse(src: str, names: Names) -> Expr:
     node = _Parser(src, names).parse()
     nodes = list(_walk(node))
     used = frozenset(n.value for n in nodes if n.op == "var" and n.value not in BUILTIN_VARS)

@@ -37,6 +37,22 @@ class Template:
         self.render = _build(self.plan)
         return self.render
 
+    @property
+    def reads(self) -> set[str]:
+        """The story variables its expressions read."""
+        found: set[str] = set()
+        todo = list(self.plan)
+        while todo:
+            p = todo.pop()
+            if isinstance(p, ex.Expr):
+                found |= p.vars
+            elif isinstance(p, tuple):
+                for cond, sub in p[1]:
+                    if cond is not None:
+                        found |= cond.vars
+                    todo.extend(sub)
+        return found
+
     def __repr__(self) -> str:
         return f"Template({self.source!r})"
 
@@ -95,11 +111,21 @@ def compile_text(src: str, names: ex.Names) -> Template:
     """Check and compile a text; raises ExprError at an offset into `src`."""
     if "$" not in src:  # one Template for every use of the same plain text
         return names.shared.setdefault((Template, src), Template(src, True, [src]))
+    # Like expressions, a text with ${...} is checked once per story (see expr.parse).
+    key = ("text", src, names.allow_random, names.scene if "done" in src else None)
+    found = names.shared.get(key)
+    if found is not None:
+        if names.used is not None:
+            names.used.update(found.reads)
+        return found
     parts = _split(src)
     if all(kind == "text" for kind, _, _ in parts):
-        return Template(src, True, ["".join(p[1] for p in parts)])
-    plan, _ = _block(parts, 0, names, top=True)
-    return Template(src, False, plan)
+        found = Template(src, True, ["".join(p[1] for p in parts)])
+    else:
+        plan, _ = _block(parts, 0, names, top=True)
+        found = Template(src, False, plan)
+    names.shared[key] = found
+    return found
 
 
 def _block(parts, i, names, top) -> tuple[Plan, int]:

@@ -40,15 +40,19 @@ _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
+_new = tuple.__new__  # builds a Loc without its keyword-friendly __new__: a file has many
+
+
 def _mark(node: yaml.Node, file: str, lines: list[str] | None = None) -> Loc:
     m = node.start_mark
-    if isinstance(node, yaml.ScalarNode):
-        if node.style in ("'", '"'):
-            return QuotedLoc(file, m.line + 1, m.column + 1)
-        if node.style in ("|", ">") and lines is not None and m.line + 1 < len(lines):
+    style = node.style if node.__class__ is yaml.ScalarNode else None
+    if style:
+        if style in ("'", '"'):
+            return _new(QuotedLoc, (file, m.line + 1, m.column + 1))
+        if style in ("|", ">") and lines is not None and m.line + 1 < len(lines):
             body = lines[m.line + 1]
-            return BlockLoc(file, m.line + 2, len(body) - len(body.lstrip(" ")) + 1)
-    return Loc(file, m.line + 1, m.column + 1)
+            return _new(BlockLoc, (file, m.line + 2, len(body) - len(body.lstrip(" ")) + 1))
+    return _new(Loc, (file, m.line + 1, m.column + 1))
 
 
 class _Builder:
