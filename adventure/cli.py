@@ -7,6 +7,7 @@ found problems; 2 bad usage, or a story the command cannot use; 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -189,6 +190,9 @@ def cmd_play(args: argparse.Namespace) -> int:
     from .session import Game, Session
 
     game = Game(story)
+    # The story's objects live as long as the game: keep them out of every later
+    # collection, so a turn's garbage is all the collector ever looks at.
+    gc.freeze()
     directory = saves_dir(args.saves)
     store = FileStore(directory, game)
     terminal = _wants_repl(args)

@@ -339,6 +339,10 @@ def list_saves(directory: Path) -> list[SaveInfo]:
 
 # -- journals: one per game, one append per turn --------------------------------------
 
+_line = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False)
+# would build a new encoder for every turn
+
+
 class Journal:
     """A game's turns as JSON lines: a header, then [command, resolved] per turn.
 
@@ -373,16 +377,16 @@ class Journal:
 
     def _write_all(self, story: Story, seed: int, log: list[LogEntry]) -> None:
         lines = [json.dumps(self.header(story, seed))] + [
-            json.dumps(e.to_json(), ensure_ascii=False) for e in log]
+            _line(e.to_json()) for e in log]
         os.write(self.fd, ("\n".join(lines) + "\n").encode("utf-8"))
 
     def append(self, entry: LogEntry) -> None:
-        os.write(self.fd, (json.dumps(entry.to_json(), ensure_ascii=False) + "\n").encode())
+        os.write(self.fd, (_line(entry.to_json()) + "\n").encode())
 
     def rewrite(self, story: Story, seed: int, log: list[LogEntry]) -> None:
         """After undo, restore or restart: the journal becomes the current log."""
         data = [json.dumps(self.header(story, seed))] + [
-            json.dumps(e.to_json(), ensure_ascii=False) for e in log]
+            _line(e.to_json()) for e in log]
         if not log:
             # A restart: a journal that is only a header has nothing to lose, so it is
             # rewritten in place (a torn header is a journal nobody is offered).
