@@ -646,8 +646,8 @@ class Game:
         if ws in (("restart",), ("r",), ("play", "again")):
             return self.begin(before.seed)
         if ws in (("quit",), ("q",)):
-            world.out.append(("system", "Goodbye."))
             res = self._result(world, advanced=False, show_choices=False, before=before)
+            res.paragraphs = [("system", "Goodbye.")]  # not the question about what next
             res.quit = True
             return res
         return self._result(world, advanced=False, show_choices=False, before=before)

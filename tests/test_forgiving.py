@@ -171,3 +171,10 @@ def test_pty_which_do_you_mean(tmp_path):
     finally:
         child.close()
     assert child.exitstatus == 0
+
+
+def test_quit_after_an_ending_says_goodbye_and_nothing_else(demo):
+    play(demo, *TO_ENGINEERING, "pull lever", "fore", "fore", "sound alarm", "z")
+    assert demo.submit("z").ended is not None
+    res = demo.submit("quit")
+    assert res.quit and res.text == "Goodbye."
