@@ -213,6 +213,9 @@ def _options(game: Game, state: GameState, seen: dict | None = None
         phrase = _phrase(a, game.story, scope[0])
         if phrase:
             out.append((phrase, a.trigger))
+    for ex in game.scene(world).exits:  # a hidden exit: a player may still type its name
+        if ex.hidden and (ex.when is None or ex.when(world)):
+            out.append((f"go {ex.key}", ex.trigger))
     return out + scope[1]
 
 
