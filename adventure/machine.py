@@ -104,8 +104,9 @@ class StoryMachine:
 def _guard(expr) -> list[Callback]:
     if expr is None:
         return []
-    fn = expr.fn
-    return [lambda ev: bool(fn(ev.model))]
+    # expr(...) and not expr.fn: the closure is built when the guard is first tested,
+    # so building a machine never compiles the guards of scenes nobody visits
+    return [lambda ev: bool(expr(ev.model))]
 
 
 def _not_done(key: str) -> Callback:

@@ -65,24 +65,25 @@ def play(session: Session, stdin: TextIO | None = None, stdout: TextIO | None = 
     interactive = inp.isatty()
     wrap = out.isatty() and not plain
     width = min(terminal_columns(), 100) - 1 if wrap else None
-    if interactive:
-        out.write(HOW_TO_PLAY + "\n\n")
-    out.write(render(session.opening, width) + "\n")
+    # One write per turn (its echo, its text and the next prompt): standard output may
+    # be unbuffered (PYTHONUNBUFFERED), and a system call per piece costs more than a turn.
+    pending = (HOW_TO_PLAY + "\n\n" if interactive else "") + render(session.opening, width)
     reader = _lines(inp)
     while True:
-        out.write("\n> ")
+        out.write(pending + "\n\n> ")
         out.flush()
         try:
             line = next(reader)
         except StopIteration:
             out.write("\n")
             return 0
+        shown = ""
         if not interactive:
-            shown = line if len(line) <= 200 else line[:200] + "..."
-            out.write(sanitize(shown) + "\n")
+            shown = sanitize(line if len(line) <= 200 else line[:200] + "...") + "\n"
         result = session.submit(line)
-        out.write("\n" + render(result, width) + "\n")
+        pending = shown + "\n" + render(result, width)
         if result.quit:
+            out.write(pending + "\n")
             out.flush()
             return 0
 

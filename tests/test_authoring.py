@@ -199,6 +199,16 @@ def test_random_play_counts_a_global_action_as_one_choice_everywhere(tmp_path):
     assert report.endings["s8"] == 50
 
 
+def test_random_play_types_the_name_of_a_hidden_exit(tmp_path):
+    s = story(tmp_path, """scenes:
+  a: {title: A, text: x, exits: {n: b, vent: {to: secret, hidden: true}}}
+  b: {title: B, text: x, ending: {kind: victory}}
+  secret: {title: Secret, text: x, ending: {kind: victory}}
+""")
+    report = random_play(Game(s), 40, seed=2)
+    assert report.actions["exit:a:vent"] > 0 and report.endings["secret"] > 0
+
+
 def run(*args):
     return subprocess.run([str(SCRIPT), *args], capture_output=True, timeout=120)
 
