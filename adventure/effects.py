@@ -48,9 +48,7 @@ def compile_effects(items: object, where: Loc, names: EffectNames, report: Repor
     if items is None:
         return []
     if isinstance(items, str | LMap):
-        items = LList([items])
-        items.loc = where
-        items.item_locs = [where]
+        items = LList.at(where, [items], [where])
     if not isinstance(items, list):
         report(where, "expected a list of effects")
         return []

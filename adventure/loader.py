@@ -662,8 +662,8 @@ class _Loader:
                 if not isinstance(value, str):
                     self.err(exits.val_loc(key), "an exit is a scene id or a mapping with 'to'")
                     continue
-                spec = LMap({"to": value})
-                spec.loc, spec.key_locs, spec.val_locs = kloc, {}, {"to": exits.val_loc(key)}
+                spec = LMap.at(kloc, {"to": value})
+                spec.locate_key("to", kloc, exits.val_loc(key))
             self.keys(spec, EXIT_KEYS, f"exit '{key}'")
             to = self.scene_ref(spec, "to")
             if spec.get("to") is None:

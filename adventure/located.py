@@ -8,26 +8,61 @@ from __future__ import annotations
 
 from .diagnostics import Loc
 
+# A position is packed into one int: line << 32 | column << 2 | kind (0 plain, 1 quoted,
+# 2 block scalar). A story of thousands of scenes has hundreds of thousands of keys and
+# values; a Loc object for each of them was most of the memory a load needed.
+_BITS = 64
+
+
+def pack(loc: Loc) -> int:
+    kind = 1 if isinstance(loc, QuotedLoc) else 2 if isinstance(loc, BlockLoc) else 0
+    return loc.line << 32 | loc.col << 2 | kind
+
+
+def unpack(file: str, p: int) -> Loc:
+    return tuple.__new__(_KINDS[p & 3], (file, p >> 32, (p >> 2) & 0x3FFFFFFF))
+
+
+_MASK = (1 << _BITS) - 1
+
 
 class LMap(dict):
     """A mapping that knows where it, its keys and its values are."""
 
-    __slots__ = ("loc", "key_locs", "val_locs")
+    __slots__ = ("loc", "file", "pos")  # pos: key -> key position << 64 | value position
 
     def key_loc(self, key: str) -> Loc:
-        return self.key_locs.get(key, self.loc)
+        p = self.pos.get(key)
+        return self.loc if p is None else unpack(self.file, p >> _BITS)
 
     def val_loc(self, key: str) -> Loc:
-        return self.val_locs.get(key, self.loc)
+        p = self.pos.get(key)
+        return self.loc if p is None else unpack(self.file, p & _MASK)
+
+    def locate_key(self, key: str, key_loc: Loc, val_loc: Loc) -> None:
+        """Record where a key and its value are (for mappings built by hand)."""
+        self.pos[key] = pack(key_loc) << _BITS | pack(val_loc)
+
+    @classmethod
+    def at(cls, loc: Loc, items: dict | None = None) -> LMap:
+        out = cls(items or {})
+        out.loc, out.file, out.pos = loc, loc.file, {}
+        return out
 
 
 class LList(list):
     """A sequence that knows where it and each item are."""
 
-    __slots__ = ("loc", "item_locs")
+    __slots__ = ("loc", "file", "pos")  # pos: the packed position of each item
 
     def item_loc(self, index: int) -> Loc:
-        return self.item_locs[index] if index < len(self.item_locs) else self.loc
+        return unpack(self.file, self.pos[index]) if index < len(self.pos) else self.loc
+
+    @classmethod
+    def at(cls, loc: Loc, items: list, item_locs: list[Loc]) -> LList:
+        out = cls(items)
+        out.loc, out.file, out.pos = loc, loc.file, [pack(x) for x in item_locs]
+        return out
 
 
 class QuotedLoc(Loc):
@@ -48,3 +83,6 @@ def locate(loc: Loc, text: str, offset: int) -> Loc:
     if newlines:
         return Loc(loc.file, loc.line + newlines, 1)  # folded plain scalar: line is enough
     return Loc(start.file, start.line, start.col + offset)
+
+
+_KINDS = (Loc, QuotedLoc, BlockLoc)

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, Loc
-from .located import BlockLoc, LList, LMap, QuotedLoc, locate  # noqa: F401 - re-exported
+from .located import _BITS, BlockLoc, LList, LMap, QuotedLoc, locate  # noqa: F401 - re-exported
 
 try:  # the C loader is several times faster; fall back when libyaml is absent
     from yaml import CSafeLoader as _Loader
@@ -53,6 +53,19 @@ def _mark(node: yaml.Node, file: str, lines: list[str] | None = None) -> Loc:
             body = lines[m.line + 1]
             return _new(BlockLoc, (file, m.line + 2, len(body) - len(body.lstrip(" ")) + 1))
     return _new(Loc, (file, m.line + 1, m.column + 1))
+
+
+def _pos(node: yaml.Node, lines: list[str] | None = None) -> int:
+    """_mark's position packed into an int (see located.pack), without making a Loc."""
+    m = node.start_mark
+    style = node.style if node.__class__ is yaml.ScalarNode else None
+    if style:
+        if style in ("'", '"'):
+            return (m.line + 1) << 32 | (m.column + 1) << 2 | 1
+        if style in ("|", ">") and lines is not None and m.line + 1 < len(lines):
+            body = lines[m.line + 1]
+            return (m.line + 2) << 32 | (len(body) - len(body.lstrip(" ")) + 1) << 2 | 2
+    return (m.line + 1) << 32 | (m.column + 1) << 2
 
 
 class _Builder:
@@ -135,10 +148,11 @@ class _Builder:
             self.problem(node, f"unsupported YAML tag {node.tag!r} on a list")
         out = LList()
         out.loc = _mark(node, self.file)
-        out.item_locs = []
+        out.file = self.file
+        out.pos = []
         for item in node.value:
             out.append(self.build(item, depth + 1))
-            out.item_locs.append(_mark(item, self.file, self.lines))
+            out.pos.append(_pos(item, self.lines))
         return out
 
     def mapping(self, node: yaml.MappingNode, depth: int) -> LMap:
@@ -146,8 +160,8 @@ class _Builder:
             self.problem(node, f"unsupported YAML tag {node.tag!r} on a mapping")
         out = LMap()
         out.loc = _mark(node, self.file)
-        out.key_locs = {}
-        out.val_locs = {}
+        out.file = self.file
+        out.pos = {}
         merged: list[tuple[yaml.Node, yaml.Node]] = []
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
@@ -177,12 +191,11 @@ class _Builder:
             key = str(key).lower() if isinstance(key, bool) else str(key)
         if key in out:
             if explicit:
-                line = out.key_locs[key].line
+                line = out.key_loc(key).line
                 self.problem(key_node, f"duplicate key '{key}' (first defined at line {line})")
             return
         out[key] = self.build(value_node, depth + 1)
-        out.key_locs[key] = _mark(key_node, self.file)
-        out.val_locs[key] = _mark(value_node, self.file, self.lines)
+        out.pos[key] = _pos(key_node) << _BITS | _pos(value_node, self.lines)
 
 
 class _TooBig(Exception):
