@@ -99,6 +99,7 @@ class _Loader:
         self.first_def: dict[str, Loc] = {}
         self.info = StoryInfo()
         self.shared: dict = {}
+        self.scene_parent: dict[str, LMap] = {}  # scene id -> the 'scenes:' mapping holding it
         self.reads = self.info.reads
         self.writes = self.info.writes
 
@@ -182,6 +183,7 @@ class _Loader:
         for sid, sdata, kloc in self.entries(data, "scenes", "scene"):
             if self.define("scene", sid, kloc):
                 self.scene_src[sid] = (sdata, name, chapter)
+                self.scene_parent[sid] = data["scenes"]
                 self.scene_things(sid, sdata)
         for sid, edata, kloc in self.entries(data, "extend", "scene extension"):
             self.ext_keys.append((sid, kloc))
@@ -424,8 +426,10 @@ class _Loader:
         globals_ = [self.action(d, loc, "global", names.in_scene(None, False), i)
                     for i, (d, loc) in enumerate(self.global_src)]
         globals_ = [a for a in globals_ if a is not None]
-        scenes = {sid: self.scene(sid, *src, names, globals_)
-                  for sid, src in self.scene_src.items()}
+        scenes = {}
+        for sid in list(self.scene_src):
+            scenes[sid] = self.scene(sid, *self.scene_src[sid], names, globals_)
+            self.release(sid)
         self.check_calls(scenes)
         puzzles = {pid: self.puzzle(pid, d, names) for pid, d in self.puzzle_src.items()}
         by_key = {a.key: a for s in scenes.values() for a in s.actions}
@@ -477,6 +481,16 @@ class _Loader:
                          f"a whole number or text, not {_describe(value)}")
                 continue
             initial[var] = value
+
+    def release(self, sid: str) -> None:
+        """A scene is built: let go of what was read for it, so that a large story never
+        holds all of its located text and all of its model at once."""
+        _, file, chapter = self.scene_src[sid]
+        self.scene_src[sid] = (LMap.at(Loc(file, 0, 0)), file, chapter)
+        self.ext_src.pop(sid, None)
+        parent = self.scene_parent.pop(sid, None)
+        if parent is not None:
+            parent.pop(sid, None)
 
     def action_keys(self) -> set[str]:
         keys = set()
