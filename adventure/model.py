@@ -216,6 +216,7 @@ class Story(Record):
                  "scenes", "things", "events", "global_actions", "puzzles", "synonyms",
                  "actions_by_key", "fingerprint", "root", "initially_hidden", "info",
                  "derived")
+    _not_pickled = ("derived",)
 
     def __init__(self, id: str, title: str, author: str, version: str, start: str,
             initial: dict[str, Any], max_score: int | None, intro: TextSpec | None,
@@ -253,8 +254,6 @@ class Story(Record):
 
     __hash__ = None  # type: ignore[assignment]
 
-    def __reduce__(self) -> tuple:
-        return Story, tuple(getattr(self, n) for n in self.__slots__ if n != "derived")
 
 
 class LogEntry(Record):

@@ -7,6 +7,8 @@ than loading the whole story from the cache.
 
 from __future__ import annotations
 
+import operator
+
 
 class Record:
     __slots__ = ()
@@ -17,10 +19,16 @@ class Record:
 
     __hash__ = None  # type: ignore[assignment] - mutable, like an eq dataclass
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        fields = [n for n in cls.__slots__ if n not in cls.__dict__.get("_not_pickled", ())]
+        get = operator.attrgetter(*fields)
+        cls._fields = get if len(fields) > 1 else (lambda obj: (get(obj),))
+
     def __reduce__(self) -> tuple:
         # rebuilt by calling the class with the fields in order: faster to unpickle than
         # the default of setting slots one by one (the story cache is made of these)
-        return type(self), tuple(getattr(self, n) for n in self.__slots__)
+        return type(self), type(self)._fields(self)
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__)

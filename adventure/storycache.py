@@ -170,21 +170,40 @@ def _check(payload: bytes) -> bytes:
     return b"%064x" % binascii.crc32(payload)
 
 
+class _Checked:
+    """A file that keeps the CRC of what is written to it."""
+
+    def __init__(self, f) -> None:
+        self.f = f
+        self.crc = 0
+
+    def write(self, data: bytes) -> int:
+        self.crc = binascii.crc32(data, self.crc)
+        return self.f.write(data)
+
+
 def _write(where: Path, key: str, story: Story) -> None:
-    """Best effort: a cache that cannot be written only costs time."""
-    try:
-        payload = pickle.dumps((key, story), protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
-        return
-    data = FORMAT + _check(payload) + b"\n" + payload
+    """Best effort: a cache that cannot be written only costs time. Pickled straight
+    into the file, never whole in memory; the check is filled in at the end."""
     with contextlib.suppress(OSError):
         where.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = where / f".{key}.{os.getpid()}-{os.urandom(4).hex()}.tmp"
+        enabled = gc.isenabled()
+        gc.disable()  # pickling makes no garbage worth collecting
         try:
             with open(tmp, "wb") as f:
-                f.write(data)
+                f.write(FORMAT + b"0" * 64 + b"\n")
+                out = _Checked(f)
+                try:
+                    pickle.dump((key, story), out, protocol=pickle.HIGHEST_PROTOCOL)
+                except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+                    return
+                f.seek(len(FORMAT))
+                f.write(b"%064x" % out.crc)
             os.replace(tmp, where / f"{key}.pickle")
         finally:
+            if enabled:
+                gc.enable()
             with contextlib.suppress(OSError):
                 tmp.unlink()
         _prune(where)
