@@ -750,6 +750,9 @@ def _failed(result: Result) -> bool:
     return any(style == "error" for style, _ in result.paragraphs)
 
 
+_SESSION_COMMANDS = {"save": "_save", "restore": "_restore", "load": "_restore",
+                     "saves": "_saves", "undo": "_undo", "restart": "_restart",
+                     "transcript": "_transcript"}
 UNDO_DEPTH = 1000
 DEFAULT_SLOT = "quicksave"
 
@@ -811,9 +814,8 @@ class Session:
                 return self._notice("There is nothing to repeat yet.", error=True)
             line, ws = self.last_line, words(self.last_line)
         verb, arg = (ws[0], " ".join(line.split()[1:])) if ws else ("", "")
-        handler = {"save": self._save, "restore": self._restore, "load": self._restore,
-                   "saves": self._saves, "undo": self._undo, "restart": self._restart,
-                   "transcript": self._transcript}.get(verb)
+        name = _SESSION_COMMANDS.get(verb)
+        handler = getattr(self, name) if name is not None else None
         if handler is not None and (verb not in ("saves", "undo", "restart") or len(ws) == 1):
             result = handler(arg)
         else:

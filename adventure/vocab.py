@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 ARTICLES = frozenset({"a", "an", "the", "some"})
 
@@ -17,6 +18,7 @@ DIRECTIONS: dict[str, tuple[str, ...]] = {
 _NON_WORD = re.compile(r"[^\w'\-]+")
 
 
+@lru_cache(maxsize=4096)  # a turn asks for the words of its line several times
 def words(text: str) -> tuple[str, ...]:
     """Lower-case words of a phrase, punctuation and articles dropped."""
     raw = [w for w in _NON_WORD.sub(" ", text.lower()).replace("'", "").split() if w != "-"]
