@@ -29,7 +29,11 @@ _MASK = (1 << _BITS) - 1
 class LMap(dict):
     """A mapping that knows where it, its keys and its values are."""
 
-    __slots__ = ("loc", "file", "pos")  # pos: key -> key position << 64 | value position
+    __slots__ = ("at_", "file", "pos")  # pos: key -> key position << 64 | value position
+
+    @property
+    def loc(self) -> Loc:
+        return unpack(self.file, self.at_)
 
     def key_loc(self, key: str) -> Loc:
         p = self.pos.get(key)
@@ -46,14 +50,18 @@ class LMap(dict):
     @classmethod
     def at(cls, loc: Loc, items: dict | None = None) -> LMap:
         out = cls(items or {})
-        out.loc, out.file, out.pos = loc, loc.file, {}
+        out.at_, out.file, out.pos = pack(loc), loc.file, {}
         return out
 
 
 class LList(list):
     """A sequence that knows where it and each item are."""
 
-    __slots__ = ("loc", "file", "pos")  # pos: the packed position of each item
+    __slots__ = ("at_", "file", "pos")  # pos: the packed position of each item
+
+    @property
+    def loc(self) -> Loc:
+        return unpack(self.file, self.at_)
 
     def item_loc(self, index: int) -> Loc:
         return unpack(self.file, self.pos[index]) if index < len(self.pos) else self.loc
@@ -61,7 +69,7 @@ class LList(list):
     @classmethod
     def at(cls, loc: Loc, items: list, item_locs: list[Loc]) -> LList:
         out = cls(items)
-        out.loc, out.file, out.pos = loc, loc.file, [pack(x) for x in item_locs]
+        out.at_, out.file, out.pos = pack(loc), loc.file, [pack(x) for x in item_locs]
         return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml
@@ -120,7 +121,7 @@ class _Builder:
     def scalar(self, node: yaml.ScalarNode) -> Any:
         tag, value = node.tag, node.value
         if tag == _STR:
-            return value
+            return intern(value) if len(value) <= 32 else value  # ids and words repeat
         if tag == _NULL:
             return None
         if tag == _BOOL:
@@ -147,7 +148,7 @@ class _Builder:
         if node.tag != _SEQ:
             self.problem(node, f"unsupported YAML tag {node.tag!r} on a list")
         out = LList()
-        out.loc = _mark(node, self.file)
+        out.at_ = _pos(node)
         out.file = self.file
         out.pos = []
         for item in node.value:
@@ -159,7 +160,7 @@ class _Builder:
         if node.tag != _MAP:
             self.problem(node, f"unsupported YAML tag {node.tag!r} on a mapping")
         out = LMap()
-        out.loc = _mark(node, self.file)
+        out.at_ = _pos(node)
         out.file = self.file
         out.pos = {}
         merged: list[tuple[yaml.Node, yaml.Node]] = []
@@ -189,6 +190,7 @@ class _Builder:
         key = self.scalar(key_node)
         if not isinstance(key, str):
             key = str(key).lower() if isinstance(key, bool) else str(key)
+        key = intern(key)  # every scene repeats 'title', 'text', 'actions'...
         if key in out:
             if explicit:
                 line = out.key_loc(key).line
