@@ -24,11 +24,24 @@ class Record:
         fields = [n for n in cls.__slots__ if n not in cls.__dict__.get("_not_pickled", ())]
         get = operator.attrgetter(*fields)
         cls._fields = get if len(fields) > 1 else (lambda obj: (get(obj),))
+        # Fields whose __init__ turns None into a new empty list: an empty one is pickled
+        # as None (pickle memoizes every list; a large story has hundreds of thousands).
+        init = cls.__dict__.get("__init__")
+        defaults = getattr(init, "__defaults__", None) or ()
+        names = init.__code__.co_varnames[1:init.__code__.co_argcount] if init else ()
+        optional = names[len(names) - len(defaults):]
+        cls._as_none = frozenset(i for i, n in enumerate(fields) if n in optional
+                                 and defaults[optional.index(n)] is None)
 
     def __reduce__(self) -> tuple:
         # rebuilt by calling the class with the fields in order: faster to unpickle than
         # the default of setting slots one by one (the story cache is made of these)
-        return type(self), type(self)._fields(self)
+        cls = type(self)
+        values = cls._fields(self)
+        if cls._as_none:
+            values = tuple(None if v.__class__ is list and not v and i in cls._as_none else v
+                           for i, v in enumerate(values))
+        return cls, values
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__)
