@@ -87,9 +87,11 @@ def print_report(report: dict[str, Any]) -> None:
         out(line)
     s = report.get("summary")
     if s:
-        out(f"{report['story']}: {report['title']} ({report['id']} {report['version']}): "
-              f"{s['scenes']} scenes in {s['chapters']} chapters, {s['actions']} actions, "
-              f"{s['things']} things, {s['endings']} endings, {s['words']:,} words; "
+        ident = " ".join(x for x in (report["id"], report["version"]) if x)
+        out(f"{report['story']}: {report['title']} ({ident}): "
+              f"{_n(s['scenes'], 'scene')} in {_n(s['chapters'], 'chapter')}, "
+              f"{_n(s['actions'], 'action')}, {_n(s['things'], 'thing')}, "
+              f"{_n(s['endings'], 'ending')}, {_n(s['words'], 'word')}; "
               f"{s['single_exit_share']:.0%} of scenes have one way out"
               + (f"; {s['cross_chapter_variables']} variables set in one chapter are read "
                  "in a later one." if s.get("cross_chapter_variables") else "."))
@@ -117,3 +119,7 @@ def print_report(report: dict[str, Any]) -> None:
         out("No problems found.")
     else:
         out(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}.")
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
