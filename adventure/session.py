@@ -14,12 +14,13 @@ from collections import deque
 from collections.abc import Callable
 
 from . import world as w
+from .expr import Expr
 from .machine import StoryMachine
 from .model import Action, Ending, Exit, GameState, LogEntry, Scene, Story, Words
 from .parser import BUILTINS, Context, Intent, parse, thing_matches
 from .record import Record
 from .saves import SaveError
-from .text import paragraphs
+from .text import Template, paragraphs
 from .vocab import apply_synonyms, words
 from .world import World
 
@@ -69,12 +70,12 @@ class Result(Record):
     """What one command produced."""
 
     __slots__ = ("paragraphs", "choices", "status", "state", "ended", "quit", "advanced",
-                 "show_choices", "resolved", "unknown_word")
+                 "show_choices", "resolved", "unknown_word", "offers")
 
     def __init__(self, paragraphs: list[tuple[str, str]], choices: list[Choice], status: Status,
                  state: GameState, ended: Ending | None = None, quit: bool = False,
                  advanced: bool = False, show_choices: bool = False, resolved: str = "",
-                 unknown_word: str = "") -> None:
+                 unknown_word: str = "", offers: list[_Offer] | None = None) -> None:
         self.paragraphs = paragraphs  # (style, text): title, text, system, error, ending
         self.choices = choices
         self.status = status
@@ -86,6 +87,7 @@ class Result(Record):
         # what the command meant: action:scene:id, exit:..., builtin:take:padd
         self.resolved = resolved
         self.unknown_word = unknown_word  # a word the parser did not know (for 'oops')
+        self.offers = offers  # what the choices do (Game.step may reuse them: see there)
 
     @property
     def text(self) -> str:
@@ -112,6 +114,7 @@ class Game:
         self._routes: dict[str, dict[str, list[Exit]]] = {}
         self._vocab: dict[str, frozenset[str]] = {}
         self._parts: dict[str, tuple] = {}
+        self._plain: dict[str, bool] = {}
 
     # -- starting ------------------------------------------------------------
     def new_state(self, seed: int | None = None) -> GameState:
@@ -130,11 +133,14 @@ class Game:
         return self._result(world, advanced=False, show_choices=True, before=None)
 
     # -- one command -----------------------------------------------------------
-    def step(self, state: GameState, line: str, resolved: str | None = None) -> Result:
+    def step(self, state: GameState, line: str, resolved: str | None = None,
+             offers: list[_Offer] | None = None) -> Result:
         """Play one command against a copy of `state`.
 
         `resolved` (from a saved log) replays what the command meant then, when that
-        action still exists here; otherwise the line is parsed afresh.
+        action still exists here; otherwise the line is parsed afresh. `offers` may be
+        the `offers` of the result that produced `state`: where the scene's labels draw
+        nothing at random, the choices are then not worked out a second time.
         """
         before = state
         world = World(self.story, state.copy())
@@ -144,7 +150,8 @@ class Game:
             return self._result(world, advanced=False, show_choices=False, before=before)
         if world.state.ended:
             return self._after_ending(world, line, before)
-        offers = self.offers(world)
+        if offers is None or not self._plain_labels(world.state.scene):
+            offers = self.offers(world)
         world.offered_before = [o.label for o in offers]  # to tell if the list changed
         ctx = self.context(world, offers)
         intent = self._from_resolved(resolved, world, ctx) if resolved else None
@@ -342,6 +349,17 @@ class Game:
             out.append(_Offer(self.exit_label(world, ex), exit=ex))
         return out
 
+    def _plain_labels(self, sid: str) -> bool:
+        """No label in the scene draws at random, so its choices depend on the state
+        alone and a list worked out for a state holds for it again."""
+        found = self._plain.get(sid)
+        if found is None:
+            scene = self.story.scenes[sid]
+            specs = [a.label for a in scene.actions] + [ex.label for ex in scene.exits]
+            found = self._plain[sid] = all(s is None or (isinstance(s, Template)
+                                                         and not _draws(s.plan)) for s in specs)
+        return found
+
     def exit_label(self, world: World, ex: Exit) -> str:
         if ex.label is not None:
             return world.render(ex.label)
@@ -442,7 +460,7 @@ class Game:
 
     def suggestions(self, state: GameState) -> list[tuple[str, str]]:
         """Commands worth offering for completion now: (text, what to display)."""
-        world = World(self.story, state)
+        world = World(self.story, state.copy())  # completing must not move the game's RNG
         out: dict[str, str] = {}
         if state.ended:
             return [("restart", "restart"), ("quit", "quit")]
@@ -654,8 +672,10 @@ class Game:
 
     def notice(self, state: GameState, paras: list[tuple[str, str]], look: bool = False
                ) -> Result:
-        """A result that changes nothing: a message, and optionally the scene again."""
-        world = World(self.story, state)
+        """A result that changes nothing: a message, and optionally the scene again.
+        (On a copy: describing the scene may draw from the game's RNG, and a notice is
+        not a turn the log could replay.)"""
+        world = World(self.story, state.copy())
         world.out.extend(paras)
         if look:
             world.describe(state.scene)
@@ -679,24 +699,47 @@ class Game:
                 paras.append((style, text))
         ending = None
         choices: list[Choice] = []
+        offers: list[_Offer] | None = None
         if st.ended:
             ending = self.story.scenes[st.ended].ending
             paras.append(("system", "The story has ended. Would you like to RESTART, "
                           "RESTORE a saved game, UNDO your last move or QUIT?"))
         else:
-            choices = [Choice(i + 1, o.label) for i, o in enumerate(self.offers(world))]
+            offers = self.offers(world)
+            choices = [Choice(i + 1, o.label) for i, o in enumerate(offers)]
             if before is not None and not show_choices:
                 if world.entered:
                     show_choices = True
                 else:
                     old = world.offered_before
-                    if old is None:
-                        old = [o.label for o in self.offers(World(self.story, before))]
+                    if old is None:  # a copy: working out labels may draw from its RNG
+                        old = [o.label for o in self.offers(World(self.story, before.copy()))]
                     show_choices = old != [c.label for c in choices]
             elif before is None:
                 show_choices = True
         return Result(paras, choices, self.status(st), st, ending, advanced=advanced,
-                      show_choices=show_choices and bool(choices))
+                      show_choices=show_choices and bool(choices),
+                      offers=offers if choices else None)
+
+
+def _draws(plan: list) -> bool:
+    """Does a text's plan call random() or chance() anywhere?"""
+    todo = list(plan)
+    while todo:
+        p = todo.pop()
+        if isinstance(p, Expr):
+            trees = [p.tree]
+            while trees:
+                op, _, args, _ = trees.pop()
+                if op in ("random", "chance"):
+                    return True
+                trees.extend(args)
+        elif isinstance(p, tuple):
+            for cond, sub in p[1]:
+                if cond is not None:
+                    todo.append(cond)
+                todo.extend(sub)
+    return False
 
 
 def describe(intent: Intent) -> str:
@@ -780,6 +823,7 @@ class Session:
         self.before_turn: Callable[[], list[tuple[str, str]]] | None = None
         self.last_line: str | None = None  # for 'again'
         self.oops: tuple[str, str] | None = None  # (unknown word, its line), for 'oops'
+        self.last: Result | None = self.opening  # its offers serve the next step
 
     # -- the one entry point -------------------------------------------------------
     def submit(self, line: str) -> Result:
@@ -830,7 +874,10 @@ class Session:
 
     def _play(self, line: str) -> Result:
         before = self.state
-        result = self.game.step(before, line)
+        known = self.last.offers if self.last is not None and self.last.state is before \
+            else None
+        result = self.game.step(before, line, offers=known)
+        self.last = result
         if result.quit:
             if self.store is not None:
                 self.store.journal_end(finished=False)  # quit: kept, to continue later
