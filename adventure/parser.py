@@ -67,7 +67,7 @@ class Context(Record):
                  phrases: Callable[[], list[str]] = list, refs: dict[str, str] | None = None,
                  routes: dict[str, list[Exit]] | None = None,
                  vocabulary: frozenset[str] = frozenset(),
-                 unlisted: frozenset[str] = frozenset()) -> None:
+                 unlisted: Callable[[], frozenset[str]] = frozenset) -> None:
         self.synonyms = synonyms
         self.own = own  # the scene's own actions that can be matched now
         self.globals = globals
@@ -82,7 +82,7 @@ class Context(Record):
         self.refs = {} if refs is None else refs  # pronoun -> thing id last named
         self.routes = {} if routes is None else routes  # place words -> exits
         self.vocabulary = vocabulary  # every word understood here (for typos)
-        self.unlisted = unlisted  # keys of hidden actions not yet revealed
+        self.unlisted = unlisted  # keys of hidden actions not yet revealed (lazy)
 
 
 class Intent(Record):
@@ -135,7 +135,7 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
         fixed = _correct(ws, ctx.vocabulary)
         if fixed != ws:
             again = _parse(fixed, ctx)
-            secret = again.action is not None and again.action.key in ctx.unlisted
+            secret = again.action is not None and again.action.key in ctx.unlisted()
             if again.kind not in ("unknown", "empty") and not secret:
                 again.corrected = fixed
                 return again

@@ -337,12 +337,16 @@ class Game:
         """The numbered choices on offer now: listed actions whose guards hold, then exits."""
         scene = self.scene(world)
         out = []
-        for a in scene.actions:
-            if a.label is None or a.disabled or not self.usable(world, a) \
-                    or not self.listed(world, a):
+        done, listing = world.state.done, world.state.listing
+        for a in scene.actions:  # usable() and listed(), inline: this runs every turn
+            label = a.label
+            if label is None or a.disabled or (a.once and done.get(a.key)) \
+                    or not listing.get(a.key, not a.hidden):
                 continue
-            if a.when is None or a.when(world):
-                out.append(_Offer(world.render(a.label), action=a))
+            if a.when is None or a.when.fn(world):
+                text = label.plan[0] if label.__class__ is Template and label.static \
+                    else world.render(label)
+                out.append(_Offer(text, action=a))
         for ex in scene.exits:
             if ex.hidden or (ex.when is not None and not ex.when(world)):
                 continue
@@ -398,7 +402,7 @@ class Game:
             conversation=scene.conversation, phrases=phrases,
             refs={p: t for p, t in world.state.refs.items() if t in scope},
             routes=self.routes(scene.id), vocabulary=self.vocabulary(scene.id),
-            unlisted=frozenset(a.key for a in own + glob if not self.listed(world, a)),
+            unlisted=lambda: frozenset(a.key for a in own + glob if not self.listed(world, a)),
         )
 
     def _scene_parts(self, scene: Scene) -> tuple[list[Action], list[Action], list[Action],
