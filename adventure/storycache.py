@@ -152,13 +152,15 @@ def _read(path: Path, key: str) -> Story | None:
     digest, payload = data[len(FORMAT):head - 1], data[head:]
     if _check(payload) != digest:
         return None
+    enabled = gc.isenabled()
     gc.disable()  # tens of thousands of new objects: a collection pass would find no garbage
     try:
         found_key, story = _Unpickler(io.BytesIO(payload)).load()
     except Exception:  # noqa: BLE001 - any unreadable entry is simply rebuilt
         return None
     finally:
-        gc.enable()
+        if enabled:
+            gc.enable()
     if found_key != key or not isinstance(story, Story):
         return None
     return story
