@@ -325,8 +325,11 @@ class GameState(Record):
         for name in _DICT_FIELDS:
             mine, theirs = getattr(self, name), getattr(newer, name)
             if mine != theirs:
-                changed = {k: v for k, v in mine.items() if theirs.get(k, _GONE) != v}
-                added = tuple(k for k in theirs if k not in mine)
+                try:  # set arithmetic on items runs in C; values are nearly always scalars
+                    changed = dict(mine.items() - theirs.items())
+                except TypeError:  # an unhashable value (a list in a variable)
+                    changed = {k: v for k, v in mine.items() if theirs.get(k, _GONE) != v}
+                added = tuple(theirs.keys() - mine.keys())
                 out.append((name, changed, added))
         for name in _OTHER_FIELDS:
             mine = getattr(self, name)

@@ -54,15 +54,17 @@ for _seq, _name in _VERB_TABLE:
     _VERBS_BY_FIRST.setdefault(_seq[0], []).append((_seq, _name))
 
 
-class Context(Record):
-    """What the player can refer to this turn."""
+class Context:
+    """What the player can refer to this turn. (Not a Record: its scope is found lazily,
+    and a context is never saved or compared.)"""
 
-    __slots__ = ("synonyms", "own", "globals", "spent", "exits", "scope", "exit_titles", "choices",
+    __slots__ = ("synonyms", "own", "globals", "spent", "exits", "_scope", "exit_titles", "choices",
                  "fallback", "conversation", "phrases", "refs", "routes", "vocabulary", "unlisted")
 
     def __init__(self, synonyms: list[tuple[Words, Words]], own: list[Action],
                  globals: list[Action], spent: list[Action], exits: list[Exit],
-                 scope: dict[str, Thing], exit_titles: dict[str, Words], choices: int,
+                 scope: dict[str, Thing] | Callable[[], dict[str, Thing]],
+                 exit_titles: dict[str, Words], choices: int,
                  fallback: bool = False, conversation: bool = False,
                  phrases: Callable[[], list[str]] = list, refs: dict[str, str] | None = None,
                  routes: dict[str, list[Exit]] | None = None,
@@ -73,7 +75,7 @@ class Context(Record):
         self.globals = globals
         self.spent = spent  # `once` actions already done
         self.exits = exits
-        self.scope = scope
+        self._scope = scope  # or a function that finds it: many commands never ask
         self.exit_titles = exit_titles  # exit key -> words of its destination's title
         self.choices = choices  # how many numbered choices are on offer
         self.fallback = fallback  # the scene's fallback answers everything else
@@ -83,6 +85,13 @@ class Context(Record):
         self.routes = {} if routes is None else routes  # place words -> exits
         self.vocabulary = vocabulary  # every word understood here (for typos)
         self.unlisted = unlisted  # keys of hidden actions not yet revealed (lazy)
+
+    @property
+    def scope(self) -> dict[str, Thing]:
+        found = self._scope
+        if not isinstance(found, dict):
+            found = self._scope = found()
+        return found
 
 
 class Intent(Record):
@@ -147,7 +156,9 @@ def _pronouns(ws: Words, ctx: Context) -> tuple[Words, str]:
     out: list[str] = []
     for w in ws:
         if w in PRONOUNS:
-            ref = ctx.refs.get(w) or (ctx.refs.get("it") if w == "them" else None)
+            ref = ctx.refs.get(w)
+            if ref not in ctx.scope and w == "them":
+                ref = ctx.refs.get("it")
             if ref is None or ref not in ctx.scope:
                 return ws, w
             out.append(f"@{ref}")

@@ -392,15 +392,14 @@ class Game:
             out.extend(f"go {ex.key}" for ex in scene.exits if not ex.hidden)
             return out
 
-        scope = world.scope()
         return Context(
             synonyms=self.story.synonyms, own=own, globals=glob, spent=spent,
-            exits=scene.exits, scope=scope,
+            exits=scene.exits, scope=world.scope,
             exit_titles=titles,
             choices=len(offers),
             fallback=fb is not None and (fb.when is None or bool(fb.when(world))),
             conversation=scene.conversation, phrases=phrases,
-            refs={p: t for p, t in world.state.refs.items() if t in scope},
+            refs=world.state.refs,  # the parser takes only those still in scope
             routes=self.routes(scene.id), vocabulary=self.vocabulary(scene.id),
             unlisted=lambda: frozenset(a.key for a in own + glob if not self.listed(world, a)),
         )
@@ -886,8 +885,9 @@ class Session:
             if self.store is not None:
                 self.store.journal_end(finished=False)  # quit: kept, to continue later
             return result
-        if result.state != before:
-            self.undo.append((before.undo_delta(result.state), self.log, len(self.log)))
+        delta = before.undo_delta(result.state)
+        if delta:  # empty when the command changed nothing (a look, a refusal)
+            self.undo.append((delta, self.log, len(self.log)))
             self.unsaved = True
         if result.resolved != "empty":
             entry = LogEntry(line, result.resolved)

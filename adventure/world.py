@@ -35,6 +35,8 @@ class World:
         self.out: list[tuple[str, str]] = []  # (style, text)
         self.entered: list[str] = []  # scenes entered during this command
         self.offered_before: list[str] | None = None  # choice labels before the command
+        self._moves = 0  # bumped by move(): with the scene, all that scope() depends on
+        self._scope: tuple[str, int, dict[str, Thing]] | None = None
 
     # -- the machine's model attribute ---------------------------------------
     @property
@@ -152,6 +154,7 @@ class World:
 
     # -- things --------------------------------------------------------------
     def move(self, thing: str, where: str) -> None:
+        self._moves += 1
         if where == self.story.things[thing].location:
             self.state.moved.pop(thing, None)
         else:
@@ -173,7 +176,17 @@ class World:
         return [t for t in self.story.things.values() if self.location(t.id) in (PLAYER, WORN)]
 
     def scope(self) -> dict[str, Thing]:
-        """Things the player can see or touch: here, carried, and inside or on those."""
+        """Things the player can see or touch: here, carried, and inside or on those.
+        Kept until the scene changes or a thing moves (the parser, `here()` guards and
+        hints ask for it several times a turn); callers must not change it."""
+        cached = self._scope
+        if cached is not None and cached[0] == self.state.scene and cached[1] == self._moves:
+            return cached[2]
+        found = self._find_scope()
+        self._scope = (self.state.scene, self._moves, found)
+        return found
+
+    def _find_scope(self) -> dict[str, Thing]:
         found: dict[str, Thing] = {}
         frontier = [self.state.scene, PLAYER, WORN]
         while frontier:
