@@ -228,15 +228,15 @@ def _if(world: World, cond: ex.Expr, then: list[Op], other: list[Op]) -> None:
 
 
 def _set(world: World, var: str, value: object) -> None:
-    world.vars[var] = value
+    world.write("vars", var, value)
 
 
 def _assign(world: World, var: str, value: ex.Expr) -> None:
-    world.vars[var] = value.fn(world)
+    world.write("vars", var, value.fn(world))
 
 
 def _add(world: World, var: str, value: ex.Expr, sign: int) -> None:
-    world.vars[var] = world.vars[var] + sign * value.fn(world)
+    world.write("vars", var, world.vars[var] + sign * value.fn(world))
 
 
 def _score(world: World, value: ex.Expr, sign: int) -> None:
@@ -245,7 +245,7 @@ def _score(world: World, value: ex.Expr, sign: int) -> None:
 
 
 def _list(world: World, key: str, shown: bool) -> None:
-    world.state.listing[key] = shown
+    world.write("listing", key, shown)
 
 
 def _variable(name: str, at: int, names: EffectNames, want: str | None) -> str:

@@ -129,7 +129,7 @@ def _run(effects: list, text, key: str | None = None) -> Callback:
     def run(ev: EventData) -> None:
         world: World = ev.model
         if key is not None:
-            world.state.done[key] = world.state.done.get(key, 0) + 1
+            world.write("done", key, world.state.done.get(key, 0) + 1)
         for fx in effects:
             fx(world)
         world.say(text)

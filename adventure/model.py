@@ -328,9 +328,29 @@ class GameState(Record):
                 try:  # set arithmetic on items runs in C; values are nearly always scalars
                     changed = dict(mine.items() - theirs.items())
                 except TypeError:  # an unhashable value (a list in a variable)
-                    changed = {k: v for k, v in mine.items() if theirs.get(k, _GONE) != v}
+                    changed = {k: v for k, v in mine.items() if theirs.get(k, GONE) != v}
                 added = tuple(theirs.keys() - mine.keys())
                 out.append((name, changed, added))
+        for name in _OTHER_FIELDS:
+            mine = getattr(self, name)
+            if mine != getattr(newer, name):
+                out.append((name, mine, None))
+        return tuple(out)
+
+    def undo_record(self, newer: GameState, written: dict[tuple[str, str], Any]) -> tuple:
+        """`undo_delta(newer)` for a turn whose every write to the dicts is in `written`
+        ((field, key) -> the value before, GONE if absent; see `World.write`): the
+        cost is that of the few keys written, not of the whole state."""
+        fields: dict[str, tuple[dict[str, Any], list[str]]] = {}
+        for (name, key), old in written.items():
+            if getattr(newer, name).get(key, GONE) == old:
+                continue  # written back as it was
+            changed, added = fields.get(name) or fields.setdefault(name, ({}, []))
+            if old is GONE:
+                added.append(key)
+            else:
+                changed[key] = old
+        out = [(name, changed, tuple(added)) for name, (changed, added) in fields.items()]
         for name in _OTHER_FIELDS:
             mine = getattr(self, name)
             if mine != getattr(newer, name):
@@ -355,6 +375,6 @@ class GameState(Record):
         return cls(**{k: data[k] for k in cls.__slots__ if k in data}).copy()
 
 
-_GONE = object()
+GONE = object()  # a key that is absent, in undo records
 _DICT_FIELDS = ("vars", "moved", "visits", "done", "listing", "hints", "refs")
 _OTHER_FIELDS = ("scene", "turn", "score", "timers", "stack", "rng", "seed", "ended", "pending")

@@ -70,12 +70,13 @@ class Result(Record):
     """What one command produced."""
 
     __slots__ = ("paragraphs", "choices", "status", "state", "ended", "quit", "advanced",
-                 "show_choices", "resolved", "unknown_word", "offers")
+                 "show_choices", "resolved", "unknown_word", "offers", "undo")
 
     def __init__(self, paragraphs: list[tuple[str, str]], choices: list[Choice], status: Status,
                  state: GameState, ended: Ending | None = None, quit: bool = False,
                  advanced: bool = False, show_choices: bool = False, resolved: str = "",
-                 unknown_word: str = "", offers: list[_Offer] | None = None) -> None:
+                 unknown_word: str = "", offers: list[_Offer] | None = None,
+                 undo: tuple | None = None) -> None:
         self.paragraphs = paragraphs  # (style, text): title, text, system, error, ending
         self.choices = choices
         self.status = status
@@ -88,6 +89,7 @@ class Result(Record):
         self.resolved = resolved
         self.unknown_word = unknown_word  # a word the parser did not know (for 'oops')
         self.offers = offers  # what the choices do (Game.step may reuse them: see there)
+        self.undo = undo  # what turns `state` back into the state before (see undo_record)
 
     @property
     def text(self) -> str:
@@ -230,9 +232,9 @@ class Game:
         if a is not None:
             named += [self.story.things[t] for t in (a.thing, a.second) if t]
         for t in named[:1] if intent.preposition == "all" else named:
-            world.state.refs[t.pronoun] = t.id
-            if t.pronoun != "it":
-                world.state.refs.setdefault("it", t.id)
+            world.write("refs", t.pronoun, t.id)
+            if t.pronoun != "it" and "it" not in world.state.refs:
+                world.write("refs", "it", t.id)
 
     def _from_resolved(self, resolved: str, world: World, ctx: Context) -> Intent | None:
         kind, _, rest = resolved.partition(":")
@@ -629,7 +631,7 @@ class Game:
     def _next_hint(self, world: World, key: str, hints: list) -> None:
         given = world.state.hints.get(key, 0)
         index = min(given, len(hints) - 1)
-        world.state.hints[key] = index + 1
+        world.write("hints", key, index + 1)
         more = (" Type 'hint' again for a stronger one." if index + 1 < len(hints)
                 else " That is the last hint for this.")
         text = " ".join(paragraphs(world.render(hints[index])))
@@ -722,7 +724,8 @@ class Game:
                 show_choices = True
         return Result(paras, choices, self.status(st), st, ending, advanced=advanced,
                       show_choices=show_choices and bool(choices),
-                      offers=offers if choices else None)
+                      offers=offers if choices else None,
+                      undo=None if before is None else before.undo_record(st, world.written))
 
 
 def _draws(plan: list) -> bool:
@@ -885,7 +888,7 @@ class Session:
             if self.store is not None:
                 self.store.journal_end(finished=False)  # quit: kept, to continue later
             return result
-        delta = before.undo_delta(result.state)
+        delta = result.undo if result.undo is not None else before.undo_delta(result.state)
         if delta:  # empty when the command changed nothing (a look, a refusal)
             self.undo.append((delta, self.log, len(self.log)))
             self.unsaved = True

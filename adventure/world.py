@@ -7,7 +7,7 @@ command). It never prints; it collects paragraphs for the session to return.
 
 from __future__ import annotations
 
-from .model import GameState, OneOf, Story, TextSpec, Thing
+from .model import GONE, GameState, OneOf, Story, TextSpec, Thing
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
@@ -37,6 +37,23 @@ class World:
         self.offered_before: list[str] | None = None  # choice labels before the command
         self._moves = 0  # bumped by move(): with the scene, all that scope() depends on
         self._scope: tuple[str, int, dict[str, Thing]] | None = None
+        # (field, key) -> its value before this command first wrote it (GONE: absent):
+        # the turn's undo record, so undo never has to compare two whole states.
+        self.written: dict[tuple[str, str], Any] = {}
+
+    # -- every change to the state's dicts comes through these ------------------
+    def write(self, field: str, key: str, value: Any) -> None:
+        d = getattr(self.state, field)
+        if (field, key) not in self.written:
+            self.written[field, key] = d.get(key, GONE)
+        d[key] = value
+
+    def unset(self, field: str, key: str) -> None:
+        d = getattr(self.state, field)
+        if key in d:
+            if (field, key) not in self.written:
+                self.written[field, key] = d[key]
+            del d[key]
 
     # -- the machine's model attribute ---------------------------------------
     @property
@@ -110,7 +127,7 @@ class World:
     def enter(self, sid: str) -> None:
         """Arrive in a scene: count the visit, run its effects, describe it."""
         st = self.state
-        st.visits[sid] = st.visits.get(sid, 0) + 1
+        self.write("visits", sid, st.visits.get(sid, 0) + 1)
         scene = self.story.scenes[sid]
         if not scene.conversation:
             st.stack.clear()  # leaving every conversation for good
@@ -156,9 +173,9 @@ class World:
     def move(self, thing: str, where: str) -> None:
         self._moves += 1
         if where == self.story.things[thing].location:
-            self.state.moved.pop(thing, None)
+            self.unset("moved", thing)
         else:
-            self.state.moved[thing] = where
+            self.write("moved", thing, where)
 
     def contents(self, holder: str) -> list[Thing]:
         """Things directly at a scene, thing, or on the player, in the story's order."""
