@@ -307,11 +307,26 @@ def thing_matches(t: Thing, ws: Words, need_noun: bool = True) -> bool:
     """Every word describes the thing, and (unless need_noun is off) one of them names it."""
     if len(ws) == 1 and ws[0].startswith("@"):
         return ws[0] == f"@{t.id}"
-    nouns = {t.name[-1], *(s[-1] for s in t.synonyms)}
-    vocab = set(t.name) | set(t.adjectives) | {w for s in t.synonyms for w in s}
+    nouns, vocab = _thing_words(t)
     if ws == t.name or ws in t.synonyms:
         return True
     return all(w in vocab for w in ws) and (not need_noun or any(w in nouns for w in ws))
+
+
+# id(thing) -> (the thing, so the id stays its own; its nouns; every word that names it)
+_THING_WORDS: dict[int, tuple[Thing, frozenset[str], frozenset[str]]] = {}
+
+
+def _thing_words(t: Thing) -> tuple[frozenset[str], frozenset[str]]:
+    """A thing's nouns and vocabulary, worked out once (things never change)."""
+    found = _THING_WORDS.get(id(t))
+    if found is None or found[0] is not t:
+        nouns = frozenset({t.name[-1], *(s[-1] for s in t.synonyms)})
+        vocab = frozenset((*t.name, *t.adjectives, *(w for s in t.synonyms for w in s)))
+        if len(_THING_WORDS) >= 100_000:
+            _THING_WORDS.clear()
+        found = _THING_WORDS[id(t)] = (t, nouns, vocab)
+    return found[1], found[2]
 
 
 def resolve(ws: Words, scope: dict[str, Thing]) -> list[Thing]:

@@ -339,6 +339,7 @@ def list_saves(directory: Path) -> list[SaveInfo]:
 
 # -- journals: one per game, one append per turn --------------------------------------
 
+_string = json.encoder.encode_basestring  # one JSON string, as the encoder writes it
 _line = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False)
 # would build a new encoder for every turn
 
@@ -381,7 +382,9 @@ class Journal:
         os.write(self.fd, ("\n".join(lines) + "\n").encode("utf-8"))
 
     def append(self, entry: LogEntry) -> None:
-        os.write(self.fd, (_line(entry.to_json()) + "\n").encode())
+        # What _line(entry.to_json()) writes, without the encoder's generic walk
+        line = f"[{_string(entry.command)}, {_string(entry.resolved)}]\n"
+        os.write(self.fd, line.encode())
 
     def rewrite(self, story: Story, seed: int, log: list[LogEntry]) -> None:
         """After undo, restore or restart: the journal becomes the current log."""

@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from adventure import saves
 from adventure.replay import FileStore, load_save
@@ -352,3 +354,22 @@ def test_two_games_saving_to_the_same_slot_at_once_leave_one_complete_save(tmp_p
     state, log, _ = load_save(Game(load_story(DEMO)), tmp_path / "same.save.json")
     assert state.seed in (1, 2) and state.scene == "corridor"
     assert not list(tmp_path.glob(".same.save.json.*.tmp"))
+
+
+@given(st.text(), st.text())
+def test_a_journal_turn_is_the_json_line_of_its_entry(tmp_path_factory, command, resolved):
+    """Journal.append writes each turn without the generic encoder: the line must be
+    exactly the one it would write, for any text (quotes, controls, astral characters)."""
+    import json
+
+    from adventure.model import LogEntry
+
+    path = tmp_path_factory.mktemp("j") / "t.journal"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        saves.Journal(path, fd).append(LogEntry(command, resolved))
+    finally:
+        os.close(fd)
+    line = path.read_bytes().decode("utf-8")
+    assert line == json.dumps([command, resolved], ensure_ascii=False) + "\n"
+    assert json.loads(line) == [command, resolved]
