@@ -4,22 +4,36 @@ The machine is built once per story and shared by every game. It has no
 registered model: each command drives it with that command's `World` (the
 game state plus the output being collected), passed straight to the event.
 Binding a model would add an `is_<scene>` method per scene to every game.
+
+A game's machine (lazy=True) imports `transitions` when the first command fires a
+trigger: the opening scene is shown without it, so the first prompt does not wait
+for that import.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-
-from transitions import EventData, Machine
-
 from .model import Action, Exit, Story
-from .world import World
 
-# transitions logs every trigger at INFO; that alone makes triggers 2.5x slower.
-logging.getLogger("transitions").setLevel(logging.WARNING)
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-Callback = Callable[[EventData], None]
+    from transitions import EventData, Machine
+
+    from .world import World
+
+    Callback = Callable[[EventData], None]
+
+
+def _new_machine() -> Machine:
+    import logging
+
+    from transitions import Machine
+
+    # transitions logs every trigger at INFO; that alone makes triggers 2.5x slower.
+    logging.getLogger("transitions").setLevel(logging.WARNING)
+    return Machine(model=None, states=[], initial=None, auto_transitions=False,
+                   send_event=True, model_attribute="scene", ignore_invalid_triggers=True)
 
 
 class StoryMachine:
@@ -29,17 +43,20 @@ class StoryMachine:
 
     def __init__(self, story: Story, lazy: bool = False):
         self.story = story
-        self.machine = Machine(
-            model=None, states=[], initial=None, auto_transitions=False, send_event=True,
-            model_attribute="scene", ignore_invalid_triggers=True,
-        )
-        self.machine.add_states([
-            {"name": sid, "on_enter": [_enter(sid)]} for sid in story.scenes
-        ])
+        self._machine: Machine | None = None
         self._built: set[str] = set()
         if not lazy:
             for sid in story.scenes:
                 self.build(sid)
+
+    @property
+    def machine(self) -> Machine:
+        """The transitions machine: a state per scene, made on first use."""
+        if self._machine is None:
+            m = _new_machine()
+            m.add_states([{"name": sid, "on_enter": [_enter(sid)]} for sid in self.story.scenes])
+            self._machine = m
+        return self._machine
 
     def build(self, sid: str) -> None:
         """Add the transitions that leave scene `sid` (once)."""

@@ -116,11 +116,16 @@ def bench_startup(quick: bool) -> None:
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     env["TERM"] = "xterm"
 
+    # answer_cpr: prompt_toolkit asks the terminal where the cursor is (ESC[6n) and draws
+    # the toolbar once it hears back. A terminal answers at once; pexpect's send() first
+    # sleeps `delaybeforesend` (50 ms by default), which is the harness, not the game,
+    # so both children that are answered turn it off.
     def pty_ours() -> float:
         d = tempfile.mkdtemp(prefix="bench-pty-")
         t = time.perf_counter()
         child = pexpect.spawn(ADVENTURE, ["--new", "--saves", d], env=env, encoding="utf-8",
                               timeout=20, dimensions=(30, 100))
+        child.delaybeforesend = None  # see answer_cpr
         while child.expect([" · turn 0", "\x1b\\[6n"]) == 1:
             child.send("\x1b[1;1R")
         dt = time.perf_counter() - t
@@ -142,6 +147,7 @@ def bench_startup(quick: bool) -> None:
         t = time.perf_counter()
         child = pexpect.spawn(PY, ["-c", MINIMAL_PROMPT], env=env, encoding="utf-8",
                               timeout=20, dimensions=(30, 100))
+        child.delaybeforesend = None  # see answer_cpr
         while child.expect([" · turn 0", "\x1b\\[6n"]) == 1:
             child.send("\x1b[1;1R")
         dt = time.perf_counter() - t
