@@ -792,6 +792,8 @@ def split_commands(line: str) -> list[str]:
     stripped = line.strip()
     if not stripped or len(line) > MAX_LINE or stripped.lower().startswith(_SESSION_WORDS):
         return [line]
+    if "." not in line and ";" not in line and "!" not in line and "then" not in line.lower():
+        return [stripped]  # most lines are one command: no need for the expression
     return [p for p in _SEPARATORS.split(stripped) if p.strip()] or [line]
 
 

@@ -37,6 +37,7 @@ class World:
         self.offered_before: list[str] | None = None  # choice labels before the command
         self._moves = 0  # bumped by move(): with the scene, all that scope() depends on
         self._scope: tuple[str, int, dict[str, Thing]] | None = None
+        self._held: tuple[int, dict[str, list[Thing]]] = (-1, {})  # contents(), by _moves
         # (field, key) -> its value before this command first wrote it (GONE: absent):
         # the turn's undo record, so undo never has to compare two whole states.
         self.written: dict[tuple[str, str], Any] = {}
@@ -178,16 +179,23 @@ class World:
             self.write("moved", thing, where)
 
     def contents(self, holder: str) -> list[Thing]:
-        """Things directly at a scene, thing, or on the player, in the story's order."""
+        """Things directly at a scene, thing, or on the player, in the story's order.
+        Kept until a thing moves (scope and describe ask for the same holders); callers
+        must not change the list."""
         base, order = _index(self.story)
         moved = self.state.moved
         if not moved:
-            return list(base.get(holder, ()))
-        out = [t for t in base.get(holder, ()) if t.id not in moved]
-        extra = [self.story.things[tid] for tid, where in moved.items() if where == holder]
-        if extra:
-            out = sorted(out + extra, key=lambda t: order[t.id])
-        return out
+            return base.get(holder, _NONE)
+        if self._held[0] != self._moves:
+            self._held = (self._moves, {})
+        found = self._held[1].get(holder)
+        if found is None:
+            found = [t for t in base.get(holder, ()) if t.id not in moved]
+            extra = [self.story.things[tid] for tid, where in moved.items() if where == holder]
+            if extra:
+                found = sorted(found + extra, key=lambda t: order[t.id])
+            self._held[1][holder] = found
+        return found
 
     def carried(self) -> list[Thing]:
         return [t for t in self.story.things.values() if self.location(t.id) in (PLAYER, WORN)]
@@ -214,6 +222,9 @@ class World:
                     if t.holds:
                         frontier.append(t.id)
         return found
+
+
+_NONE: list[Thing] = []  # contents() of an empty holder: shared, never changed
 
 
 def join_names(things: list[Thing]) -> str:
