@@ -35,6 +35,8 @@ def terminal_columns(fallback: int = 80) -> int:
 
 def sanitize(text: str) -> str:
     """Story and save text never reaches the terminal as control or escape sequences."""
+    if text.isprintable():  # no control character at all (the usual case): C-fast
+        return text
     return _UNSAFE.sub("", text)
 
 
