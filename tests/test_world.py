@@ -1,0 +1,64 @@
+"""World: the turn's writes (its undo record) and what is in reach."""
+
+from __future__ import annotations
+
+from adventure.model import GONE
+from adventure.world import PLAYER, World
+
+
+def _world(demo_game):
+    return World(demo_game.story, demo_game.new_state(seed=1))
+
+
+def test_a_write_keeps_the_value_from_before_the_command_only_once(demo_game):
+    w = _world(demo_game)
+    w.state.vars["n"] = 1
+    w.write("vars", "n", 2)
+    w.write("vars", "n", 3)
+    w.write("vars", "fresh", True)
+    assert w.state.vars["n"] == 3 and w.state.vars["fresh"] is True
+    assert w.written == {("vars", "n"): 1, ("vars", "fresh"): GONE}
+
+
+def test_unset_records_the_removed_value_and_ignores_an_absent_key(demo_game):
+    w = _world(demo_game)
+    w.state.moved["locket"] = "airlock"
+    w.unset("moved", "locket")
+    w.unset("moved", "never_there")
+    assert "locket" not in w.state.moved
+    assert w.written == {("moved", "locket"): "airlock"}
+
+
+def test_the_undo_record_of_the_writes_takes_the_state_back(demo_game):
+    w = _world(demo_game)
+    before = w.state.copy()
+    w.write("visits", "corridor", 1)
+    w.move("locket", "airlock")  # the locket starts on the player
+    w.write("vars", next(iter(w.state.vars)), "changed")
+    w.state.turn += 1
+    delta = before.undo_record(w.state, w.written)
+    assert w.state.undone(delta) == before
+    assert {d[0] for d in before.undo_delta(w.state)} == {d[0] for d in delta}
+
+
+def test_a_value_written_back_as_it_was_is_no_change(demo_game):
+    w = _world(demo_game)
+    before = w.state.copy()
+    var = next(iter(w.state.vars))
+    old = w.state.vars[var]
+    w.write("vars", var, "something else")
+    w.write("vars", var, old)
+    assert before.undo_record(w.state, w.written) == ()
+
+
+def test_scope_follows_a_moved_thing_and_a_change_of_scene(demo_game):
+    w = _world(demo_game)
+    assert "locket" in w.scope()  # carried
+    first = w.scope()
+    assert w.scope() is first  # kept while nothing changes
+    w.move("locket", "engineering")
+    assert "locket" not in w.scope()
+    w.state.scene = "engineering"
+    assert "locket" in w.scope()
+    assert "locket" not in {t.id for t in w.contents(PLAYER)}
+    assert "locket" in {t.id for t in w.contents("engineering")}
