@@ -115,6 +115,7 @@ class Game:
         self.machine = StoryMachine(story, lazy=True)
         self._routes: dict[str, dict[str, list[Exit]]] = {}
         self._vocab: dict[str, frozenset[str]] = {}
+        self._common_words: frozenset[str] | None = None
         self._parts: dict[str, tuple] = {}
         self._plain: dict[str, bool] = {}
 
@@ -445,23 +446,31 @@ class Game:
         """Every word the parser knows in a scene, for correcting typos."""
         cache = self._vocab
         if sid not in cache:
-            found: set[str] = {w for seqs in BUILTINS.values() for seq in seqs for w in seq}
-            found |= {"all", "except", "but", "and", "yes", "no", "again", "oops", "undo",
-                      "save", "restore", "restart", "it", "them", "him", "her"}
-            for alt, canon in self.story.synonyms:
-                found |= set(alt) | set(canon)
-            for t in self.story.things.values():
-                found |= set(t.name) | set(t.adjectives) | {w for s in t.synonyms for w in s}
+            found: set[str] = set()
             scene = self.story.scenes[sid]
             for a in scene.actions:
                 for seq in (*a.commands, *a.verbs, *a.nouns, *a.topics, a.preposition):
-                    found |= set(seq)
+                    found.update(seq)
             for ex in scene.exits:
-                found |= {w for n in ex.names for w in n}
-                found |= set(words(self.story.scenes[ex.to].title))
-            found |= set(self.routes(sid))
-            cache[sid] = frozenset(w for w in found if len(w) > 1 and " " not in w)
+                found.update(*ex.names, words(self.story.scenes[ex.to].title))
+            found.update(self.routes(sid))
+            cache[sid] = self._story_words() | _typable(found)
         return cache[sid]
+
+    def _story_words(self) -> frozenset[str]:
+        """The words every scene knows: built-in verbs, synonyms and the names of things
+        (worked out once: a story has hundreds of them)."""
+        found = self._common_words
+        if found is None:
+            words_: set[str] = {w for seqs in BUILTINS.values() for seq in seqs for w in seq}
+            words_ |= {"all", "except", "but", "and", "yes", "no", "again", "oops", "undo",
+                       "save", "restore", "restart", "it", "them", "him", "her"}
+            for alt, canon in self.story.synonyms:
+                words_.update(alt, canon)
+            for t in self.story.things.values():
+                words_.update(t.name, t.adjectives, *t.synonyms)
+            found = self._common_words = _typable(words_)
+        return found
 
     def suggestions(self, state: GameState) -> list[tuple[str, str]]:
         """Commands worth offering for completion now: (text, what to display)."""
@@ -726,6 +735,11 @@ class Game:
                       show_choices=show_choices and bool(choices),
                       offers=offers if choices else None,
                       undo=None if before is None else before.undo_record(st, world.written))
+
+
+def _typable(found: set[str]) -> frozenset[str]:
+    """The single words a typo could be a slip for."""
+    return frozenset(w for w in found if len(w) > 1 and " " not in w)
 
 
 def _draws(plan: list) -> bool:
