@@ -302,6 +302,75 @@ def bench_commands(quick: bool) -> None:
         (per / al_con <= 0.6) if al_con else None)
 
 
+    floors(reps, n_con, al_con)
+
+
+TRANSITIONS_FLOOR = """
+import logging, sys, time
+from transitions import Machine
+logging.getLogger("transitions").setLevel(logging.WARNING)
+class W:
+    scene = "a"
+m = Machine(model=None, states=[], initial=None, auto_transitions=False, send_event=True,
+            model_attribute="scene", ignore_invalid_triggers=True)
+m.add_states([{"name": s, "on_enter": [lambda ev: None]} for s in "ab"])
+for src, dst in (("a", "b"), ("b", "a")):
+    m.add_transition("go", src, dst, conditions=[lambda ev: True], before=[lambda ev: None])
+w, ev, n = W(), m.events["go"], int(sys.argv[1])
+t = time.perf_counter()
+for _ in range(n):
+    ev.trigger(w)
+print((time.perf_counter() - t) / n)
+"""
+
+# A console loop that does only what ours must: read a line, append a journal line,
+# write the echo and about a turn's worth of text (1 KB) with the next prompt.
+CONSOLE_FLOOR = """
+import json, os, sys
+fd = os.open(os.path.join(sys.argv[1], "j"), os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+text = "x" * 1000
+out = sys.stdout
+for raw in sys.stdin.buffer:
+    line = raw.decode("utf-8", "replace").rstrip("\\r\\n")
+    os.write(fd, (json.dumps([line, "action:a:b"], ensure_ascii=False) + "\\n").encode())
+    out.write(line + "\\n\\n" + text + "\\n\\n> ")
+    out.flush()
+"""
+
+
+def floors(reps: int, n_con: int, al_con: float | None) -> None:
+    """Reference rows: what the per-command targets leave once the libraries and the
+    I/O every turn needs are paid for."""
+    per = statistics.median(float(subprocess.run(
+        [PY, "-c", TRANSITIONS_FLOOR, "200000"], capture_output=True, text=True,
+        check=True).stdout) for _ in range(reps))
+    game = Game(load_story(CAMPAIGN))
+    fired = [0]
+    fire = game.machine.fire
+
+    def counting(trigger, world):
+        fired[0] += 1
+        return fire(trigger, world)
+    game.machine.fire = counting
+    session = Session(game, seed=1)
+    cmds = command_cycle(CAMPAIGN, 5000)
+    for c in cmds:
+        session.submit(c)
+    share = per * fired[0] / len(cmds)
+    row("commands", "reference: a bare transitions trigger, our configuration", per * 1e6,
+        "us", reps, "", None,
+        note=f"the campaign cycle fires {fired[0] / len(cmds):.2f} triggers a command: "
+             f"{share * 1e6:.1f} us of each command is transitions' own")
+    lines = command_cycle(CAMPAIGN, n_con)
+    script = Path(tempfile.mkdtemp(prefix="bench-floor-")) / "console_floor.py"
+    script.write_text(CONSOLE_FLOOR)
+    con, _, _ = console_cost(lambda d: [PY, str(script), d], lines, reps)
+    shutil.rmtree(script.parent, ignore_errors=True)
+    row("commands", "reference: a console loop doing only a turn's I/O (journal, 1 KB out)",
+        con * 1e6, "us/cmd", reps, "adventurelib console (3 rooms)",
+        al_con * 1e6 if al_con else None)
+
+
 # -- 3. scale ----------------------------------------------------------------------
 
 CHILD_OURS = """
