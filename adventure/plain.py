@@ -52,7 +52,7 @@ def render(result: Result, width: int | None) -> str:
         else:
             blocks.append(text)
     if result.show_choices and result.choices:
-        blocks.append("\n".join(f"  {c.number}) {sanitize(c.label)}" for c in result.choices))
+        blocks.append("\n".join([f"  {c.number}) {sanitize(c.label)}" for c in result.choices]))
     return "\n\n".join(blocks)
 
 

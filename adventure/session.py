@@ -708,7 +708,7 @@ class Game:
         paras: list[tuple[str, str]] = []
         for style, text in world.out:
             if style in ("text", "ending"):
-                paras.extend((style, p) for p in paragraphs(text))
+                paras += [(style, p) for p in paragraphs(text)]
             else:
                 paras.append((style, text))
         ending = None

@@ -188,7 +188,7 @@ def _build(plan: Plan) -> Render:
     pieces = [_piece(p) for p in plan]
     if len(pieces) == 1:
         return pieces[0]
-    return lambda env: "".join(p(env) for p in pieces)
+    return lambda env: "".join([p(env) for p in pieces])  # a list: join makes one anyway
 
 
 def _piece(p) -> Render:
