@@ -540,7 +540,7 @@ class _Loader:
             location=location, portable=portable or wearable, wearable=wearable, holds=holds,
             listed=self.flag(data, "listed", portable or wearable),
             take_refuse=self.text(data, "take_refuse", text_names), loc=kloc,
-            pronoun=self.pronoun(data),
+            pronoun=self.pronoun(data), called=" ".join(name.split()),
         )
 
     def pronoun(self, data: LMap) -> str:

@@ -137,12 +137,13 @@ class Scene(Record):
 
 class Thing(Record):
     __slots__ = ("id", "name", "adjectives", "synonyms", "article", "description", "location",
-                 "portable", "wearable", "holds", "listed", "take_refuse", "loc", "pronoun")
+                 "portable", "wearable", "holds", "listed", "take_refuse", "loc", "pronoun",
+                 "called")
 
     def __init__(self, id: str, name: Words, adjectives: frozenset[str], synonyms: list[Words],
             article: str, description: TextSpec | None, location: str, portable: bool,
             wearable: bool, holds: str | None, listed: bool, take_refuse: TextSpec | None,
-            loc: Loc = NOWHERE, pronoun: str = "it") -> None:
+            loc: Loc = NOWHERE, pronoun: str = "it", called: str = "") -> None:
         self.id = id
         self.name = name
         self.adjectives = adjectives
@@ -157,15 +158,37 @@ class Thing(Record):
         self.take_refuse = take_refuse
         self.loc = loc
         self.pronoun = pronoun  # what 'him', 'her', 'them' or 'it' can mean
+        self.called = called  # the name as the author wrote it ("O'Brien"), for sentences
 
     @property
     def display(self) -> str:
-        return " ".join(self.name)
+        return self.called or " ".join(self.name)
 
     def with_article(self) -> str:
+        """'a padd', 'your locket', 'Odo': for lists of things."""
         if self.article == "none":
             return self.display
         return f"{self.article} {self.display}"
+
+    def the(self) -> str:
+        """'the padd', 'your locket', 'Odo': the thing named inside a sentence."""
+        if self.article == "none":
+            return self.display
+        if self.article in _OWNING:
+            return f"{self.article} {self.display}"
+        return f"the {self.display}"
+
+    def The(self) -> str:  # noqa: N802 - the same at the start of a sentence
+        found = self.the()
+        return found[:1].upper() + found[1:]
+
+    def is_(self) -> str:
+        """'it is', 'he is', 'they are': the thing as the subject of a short clause."""
+        return _SUBJECT.get(self.pronoun, "it is")
+
+
+_OWNING = frozenset({"the", "your", "my", "his", "her", "its", "our", "their"})
+_SUBJECT = {"it": "it is", "him": "he is", "her": "she is", "them": "they are"}
 
 
 class Event(Record):

@@ -441,7 +441,22 @@ def _talk(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
     person = _one(first, ctx)
     if isinstance(person, Intent):
         return person
+    spoken = _spoken_to(verb, person, ctx)
+    if spoken is not None:
+        return spoken
     return Intent("builtin", verb=verb, objects=[person], topic=second, words=ws)
+
+
+def _spoken_to(verb: str, person: Thing, ctx: Context) -> Intent | None:
+    """'ask Mott about Sisko' with no action about that topic: an action that answers
+    'ask Mott' (its verbs include 'ask', its thing is Mott) is what the player means."""
+    for a in ctx.own + ctx.globals:
+        if a.thing == person.id and not a.preposition and (verb,) in a.verbs:
+            return Intent("action", action=a, words=(verb, f"@{person.id}"))
+    for a in ctx.spent:
+        if a.thing == person.id and not a.preposition and (verb,) in a.verbs:
+            return Intent("unknown", words=(verb,), message="You have already done that.")
+    return None
 
 
 def _one(ws: Words, ctx: Context) -> Thing | Intent:

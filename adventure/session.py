@@ -523,12 +523,15 @@ class Game:
         elif verb in ("give", "show"):
             thing, person = objs
             if not world.has(thing.id) and verb == "give":
-                say(("text", f"You aren't carrying the {thing.display}."))
+                say(("text", f"You aren't carrying {thing.the()}."))
             else:
-                say(("text", f"The {person.display} shows no interest in the {thing.display}."))
+                say(("text", f"{person.The()} shows no interest in {thing.the()}."))
         elif verb in ("ask", "tell"):
-            about = " ".join(intent.topic)
-            say(("text", f"The {objs[0].display} has nothing to say about {about}."))
+            # the topic is not echoed: typed words have lost their capitals ("sisko")
+            if verb == "ask":
+                say(("text", f"{objs[0].The()} has nothing to say about that."))
+            else:
+                say(("text", f"{objs[0].The()} does not seem interested."))
         elif verb == "examine":
             self.examine(world, objs[0])
         elif verb == "take":
@@ -536,26 +539,26 @@ class Game:
         elif verb == "drop":
             t = objs[0]
             if not world.has(t.id):
-                say(("text", f"You aren't carrying the {t.display}."))
+                say(("text", f"You aren't carrying {t.the()}."))
             else:
                 world.move(t.id, world.state.scene)
                 say(("text", "Dropped."))
         elif verb == "wear":
             t = objs[0]
             if not t.wearable:
-                say(("text", f"You can't wear the {t.display}."))
+                say(("text", f"You can't wear {t.the()}."))
             elif world.wearing(t.id):
-                say(("text", f"You are already wearing the {t.display}."))
+                say(("text", f"You are already wearing {t.the()}."))
             elif world.has(t.id) or self.take(world, t, quiet=True):
                 world.move(t.id, w.WORN)
-                say(("text", f"You put on the {t.display}."))
+                say(("text", f"You put on {t.the()}."))
         elif verb == "remove":
             t = objs[0]
             if not world.wearing(t.id):
-                say(("text", f"You aren't wearing the {t.display}."))
+                say(("text", f"You aren't wearing {t.the()}."))
             else:
                 world.move(t.id, w.PLAYER)
-                say(("text", f"You take off the {t.display}."))
+                say(("text", f"You take off {t.the()}."))
         elif verb == "put":
             self.put(world, objs[0], objs[1], intent.preposition)
 
@@ -572,24 +575,24 @@ class Game:
             mark = len(world.out)
             self.builtin(world, Intent("builtin", verb=verb, objects=[t]))
             said = " ".join(text for _, text in world.out[mark:])
-            world.out[mark:] = [("text", f"{t.display.capitalize()}: {said}")]
+            world.out[mark:] = [("text", f"{t.display[:1].upper()}{t.display[1:]}: {said}")]
 
     def examine(self, world: World, t) -> None:
         text = world.render(t.description)
         world.out.append(("text", text if text.strip() else
-                          f"You see nothing remarkable about the {t.display}."))
+                          f"You see nothing remarkable about {t.the()}."))
         if t.holds:
             world.describe_contents(t)
 
     def take(self, world: World, t, quiet: bool = False) -> bool:
         if world.has(t.id):
-            world.out.append(("text", f"You already have the {t.display}."))
+            world.out.append(("text", f"You already have {t.the()}."))
             return False
         if not t.portable:
             if t.take_refuse is not None:
                 world.say(t.take_refuse)
             else:
-                world.out.append(("text", f"The {t.display} stays where it is."))
+                world.out.append(("text", f"{t.The()} stays where {t.is_()}."))
             return False
         world.move(t.id, w.PLAYER)
         if not quiet:
@@ -602,13 +605,13 @@ class Game:
             say(("text", "You can't put something inside itself."))
         elif holder.holds != prep:
             where = "in" if holder.holds == "in" else "on" if holder.holds else ""
-            say(("text", f"You can't put things {prep} the {holder.display}." +
+            say(("text", f"You can't put things {prep} {holder.the()}." +
                  (f" Try 'put {t.display} {where} {holder.display}'." if where else "")))
         elif not world.has(t.id) and not self.take(world, t, quiet=True):
             return
         else:
             world.move(t.id, holder.id)
-            say(("text", f"You put the {t.display} {prep} the {holder.display}."))
+            say(("text", f"You put {t.the()} {prep} {holder.the()}."))
 
     # -- meta commands ------------------------------------------------------------
     def meta(self, world: World, verb: str) -> None:

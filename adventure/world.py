@@ -168,7 +168,7 @@ class World:
         if inside:
             where = "On" if holder.holds == "on" else "In"
             verb = "is" if len(inside) == 1 else "are"
-            self.out.append(("text", f"{where} the {holder.display} {verb} {join_names(inside)}."))
+            self.out.append(("text", f"{where} {holder.the()} {verb} {join_names(inside)}."))
 
     # -- things --------------------------------------------------------------
     def move(self, thing: str, where: str) -> None:

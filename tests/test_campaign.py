@@ -150,3 +150,26 @@ scenes:
     story = load_story(tmp_path, "st")
     assert chapters(story) == ["one", "two"]
     assert cross_chapter(story) == {"lent": ("one", "two")}
+
+
+_TO_THE_CHUTE = ["kira", "enter wormhole", "reroute power", "approach station", "surrender",
+                 "airlock", "submit", "promenade", "meet eyes", "security", "examine odo",
+                 "show combadge to odo", "wait", "wait", "follow garak", "balcony",
+                 "say nothing", "antechamber", "dinner", "antechamber", "offer", "refuse",
+                 "go down", "down", "chute"]
+
+
+def test_asking_a_worker_about_anything_is_talking_to_him(game):
+    """'ask Mott about Sisko' has no action of its own: the action that answers 'ask Mott'
+    does, and once it is spent the parser says so instead of a stock reply."""
+    from adventure.session import Session
+
+    s = Session(game, seed=1)
+    for c in _TO_THE_CHUTE:
+        s.submit(c)
+    first = s.submit("ask mott about sisko")
+    assert first.resolved == "action:ore_chute:talk_mott"
+    assert "You take up a shovel beside him" in first.text
+    assert s.submit("ask mott about the weather").text == "You have already done that."
+    assert s.submit("take mott").text == "Mott stays where he is."
+    assert s.submit("give chit to mott").text == "Mott shows no interest in the duty chit."

@@ -62,3 +62,37 @@ def test_scope_follows_a_moved_thing_and_a_change_of_scene(demo_game):
     assert "locket" in w.scope()
     assert "locket" not in {t.id for t in w.contents(PLAYER)}
     assert "locket" in {t.id for t in w.contents("engineering")}
+
+
+def _thing(name: str, article: str, pronoun: str = "it"):
+    from adventure.model import Thing
+    from adventure.vocab import words
+
+    return Thing(name.lower(), words(name), frozenset(), [], article, None, "nowhere", False,
+                 False, None, False, None, pronoun=pronoun, called=name)
+
+
+def test_a_thing_is_named_in_sentences_by_its_article():
+    assert _thing("padd", "a").the() == "the padd"
+    assert _thing("padd", "a").The() == "The padd"
+    assert _thing("locket", "your").The() == "Your locket"
+    assert _thing("O'Brien", "none", "him").the() == "O'Brien"  # a name, as written
+    assert _thing("O'Brien", "none", "him").with_article() == "O'Brien"
+    assert _thing("O'Brien", "none", "him").is_() == "he is"
+    assert _thing("Kira", "none", "her").is_() == "she is"
+    assert _thing("rations", "some", "them").is_() == "they are"
+
+
+def test_built_in_replies_name_a_character_as_a_character():
+    from conftest import STORY
+
+    from adventure.loader import load_story
+    from adventure.session import Game, Session
+
+    s = Session(Game(load_story(STORY)), seed=1)
+    for c in ("kira", "enter wormhole", "reroute power", "approach station", "surrender",
+              "airlock", "submit", "promenade", "meet eyes", "security"):
+        s.submit(c)
+    assert s.submit("take odo").text == "Odo stays where he is."
+    assert s.submit("ask odo about the wormhole").text == "Odo has nothing to say about that."
+    assert s.submit("wear odo").text == "You can't wear Odo."
