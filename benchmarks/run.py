@@ -116,20 +116,26 @@ def bench_startup(quick: bool) -> None:
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     env["TERM"] = "xterm"
 
-    # answer_cpr: prompt_toolkit asks the terminal where the cursor is (ESC[6n) and draws
-    # the toolbar once it hears back. A terminal answers at once; pexpect's send() first
-    # sleeps `delaybeforesend` (50 ms by default), which is the harness, not the game,
-    # so both children that are answered turn it off.
-    def pty_ours() -> float:
-        d = tempfile.mkdtemp(prefix="bench-pty-")
+    def to_toolbar(argv: list[str]) -> float:
+        """Spawn in a pty; seconds until the toolbar text ' · turn 0' is drawn.
+
+        prompt_toolkit asks the terminal where the cursor is (ESC[6n) and draws the
+        toolbar once it hears back. A terminal answers at once; pexpect's send() first
+        sleeps `delaybeforesend` (50 ms by default), which is the harness, not the game,
+        so it is turned off."""
         t = time.perf_counter()
-        child = pexpect.spawn(ADVENTURE, ["--new", "--saves", d], env=env, encoding="utf-8",
-                              timeout=20, dimensions=(30, 100))
-        child.delaybeforesend = None  # see answer_cpr
+        child = pexpect.spawn(argv[0], argv[1:], env=env, encoding="utf-8", timeout=20,
+                              dimensions=(30, 100))
+        child.delaybeforesend = None
         while child.expect([" · turn 0", "\x1b\\[6n"]) == 1:
             child.send("\x1b[1;1R")
         dt = time.perf_counter() - t
         child.close(force=True)
+        return dt
+
+    def pty_ours() -> float:
+        d = tempfile.mkdtemp(prefix="bench-pty-")
+        dt = to_toolbar([ADVENTURE, "--new", "--saves", d])
         shutil.rmtree(d, ignore_errors=True)
         return dt
 
@@ -144,15 +150,7 @@ def bench_startup(quick: bool) -> None:
 
     def pty_minimal() -> float:
         """prompt_toolkit's own floor: a bare PromptSession with a toolbar, nothing else."""
-        t = time.perf_counter()
-        child = pexpect.spawn(PY, ["-c", MINIMAL_PROMPT], env=env, encoding="utf-8",
-                              timeout=20, dimensions=(30, 100))
-        child.delaybeforesend = None  # see answer_cpr
-        while child.expect([" · turn 0", "\x1b\\[6n"]) == 1:
-            child.send("\x1b[1;1R")
-        dt = time.perf_counter() - t
-        child.close(force=True)
-        return dt
+        return to_toolbar([PY, "-c", MINIMAL_PROMPT])
 
     pfirst = pty_ours()
     pty_base()
