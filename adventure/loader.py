@@ -30,7 +30,7 @@ from .model import (
 from .parser import canonical
 from .storycache import story_files
 from .text import compile_text
-from .vocab import DIRECTIONS, apply_synonyms, words
+from .vocab import DIRECTIONS, SynonymIndex, apply_synonyms, synonym_index, words
 from .world import NOWHERE, PLAYER, WORN
 from .yamlsrc import MAX_FILE_BYTES, LList, LMap, load_file, locate
 
@@ -96,6 +96,7 @@ class _Loader:
         self.puzzle_src: dict[str, LMap] = {}
         self.global_src: list[tuple[LMap, Loc]] = []
         self.synonyms: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+        self.synonym_index: SynonymIndex = {}  # made from them once all files are read
         self.first_def: dict[str, Loc] = {}
         self.info = StoryInfo()
         self.shared: dict = {}
@@ -316,7 +317,7 @@ class _Loader:
     def phrases(self, data: LMap, key: str) -> list[tuple[str, ...]]:
         out = []
         for p in self.str_list(data, key):
-            ws = apply_synonyms(words(p), self.synonyms)
+            ws = apply_synonyms(words(p), self.synonym_index)
             if key in ("commands", "verbs"):
                 ws = canonical(ws)
             if ws:
@@ -390,6 +391,7 @@ class _Loader:
 
     # -- pass 2: build ---------------------------------------------------------
     def build(self, fingerprint: str) -> Story:
+        self.synonym_index = synonym_index(self.synonyms)
         meta = self.meta
         assert meta is not None
         self.keys(meta, META_KEYS, "the story metadata")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from .model import Action, Exit, Thing, Words
 from .record import Record
-from .vocab import DIRECTIONS, apply_synonyms, words
+from .vocab import DIRECTIONS, SynonymIndex, apply_synonyms, words
 
 # Built-in verbs: canonical name -> the word sequences that mean it.
 BUILTINS: dict[str, tuple[Words, ...]] = {
@@ -61,7 +61,7 @@ class Context:
     __slots__ = ("synonyms", "own", "globals", "spent", "exits", "_scope", "exit_titles", "choices",
                  "fallback", "conversation", "phrases", "refs", "routes", "vocabulary", "unlisted")
 
-    def __init__(self, synonyms: list[tuple[Words, Words]], own: list[Action],
+    def __init__(self, synonyms: SynonymIndex, own: list[Action],
                  globals: list[Action], spent: list[Action], exits: list[Exit],
                  scope: dict[str, Thing] | Callable[[], dict[str, Thing]],
                  exit_titles: dict[str, Words], choices: int,

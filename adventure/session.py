@@ -21,7 +21,7 @@ from .parser import BUILTINS, Context, Intent, parse, thing_matches
 from .record import Record
 from .saves import SaveError
 from .text import Template, paragraphs
-from .vocab import apply_synonyms, words
+from .vocab import apply_synonyms, synonym_index, words
 from .world import World
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
@@ -113,6 +113,7 @@ class Game:
     def __init__(self, story: Story):
         self.story = story
         self.machine = StoryMachine(story, lazy=True)
+        self.synonyms = synonym_index(story.synonyms)
         self._routes: dict[str, dict[str, list[Exit]]] = {}
         self._vocab: dict[str, frozenset[str]] = {}
         self._common_words: frozenset[str] | None = None
@@ -198,7 +199,7 @@ class Game:
     def _answer(self, pending: dict, line: str, ctx: Context) -> Intent | None:
         """The reply to 'which do you mean?' or to 'did you mean ...?'; None if it is
         a new command instead."""
-        ws = apply_synonyms(words(line), self.story.synonyms)
+        ws = apply_synonyms(words(line), self.synonyms)
         if "confirm" in pending:
             if ws in (("yes",), ("y",)):
                 return parse("", ctx, ws=tuple(pending["confirm"]))
@@ -396,7 +397,7 @@ class Game:
             return out
 
         return Context(
-            synonyms=self.story.synonyms, own=own, globals=glob, spent=spent,
+            synonyms=self.synonyms, own=own, globals=glob, spent=spent,
             exits=scene.exits, scope=world.scope,
             exit_titles=titles,
             choices=len(offers),

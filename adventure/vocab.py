@@ -27,18 +27,27 @@ def words(text: str) -> tuple[str, ...]:
     return kept if kept or len(raw) != 1 else tuple(raw)
 
 
-def apply_synonyms(ws: tuple[str, ...], synonyms: list[tuple[tuple[str, ...], tuple[str, ...]]]
-                   ) -> tuple[str, ...]:
+SynonymIndex = dict  # first word of what a player types -> [(phrase, meaning)], longest first
+
+
+def synonym_index(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> SynonymIndex:
+    """A story's synonyms by their first word, longest phrase first: a command looks at
+    the few that could match instead of all of them. Built once per story."""
+    index: SynonymIndex = {}
+    for alt, canon in sorted(pairs, key=lambda s: -len(s[0])):
+        if alt:
+            index.setdefault(alt[0], []).append((alt, canon))
+    return index
+
+
+def apply_synonyms(ws: tuple[str, ...], index: SynonymIndex) -> tuple[str, ...]:
     """Replace each alternative phrase by its canonical one (longest first)."""
-    if not synonyms or not ws:
-        return ws
-    by_first = _by_first(synonyms)
-    if by_first.keys().isdisjoint(ws):
+    if not index or not ws or index.keys().isdisjoint(ws):
         return ws  # most commands use no alternative word at all
     out: list[str] = []
     i = 0
     while i < len(ws):
-        for alt, canon in by_first.get(ws[i], ()):
+        for alt, canon in index.get(ws[i], ()):
             if ws[i:i + len(alt)] == alt:
                 out.extend(canon)
                 i += len(alt)
@@ -47,23 +56,3 @@ def apply_synonyms(ws: tuple[str, ...], synonyms: list[tuple[tuple[str, ...], tu
             out.append(ws[i])
             i += 1
     return tuple(out)
-
-
-# id(list) -> (the list, kept so the id stays its own; its length; its phrases by first
-# word). The loader appends to its list as it reads, so a longer list is indexed anew.
-_INDEXES: dict[int, tuple[list, int, dict[str, list]]] = {}
-
-
-def _by_first(synonyms: list) -> dict[str, list]:
-    """A story's synonyms by their first word, each list in the story's order: a turn
-    looks at the few that could match instead of all of them."""
-    found = _INDEXES.get(id(synonyms))
-    if found is None or found[0] is not synonyms or found[1] != len(synonyms):
-        index: dict[str, list] = {}
-        for alt, canon in synonyms:
-            if alt:
-                index.setdefault(alt[0], []).append((alt, canon))
-        if len(_INDEXES) >= 64:
-            _INDEXES.clear()
-        found = _INDEXES[id(synonyms)] = (synonyms, len(synonyms), index)
-    return found[2]

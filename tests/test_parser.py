@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adventure.parser import Context, parse, resolve
-from adventure.vocab import apply_synonyms, words
+from adventure.vocab import apply_synonyms, synonym_index, words
 from adventure.world import World
 
 
@@ -32,9 +32,10 @@ def test_words_drop_articles_case_and_punctuation():
 
 
 def test_synonyms_replace_longest_first():
-    syn = [(("speak", "with"), ("talk", "to")), (("speak",), ("say",))]
+    syn = synonym_index([(("speak",), ("say",)), (("speak", "with"), ("talk", "to"))])
     assert apply_synonyms(("speak", "with", "odo"), syn) == ("talk", "to", "odo")
     assert apply_synonyms(("speak", "up"), syn) == ("say", "up")
+    assert apply_synonyms(("odo",), syn) == ("odo",)
 
 
 def test_numbers_are_choices(demo_game):
