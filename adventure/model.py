@@ -179,12 +179,17 @@ class Thing(Record):
         return f"the {self.display}"
 
     def The(self) -> str:  # noqa: N802 - the same at the start of a sentence
-        found = self.the()
-        return found[:1].upper() + found[1:]
+        return capital(self.the())
 
     def is_(self) -> str:
         """'it is', 'he is', 'they are': the thing as the subject of a short clause."""
         return _SUBJECT.get(self.pronoun, "it is")
+
+
+def capital(text: str) -> str:
+    """The first letter in capitals, the rest as written ("o'Brien" stays, unlike
+    str.capitalize)."""
+    return text[:1].upper() + text[1:]
 
 
 _OWNING = frozenset({"the", "your", "my", "his", "her", "its", "our", "their"})

@@ -96,14 +96,14 @@ class Context:
 
 class Intent(Record):
     __slots__ = ("kind", "verb", "number", "action", "exit", "objects", "preposition", "message",
-                 "words", "options", "phrase", "route", "corrected", "unknown_word", "topic")
+                 "words", "options", "phrase", "route", "corrected", "unknown_word")
 
     def __init__(self, kind: str, verb: str = "", number: int = 0, action: Action | None = None,
                  exit: Exit | None = None, objects: list[Thing] | None = None,
                  preposition: str = "", message: str = "", words: Words = (),
                  options: list[Thing] | None = None, phrase: Words = (),
-                 route: list[Exit] | None = None, corrected: Words = (), unknown_word: str = "",
-                 topic: Words = ()) -> None:
+                 route: list[Exit] | None = None, corrected: Words = (),
+                 unknown_word: str = "") -> None:
         self.kind = kind  # empty, choice, meta, action, fallback, exit, builtin, unknown
         self.verb = verb
         self.number = number
@@ -118,7 +118,6 @@ class Intent(Record):
         self.route = [] if route is None else route  # 'go to PLACE' through several exits
         self.corrected = corrected  # the words understood after correcting a typo
         self.unknown_word = unknown_word  # for 'oops'
-        self.topic = topic  # ask X about TOPIC
 
 
 PRONOUNS = frozenset({"it", "them", "him", "her"})
@@ -307,7 +306,7 @@ def thing_matches(t: Thing, ws: Words, need_noun: bool = True) -> bool:
     """Every word describes the thing, and (unless need_noun is off) one of them names it."""
     if len(ws) == 1 and ws[0].startswith("@"):
         return ws[0] == f"@{t.id}"
-    nouns, vocab = _thing_words(t)
+    nouns, vocab = thing_words(t)
     if ws == t.name or ws in t.synonyms:
         return True
     return all(w in vocab for w in ws) and (not need_noun or any(w in nouns for w in ws))
@@ -317,7 +316,7 @@ def thing_matches(t: Thing, ws: Words, need_noun: bool = True) -> bool:
 _THING_WORDS: dict[int, tuple[Thing, frozenset[str], frozenset[str]]] = {}
 
 
-def _thing_words(t: Thing) -> tuple[frozenset[str], frozenset[str]]:
+def thing_words(t: Thing) -> tuple[frozenset[str], frozenset[str]]:
     """A thing's nouns and vocabulary, worked out once (things never change)."""
     found = _THING_WORDS.get(id(t))
     if found is None or found[0] is not t:
@@ -444,18 +443,20 @@ def _talk(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
     spoken = _spoken_to(verb, person, ctx)
     if spoken is not None:
         return spoken
-    return Intent("builtin", verb=verb, objects=[person], topic=second, words=ws)
+    return Intent("builtin", verb=verb, objects=[person], words=ws)
 
 
 def _spoken_to(verb: str, person: Thing, ctx: Context) -> Intent | None:
     """'ask Mott about Sisko' with no action about that topic: an action that answers
     'ask Mott' (its verbs include 'ask', its thing is Mott) is what the player means."""
-    for a in ctx.own + ctx.globals:
-        if a.thing == person.id and not a.preposition and (verb,) in a.verbs:
-            return Intent("action", action=a, words=(verb, f"@{person.id}"))
-    for a in ctx.spent:
-        if a.thing == person.id and not a.preposition and (verb,) in a.verbs:
-            return Intent("unknown", words=(verb,), message="You have already done that.")
+    def answers(a: Action) -> bool:
+        return a.thing == person.id and not a.preposition and (verb,) in a.verbs
+
+    found = next((a for a in ctx.own + ctx.globals if answers(a)), None)
+    if found is not None:
+        return Intent("action", action=found, words=(verb, f"@{person.id}"))
+    if any(answers(a) for a in ctx.spent):
+        return Intent("unknown", words=(verb,), message="You have already done that.")
     return None
 
 

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from . import world as w
 from .expr import Expr
 from .machine import StoryMachine
-from .model import Action, Ending, Exit, GameState, LogEntry, Scene, Story, Words
-from .parser import BUILTINS, Context, Intent, parse, thing_matches
+from .model import Action, Ending, Exit, GameState, LogEntry, Scene, Story, Words, capital
+from .parser import BUILTINS, Context, Intent, parse, thing_matches, thing_words
 from .record import Record
 from .saves import SaveError
 from .text import Template, paragraphs
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
         def transcribe(self, line: str, result: Result) -> None: ...
 
 
-TURN_FREE = frozenset({"empty", "meta", "unknown"})
 MAX_LINE = 1000  # characters in one command; longer input is refused, not parsed
 
 
@@ -469,7 +468,7 @@ class Game:
             for alt, canon in self.story.synonyms:
                 words_.update(alt, canon)
             for t in self.story.things.values():
-                words_.update(t.name, t.adjectives, *t.synonyms)
+                words_ |= thing_words(t)[1]
             found = self._common_words = _typable(words_)
         return found
 
@@ -576,7 +575,7 @@ class Game:
             mark = len(world.out)
             self.builtin(world, Intent("builtin", verb=verb, objects=[t]))
             said = " ".join(text for _, text in world.out[mark:])
-            world.out[mark:] = [("text", f"{t.display[:1].upper()}{t.display[1:]}: {said}")]
+            world.out[mark:] = [("text", f"{capital(t.display)}: {said}")]
 
     def examine(self, world: World, t) -> None:
         text = world.render(t.description)
