@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import random
 import traceback
 from collections import Counter
@@ -19,6 +18,7 @@ from .expr import ExprError, Names
 from .expr import parse as parse_expr
 from .model import Action, GameState, Story
 from .session import Game
+from .storycache import story_files
 from .text import compile_text
 from .world import World
 from .yamlsrc import load_file
@@ -177,11 +177,6 @@ class PlayReport:
     endings: Counter = field(default_factory=Counter)
     capped: int = 0  # games that hit the turn cap without ending
     problems: list[Problem] = field(default_factory=list)
-
-
-def candidates(game: Game, state: GameState) -> list[str]:
-    """Everything playable now, as commands a player could type."""
-    return [command for command, _ in _options(game, state)]
 
 
 def _options(game: Game, state: GameState, seen: dict | None = None
@@ -393,13 +388,14 @@ def chapters(story: Story) -> list[str]:
 def cross_chapter(story: Story) -> dict[str, tuple[str, str]]:
     """Variables set in one chapter and read (by a guard, a condition or a text) in a
     later one: variable -> (the first chapter that sets it, the last that reads it)."""
-    order = {c: i for i, c in enumerate(chapters(story))}
+    names = chapters(story)
+    order = {c: i for i, c in enumerate(names)}
     out = {}
     for var, (written, read) in variable_uses(story).items():
-        first = min((order[c] for c in written), default=None)
-        last = max((order[c] for c in read), default=None)
+        first = min((order[c] for c in written if c in order), default=None)
+        last = max((order[c] for c in read if c in order), default=None)
         if first is not None and last is not None and last > first:
-            out[var] = (chapters(story)[first], chapters(story)[last])
+            out[var] = (names[first], names[last])
     return out
 
 
@@ -410,8 +406,9 @@ def variable_uses(story: Story) -> dict[str, tuple[set[str], set[str]]]:
     """For each variable, the chapters whose effects set it and the chapters whose
     guards, conditions and texts read it. Reads the story's files again and compiles
     each part with the engine's own compilers, so a name counts exactly when the
-    loader counted it. What no chapter owns (the metadata, global actions, files
-    with no `chapter:`) counts for none."""
+    loader counted it. A file's parts belong to its `chapter:` or, as the loader has
+    it, to the chapter named after the file; a chapter with no scenes (the metadata's
+    file) has no place in the order, so it counts for none."""
     uses: dict[str, tuple[set[str], set[str]]] = {v: (set(), set()) for v in story.initial}
     variables = {v: _TYPES[type(x)] for v, x in story.initial.items()}
     every = (set(story.scenes), set(story.things), set(story.actions_by_key))
@@ -429,11 +426,11 @@ def variable_uses(story: Story) -> dict[str, tuple[set[str], set[str]]]:
         for var in written & uses.keys():
             uses[var][0].add(chapter)
 
-    for path in _story_paths(story.root):
+    for path in story_files(Path(story.root)):
         data, _ = load_file(path)
         if not isinstance(data, dict):
             continue
-        default = data.get("chapter")
+        default = data.get("chapter") or path.stem
         for sid, scene in (data.get("scenes") or {}).items():
             chapter = scene.get("chapter", default) if isinstance(scene, dict) else default
             part(scene, chapter, sid)
@@ -465,13 +462,3 @@ def _walk(data: object, names: Names, effects: EffectNames) -> None:
     elif isinstance(data, str) and "${" in data:
         with contextlib.suppress(ExprError):
             compile_text(data, names)
-
-
-def _story_paths(root: str) -> list[Path]:
-    """The story's files, as the loader reads them: every .yaml outside `tests/`."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d != "tests" and not d.startswith("."))
-        found += [Path(dirpath) / f for f in sorted(filenames)
-                  if f.endswith((".yaml", ".yml")) and not f.startswith(".")]
-    return found

@@ -152,6 +152,20 @@ scenes:
     assert cross_chapter(story) == {"lent": ("one", "two")}
 
 
+def test_a_file_with_no_chapter_key_is_the_chapter_named_after_it(tmp_path):
+    """As the loader has it: the variable count agrees with chapters()."""
+    (tmp_path / "a.yaml").write_text("""story: {id: t, title: T, start: a, state: {lent: false}}
+scenes:
+  a: {title: A, text: Here., actions: [{label: Lend, do: [set lent], to: b}]}
+""")
+    (tmp_path / "b.yaml").write_text("""scenes:
+  b: {title: B, text: "${if lent}You lent it.${end}", ending: {kind: victory}}
+""")
+    story = load_story(tmp_path, "st")
+    assert chapters(story) == ["a", "b"]
+    assert cross_chapter(story) == {"lent": ("a", "b")}
+
+
 _TO_THE_CHUTE = ["kira", "enter wormhole", "reroute power", "approach station", "surrender",
                  "airlock", "submit", "promenade", "meet eyes", "security", "examine odo",
                  "show combadge to odo", "wait", "wait", "follow garak", "balcony",
