@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import os
 import re
@@ -13,6 +12,7 @@ from typing import Any
 from . import expr as ex
 from .diagnostics import Diagnostic, Loc, StoryError, did_you_mean
 from .effects import EffectNames, compile_effects
+from .gcpause import collector_paused
 from .model import (
     Action,
     Ending,
@@ -69,15 +69,8 @@ LEAVE_WORDS = (("bye",), ("goodbye",), ("leave",), ("end", "conversation"))
 
 def load_story(root: str | os.PathLike[str], display: str | None = None) -> Story:
     """Load and check a story directory; raises StoryError listing every problem."""
-    # Loading makes millions of objects and no garbage cycles; left on, the collector
-    # scans the growing heap again and again (a 10,000-scene story: a third of the time).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _Loader(Path(root), display).run()
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Loader:

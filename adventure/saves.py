@@ -90,11 +90,9 @@ def utc_now() -> str:
 
 # -- writing ---------------------------------------------------------------------
 
-def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
     """Temporary file beside the target, flush, fsync, rename: the old file or the new one,
-    never half of either. Raises OSError and leaves any previous file untouched.
-    durable=False skips the fsyncs: still all or nothing for a crash of this process,
-    not for a crash of the machine."""
+    never half of either. Raises OSError and leaves any previous file untouched."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
@@ -102,8 +100,7 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
         while view:
             view = view[os.write(fd, view):]
         _hook("written")
-        if durable:
-            os.fsync(fd)
+        os.fsync(fd)
         _hook("flushed")
     except BaseException:
         os.close(fd)
@@ -118,8 +115,7 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
             os.unlink(tmp)
         raise
     _hook("renamed")
-    if durable:
-        _fsync_dir(path.parent)
+    _fsync_dir(path.parent)
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -340,8 +336,12 @@ def list_saves(directory: Path) -> list[SaveInfo]:
 # -- journals: one per game, one append per turn --------------------------------------
 
 _string = json.encoder.encode_basestring  # one JSON string, as the encoder writes it
-_line = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False)
-# would build a new encoder for every turn
+
+
+def _turn(entry: LogEntry) -> str:
+    """A turn's line: what json.dumps([command, resolved], ensure_ascii=False) writes,
+    without the encoder's generic walk (one per turn)."""
+    return f"[{_string(entry.command)}, {_string(entry.resolved)}]\n"
 
 
 class Journal:
@@ -376,27 +376,25 @@ class Journal:
         return {"journal": FORMAT, "story": story.id, "fingerprint": story.fingerprint,
                 "seed": seed, "started": utc_now()}
 
+    def _text(self, story: Story, seed: int, log: list[LogEntry]) -> bytes:
+        header = json.dumps(self.header(story, seed)) + "\n"
+        return (header + "".join(_turn(e) for e in log)).encode("utf-8")
+
     def _write_all(self, story: Story, seed: int, log: list[LogEntry]) -> None:
-        lines = [json.dumps(self.header(story, seed))] + [
-            _line(e.to_json()) for e in log]
-        os.write(self.fd, ("\n".join(lines) + "\n").encode("utf-8"))
+        os.write(self.fd, self._text(story, seed, log))
 
     def append(self, entry: LogEntry) -> None:
-        # What _line(entry.to_json()) writes, without the encoder's generic walk
-        line = f"[{_string(entry.command)}, {_string(entry.resolved)}]\n"
-        os.write(self.fd, line.encode())
+        os.write(self.fd, _turn(entry).encode())
 
     def rewrite(self, story: Story, seed: int, log: list[LogEntry]) -> None:
         """After undo, restore or restart: the journal becomes the current log."""
-        data = [json.dumps(self.header(story, seed))] + [
-            _line(e.to_json()) for e in log]
         if not log:
             # A restart: a journal that is only a header has nothing to lose, so it is
             # rewritten in place (a torn header is a journal nobody is offered).
             os.ftruncate(self.fd, 0)
-            os.write(self.fd, (data[0] + "\n").encode("utf-8"))
+            self._write_all(story, seed, log)
             return
-        write_atomic(self.path, ("\n".join(data) + "\n").encode("utf-8"))
+        write_atomic(self.path, self._text(story, seed, log))
         os.close(self.fd)
         self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import binascii
 import contextlib
-import gc
 import io
 import os
 import pickle
 import sys
 from pathlib import Path
 
+from .gcpause import collector_paused
 from .model import Story
 
 try:  # the built-in BLAKE2: hashlib would load OpenSSL, a few ms of every start
@@ -152,15 +152,11 @@ def _read(path: Path, key: str) -> Story | None:
     digest, payload = data[len(FORMAT):head - 1], data[head:]
     if _check(payload) != digest:
         return None
-    enabled = gc.isenabled()
-    gc.disable()  # tens of thousands of new objects: a collection pass would find no garbage
     try:
-        found_key, story = _Unpickler(io.BytesIO(payload)).load()
+        with collector_paused():
+            found_key, story = _Unpickler(io.BytesIO(payload)).load()
     except Exception:  # noqa: BLE001 - any unreadable entry is simply rebuilt
         return None
-    finally:
-        if enabled:
-            gc.enable()
     if found_key != key or not isinstance(story, Story):
         return None
     return story
@@ -190,10 +186,8 @@ def _write(where: Path, key: str, story: Story) -> None:
     with contextlib.suppress(OSError):
         where.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = where / f".{key}.{os.getpid()}-{os.urandom(4).hex()}.tmp"
-        enabled = gc.isenabled()
-        gc.disable()  # pickling makes no garbage worth collecting
         try:
-            with open(tmp, "wb") as f:
+            with collector_paused(), open(tmp, "wb") as f:
                 f.write(FORMAT + b"0" * 64 + b"\n")
                 out = _Checked(f)
                 try:
@@ -204,8 +198,6 @@ def _write(where: Path, key: str, story: Story) -> None:
                 f.write(b"%064x" % out.crc)
             os.replace(tmp, where / f"{key}.pickle")
         finally:
-            if enabled:
-                gc.enable()
             with contextlib.suppress(OSError):
                 tmp.unlink()
         _prune(where)
