@@ -32,6 +32,16 @@ def demo_game(demo_story):
     return Game(demo_story)
 
 
+@pytest.fixture(scope="session")
+def campaign_game():
+    return Game(load_story(STORY))
+
+
+# The campaign as Kira, from the start to the security office (chapter 2).
+TO_SECURITY = ["kira", "enter wormhole", "reroute power", "approach station", "surrender",
+               "airlock", "submit", "promenade", "meet eyes", "security"]
+
+
 @pytest.fixture
 def demo(demo_game):
     """A fresh game of the demo story with a fixed seed."""

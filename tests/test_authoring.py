@@ -18,10 +18,22 @@ from adventure.storytests import run_all, story_test_files
 SCRIPT = Path(sys.executable).parent / "adventure"
 
 
-def story(tmp_path, body: str, meta: str = "state: {}"):
+def story(tmp_path, body: str, meta: str = "state: {}", start: str = "a"):
     (tmp_path / "s.yaml").write_text(
-        f"story:\n  id: t\n  title: T\n  start: a\n  {meta}\n{body}")
+        f"story:\n  id: t\n  title: T\n  start: {start}\n  {meta}\n{body}")
     return load_story(tmp_path, "st")
+
+
+def fail_in(game: Game, monkeypatch, scene: str, message: str):
+    """Make the game's step raise in `scene`; returns the real step."""
+    real = game.step
+
+    def broken(state, line, resolved=None):
+        if state.scene == scene:
+            raise RuntimeError(message)
+        return real(state, line, resolved)
+    monkeypatch.setattr(game, "step", broken)
+    return real
 
 
 def warnings(tmp_path, body, meta="state: {}"):
@@ -125,13 +137,7 @@ def test_random_play_reports_stuck_states_with_the_commands(tmp_path):
 
 def test_random_play_reports_a_crash(tmp_path, monkeypatch, demo_story):
     game = Game(demo_story)
-    real = game.step
-
-    def broken(state, line, resolved=None):
-        if state.scene == "engineering":
-            raise RuntimeError("boom")
-        return real(state, line, resolved)
-    monkeypatch.setattr(game, "step", broken)
+    fail_in(game, monkeypatch, "engineering", "boom")
     report = random_play(game, 30, seed=1)
     crashes = [p for p in report.problems if p.kind == "crash"]
     assert crashes and "RuntimeError: boom" in crashes[0].detail
@@ -149,9 +155,7 @@ def _gauntlet(tmp_path, rooms: int = 6):
                  f"      - {{label: Jump, to: pit}}\n")
     body += ("  pit: {title: Pit, text: x, ending: {kind: defeat}}\n"
              "  out: {title: Out, text: x, ending: {kind: victory}}\n")
-    (tmp_path / "s.yaml").write_text(
-        f"story:\n  id: t\n  title: T\n  start: r0\n  state: {{}}\n{body}")
-    return Game(load_story(tmp_path, "st"))
+    return Game(story(tmp_path, body, start="r0"))
 
 
 def test_random_play_takes_moves_back_after_a_well_known_ending(tmp_path):
@@ -170,13 +174,7 @@ def test_random_play_takes_moves_back_after_a_well_known_ending(tmp_path):
 
 def test_a_problem_in_a_game_taken_back_reproduces_from_its_seed(tmp_path, monkeypatch):
     game = _gauntlet(tmp_path)
-    real = game.step
-
-    def broken(state, line, resolved=None):
-        if state.scene == "r4":
-            raise RuntimeError("deep")
-        return real(state, line, resolved)
-    monkeypatch.setattr(game, "step", broken)
+    real = fail_in(game, monkeypatch, "r4", "deep")
     report = random_play(game, 200, seed=2)
     crash = report.problems[0]
     assert crash.kind == "crash" and "deep" in crash.detail

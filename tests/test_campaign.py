@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import STORY
+from conftest import STORY, TO_SECURITY, play
 
 from adventure.checks import chapters, cross_chapter, variable_uses
 from adventure.loader import load_story
@@ -77,8 +77,8 @@ BY_NUMBERS = {
 
 
 @pytest.fixture(scope="module")
-def game():
-    return Game(load_story(STORY))
+def game(campaign_game):
+    return campaign_game
 
 
 def play_by_numbers(game: Game, script: list[str], seed: int = 1):
@@ -166,11 +166,9 @@ scenes:
     assert cross_chapter(story) == {"lent": ("a", "b")}
 
 
-_TO_THE_CHUTE = ["kira", "enter wormhole", "reroute power", "approach station", "surrender",
-                 "airlock", "submit", "promenade", "meet eyes", "security", "examine odo",
-                 "show combadge to odo", "wait", "wait", "follow garak", "balcony",
-                 "say nothing", "antechamber", "dinner", "antechamber", "offer", "refuse",
-                 "go down", "down", "chute"]
+_TO_THE_CHUTE = [*TO_SECURITY, "examine odo", "show combadge to odo", "wait", "wait",
+                 "follow garak", "balcony", "say nothing", "antechamber", "dinner",
+                 "antechamber", "offer", "refuse", "go down", "down", "chute"]
 
 
 def test_asking_a_worker_about_anything_is_talking_to_him(game):
@@ -179,8 +177,7 @@ def test_asking_a_worker_about_anything_is_talking_to_him(game):
     from adventure.session import Session
 
     s = Session(game, seed=1)
-    for c in _TO_THE_CHUTE:
-        s.submit(c)
+    play(s, *_TO_THE_CHUTE)
     first = s.submit("ask mott about sisko")
     assert first.resolved == "action:ore_chute:talk_mott"
     assert "You take up a shovel beside him" in first.text

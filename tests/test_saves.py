@@ -446,12 +446,12 @@ _TYPED = ["look", "inventory", "take all", "drop all", "wait", "hint", "x me", "
 
 @settings(max_examples=12, derandomize=True, deadline=None)
 @given(st.integers(0, 2**32))
-def test_a_turns_undo_record_is_exactly_what_it_changed(seed):
+def test_a_turns_undo_record_is_exactly_what_it_changed(campaign_game, seed):
     """Game.step records each write as it happens (World.write); that record must take
     the new state back to the old one exactly, as a diff of the two whole states does."""
     import random
 
-    game = _campaign_game()
+    game = campaign_game
     rng = random.Random(seed)
     state = game.begin(seed).state
     for _ in range(120):
@@ -471,13 +471,3 @@ def game_command(rng, game: Game, state) -> str:
         return str(rng.randint(1, len(offers)))
     return rng.choice(_TYPED)
 
-
-_CAMPAIGN: list[Game] = []
-
-
-def _campaign_game() -> Game:
-    from conftest import STORY
-
-    if not _CAMPAIGN:
-        _CAMPAIGN.append(Game(load_story(STORY)))
-    return _CAMPAIGN[0]

@@ -11,15 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import DEMO, ROOT, STORY
 
 from adventure import storycache
 from adventure.diagnostics import StoryError
 from adventure.loader import load_story
 from adventure.session import Game, Session
 
-ROOT = Path(__file__).resolve().parent.parent
-DEMO = ROOT / "tests" / "demo_story"
-STORY = ROOT / "story"
 FULL = ROOT / "tests" / "schema_fixtures" / "valid" / "full"
 
 
@@ -60,7 +58,7 @@ def test_a_miss_writes_an_entry_and_a_hit_plays_the_same_game(cache, story_copy)
 
 
 @pytest.mark.parametrize("root", [DEMO, STORY, FULL], ids=["demo", "campaign", "full"])
-def test_every_class_a_story_holds_is_allowed(cache, root):
+def test_every_class_a_story_holds_is_allowed(cache, root, monkeypatch):
     story = load_story(root)
     refused = []
 
@@ -73,7 +71,13 @@ def test_every_class_a_story_holds_is_allowed(cache, root):
     Recorder(io.BytesIO(pickle.dumps(story))).load()
     assert refused == []
     storycache.load(root)
-    assert isinstance(storycache.load(root), type(story))
+    assert len(entries(cache)) == 1
+
+    def no_miss(*_):
+        raise AssertionError("the second load must come from the cache")
+    monkeypatch.setattr("adventure.loader.load_story", no_miss)
+    found = storycache.load(root)  # read back by the restricted unpickler
+    assert found.fingerprint == story.fingerprint and list(found.scenes) == list(story.scenes)
 
 
 def test_an_edited_file_is_a_miss(cache, story_copy):
@@ -168,11 +172,11 @@ def test_old_entries_are_pruned(cache, story_copy, monkeypatch):
     assert len(entries(cache)) == 3
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG_CACHE_HOME is Linux's")
 def test_the_default_folder_follows_the_platform(monkeypatch, tmp_path):
     monkeypatch.delenv("ADVENTURE_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    if sys.platform.startswith("linux"):
-        assert storycache.cache_dir() == tmp_path / "terok-nor" / "stories"
+    assert storycache.cache_dir() == tmp_path / "terok-nor" / "stories"
 
 
 def test_the_console_script_uses_the_cache_and_plays_the_same(tmp_path, story_copy):
@@ -184,9 +188,11 @@ def test_the_console_script_uses_the_cache_and_plays_the_same(tmp_path, story_co
     script = "look\ninventory\nnorth\nquit\n"
     cold = subprocess.run(args, input=script, capture_output=True, text=True, env=env,
                           timeout=60)
-    assert entries(where)
+    written = {p.name: p.stat().st_mtime_ns for p in entries(where)}
+    assert len(written) == 1
     warm = subprocess.run(args, input=script, capture_output=True, text=True, env=env,
                           timeout=60)
+    assert {p.name: p.stat().st_mtime_ns for p in entries(where)} == written  # a hit
     assert cold.returncode == warm.returncode == 0
     assert warm.stdout == cold.stdout
 

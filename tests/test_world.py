@@ -83,16 +83,13 @@ def test_a_thing_is_named_in_sentences_by_its_article():
     assert _thing("rations", "some", "them").is_() == "they are"
 
 
-def test_built_in_replies_name_a_character_as_a_character():
-    from conftest import STORY
+def test_built_in_replies_name_a_character_as_a_character(campaign_game):
+    from conftest import TO_SECURITY, play
 
-    from adventure.loader import load_story
-    from adventure.session import Game, Session
+    from adventure.session import Session
 
-    s = Session(Game(load_story(STORY)), seed=1)
-    for c in ("kira", "enter wormhole", "reroute power", "approach station", "surrender",
-              "airlock", "submit", "promenade", "meet eyes", "security"):
-        s.submit(c)
+    s = Session(campaign_game, seed=1)
+    play(s, *TO_SECURITY)
     assert s.submit("take odo").text == "Odo stays where he is."
     assert s.submit("ask odo about the wormhole").text == "Odo has nothing to say about that."
     assert s.submit("wear odo").text == "You can't wear Odo."
