@@ -93,8 +93,8 @@ def print_report(report: dict[str, Any]) -> None:
               f"{_n(s['actions'], 'action')}, {_n(s['things'], 'thing')}, "
               f"{_n(s['endings'], 'ending')}, {_n(s['words'], 'word')}; "
               f"{s['single_exit_share']:.0%} of scenes have one way out"
-              + (f"; {s['cross_chapter_variables']} variables set in one chapter are read "
-                 "in a later one." if s.get("cross_chapter_variables") else "."))
+              + (f"; {_n(s['cross_chapter_variables'], 'variable')} set in one chapter "
+                 "read in a later one." if s.get("cross_chapter_variables") else "."))
     play = report.get("random_play")
     if play:
         out(f"Random play: {play['games']} games (seed {play['seed']}), "
@@ -118,7 +118,7 @@ def print_report(report: dict[str, Any]) -> None:
     if not errors and not warnings:
         out("No problems found.")
     else:
-        out(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}.")
+        out(f"{_n(errors, 'error')}, {_n(warnings, 'warning')}.")
 
 
 def _n(count: int, noun: str) -> str:
