@@ -276,12 +276,6 @@ class Story(Record):
         # loaded); not part of the story, so not compared, not cached
         self.derived: dict[str, Any] = {}
 
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and all(
-            getattr(self, n) == getattr(other, n) for n in self.__slots__ if n != "derived")
-
-    __hash__ = None  # type: ignore[assignment]
-
 
 
 class LogEntry(Record):
@@ -359,11 +353,7 @@ class GameState(Record):
                     changed = {k: v for k, v in mine.items() if theirs.get(k, GONE) != v}
                 added = tuple(theirs.keys() - mine.keys())
                 out.append((name, changed, added))
-        for name in _OTHER_FIELDS:
-            mine = getattr(self, name)
-            if mine != getattr(newer, name):
-                out.append((name, mine, None))
-        return tuple(out)
+        return tuple(out + self._others_changed(newer))
 
     def undo_record(self, newer: GameState, written: dict[tuple[str, str], Any]) -> tuple:
         """`undo_delta(newer)` for a turn whose every write to the dicts is in `written`
@@ -379,11 +369,12 @@ class GameState(Record):
             else:
                 changed[key] = old
         out = [(name, changed, tuple(added)) for name, (changed, added) in fields.items()]
-        for name in _OTHER_FIELDS:
-            mine = getattr(self, name)
-            if mine != getattr(newer, name):
-                out.append((name, mine, None))
-        return tuple(out)
+        return tuple(out + self._others_changed(newer))
+
+    def _others_changed(self, newer: GameState) -> list[tuple[str, Any, None]]:
+        """The fields that are not dicts, where `newer` differs: (name, this value, None)."""
+        return [(name, getattr(self, name), None) for name in _OTHER_FIELDS
+                if getattr(self, name) != getattr(newer, name)]
 
     def undone(self, delta: tuple) -> GameState:
         """The older state that `older.undo_delta(self)` described."""

@@ -14,7 +14,6 @@ from collections import deque
 from collections.abc import Callable
 
 from . import world as w
-from .expr import Expr
 from .machine import StoryMachine
 from .model import Action, Ending, Exit, GameState, LogEntry, Scene, Story, Words, capital
 from .parser import BUILTINS, Context, Intent, parse, thing_matches, thing_words
@@ -364,7 +363,7 @@ class Game:
             scene = self.story.scenes[sid]
             specs = [a.label for a in scene.actions] + [ex.label for ex in scene.exits]
             found = self._plain[sid] = all(s is None or (isinstance(s, Template)
-                                                         and not _draws(s.plan)) for s in specs)
+                                                         and not _draws(s)) for s in specs)
         return found
 
     def exit_label(self, world: World, ex: Exit) -> str:
@@ -745,23 +744,15 @@ def _typable(found: set[str]) -> frozenset[str]:
     return frozenset(w for w in found if len(w) > 1 and " " not in w)
 
 
-def _draws(plan: list) -> bool:
-    """Does a text's plan call random() or chance() anywhere?"""
-    todo = list(plan)
-    while todo:
-        p = todo.pop()
-        if isinstance(p, Expr):
-            trees = [p.tree]
-            while trees:
-                op, _, args, _ = trees.pop()
-                if op in ("random", "chance"):
-                    return True
-                trees.extend(args)
-        elif isinstance(p, tuple):
-            for cond, sub in p[1]:
-                if cond is not None:
-                    todo.append(cond)
-                todo.extend(sub)
+def _draws(text: Template) -> bool:
+    """Does a text call random() or chance() anywhere?"""
+    for e in text.exprs():
+        trees = [e.tree]
+        while trees:
+            op, _, args, _ = trees.pop()
+            if op in ("random", "chance"):
+                return True
+            trees.extend(args)
     return False
 
 

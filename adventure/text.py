@@ -37,21 +37,23 @@ class Template:
         self.render = _build(self.plan)
         return self.render
 
-    @property
-    def reads(self) -> set[str]:
-        """The story variables its expressions read."""
-        found: set[str] = set()
+    def exprs(self):
+        """Every expression in the text: shown values and ${if} conditions."""
         todo = list(self.plan)
         while todo:
             p = todo.pop()
             if isinstance(p, ex.Expr):
-                found |= p.vars
+                yield p
             elif isinstance(p, tuple):
                 for cond, sub in p[1]:
                     if cond is not None:
-                        found |= cond.vars
+                        yield cond
                     todo.extend(sub)
-        return found
+
+    @property
+    def reads(self) -> set[str]:
+        """The story variables its expressions read."""
+        return set().union(*(e.vars for e in self.exprs()))
 
     def __repr__(self) -> str:
         return f"Template({self.source!r})"
@@ -110,22 +112,25 @@ _WORD = re.compile(r"\s*(else|end)\s*$")
 def compile_text(src: str, names: ex.Names) -> Template:
     """Check and compile a text; raises ExprError at an offset into `src`."""
     if "$" not in src:  # one Template for every use of the same plain text
-        return names.shared.setdefault((Template, src), Template(src, True, [src]))
-    # Like expressions, a text with ${...} is checked once per story (see expr.parse).
-    key = ("text", src, names.allow_random, names.scene if "done" in src else None)
-    found = names.shared.get(key)
-    if found is not None:
-        if names.used is not None:
-            names.used.update(found.reads)
+        found = names.shared.get((Template, src))
+        if found is None:
+            found = names.shared[Template, src] = Template(src, True, [src])
         return found
-    parts = _split(src)
-    if all(kind == "text" for kind, _, _ in parts):
-        found = Template(src, True, ["".join(p[1] for p in parts)])
-    else:
-        plan, _ = _block(parts, 0, names, top=True)
-        found = Template(src, False, plan)
-    names.shared[key] = found
-    return found
+    # Like expressions, a text with ${...} is checked once per story (see expr.parse),
+    # and kept with the variables it reads, for the loader's checks.
+    key = ("text", src, names.allow_random, names.scene if "done" in src else None)
+    known = names.shared.get(key)
+    if known is None:
+        parts = _split(src)
+        if all(kind == "text" for kind, _, _ in parts):
+            found = Template(src, True, ["".join(p[1] for p in parts)])
+        else:
+            plan, _ = _block(parts, 0, names, top=True)
+            found = Template(src, False, plan)
+        known = names.shared[key] = (found, found.reads)
+    elif names.used is not None:
+        names.used.update(known[1])
+    return known[0]
 
 
 def _block(parts, i, names, top) -> tuple[Plan, int]:
