@@ -74,9 +74,13 @@ class Names(Record):
                      allow_random, self.used, self.shared)
 
     def share(self, value: Any) -> Any:
-        """The story's one copy of an equal value (strings, tuples of them, frozensets).
-        Keyed with the type as well, so that True and 1 stay apart."""
-        return self.shared.setdefault((type(value), value), value)
+        return share(self.shared, value)
+
+
+def share(shared: dict, value: Any) -> Any:
+    """The story's one copy of an equal value (strings, tuples of them, frozensets).
+    Keyed with the type as well, so that True and 1 stay apart."""
+    return shared.setdefault((type(value), value), value)
 
 
 BUILTIN_VARS = {"turn": "int", "score": "int"}

@@ -98,8 +98,8 @@ class _Loader:
         self.writes = self.info.writes
 
     def share(self, value: Any) -> Any:
-        """One copy of each equal word and phrase in the story (see ex.Names.share)."""
-        return self.shared.setdefault((type(value), value), value)
+        """One copy of each equal word and phrase in the story."""
+        return ex.share(self.shared, value)
 
     # -- reporting -----------------------------------------------------------
     def err(self, loc: Loc, message: str) -> None:

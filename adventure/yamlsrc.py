@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, Loc
-from .located import _BITS, BlockLoc, LList, LMap, QuotedLoc, locate  # noqa: F401 - re-exported
+from .located import _BITS, BlockLoc, LList, LMap, QuotedLoc, locate, unpack  # noqa: F401
 
 try:  # the C loader is several times faster; fall back when libyaml is absent
     from yaml import CSafeLoader as _Loader
@@ -41,23 +41,13 @@ _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
-_new = tuple.__new__  # builds a Loc without its keyword-friendly __new__: a file has many
-
-
 def _mark(node: yaml.Node, file: str, lines: list[str] | None = None) -> Loc:
-    m = node.start_mark
-    style = node.style if node.__class__ is yaml.ScalarNode else None
-    if style:
-        if style in ("'", '"'):
-            return _new(QuotedLoc, (file, m.line + 1, m.column + 1))
-        if style in ("|", ">") and lines is not None and m.line + 1 < len(lines):
-            body = lines[m.line + 1]
-            return _new(BlockLoc, (file, m.line + 2, len(body) - len(body.lstrip(" ")) + 1))
-    return _new(Loc, (file, m.line + 1, m.column + 1))
+    return unpack(file, _pos(node, lines))
 
 
 def _pos(node: yaml.Node, lines: list[str] | None = None) -> int:
-    """_mark's position packed into an int (see located.pack), without making a Loc."""
+    """Where a node's value starts, packed into an int (see located.pack): a block
+    scalar's first line of text, and whether the value was quoted."""
     m = node.start_mark
     style = node.style if node.__class__ is yaml.ScalarNode else None
     if style:
