@@ -284,8 +284,7 @@ def _cancel(world: World, event: str) -> None:
 
 
 _RUN = {
-    "say": lambda world, tmpl: world.say(tmpl),
-    "move": lambda world, thing, where: world.move(thing, where),
+    "say": World.say, "move": World.move,
     "schedule": _schedule, "cancel": _cancel, "if": _if, "set": _set, "assign": _assign,
     "add": _add, "score": _score, "list": _list,
 }
