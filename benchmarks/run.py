@@ -152,7 +152,8 @@ def bench_startup(quick: bool) -> None:
         """prompt_toolkit's own floor: a bare PromptSession with a toolbar, nothing else."""
         return to_toolbar([PY, "-c", MINIMAL_PROMPT])
 
-    pfirst = pty_ours()
+    shutil.rmtree(CACHE, ignore_errors=True)
+    pfirst = pty_ours()  # with an empty cache, as the piped first run
     pty_base()
     pty_minimal()
     t_ours, t_base, t_min = [], [], []
@@ -298,8 +299,6 @@ def bench_commands(quick: bool) -> None:
     row("commands", "console script, peer 3-room game (same commands)", per * 1e6, "us/cmd",
         reps, "adventurelib console, same game", al_con * 1e6 if al_con else None, "<= 0.6x",
         (per / al_con <= 0.6) if al_con else None)
-
-
     floors(reps, n_con, al_con)
 
 
@@ -360,10 +359,7 @@ def floors(reps: int, n_con: int, al_con: float | None) -> None:
         note=f"the campaign cycle fires {fired[0] / len(cmds):.2f} triggers a command: "
              f"{share * 1e6:.1f} us of each command is transitions' own")
     lines = command_cycle(CAMPAIGN, n_con)
-    script = Path(tempfile.mkdtemp(prefix="bench-floor-")) / "console_floor.py"
-    script.write_text(CONSOLE_FLOOR)
-    con, _, _ = console_cost(lambda d: [PY, str(script), d], lines, reps)
-    shutil.rmtree(script.parent, ignore_errors=True)
+    con, _, _ = console_cost(lambda d: [PY, "-c", CONSOLE_FLOOR, d], lines, reps)
     row("commands", "reference: a console loop doing only a turn's I/O (journal, 1 KB out)",
         con * 1e6, "us/cmd", reps, "adventurelib console (3 rooms)",
         al_con * 1e6 if al_con else None)
