@@ -3,25 +3,17 @@ and random play that walks the story the way many players would."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import random
 import traceback
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .diagnostics import Diagnostic, Loc
-from .effects import EffectNames, compile_effects
-from .expr import ExprError, Names
-from .expr import parse as parse_expr
 from .model import Action, GameState, Story
 from .session import Game
-from .storycache import story_files
-from .text import compile_text
 from .world import World
-from .yamlsrc import load_file
 
 
 def warn(loc: Loc, message: str) -> Diagnostic:
@@ -399,66 +391,10 @@ def cross_chapter(story: Story) -> dict[str, tuple[str, str]]:
     return out
 
 
-_TYPES = {bool: "bool", int: "int", str: "str"}
-
-
 def variable_uses(story: Story) -> dict[str, tuple[set[str], set[str]]]:
     """For each variable, the chapters whose effects set it and the chapters whose
-    guards, conditions and texts read it. Reads the story's files again and compiles
-    each part with the engine's own compilers, so a name counts exactly when the
-    loader counted it. A file's parts belong to its `chapter:` or, as the loader has
-    it, to the chapter named after the file; a chapter with no scenes (the metadata's
-    file) has no place in the order, so it counts for none."""
-    uses: dict[str, tuple[set[str], set[str]]] = {v: (set(), set()) for v in story.initial}
-    variables = {v: _TYPES[type(x)] for v, x in story.initial.items()}
-    every = (set(story.scenes), set(story.things), set(story.actions_by_key))
-
-    def part(data: object, chapter: str | None, scene: str | None) -> None:
-        if chapter is None:
-            return
-        read: set[str] = set()
-        written: set[str] = set()
-        names = Names(variables, *every, scene, True, read)
-        _walk(data, names, EffectNames(names, set(story.events), story.max_score is not None,
-                                       written))
-        for var in read & uses.keys():
-            uses[var][1].add(chapter)
-        for var in written & uses.keys():
-            uses[var][0].add(chapter)
-
-    for path in story_files(Path(story.root)):
-        data, _ = load_file(path)
-        if not isinstance(data, dict):
-            continue
-        default = data.get("chapter") or path.stem
-        for sid, scene in (data.get("scenes") or {}).items():
-            chapter = scene.get("chapter", default) if isinstance(scene, dict) else default
-            part(scene, chapter, sid)
-        for sid, more in (data.get("extend") or {}).items():
-            if sid in story.scenes:
-                part(more, story.scenes[sid].chapter, sid)
-        for key in ("things", "events", "puzzles", "global_actions"):
-            part(data.get(key), default, None)
-    return uses
-
-
-def _walk(data: object, names: Names, effects: EffectNames) -> None:
-    """Compile every guard, condition, effect and text in `data`, for what it uses."""
-    def ignore(*_: object) -> None:
-        pass
-
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key in ("do", "on_enter"):
-                compile_effects(value, Loc("", 0, 0), effects, ignore)
-            elif key in ("when", "solved") and isinstance(value, str):
-                with contextlib.suppress(ExprError):
-                    parse_expr(value, names)
-            else:
-                _walk(value, names, effects)
-    elif isinstance(data, list):
-        for value in data:
-            _walk(value, names, effects)
-    elif isinstance(data, str) and "${" in data:
-        with contextlib.suppress(ExprError):
-            compile_text(data, names)
+    guards, conditions and texts read it, as the loader counted them while compiling
+    (StoryInfo.uses). A file's parts belong to its `chapter:` or the chapter named after
+    the file; the metadata belongs to none."""
+    none: tuple[set[str], set[str]] = (set(), set())
+    return {v: story.info.uses.get(v, none) for v in story.initial}

@@ -96,6 +96,25 @@ class _Loader:
         self.scene_parent: dict[str, LMap] = {}  # scene id -> the 'scenes:' mapping holding it
         self.reads = self.info.reads
         self.writes = self.info.writes
+        self.file_chapter: dict[str, str] = {}  # file -> its chapter
+
+    @contextlib.contextmanager
+    def chapter_of(self, names: ex.Names, chapter: str):
+        """Count the variables what is compiled inside reads and writes for `chapter`
+        too (StoryInfo.uses), as well as for the whole story."""
+        reads: set[str] = set()
+        writes: set[str] = set()
+        names.used, self.writes = reads, writes
+        try:
+            yield
+        finally:
+            names.used, self.writes = self.reads, self.info.writes
+            self.reads |= reads
+            self.writes |= writes
+            for var in reads:
+                self.info.uses.setdefault(var, (set(), set()))[1].add(chapter)
+            for var in writes:
+                self.info.uses.setdefault(var, (set(), set()))[0].add(chapter)
 
     def share(self, value: Any) -> Any:
         """One copy of each equal word and phrase in the story."""
@@ -167,6 +186,7 @@ class _Loader:
     def collect(self, name: str, data: LMap) -> None:
         self.keys(data, FILE_KEYS, "a story file")
         chapter = self.text_field(data, "chapter") or Path(name).stem
+        self.file_chapter[name] = chapter
         if "story" in data:
             meta = data["story"]
             if self.meta is not None:
@@ -415,18 +435,31 @@ class _Loader:
             if sid not in self.scene_src:
                 self.err(kloc, f"'extend' names scene '{sid}', which no file defines"
                          f"{did_you_mean(sid, self.scene_src)}")
-        things = {tid: self.thing(tid, *src, names) for tid, src in self.thing_src.items()}
+        things = {}
+        for tid, (tdata, scene, kloc) in self.thing_src.items():
+            with self.chapter_of(names, self.scene_chapter(scene) if scene in self.scene_src
+                                 else self.file_chapter_of(tdata)):
+                things[tid] = self.thing(tid, tdata, scene, kloc, names)
         self.check_holders(things)
-        events = {eid: self.event(eid, d, names) for eid, d in self.event_src.items()}
-        globals_ = [self.action(d, loc, "global", names.in_scene(None, False), i)
-                    for i, (d, loc) in enumerate(self.global_src)]
+        events = {}
+        for eid, d in self.event_src.items():
+            with self.chapter_of(names, self.file_chapter_of(d)):
+                events[eid] = self.event(eid, d, names)
+        globals_ = []
+        for i, (d, loc) in enumerate(self.global_src):
+            with self.chapter_of(names, self.file_chapter_of(d)):
+                globals_.append(self.action(d, loc, "global", names.in_scene(None, False), i))
         globals_ = [a for a in globals_ if a is not None]
         scenes = {}
         for sid in list(self.scene_src):
-            scenes[sid] = self.scene(sid, *self.scene_src[sid], names, globals_)
+            with self.chapter_of(names, self.scene_chapter(sid)):
+                scenes[sid] = self.scene(sid, *self.scene_src[sid], names, globals_)
             self.release(sid)
         self.check_calls(scenes)
-        puzzles = {pid: self.puzzle(pid, d, names) for pid, d in self.puzzle_src.items()}
+        puzzles = {}
+        for pid, d in self.puzzle_src.items():
+            with self.chapter_of(names, self.file_chapter_of(d)):
+                puzzles[pid] = self.puzzle(pid, d, names)
         by_key = {a.key: a for s in scenes.values() for a in s.actions}
         by_key.update({a.key: a for a in globals_})
         hidden = frozenset(k for k, a in by_key.items() if a.hidden)
@@ -577,6 +610,13 @@ class _Loader:
             return None
         return target
 
+    def file_chapter_of(self, data: LMap) -> str:
+        return self.file_chapter.get(getattr(data, "file", ""), "")
+
+    def scene_chapter(self, sid: str) -> str:
+        data, _, chapter = self.scene_src[sid]
+        return self.text_field(data, "chapter") or chapter
+
     def scene(self, sid: str, data: LMap, file: str, chapter: str, names: ex.Names,
               globals_: list[Action]) -> Scene:
         self.keys(data, SCENE_KEYS, f"scene '{sid}'")
@@ -589,7 +629,7 @@ class _Loader:
         text = self.text(data, "text", free, required=ending is None)
         parts = self.parts(sid)
         scene = Scene(
-            id=sid, title=title or sid, chapter=self.text_field(data, "chapter") or chapter,
+            id=sid, title=title or sid, chapter=self.scene_chapter(sid),
             text=text or compile_text("", free), ending=ending,
             variants=[v for p in parts for v in self.variants(p, guard, free)],
             on_enter=[fx for p in parts for fx in self.effects(p, "on_enter", free)],

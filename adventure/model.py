@@ -224,12 +224,13 @@ class Puzzle(Record):
 class StoryInfo(Record):
     """What the loader learnt on the way that authoring checks need."""
 
-    __slots__ = ("var_locs", "reads", "writes", "moved", "scheduled", "words", "files")
+    __slots__ = ("var_locs", "reads", "writes", "moved", "scheduled", "words", "files", "uses")
 
     def __init__(self, var_locs: dict[str, Loc] | None = None, reads: set[str] | None = None,
             writes: set[str] | None = None, moved: set[str] | None = None,
             scheduled: dict[str, set] | None = None, words: int = 0,
-            files: list[str] | None = None) -> None:
+            files: list[str] | None = None,
+            uses: dict[str, tuple[set[str], set[str]]] | None = None) -> None:
         self.var_locs = {} if var_locs is None else var_locs
         self.reads = set() if reads is None else reads  # variables read by guards and text
         self.writes = set() if writes is None else writes  # variables changed by effects
@@ -237,6 +238,9 @@ class StoryInfo(Record):
         self.scheduled = {} if scheduled is None else scheduled  # event -> scenes (None: any)
         self.words = words  # words of prose
         self.files = [] if files is None else files
+        # variable -> (chapters whose effects set it, chapters whose guards, conditions
+        # and texts read it); what no chapter owns (the metadata) counts for none
+        self.uses = {} if uses is None else uses
 
 
 class Story(Record):
