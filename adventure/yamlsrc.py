@@ -177,10 +177,11 @@ class _Builder:
         if not isinstance(key_node, yaml.ScalarNode):
             self.problem(key_node, "a key must be a plain word, not a list or mapping")
             return
-        key = self.scalar(key_node)
+        key = self.scalar(key_node)  # a short string comes back interned
         if not isinstance(key, str):
-            key = str(key).lower() if isinstance(key, bool) else str(key)
-        key = intern(key)  # every scene repeats 'title', 'text', 'actions'...
+            key = intern(str(key).lower() if isinstance(key, bool) else str(key))
+        elif len(key) > 32:
+            key = intern(key)  # every scene repeats 'title', 'text', 'actions'...
         if key in out:
             if explicit:
                 line = out.key_loc(key).line
