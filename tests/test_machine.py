@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from adventure.machine import StoryMachine
+import pytest
+
+from adventure.machine import StoryMachine, _lean_machine_class, check_lean
 from adventure.world import World
 
 
@@ -89,3 +91,50 @@ def test_a_lazy_machine_adds_a_scene_s_transitions_when_a_game_first_fires_there
         assert [(t.source, t.dest) for t in event.transitions["corridor"]] == [
             (t.source, t.dest) for t in eager.events[name].transitions["corridor"]]
     assert set(lazy_events) == {n for n, e in eager.events.items() if "corridor" in e.transitions}
+
+
+def test_the_story_machines_use_only_what_the_lean_classes_run(demo_story, campaign_game):
+    for story in (demo_story, campaign_game.story):
+        check_lean(StoryMachine(story).machine)
+
+
+def test_check_lean_refuses_a_callback_the_lean_classes_would_skip(demo_story):
+    m = StoryMachine(demo_story).machine
+    m.states["corridor"].on_exit.append(lambda ev: None)
+    with pytest.raises(AssertionError, match="exit callback on corridor"):
+        check_lean(m)
+
+
+def _traced_run(machine_cls) -> tuple[list, list]:
+    """Fire a fixed series of triggers at a small machine; what ran, in order."""
+    calls: list = []
+
+    class Model:
+        scene = "a"
+    m = machine_cls(model=None, states=[], initial=None, auto_transitions=False,
+                    send_event=True, model_attribute="scene", ignore_invalid_triggers=True)
+    m.add_states([{"name": s, "on_enter": [lambda ev, s=s: calls.append(("enter", s,
+                                                                          ev.state.name))]}
+                  for s in "abc"])
+    gate = {"open": False}
+    m.add_transition("go", "a", "b", conditions=[lambda ev: gate["open"]],
+                     before=[lambda ev: calls.append(("before", "a>b", ev.state.name))])
+    m.add_transition("go", "a", "c", before=[lambda ev: calls.append(("before", "a>c", "-"))])
+    m.add_transition("wait", "b", None, before=[lambda ev: calls.append(("wait", "b", "-"))])
+    m.add_transition("go", "b", "a", conditions=[lambda ev: False, lambda ev: 1 / 0])
+    model, results = Model(), []
+    for trigger, opened in (("go", True), ("wait", False), ("go", False), ("nothing", False),
+                            ("wait", False), ("go", False)):
+        gate["open"] = opened
+        event = m.events.get(trigger)
+        results.append((event.trigger(model) if event else None, model.scene))
+    return calls, results
+
+
+def test_lean_triggers_run_what_transitions_own_run_in_the_same_order():
+    from transitions import Machine
+
+    lean = _traced_run(_lean_machine_class())
+    assert lean == _traced_run(Machine)
+    assert lean[1] == [(True, "b"), (True, "b"), (False, "b"), (None, "b"), (True, "b"),
+                       (False, "b")]
