@@ -56,6 +56,10 @@ def render(result: Result, width: int | None) -> str:
     return "\n\n".join(blocks)
 
 
+# Output waiting for a read that would block is written at the latest at this size.
+FLUSH_AT = 1 << 16
+
+
 def play(session: Session, stdin: TextIO | None = None, stdout: TextIO | None = None,
          plain: bool = False) -> int:
     """Read commands line by line until 'quit' or the end of input. Returns the exit code.
@@ -67,35 +71,73 @@ def play(session: Session, stdin: TextIO | None = None, stdout: TextIO | None = 
     interactive = inp.isatty()
     wrap = out.isatty() and not plain
     width = min(terminal_columns(), 100) - 1 if wrap else None
-    # One write per turn (its echo, its text and the next prompt): standard output may
-    # be unbuffered (PYTHONUNBUFFERED), and a system call per piece costs more than a turn.
-    pending = (HOW_TO_PLAY + "\n\n" if interactive else "") + render(session.opening, width)
-    reader = _lines(inp)
+    # Output is written when the next read could wait (one write per turn for a person
+    # or a program that waits for each prompt), or once per batch of lines a pipe has
+    # already delivered: a system call per turn costs more than a turn.
+    pending = [(HOW_TO_PLAY + "\n\n" if interactive else "") + render(session.opening, width)]
+    size = 0
+    reader = _Lines(inp)
     while True:
-        out.write(pending + "\n\n> ")
-        out.flush()
-        try:
-            line = next(reader)
-        except StopIteration:
-            out.write("\n")
+        pending.append("\n\n> ")
+        if size >= FLUSH_AT or not reader.ready():
+            _write(out, pending)
+            size = 0
+        line = reader.next()
+        if line is None:
+            pending.append("\n")
+            _write(out, pending)
             return 0
         shown = ""
         if not interactive:
             shown = sanitize(line if len(line) <= 200 else line[:200] + "...") + "\n"
         result = session.submit(line)
-        pending = shown + "\n" + render(result, width)
+        text = render(result, width)
+        size += len(text)
+        pending += (shown, "\n", text)
         if result.quit:
-            out.write(pending + "\n")
-            out.flush()
+            pending.append("\n")
+            _write(out, pending)
             return 0
 
 
-def _lines(inp: TextIO):
-    """Lines without their newline; invalid UTF-8 from a pipe becomes U+FFFD."""
-    buffer = getattr(inp, "buffer", None)
-    if buffer is not None:
-        for raw in buffer:
-            yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
-    else:
-        for line in inp:
-            yield line.rstrip("\r\n")
+def _write(out: TextIO, pending: list[str]) -> None:
+    out.write("".join(pending))
+    out.flush()
+    pending.clear()
+
+
+class _Lines:
+    """Lines without their newline; invalid UTF-8 from a pipe becomes U+FFFD.
+    `ready()` tells whether a whole line has already arrived, so reading it cannot wait."""
+
+    def __init__(self, inp: TextIO) -> None:
+        self.inp = inp
+        buffer = getattr(inp, "buffer", None)
+        # read1: what the stream has buffered, or one read of what has arrived
+        self.read1 = getattr(buffer, "read1", None)
+        self.lines: list[bytes] = []  # complete lines already read, in reverse order
+        self.rest = b""  # the start of a line still arriving
+        self.eof = False
+
+    def ready(self) -> bool:
+        return bool(self.lines) or self.eof
+
+    def next(self) -> str | None:
+        if self.read1 is None:  # a text stream of no file (tests): line by line
+            line = self.inp.readline()
+            return line.rstrip("\r\n") if line else None
+        while not self.lines:
+            if self.eof:
+                return None
+            chunk = self.read1(FLUSH_AT)
+            if not chunk:
+                self.eof = True
+                if self.rest:
+                    self.lines.append(self.rest)
+                    self.rest = b""
+                continue
+            parts = (self.rest + chunk).split(b"\n")
+            self.rest = parts.pop()
+            parts.reverse()
+            self.lines = parts
+        return self.lines.pop().decode("utf-8", errors="replace").rstrip("\r\n")
