@@ -190,10 +190,12 @@ def _expr(body: str, off: int, names: ex.Names) -> ex.Expr:
 
 
 def _build(plan: Plan) -> Render:
-    pieces = [_piece(p) for p in plan]
-    if len(pieces) == 1:
-        return pieces[0]
-    return lambda env: "".join([p(env) for p in pieces])  # a list: join makes one anyway
+    if len(plan) == 1:
+        return _piece(plan[0])
+    # Plain text stays a string: most pieces are text, and a call each would cost more
+    # than the test of what each piece is.
+    pieces = [p if isinstance(p, str) else _piece(p) for p in plan]
+    return lambda env: "".join([p if p.__class__ is str else p(env) for p in pieces])
 
 
 def _piece(p) -> Render:

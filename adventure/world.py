@@ -32,6 +32,9 @@ class World:
     def __init__(self, story: Story, state: GameState):
         self.story = story
         self.state = state
+        # an attribute, not a property: every expression reads it (the state's dicts
+        # are changed in place, never replaced, while a World is in use)
+        self.vars: dict[str, Any] = state.vars
         self.out: list[tuple[str, str]] = []  # (style, text)
         self.entered: list[str] = []  # scenes entered during this command
         self.offered_before: list[str] | None = None  # choice labels before the command
@@ -66,10 +69,6 @@ class World:
         self.state.scene = value
 
     # -- Env for expressions -------------------------------------------------
-    @property
-    def vars(self) -> dict[str, Any]:
-        return self.state.vars
-
     @property
     def turn(self) -> int:
         return self.state.turn
@@ -207,7 +206,16 @@ class World:
         cached = self._scope
         if cached is not None and cached[0] == self.state.scene and cached[1] == self._moves:
             return cached[2]
-        found = self._find_scope()
+        # Scope depends on the scene and where things have moved, nothing else: games
+        # come back to the same few arrangements, so it is kept per story as well.
+        key = (self.state.scene, *self.state.moved.items())
+        known = self.story.derived.setdefault("scopes", {})
+        found = known.get(key)
+        if found is None:
+            found = self._find_scope()
+            if len(known) >= 4096:
+                known.clear()
+            known[key] = found
         self._scope = (self.state.scene, self._moves, found)
         return found
 
