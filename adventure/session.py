@@ -19,7 +19,7 @@ from .model import Action, Ending, Exit, GameState, LogEntry, Scene, Story, Word
 from .parser import BUILTINS, Context, Intent, parse, thing_matches, thing_words
 from .record import Record
 from .saves import SaveError
-from .text import Template, paragraphs
+from .text import Template, paragraph_tuple
 from .vocab import apply_synonyms, synonym_index, words
 from .world import World
 
@@ -117,6 +117,9 @@ class Game:
         self._common_words: frozenset[str] | None = None
         self._parts: dict[str, tuple] = {}
         self._plain: dict[str, bool] = {}
+        # choice labels -> the Choice list shown for them; results share these lists
+        # (front ends only read them)
+        self._choices: dict[tuple[str, ...], list[Choice]] = {}
 
     # -- starting ------------------------------------------------------------
     def new_state(self, seed: int | None = None) -> GameState:
@@ -154,7 +157,7 @@ class Game:
             return self._after_ending(world, line, before)
         if offers is None or not self._plain_labels(world.state.scene):
             offers = self.offers(world)
-        world.offered_before = [o.label for o in offers]  # to tell if the list changed
+        world.offered_before = tuple([o.label for o in offers])  # to tell if the list changed
         ctx = self.context(world, offers)
         intent = self._from_resolved(resolved, world, ctx) if resolved else None
         pending, world.state.pending = world.state.pending, None
@@ -645,7 +648,7 @@ class Game:
         world.write("hints", key, index + 1)
         more = (" Type 'hint' again for a stronger one." if index + 1 < len(hints)
                 else " That is the last hint for this.")
-        text = " ".join(paragraphs(world.render(hints[index])))
+        text = " ".join(paragraph_tuple(world.render(hints[index])))
         world.out.append(("system", f"Hint {index + 1} of {len(hints)}: {text}{more}"))
 
     def help_text(self, world: World) -> str:
@@ -709,8 +712,8 @@ class Game:
         st = world.state
         paras: list[tuple[str, str]] = []
         for style, text in world.out:
-            if style in ("text", "ending"):
-                paras += [(style, p) for p in paragraphs(text)]
+            if style == "text" or style == "ending":
+                paras += [(style, p) for p in paragraph_tuple(text)]
             else:
                 paras.append((style, text))
         ending = None
@@ -722,15 +725,22 @@ class Game:
                           "RESTORE a saved game, UNDO your last move or QUIT?"))
         else:
             offers = self.offers(world)
-            choices = [Choice(i + 1, o.label) for i, o in enumerate(offers)]
+            labels = tuple([o.label for o in offers])
+            choices = self._choices.get(labels)
+            if choices is None:  # the same few lists come back turn after turn: shared
+                choices = [Choice(i + 1, label) for i, label in enumerate(labels)]
+                if len(self._choices) >= 4096:
+                    self._choices.clear()
+                self._choices[labels] = choices
             if before is not None and not show_choices:
                 if world.entered:
                     show_choices = True
                 else:
                     old = world.offered_before
                     if old is None:  # a copy: working out labels may draw from its RNG
-                        old = [o.label for o in self.offers(World(self.story, before.copy()))]
-                    show_choices = old != [c.label for c in choices]
+                        old = tuple([o.label for o in self.offers(World(self.story,
+                                                                        before.copy()))])
+                    show_choices = old != labels
             elif before is None:
                 show_choices = True
         return Result(paras, choices, self.status(st), st, ending, advanced=advanced,
@@ -845,7 +855,8 @@ class Session:
     def submit(self, line: str) -> Result:
         """Play a line: one command, or several ('take padd. go north', '... then ...')."""
         # Lone surrogates (undecodable bytes from a terminal) cannot be saved as UTF-8.
-        line = line.encode("utf-8", "replace").decode("utf-8")
+        if not line.isascii():
+            line = line.encode("utf-8", "replace").decode("utf-8")
         notes = self.before_turn() if self.before_turn is not None else []
         parts = split_commands(line)
         result = self._submit(parts[0] if parts else line)
@@ -873,11 +884,10 @@ class Session:
             if self.last_line is None:
                 return self._notice("There is nothing to repeat yet.", error=True)
             line, ws = self.last_line, words(self.last_line)
-        verb, arg = (ws[0], " ".join(line.split()[1:])) if ws else ("", "")
+        verb = ws[0] if ws else ""
         name = _SESSION_COMMANDS.get(verb)
-        handler = getattr(self, name) if name is not None else None
-        if handler is not None and (verb not in ("saves", "undo", "restart") or len(ws) == 1):
-            result = handler(arg)
+        if name is not None and (verb not in ("saves", "undo", "restart") or len(ws) == 1):
+            result = getattr(self, name)(" ".join(line.split()[1:]))
         else:
             result = self._play(line)
             self.last_line = line

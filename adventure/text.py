@@ -225,6 +225,11 @@ _PARAGRAPHS: dict[str, tuple[str, ...]] = {}  # most story texts are shown again
 
 def paragraphs(text: str) -> list[str]:
     """Blank lines separate paragraphs; single line breaks are spaces."""
+    return list(paragraph_tuple(text))
+
+
+def paragraph_tuple(text: str) -> tuple[str, ...]:
+    """`paragraphs(text)`, shared: the caller must not change it."""
     found = _PARAGRAPHS.get(text)
     if found is None:
         found = tuple(_paragraphs(text))
@@ -232,7 +237,7 @@ def paragraphs(text: str) -> list[str]:
             if len(_PARAGRAPHS) >= 4096:
                 _PARAGRAPHS.clear()
             _PARAGRAPHS[text] = found
-    return list(found)
+    return found
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -37,7 +37,7 @@ class World:
         self.vars: dict[str, Any] = state.vars
         self.out: list[tuple[str, str]] = []  # (style, text)
         self.entered: list[str] = []  # scenes entered during this command
-        self.offered_before: list[str] | None = None  # choice labels before the command
+        self.offered_before: tuple[str, ...] | None = None  # choice labels before the command
         self._moves = 0  # bumped by move(): with the scene, all that scope() depends on
         self._scope: tuple[str, int, dict[str, Thing]] | None = None
         self._held: tuple[int, dict[str, list[Thing]]] = (-1, {})  # contents(), by _moves
@@ -155,12 +155,14 @@ class World:
                 text = variant
                 break
         self.say(text)
-        listed = [t for t in self.contents(sid) if t.listed]
-        if listed:
-            self.out.append(("text", f"You can see {join_names(listed)} here."))
-        for holder in self.contents(sid):
-            if holder.holds:
-                self.describe_contents(holder)
+        here = self.contents(sid)
+        if here:
+            listed = [t for t in here if t.listed]
+            if listed:
+                self.out.append(("text", f"You can see {join_names(listed)} here."))
+            for holder in here:
+                if holder.holds:
+                    self.describe_contents(holder)
 
     def describe_contents(self, holder: Thing) -> None:
         inside = [t for t in self.contents(holder.id) if t.listed]
