@@ -117,6 +117,7 @@ class Game:
         self._common_words: frozenset[str] | None = None
         self._parts: dict[str, tuple] = {}
         self._plain: dict[str, bool] = {}
+        self._offer_plans: dict[str, tuple[list[tuple], list[tuple]]] = {}
         # choice labels -> the Choice list shown for them; results share these lists
         # (front ends only read them)
         self._choices: dict[tuple[str, ...], list[Choice]] = {}
@@ -340,23 +341,32 @@ class Game:
 
     def offers(self, world: World) -> list[_Offer]:
         """The numbered choices on offer now: listed actions whose guards hold, then exits."""
-        scene = self.scene(world)
+        actions, exits = self._offer_plan(world.state.scene)
         out = []
         done, listing = world.state.done, world.state.listing
-        for a in scene.actions:  # usable() and listed(), inline: this runs every turn
-            label = a.label
-            if label is None or a.disabled or (a.once and done.get(a.key)) \
-                    or not listing.get(a.key, not a.hidden):
+        for a, key, once, shown, when, label, text in actions:  # runs every turn
+            if (once and done.get(key)) or (listing and not listing.get(key, shown)) \
+                    or (not listing and not shown):
                 continue
-            if a.when is None or a.when.fn(world):
-                text = label.plan[0] if label.__class__ is Template and label.static \
-                    else world.render(label)
-                out.append(_Offer(text, action=a))
-        for ex in scene.exits:
-            if ex.hidden or (ex.when is not None and not ex.when(world)):
-                continue
-            out.append(_Offer(self.exit_label(world, ex), exit=ex))
+            if when is None or when.fn(world):
+                out.append(_Offer(world.render(label) if text is None else text, a, None))
+        for ex, when, label, text in exits:
+            if when is None or when.fn(world):
+                out.append(_Offer(world.render(label) if text is None else text, None, ex))
         return out
+
+    def _offer_plan(self, sid: str) -> tuple[list[tuple], list[tuple]]:
+        """What offers() needs of a scene's actions and exits, worked out once: the ones
+        that can ever be listed, with their label when it is fixed text."""
+        plan = self._offer_plans.get(sid)
+        if plan is None:
+            scene = self.story.scenes[sid]
+            actions = [(a, a.key, a.once, not a.hidden, a.when, a.label, _fixed(a.label))
+                       for a in scene.actions if a.label is not None and not a.disabled]
+            exits = [(ex, ex.when, ex.label, _fixed(ex.label) if ex.label is not None
+                      else self._exit_default(ex)) for ex in scene.exits if not ex.hidden]
+            plan = self._offer_plans[sid] = (actions, exits)
+        return plan
 
     def _plain_labels(self, sid: str) -> bool:
         """No label in the scene draws at random, so its choices depend on the state
@@ -369,9 +379,7 @@ class Game:
                                                          and not _draws(s)) for s in specs)
         return found
 
-    def exit_label(self, world: World, ex: Exit) -> str:
-        if ex.label is not None:
-            return world.render(ex.label)
+    def _exit_default(self, ex: Exit) -> str:
         title = self.story.scenes[ex.to].title
         if ex.key in _DIRECTION_NAMES:
             return f"Go {ex.key} ({title})"
@@ -747,6 +755,13 @@ class Game:
                       show_choices=show_choices and bool(choices),
                       offers=offers if choices else None,
                       undo=None if before is None else before.undo_record(st, world.written))
+
+
+def _fixed(label: object) -> str | None:
+    """A label's text when it never changes; None when it must be rendered each time."""
+    if label.__class__ is Template and label.static:  # type: ignore[union-attr]
+        return label.plan[0]  # type: ignore[union-attr]
+    return None
 
 
 def _typable(found: set[str]) -> frozenset[str]:
