@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from adventure.model import GONE
+import pytest
+
+from adventure.model import _DICT_FIELDS, _OTHER_FIELDS, GONE, GameState
 from adventure.world import PLAYER, World
 
 
@@ -39,6 +41,21 @@ def test_the_undo_record_of_the_writes_takes_the_state_back(demo_game):
     delta = before.undo_record(w.state, w.written)
     assert w.state.undone(delta) == before
     assert {d[0] for d in before.undo_delta(w.state)} == {d[0] for d in delta}
+
+
+@pytest.mark.parametrize("field", _OTHER_FIELDS)
+def test_every_field_that_is_not_a_dict_is_in_the_undo_record(demo_game, field):
+    before = demo_game.new_state(seed=1)
+    after = before.copy()
+    setattr(after, field, {"timers": [[3, "e"]], "stack": ["bridge"], "pending": {"x": 1},
+                           "ended": "bridge"}.get(field, 12345))
+    assert before.undo_record(after, {}) == ((field, getattr(before, field), None),)
+    assert after.undone(before.undo_record(after, {})) == before
+
+
+def test_the_fields_are_the_dicts_and_the_others():
+    assert set(_DICT_FIELDS) | set(_OTHER_FIELDS) == set(GameState.__slots__)
+    assert not set(_DICT_FIELDS) & set(_OTHER_FIELDS)
 
 
 def test_a_value_written_back_as_it_was_is_no_change(demo_game):
