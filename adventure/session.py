@@ -751,10 +751,11 @@ class Game:
                     show_choices = old != labels
             elif before is None:
                 show_choices = True
-        return Result(paras, choices, self.status(st), st, ending, advanced=advanced,
-                      show_choices=show_choices and bool(choices),
-                      offers=offers if choices else None,
-                      undo=None if before is None else before.undo_record(st, world.written))
+        # positional: this runs every turn (paragraphs, choices, status, state, ended,
+        # quit, advanced, show_choices, resolved, unknown_word, offers, undo)
+        return Result(paras, choices, self.status(st), st, ending, False, advanced,
+                      show_choices and bool(choices), "", "", offers if choices else None,
+                      None if before is None else before.undo_record(st, world.written))
 
 
 def _fixed(label: object) -> str | None:
