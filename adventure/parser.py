@@ -131,7 +131,7 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
         ws = apply_synonyms(words(line), ctx.synonyms)
     if not ws:
         return Intent("empty", words=ws)
-    if PRONOUNS & set(ws):
+    if not PRONOUNS.isdisjoint(ws):
         ws, missing = _pronouns(ws, ctx)
         if missing:
             return Intent("unknown", words=ws, message=f"I'm not sure what '{missing}' "

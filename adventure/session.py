@@ -405,17 +405,14 @@ class Game:
             out.extend(f"go {ex.key}" for ex in scene.exits if not ex.hidden)
             return out
 
-        return Context(
-            synonyms=self.synonyms, own=own, globals=glob, spent=spent,
-            exits=scene.exits, scope=world.scope,
-            exit_titles=titles,
-            choices=len(offers),
-            fallback=fb is not None and (fb.when is None or bool(fb.when(world))),
-            conversation=scene.conversation, phrases=phrases,
-            refs=world.state.refs,  # the parser takes only those still in scope
-            routes=self.routes(scene.id), vocabulary=self.vocabulary(scene.id),
-            unlisted=lambda: frozenset(a.key for a in own + glob if not self.listed(world, a)),
-        )
+        sid = scene.id
+        return Context(  # positional, in Context's order: this runs every turn
+            self.synonyms, own, glob, spent, scene.exits, world.scope, titles, len(offers),
+            fb is not None and (fb.when is None or bool(fb.when(world))),
+            scene.conversation, phrases,
+            world.state.refs,  # the parser takes only those still in scope
+            self.routes(sid), self.vocabulary(sid),
+            lambda: frozenset(a.key for a in own + glob if not self.listed(world, a)))
 
     def _scene_parts(self, scene: Scene) -> tuple[list[Action], list[Action], list[Action],
                                                   dict[str, Words]]:
