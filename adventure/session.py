@@ -192,7 +192,7 @@ class Game:
         elif advanced:
             world.state.turn += 1
         ask = intent.kind == "meta" and intent.verb == "choices"
-        res = self._result(world, advanced=advanced, show_choices=ask, before=before)
+        res = self._result(world, advanced, ask, before)
         fb = self.story.scenes[before.scene].fallback
         res.resolved = fb.trigger if intent.kind == "fallback" and fb else describe(intent)
         res.unknown_word = intent.unknown_word
@@ -673,6 +673,8 @@ class Game:
     # -- time -----------------------------------------------------------------------
     def fire_events(self, world: World) -> None:
         st = world.state
+        if not st.timers:
+            return
         due = sorted((t for t in st.timers if t[0] <= st.turn), key=lambda t: (t[0], t[1]))
         if not due:
             return

@@ -191,10 +191,19 @@ class World:
             self._held = (self._moves, {})
         found = self._held[1].get(holder)
         if found is None:
-            found = [t for t in base.get(holder, ()) if t.id not in moved]
-            extra = [self.story.things[tid] for tid, where in moved.items() if where == holder]
-            if extra:
-                found = sorted(found + extra, key=lambda t: order[t.id])
+            # like scope(), kept per story too: by the holder and where things have moved
+            key = (holder, *moved.items())
+            known = self.story.derived.setdefault("contents", {})
+            found = known.get(key)
+            if found is None:
+                found = [t for t in base.get(holder, ()) if t.id not in moved]
+                extra = [self.story.things[tid] for tid, where in moved.items()
+                         if where == holder]
+                if extra:
+                    found = sorted(found + extra, key=lambda t: order[t.id])
+                if len(known) >= 4096:
+                    known.clear()
+                known[key] = found
             self._held[1][holder] = found
         return found
 
