@@ -326,13 +326,16 @@ class GameState(Record):
         self.pending = pending  # a question the parser asked ("which do you mean")
 
     def copy(self) -> GameState:
-        return GameState(
-            self.scene, dict(self.vars), self.turn, self.score, dict(self.moved),
-            dict(self.visits), dict(self.done), dict(self.listing),
-            [list(t) for t in self.timers], list(self.stack), dict(self.hints),
-            self.rng, self.seed, self.ended, dict(self.refs),
-            dict(self.pending) if self.pending else None,
-        )
+        # slot by slot, not through __init__: a copy is made every turn
+        c = _new_state(GameState)
+        c.scene, c.turn, c.score = self.scene, self.turn, self.score
+        c.vars, c.moved, c.visits = self.vars.copy(), self.moved.copy(), self.visits.copy()
+        c.done, c.listing, c.hints = self.done.copy(), self.listing.copy(), self.hints.copy()
+        c.timers = [list(t) for t in self.timers] if self.timers else []
+        c.stack, c.refs = self.stack.copy(), self.refs.copy()
+        c.rng, c.seed, c.ended = self.rng, self.seed, self.ended
+        c.pending = dict(self.pending) if self.pending else None
+        return c
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -417,5 +420,6 @@ class GameState(Record):
 
 
 GONE = object()  # a key that is absent, in undo records
+_new_state = GameState.__new__
 _DICT_FIELDS = ("vars", "moved", "visits", "done", "listing", "hints", "refs")
 _OTHER_FIELDS = ("scene", "turn", "score", "timers", "stack", "rng", "seed", "ended", "pending")

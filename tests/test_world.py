@@ -110,3 +110,17 @@ def test_built_in_replies_name_a_character_as_a_character(campaign_game):
     assert s.submit("take odo").text == "Odo stays where he is."
     assert s.submit("ask odo about the wormhole").text == "Odo has nothing to say about that."
     assert s.submit("wear odo").text == "You can't wear Odo."
+
+
+def test_a_copy_has_every_field_and_shares_no_container(demo_game):
+    st = demo_game.new_state(seed=1)
+    st.timers.append([3, "e"])
+    st.stack.append("bridge")
+    st.pending = {"confirm": ["x"]}
+    c = st.copy()
+    assert c == st
+    for name in GameState.__slots__:
+        value = getattr(st, name)
+        if isinstance(value, (dict, list)):
+            assert getattr(c, name) is not value, name
+    assert c.timers[0] is not st.timers[0]
