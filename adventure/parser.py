@@ -6,7 +6,8 @@ no state is read or changed here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from .model import Action, Exit, Thing, Words
 from .record import Record
@@ -99,23 +100,24 @@ class Intent(Record):
                  "words", "options", "phrase", "route", "corrected", "unknown_word")
 
     def __init__(self, kind: str, verb: str = "", number: int = 0, action: Action | None = None,
-                 exit: Exit | None = None, objects: list[Thing] | None = None,
+                 exit: Exit | None = None, objects: Sequence[Thing] | None = None,
                  preposition: str = "", message: str = "", words: Words = (),
-                 options: list[Thing] | None = None, phrase: Words = (),
-                 route: list[Exit] | None = None, corrected: Words = (),
+                 options: Sequence[Thing] | None = None, phrase: Words = (),
+                 route: Sequence[Exit] | None = None, corrected: Words = (),
                  unknown_word: str = "") -> None:
         self.kind = kind  # empty, choice, meta, action, fallback, exit, builtin, unknown
         self.verb = verb
         self.number = number
         self.action = action
         self.exit = exit
-        self.objects = [] if objects is None else objects
+        # (), not a new list, when none: an Intent is made every turn and only read
+        self.objects = () if objects is None else objects
         self.preposition = preposition
         self.message = message
         self.words = words
-        self.options = [] if options is None else options  # an ambiguous noun's candidates
+        self.options = () if options is None else options  # an ambiguous noun's candidates
         self.phrase = phrase  # the ambiguous noun phrase, to ask about
-        self.route = [] if route is None else route  # 'go to PLACE' through several exits
+        self.route = () if route is None else route  # 'go to PLACE' through several exits
         self.corrected = corrected  # the words understood after correcting a typo
         self.unknown_word = unknown_word  # for 'oops'
 
@@ -237,6 +239,7 @@ def _parse(ws: Words, ctx: Context) -> Intent:
     return unknown(ws, ctx)
 
 
+@lru_cache(maxsize=4096)  # each command asks several times; players repeat commands
 def canonical(ws: Words) -> Words:
     """Put a leading built-in verb in its one canonical form: x, look at, l at -> examine.
 
@@ -251,6 +254,7 @@ def canonical(ws: Words) -> Words:
     return ws
 
 
+@lru_cache(maxsize=4096)
 def _builtin_verb(ws: Words) -> tuple[str, Words]:
     for seq, name in _VERBS_BY_FIRST.get(ws[0], ()) if ws else ():
         if ws[:len(seq)] == seq:

@@ -888,7 +888,7 @@ class Session:
 
     def _submit(self, line: str) -> Result:
         ws = words(line)
-        if ws[:1] == ("oops",):
+        if ws and ws[0] == "oops":
             if len(ws) != 2 or self.oops is None:
                 return self._notice("'oops' corrects the word I did not know in your last "
                                     "command: say 'oops' and the right word.", error=True)

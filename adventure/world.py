@@ -40,7 +40,8 @@ class World:
         self.offered_before: tuple[str, ...] | None = None  # choice labels before the command
         self._moves = 0  # bumped by move(): with the scene, all that scope() depends on
         self._scope: tuple[str, int, dict[str, Thing]] | None = None
-        self._held: tuple[int, dict[str, list[Thing]]] = (-1, {})  # contents(), by _moves
+        # contents(), by _moves; the first use (_moves is 0 by then) makes the dict
+        self._held: tuple[int, dict[str, list[Thing]]] = _NO_HELD
         # (field, key) -> its value before this command first wrote it (GONE: absent):
         # the turn's undo record, so undo never has to compare two whole states.
         self.written: dict[tuple[str, str], Any] = {}
@@ -244,6 +245,7 @@ class World:
 
 
 _NONE: list[Thing] = []  # contents() of an empty holder: shared, never changed
+_NO_HELD: tuple[int, dict[str, list[Thing]]] = (-1, {})  # never written: -1 never matches
 
 
 def join_names(things: list[Thing]) -> str:
