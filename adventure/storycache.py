@@ -153,7 +153,7 @@ def _read(path: Path, key: str) -> Story | None:
     if _check(payload) != digest:
         return None
     try:
-        with collector_paused():
+        with collector_paused(keep=True):
             found_key, story = _Unpickler(io.BytesIO(payload)).load()
     except Exception:  # noqa: BLE001 - any unreadable entry is simply rebuilt
         return None

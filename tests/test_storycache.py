@@ -232,3 +232,16 @@ def test_empty_lists_come_back_as_lists_of_their_own(cache, story_copy):
     empties = [a.topics for a in actions.values() if not a.topics]
     assert len(empties) > 2 and all(type(e) is list for e in empties)
     assert len({id(e) for e in empties}) == len(empties)  # never one list shared by all
+
+
+def test_a_story_revived_from_the_cache_is_kept_out_of_later_collections(cache, story_copy):
+    import gc
+
+    storycache.load(story_copy, "st")  # a miss: builds and writes the entry
+    before = gc.get_freeze_count()
+    story = storycache.load(story_copy, "st")  # a hit
+    try:
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > before + len(story.scenes)
+    finally:
+        gc.unfreeze()
