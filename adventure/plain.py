@@ -33,9 +33,21 @@ def terminal_columns(fallback: int = 80) -> int:
             columns = 0
     return columns if columns > 0 else fallback
 
+# Paragraphs already found printable. Most paragraphs are the story's own, the same
+# string objects turn after turn (text.paragraph_tuple keeps them), so a lookup costs
+# a cached hash, where isprintable() reads every character again: for the campaign's
+# long descriptions that was a seventh of a turn's instructions.
+_PRINTABLE: set[str] = set()
+
+
 def sanitize(text: str) -> str:
     """Story and save text never reaches the terminal as control or escape sequences."""
-    if text.isprintable():  # no control character at all (the usual case): C-fast
+    if text in _PRINTABLE:
+        return text
+    if text.isprintable():  # no control character at all (the usual case)
+        if len(_PRINTABLE) >= 4096:
+            _PRINTABLE.clear()
+        _PRINTABLE.add(text)
         return text
     return _UNSAFE.sub("", text)
 
@@ -44,8 +56,7 @@ def render(result: Result, width: int | None) -> str:
     """A result as plain text: paragraphs, then the choices when they are worth showing."""
     blocks = []
     for style, text in result.paragraphs:
-        if not text.isprintable():  # sanitize(), inline: every paragraph of every turn
-            text = _UNSAFE.sub("", text)
+        text = sanitize(text)
         if style == "title":
             blocks.append(f"== {text} ==")
         elif width and style in ("text", "ending", "error"):

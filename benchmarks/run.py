@@ -16,6 +16,7 @@ import io
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -570,6 +571,59 @@ def bench_random(quick: bool) -> None:
         note="" if not quick else "quick: 2,000 games; target scaled to 10,000 linearly")
 
 
+# -- 6. instructions ----------------------------------------------------------------
+
+def instructions(argv: list[str], stdin: bytes) -> int:
+    """User-space instructions a program executes (valgrind's callgrind: slow, but the
+    same count every run, where times on a shared machine move by 20%)."""
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                           *argv], input=stdin, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, env=env, check=True)
+    found = re.search(rb"Collected : (\d+)", done.stderr)
+    if found is None:
+        raise RuntimeError("callgrind printed no instruction count")
+    return int(found.group(1))
+
+
+def console_instructions(argv_for, lines: list[str]) -> float:
+    """Instructions per command through a console program: (N lines - 1 line) / (N - 1)."""
+    counts = []
+    for script in (lines, lines[:1]):
+        d = tempfile.mkdtemp(prefix="bench-ir-")
+        counts.append(instructions(argv_for(d), ("\n".join(script) + "\n").encode()))
+        shutil.rmtree(d, ignore_errors=True)
+    return (counts[0] - counts[1]) / (len(lines) - 1)
+
+
+def bench_instructions(quick: bool) -> None:
+    if shutil.which("valgrind") is None:
+        SKIPPED.append("instructions: valgrind is not installed")
+        return
+    n = 1001 if quick else 3001
+    peer_lines = [PEER_CMDS[i % len(PEER_CMDS)] for i in range(n)]
+    al = None
+    try:
+        import adventurelib  # noqa: F401
+        al = console_instructions(lambda _d: [PY, str(PEER_AL)], peer_lines)
+    except ImportError:
+        SKIPPED.append("instructions, adventurelib: `pip install -r benchmarks/requirements.txt`")
+    # --seed: the same game every run, so the same instructions
+    ours = console_instructions(
+        lambda d: [PY, ADVENTURE, "--story", str(PEER_STORY), "--new", "--saves", d,
+                   "--seed", "1"], peer_lines)
+    row("instructions", f"console script, peer 3-room game, {n:,} commands", ours / 1000,
+        "k instr/cmd", 1, "adventurelib console, same game", al / 1000 if al else None,
+        note="a reference for the timed peer row (target there: <= 0.6x); one run, "
+             "the count does not vary")
+    camp = console_instructions(lambda d: [PY, ADVENTURE, "--new", "--saves", d, "--seed", "1"],
+                                command_cycle(CAMPAIGN, n))
+    row("instructions", f"console script, campaign, {n:,} commands", camp / 1000,
+        "k instr/cmd", 1, "adventurelib console (3 rooms)", al / 1000 if al else None,
+        note="the first visit of each scene is in the count; the timed row spreads it over "
+             "10,000 commands")
+
+
 # -- report ------------------------------------------------------------------------
 
 def machine() -> str:
@@ -608,7 +662,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer runs and smaller sizes")
     ap.add_argument("--only", nargs="*", help="run only these sections (startup commands "
-                    "scale saves random)")
+                    "scale saves random instructions)")
     args = ap.parse_args()
     start = time.perf_counter()
     print(f"machine: {machine()}")
@@ -616,7 +670,8 @@ def main() -> int:
     # PYTHONDONTWRITEBYTECODE would otherwise compile the engine on every start.)
     subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "adventure")], check=False)
     sections = [("startup", bench_startup), ("commands", bench_commands),
-                ("scale", bench_scale), ("saves", bench_saves), ("random", bench_random)]
+                ("scale", bench_scale), ("saves", bench_saves), ("random", bench_random),
+                ("instructions", bench_instructions)]
     for name, fn in sections:
         if args.only and name not in args.only:
             SKIPPED.append(f"{name}: not selected (--only)")
