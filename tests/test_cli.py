@@ -149,6 +149,39 @@ def test_plain_play_in_a_pty(tmp_path):
     assert "\x1b[" not in child.before  # --plain: no colour, no cursor movement
 
 
+def test_a_program_on_pipes_gets_each_turn_before_it_sends_the_next(tmp_path):
+    """Output is held back only while more input is already waiting: a program that
+    waits for each prompt over plain pipes (no terminal) is never left waiting."""
+    from pexpect.popen_spawn import PopenSpawn
+
+    child = PopenSpawn([str(SCRIPT), "--story", DEMO, "--seed", "1", "--new", "--saves",
+                        str(tmp_path)], encoding="utf-8", timeout=20)
+    child.expect("Go north")
+    child.expect("> ")
+    child.sendline("n")
+    child.expect("Dark corridor")
+    child.expect("> ")
+    child.sendline("look")
+    child.expect("Dark corridor")
+    child.expect("> ")
+    child.sendline("quit")
+    child.expect("Goodbye.")
+    child.expect(pexpect.EOF)
+    assert child.wait() == 0
+
+
+def test_a_batch_of_piped_lines_is_answered_in_order_and_journaled(tmp_path):
+    lines = ["n", "look", "s", "look"] * 300 + ["quit"]
+    res = run("--story", DEMO, "--seed", "1", "--new", "--saves", str(tmp_path),
+              stdin="\n".join(lines) + "\n")
+    out = res.stdout.decode()
+    assert res.returncode == 0 and out.endswith("Goodbye.\n")
+    echoed = [line[2:] for line in out.splitlines() if line.startswith("> ") and line[2:]]
+    assert echoed == lines
+    journal = next(tmp_path.glob("*.journal")).read_text().splitlines()
+    assert len(journal) == 1 + len(lines) - 1  # the header, then each turn but 'quit'
+
+
 def test_ctrl_c_in_the_plain_loop_exits_130(tmp_path):
     env = dict(os.environ, ADVENTURE_SAVES=str(tmp_path))
     child = pexpect.spawn(str(SCRIPT), ["--plain", "--story", DEMO], encoding="utf-8",
@@ -158,3 +191,26 @@ def test_ctrl_c_in_the_plain_loop_exits_130(tmp_path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
+
+
+class _Pipe:
+    """A text stream over bytes, as sys.stdin is over a pipe (read1 gives what arrived)."""
+
+    def __init__(self, data: bytes) -> None:
+        import io
+
+        self.buffer = io.BufferedReader(io.BytesIO(data), buffer_size=8)
+
+    def isatty(self) -> bool:
+        return False
+
+
+def test_the_line_reader_knows_when_a_whole_line_is_already_there():
+    from adventure.plain import _Lines
+
+    reader = _Lines(_Pipe(b"look\r\nx \xff padd\nlast without newline"))
+    assert not reader.ready()  # nothing read yet: reading could wait
+    assert reader.next() == "look"
+    got = [reader.next() for _ in range(2)]
+    assert got == ["x \ufffd padd", "last without newline"]
+    assert reader.next() is None and reader.ready()  # at the end: nothing to wait for
