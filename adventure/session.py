@@ -117,7 +117,9 @@ class Game:
         self._common_words: frozenset[str] | None = None
         self._parts: dict[str, tuple] = {}
         self._plain: dict[str, bool] = {}
-        self._offer_plans: dict[str, tuple[list[tuple], list[tuple]]] = {}
+        self._offer_plans: dict[str, tuple[list[tuple], list[tuple], tuple | None]] = {}
+        # id of a fixed offers list (kept alive by its plan) -> its labels
+        self._labels: dict[int, tuple[str, ...]] = {}
         # choice labels -> the Choice list shown for them; results share these lists
         # (front ends only read them)
         self._choices: dict[tuple[str, ...], list[Choice]] = {}
@@ -158,7 +160,8 @@ class Game:
             return self._after_ending(world, line, before)
         if offers is None or not self._plain_labels(world.state.scene):
             offers = self.offers(world)
-        world.offered_before = tuple([o.label for o in offers])  # to tell if the list changed
+        # the labels, to tell if the list changed (a fixed list's are known: see offers())
+        world.offered_before = self._labels.get(id(offers)) or tuple([o.label for o in offers])
         ctx = self.context(world, offers)
         intent = self._from_resolved(resolved, world, ctx) if resolved else None
         pending, world.state.pending = world.state.pending, None
@@ -340,10 +343,13 @@ class Game:
         return world.state.listing.get(a.key, not a.hidden)
 
     def offers(self, world: World) -> list[_Offer]:
-        """The numbered choices on offer now: listed actions whose guards hold, then exits."""
-        actions, exits = self._offer_plan(world.state.scene)
-        out = []
+        """The numbered choices on offer now: listed actions whose guards hold, then exits.
+        The list may be shared: callers must not change it."""
+        actions, exits, fixed = self._offer_plan(world.state.scene)
         done, listing = world.state.done, world.state.listing
+        if fixed is not None and (not listing or listing.keys().isdisjoint(fixed[0])):
+            return fixed[1]  # nothing here depends on the state: the same list every time
+        out = []
         for a, key, once, shown, when, label, text in actions:  # runs every turn
             if (once and done.get(key)) or (listing and not listing.get(key, shown)) \
                     or (not listing and not shown):
@@ -355,9 +361,12 @@ class Game:
                 out.append(_Offer(world.render(label) if text is None else text, None, ex))
         return out
 
-    def _offer_plan(self, sid: str) -> tuple[list[tuple], list[tuple]]:
+    def _offer_plan(self, sid: str) -> tuple[list[tuple], list[tuple], tuple | None]:
         """What offers() needs of a scene's actions and exits, worked out once: the ones
-        that can ever be listed, with their label when it is fixed text."""
+        that can ever be listed, with their label when it is fixed text. The third part,
+        for a scene where no choice has a guard, a `once` or a label to render, is the
+        keys of its actions and its one list of offers (valid while no key is in
+        `listing`, which 'reveal' and 'hide' write)."""
         plan = self._offer_plans.get(sid)
         if plan is None:
             scene = self.story.scenes[sid]
@@ -365,7 +374,17 @@ class Game:
                        for a in scene.actions if a.label is not None and not a.disabled]
             exits = [(ex, ex.when, ex.label, _fixed(ex.label) if ex.label is not None
                       else self._exit_default(ex)) for ex in scene.exits if not ex.hidden]
-            plan = self._offer_plans[sid] = (actions, exits)
+            fixed = None
+            if all(when is None and not once and text is not None
+                   for _, _, once, _, when, _, text in actions) \
+                    and all(when is None and text is not None for _, when, _, text in exits):
+                offers = [_Offer(text, a, None) for a, _, _, shown, _, _, text in actions
+                          if shown]
+                offers += [_Offer(text, None, ex) for ex, _, _, text in exits]
+                # every action of the scene: 'reveal' may list one with no label
+                fixed = (frozenset(a.key for a in scene.actions), offers)
+                self._labels[id(offers)] = tuple([o.label for o in offers])
+            plan = self._offer_plans[sid] = (actions, exits, fixed)
         return plan
 
     def _plain_labels(self, sid: str) -> bool:
@@ -732,7 +751,7 @@ class Game:
                           "RESTORE a saved game, UNDO your last move or QUIT?"))
         else:
             offers = self.offers(world)
-            labels = tuple([o.label for o in offers])
+            labels = self._labels.get(id(offers)) or tuple([o.label for o in offers])
             choices = self._choices.get(labels)
             if choices is None:  # the same few lists come back turn after turn: shared
                 choices = [Choice(i + 1, label) for i, label in enumerate(labels)]

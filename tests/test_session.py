@@ -324,3 +324,37 @@ def test_choices_reused_from_the_last_turn_play_exactly_as_worked_out_afresh(tmp
         assert live.show_choices == fresh.show_choices
         assert s.state == state
     assert rebuild(game, 11, s.log).state == s.state
+
+
+FIXED_CHOICES = """story: {id: f, title: F, start: hall}
+scenes:
+  hall:
+    title: Hall
+    text: A hall.
+    actions:
+      - {id: knock, label: Knock, commands: [knock], text: Knock knock., do: [reveal secret]}
+      - {id: secret, label: Open the panel, commands: [open panel], hidden: true,
+         text: It opens., do: [hide secret]}
+      - {id: lurk, commands: [lurk], text: You lurk., do: [reveal hall.lurk]}
+    exits: {north: yard}
+  yard:
+    title: Yard
+    text: A yard.
+    exits: {south: hall}
+"""
+
+
+def test_a_scene_whose_choices_never_change_still_follows_reveal_and_hide(tmp_path):
+    from adventure.loader import load_story
+
+    (tmp_path / "s.yaml").write_text(FIXED_CHOICES)
+    session = Session(Game(load_story(tmp_path, "st")), seed=1)
+    labels = lambda res: [c.label for c in res.choices]  # noqa: E731
+    assert labels(session.opening) == ["Knock", "Go north (Yard)"]
+    assert labels(session.submit("knock")) == ["Knock", "Open the panel", "Go north (Yard)"]
+    res = session.submit("open panel")
+    assert labels(res) == ["Knock", "Go north (Yard)"] and res.show_choices
+    assert labels(session.submit("n")) == ["Go south (Hall)"]
+    assert labels(session.submit("s")) == ["Knock", "Go north (Yard)"]
+    assert labels(session.submit("lurk")) == ["Knock", "Go north (Yard)"]  # no label: unlisted
+    assert labels(session.submit("undo")) == ["Knock", "Go north (Yard)"]
