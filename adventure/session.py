@@ -350,37 +350,39 @@ class Game:
         if fixed is not None and (not listing or listing.keys().isdisjoint(fixed[0])):
             return fixed[1]  # nothing here depends on the state: the same list every time
         out = []
-        for a, key, once, shown, when, label, text in actions:  # runs every turn
+        for a, key, once, shown, when, label, offer in actions:  # runs every turn
             if (once and done.get(key)) or (listing and not listing.get(key, shown)) \
                     or (not listing and not shown):
                 continue
             if when is None or when.fn(world):
-                out.append(_Offer(world.render(label) if text is None else text, a, None))
-        for ex, when, label, text in exits:
+                out.append(_Offer(world.render(label), a, None) if offer is None else offer)
+        for ex, when, label, offer in exits:
             if when is None or when.fn(world):
-                out.append(_Offer(world.render(label) if text is None else text, None, ex))
+                out.append(_Offer(world.render(label), None, ex) if offer is None else offer)
         return out
 
     def _offer_plan(self, sid: str) -> tuple[list[tuple], list[tuple], tuple | None]:
         """What offers() needs of a scene's actions and exits, worked out once: the ones
-        that can ever be listed, with their label when it is fixed text. The third part,
+        that can ever be listed, with their offer made once when its label is fixed
+        text (offers are only read, so one object serves every turn). The third part,
         for a scene where no choice has a guard, a `once` or a label to render, is the
         keys of its actions and its one list of offers (valid while no key is in
         `listing`, which 'reveal' and 'hide' write)."""
         plan = self._offer_plans.get(sid)
         if plan is None:
             scene = self.story.scenes[sid]
-            actions = [(a, a.key, a.once, not a.hidden, a.when, a.label, _fixed(a.label))
+            actions = [(a, a.key, a.once, not a.hidden, a.when, a.label,
+                        _fixed_offer(_fixed(a.label), a, None))
                        for a in scene.actions if a.label is not None and not a.disabled]
-            exits = [(ex, ex.when, ex.label, _fixed(ex.label) if ex.label is not None
-                      else self._exit_default(ex)) for ex in scene.exits if not ex.hidden]
+            exits = [(ex, ex.when, ex.label, _fixed_offer(
+                _fixed(ex.label) if ex.label is not None else self._exit_default(ex), None, ex))
+                for ex in scene.exits if not ex.hidden]
             fixed = None
-            if all(when is None and not once and text is not None
-                   for _, _, once, _, when, _, text in actions) \
-                    and all(when is None and text is not None for _, when, _, text in exits):
-                offers = [_Offer(text, a, None) for a, _, _, shown, _, _, text in actions
-                          if shown]
-                offers += [_Offer(text, None, ex) for ex, _, _, text in exits]
+            if all(when is None and not once and offer is not None
+                   for _, _, once, _, when, _, offer in actions) \
+                    and all(when is None and offer is not None for _, when, _, offer in exits):
+                offers = [offer for _, _, _, shown, _, _, offer in actions if shown]
+                offers += [offer for _, _, _, offer in exits]
                 # every action of the scene: 'reveal' may list one with no label
                 fixed = (frozenset(a.key for a in scene.actions), offers)
                 self._labels[id(offers)] = tuple([o.label for o in offers])
@@ -774,6 +776,10 @@ class Game:
         return Result(paras, choices, self.status(st), st, ending, False, advanced,
                       show_choices and bool(choices), "", "", offers if choices else None,
                       None if before is None else before.undo_record(st, world.written))
+
+
+def _fixed_offer(text: str | None, action: Action | None, exit: Exit | None) -> _Offer | None:
+    return None if text is None else _Offer(text, action, exit)
 
 
 def _fixed(label: object) -> str | None:
