@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
+from .memo import remember
 from .model import Action, Exit, Thing, Words
 from .record import Record
 from .vocab import DIRECTIONS, SynonymIndex, apply_synonyms, words
@@ -326,9 +327,7 @@ def thing_words(t: Thing) -> tuple[frozenset[str], frozenset[str]]:
     if found is None or found[0] is not t:
         nouns = frozenset({t.name[-1], *(s[-1] for s in t.synonyms)})
         vocab = frozenset((*t.name, *t.adjectives, *(w for s in t.synonyms for w in s)))
-        if len(_THING_WORDS) >= 100_000:
-            _THING_WORDS.clear()
-        found = _THING_WORDS[id(t)] = (t, nouns, vocab)
+        found = remember(_THING_WORDS, id(t), (t, nouns, vocab), limit=100_000)
     return found[1], found[2]
 
 

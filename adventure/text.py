@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from . import expr as ex
+from .memo import remember
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
@@ -234,9 +235,7 @@ def paragraph_tuple(text: str) -> tuple[str, ...]:
     if found is None:
         found = tuple(_paragraphs(text))
         if len(text) < 20_000:
-            if len(_PARAGRAPHS) >= 4096:
-                _PARAGRAPHS.clear()
-            _PARAGRAPHS[text] = found
+            remember(_PARAGRAPHS, text, found)
     return found
 
 

@@ -7,6 +7,7 @@ command). It never prints; it collects paragraphs for the session to return.
 
 from __future__ import annotations
 
+from .memo import remember
 from .model import GONE, GameState, OneOf, Story, TextSpec, Thing
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
@@ -38,10 +39,9 @@ class World:
         self.out: list[tuple[str, str]] = []  # (style, text)
         self.entered: list[str] = []  # scenes entered during this command
         self.offered_before: tuple[str, ...] | None = None  # choice labels before the command
-        self._moves = 0  # bumped by move(): with the scene, all that scope() depends on
-        self._scope: tuple[str, int, dict[str, Thing]] | None = None
-        # contents(), by _moves; the first use (_moves is 0 by then) makes the dict
-        self._held: tuple[int, dict[str, list[Thing]]] = _NO_HELD
+        # scope() (with its scene) and contents() of this command, until a thing moves
+        self._scope: tuple[str, dict[str, Thing]] | None = None
+        self._held: dict[str, list[Thing]] | None = None
         # (field, key) -> its value before this command first wrote it (GONE: absent):
         # the turn's undo record, so undo never has to compare two whole states.
         self.written: dict[tuple[str, str], Any] = {}
@@ -174,7 +174,7 @@ class World:
 
     # -- things --------------------------------------------------------------
     def move(self, thing: str, where: str) -> None:
-        self._moves += 1
+        self._scope = self._held = None
         if where == self.story.things[thing].location:
             self.unset("moved", thing)
         else:
@@ -188,9 +188,10 @@ class World:
         moved = self.state.moved
         if not moved:
             return base.get(holder, _NONE)
-        if self._held[0] != self._moves:
-            self._held = (self._moves, {})
-        found = self._held[1].get(holder)
+        held = self._held
+        if held is None:
+            held = self._held = {}
+        found = held.get(holder)
         if found is None:
             # like scope(), kept per story too: by the holder and where things have moved
             key = (holder, *moved.items())
@@ -202,10 +203,8 @@ class World:
                          if where == holder]
                 if extra:
                     found = sorted(found + extra, key=lambda t: order[t.id])
-                if len(known) >= 4096:
-                    known.clear()
-                known[key] = found
-            self._held[1][holder] = found
+                remember(known, key, found)
+            held[holder] = found
         return found
 
     def carried(self) -> list[Thing]:
@@ -215,20 +214,18 @@ class World:
         """Things the player can see or touch: here, carried, and inside or on those.
         Kept until the scene changes or a thing moves (the parser, `here()` guards and
         hints ask for it several times a turn); callers must not change it."""
+        scene = self.state.scene
         cached = self._scope
-        if cached is not None and cached[0] == self.state.scene and cached[1] == self._moves:
-            return cached[2]
+        if cached is not None and cached[0] == scene:
+            return cached[1]
         # Scope depends on the scene and where things have moved, nothing else: games
         # come back to the same few arrangements, so it is kept per story as well.
-        key = (self.state.scene, *self.state.moved.items())
+        key = (scene, *self.state.moved.items())
         known = self.story.derived.setdefault("scopes", {})
         found = known.get(key)
         if found is None:
-            found = self._find_scope()
-            if len(known) >= 4096:
-                known.clear()
-            known[key] = found
-        self._scope = (self.state.scene, self._moves, found)
+            found = remember(known, key, self._find_scope())
+        self._scope = (scene, found)
         return found
 
     def _find_scope(self) -> dict[str, Thing]:
@@ -245,7 +242,6 @@ class World:
 
 
 _NONE: list[Thing] = []  # contents() of an empty holder: shared, never changed
-_NO_HELD: tuple[int, dict[str, list[Thing]]] = (-1, {})  # never written: -1 never matches
 
 
 def join_names(things: list[Thing]) -> str:
