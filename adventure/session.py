@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from . import world as w
 from .machine import StoryMachine
+from .memo import remember
 from .model import Action, Ending, Exit, GameState, LogEntry, Scene, Story, Words, capital
 from .parser import BUILTINS, Context, Intent, parse, thing_matches, thing_words
 from .record import Record
@@ -116,10 +117,7 @@ class Game:
         self._vocab: dict[str, frozenset[str]] = {}
         self._common_words: frozenset[str] | None = None
         self._parts: dict[str, tuple] = {}
-        self._plain: dict[str, bool] = {}
-        self._offer_plans: dict[str, tuple[list[tuple], list[tuple], tuple | None]] = {}
-        # id of a fixed offers list (kept alive by its plan) -> its labels
-        self._labels: dict[int, tuple[str, ...]] = {}
+        self._offer_plans: dict[str, _OfferPlan] = {}
         # choice labels -> the Choice list shown for them; results share these lists
         # (front ends only read them)
         self._choices: dict[tuple[str, ...], list[Choice]] = {}
@@ -158,10 +156,9 @@ class Game:
             return self._result(world, advanced=False, show_choices=False, before=before)
         if world.state.ended:
             return self._after_ending(world, line, before)
-        if offers is None or not self._plain_labels(world.state.scene):
+        if offers is None or not self._offer_plan(world.state.scene).plain:
             offers = self.offers(world)
-        # the labels, to tell if the list changed (a fixed list's are known: see offers())
-        world.offered_before = self._labels.get(id(offers)) or tuple([o.label for o in offers])
+        world.offered_before = self._labels(world.state.scene, offers)  # did it change?
         ctx = self.context(world, offers)
         intent = self._from_resolved(resolved, world, ctx) if resolved else None
         pending, world.state.pending = world.state.pending, None
@@ -345,60 +342,35 @@ class Game:
     def offers(self, world: World) -> list[_Offer]:
         """The numbered choices on offer now: listed actions whose guards hold, then exits.
         The list may be shared: callers must not change it."""
-        actions, exits, fixed = self._offer_plan(world.state.scene)
+        plan = self._offer_plan(world.state.scene)
         done, listing = world.state.done, world.state.listing
-        if fixed is not None and (not listing or listing.keys().isdisjoint(fixed[0])):
-            return fixed[1]  # nothing here depends on the state: the same list every time
+        if plan.fixed is not None and (not listing or listing.keys().isdisjoint(plan.keys)):
+            return plan.fixed  # nothing here depends on the state: the same list every time
         out = []
-        for a, key, once, shown, when, label, offer in actions:  # runs every turn
+        for a, key, once, shown, when, label, offer in plan.actions:  # runs every turn
             if (once and done.get(key)) or (listing and not listing.get(key, shown)) \
                     or (not listing and not shown):
                 continue
             if when is None or when.fn(world):
                 out.append(_Offer(world.render(label), a, None) if offer is None else offer)
-        for ex, when, label, offer in exits:
+        for ex, when, label, offer in plan.exits:
             if when is None or when.fn(world):
                 out.append(_Offer(world.render(label), None, ex) if offer is None else offer)
         return out
 
-    def _offer_plan(self, sid: str) -> tuple[list[tuple], list[tuple], tuple | None]:
-        """What offers() needs of a scene's actions and exits, worked out once: the ones
-        that can ever be listed, with their offer made once when its label is fixed
-        text (offers are only read, so one object serves every turn). The third part,
-        for a scene where no choice has a guard, a `once` or a label to render, is the
-        keys of its actions and its one list of offers (valid while no key is in
-        `listing`, which 'reveal' and 'hide' write)."""
+    def _labels(self, sid: str, offers: list[_Offer]) -> tuple[str, ...]:
+        """The labels of offers() made in scene `sid` (a fixed list's are known)."""
+        plan = self._offer_plan(sid)
+        if offers is plan.fixed:
+            return plan.labels
+        return tuple([o.label for o in offers])
+
+    def _offer_plan(self, sid: str) -> _OfferPlan:
         plan = self._offer_plans.get(sid)
         if plan is None:
-            scene = self.story.scenes[sid]
-            actions = [(a, a.key, a.once, not a.hidden, a.when, a.label,
-                        _fixed_offer(_fixed(a.label), a, None))
-                       for a in scene.actions if a.label is not None and not a.disabled]
-            exits = [(ex, ex.when, ex.label, _fixed_offer(
-                _fixed(ex.label) if ex.label is not None else self._exit_default(ex), None, ex))
-                for ex in scene.exits if not ex.hidden]
-            fixed = None
-            if all(when is None and not once and offer is not None
-                   for _, _, once, _, when, _, offer in actions) \
-                    and all(when is None and offer is not None for _, when, _, offer in exits):
-                offers = [offer for _, _, _, shown, _, _, offer in actions if shown]
-                offers += [offer for _, _, _, offer in exits]
-                # every action of the scene: 'reveal' may list one with no label
-                fixed = (frozenset(a.key for a in scene.actions), offers)
-                self._labels[id(offers)] = tuple([o.label for o in offers])
-            plan = self._offer_plans[sid] = (actions, exits, fixed)
+            plan = self._offer_plans[sid] = _OfferPlan(self.story.scenes[sid],
+                                                       self._exit_default)
         return plan
-
-    def _plain_labels(self, sid: str) -> bool:
-        """No label in the scene draws at random, so its choices depend on the state
-        alone and a list worked out for a state holds for it again."""
-        found = self._plain.get(sid)
-        if found is None:
-            scene = self.story.scenes[sid]
-            specs = [a.label for a in scene.actions] + [ex.label for ex in scene.exits]
-            found = self._plain[sid] = all(s is None or (isinstance(s, Template)
-                                                         and not _draws(s)) for s in specs)
-        return found
 
     def _exit_default(self, ex: Exit) -> str:
         title = self.story.scenes[ex.to].title
@@ -753,13 +725,11 @@ class Game:
                           "RESTORE a saved game, UNDO your last move or QUIT?"))
         else:
             offers = self.offers(world)
-            labels = self._labels.get(id(offers)) or tuple([o.label for o in offers])
+            labels = self._labels(st.scene, offers)
             choices = self._choices.get(labels)
             if choices is None:  # the same few lists come back turn after turn: shared
-                choices = [Choice(i + 1, label) for i, label in enumerate(labels)]
-                if len(self._choices) >= 4096:
-                    self._choices.clear()
-                self._choices[labels] = choices
+                choices = remember(self._choices, labels,
+                                   [Choice(i + 1, label) for i, label in enumerate(labels)])
             if before is not None and not show_choices:
                 if world.entered:
                     show_choices = True
@@ -776,6 +746,40 @@ class Game:
         return Result(paras, choices, self.status(st), st, ending, False, advanced,
                       show_choices and bool(choices), "", "", offers if choices else None,
                       None if before is None else before.undo_record(st, world.written))
+
+
+class _OfferPlan:
+    """What offers() needs of a scene, worked out once.
+
+    `actions` and `exits` are the ones that can ever be listed, each with its offer made
+    once when its label is fixed text (offers are only read, so one object serves every
+    turn). A scene where no choice has a guard, a `once` or a label to render has one
+    list, `fixed`, with its `labels`: valid while 'reveal' and 'hide' have written no key
+    of `keys` into `listing`. `plain`: no label draws at random, so the choices depend on
+    the state alone and a list worked out for a state holds for it again."""
+
+    __slots__ = ("actions", "exits", "keys", "fixed", "labels", "plain")
+
+    def __init__(self, scene: Scene, exit_default: Callable[[Exit], str]) -> None:
+        self.actions = [(a, a.key, a.once, not a.hidden, a.when, a.label,
+                         _fixed_offer(_fixed(a.label), a, None))
+                        for a in scene.actions if a.label is not None and not a.disabled]
+        self.exits = [(ex, ex.when, ex.label, _fixed_offer(
+            _fixed(ex.label) if ex.label is not None else exit_default(ex), None, ex))
+            for ex in scene.exits if not ex.hidden]
+        # every action of the scene: 'reveal' may list one with no label
+        self.keys = frozenset(a.key for a in scene.actions)
+        self.fixed: list[_Offer] | None = None
+        self.labels: tuple[str, ...] = ()
+        if all(when is None and not once and offer is not None
+               for _, _, once, _, when, _, offer in self.actions) \
+                and all(when is None and offer is not None for _, when, _, offer in self.exits):
+            self.fixed = [offer for _, _, _, shown, _, _, offer in self.actions if shown]
+            self.fixed += [offer for _, _, _, offer in self.exits]
+            self.labels = tuple([o.label for o in self.fixed])
+        specs = [a.label for a in scene.actions] + [ex.label for ex in scene.exits]
+        self.plain = all(s is None or (isinstance(s, Template) and not _draws(s))
+                         for s in specs)
 
 
 def _fixed_offer(text: str | None, action: Action | None, exit: Exit | None) -> _Offer | None:
