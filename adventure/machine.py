@@ -12,6 +12,8 @@ for that import.
 
 from __future__ import annotations
 
+from functools import cache
+
 from .model import Action, Exit, Story
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
@@ -35,9 +37,7 @@ def _new_machine() -> Machine:
         model_attribute="scene", ignore_invalid_triggers=True)
 
 
-_LEAN: type | None = None
-
-
+@cache  # the classes are made once, when transitions is first imported
 def _lean_machine_class() -> type:
     """transitions' Machine with its hot path cut to what a story machine uses.
 
@@ -48,9 +48,6 @@ def _lean_machine_class() -> type:
     names, chain empty lists and log each step: about 8 us a trigger against 1 us.
     `check_lean` refuses a machine that uses any of those, so the shortcut cannot
     silently skip something."""
-    global _LEAN
-    if _LEAN is not None:
-        return _LEAN
     from transitions import Event, EventData, Machine, Transition
 
     class LeanEvent(Event):
@@ -88,7 +85,6 @@ def _lean_machine_class() -> type:
         event_cls = LeanEvent
         transition_cls = LeanTransition
 
-    _LEAN = LeanMachine
     return LeanMachine
 
 
