@@ -234,24 +234,24 @@ def adventurelib_inproc_cost(cmds: list[str]) -> float:
     return dt / len(cmds)
 
 
-def console_cost(argv_for, lines: list[str], reps: int) -> tuple[float, float, float]:
-    """Per-command cost through a console program: time(N lines) - time(1 line) over N-1.
-    Returns (median per-command seconds, median time of N, median time of 1)."""
+def in_fresh_dir(measure, argv_for, stdin: bytes):
+    """measure(argv, stdin) for a program given a new empty folder (its saves), removed
+    afterwards."""
+    d = tempfile.mkdtemp(prefix="bench-con-")
+    try:
+        return measure(argv_for(d), stdin)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def console_cost(argv_for, lines: list[str], reps: int) -> float:
+    """Per-command cost through a console program: time(N lines) - time(1 line) over N-1,
+    the median of `reps` pairs after one pair of warm-up."""
     big = ("\n".join(lines) + "\n").encode()
     one = (lines[0] + "\n").encode()
-    t_big, t_one = [], []
-    for _ in range(reps + 1):
-        d = tempfile.mkdtemp(prefix="bench-con-")
-        tb = run_cmd(argv_for(d), big)
-        shutil.rmtree(d, ignore_errors=True)
-        d = tempfile.mkdtemp(prefix="bench-con-")
-        to = run_cmd(argv_for(d), one)
-        shutil.rmtree(d, ignore_errors=True)
-        t_big.append(tb)
-        t_one.append(to)
-    t_big, t_one = t_big[1:], t_one[1:]  # the first pair is a warm-up
-    per = statistics.median((b - o) / (len(lines) - 1) for b, o in zip(t_big, t_one, strict=True))
-    return per, statistics.median(t_big), statistics.median(t_one)
+    pairs = [(in_fresh_dir(run_cmd, argv_for, big), in_fresh_dir(run_cmd, argv_for, one))
+             for _ in range(reps + 1)][1:]
+    return statistics.median((b - o) / (len(lines) - 1) for b, o in pairs)
 
 
 PEER_CMDS = ["look", "north", "take knife", "south", "east", "drop knife", "inventory",
@@ -283,18 +283,18 @@ def bench_commands(quick: bool) -> None:
     al_con = None
     peer_lines = [PEER_CMDS[i % len(PEER_CMDS)] for i in range(n_con)]
     if have_al:
-        al_con, _, _ = console_cost(lambda _d: [PY, str(PEER_AL)], peer_lines, reps)
+        al_con = console_cost(lambda _d: [PY, str(PEER_AL)], peer_lines, reps)
     cmds = command_cycle(CAMPAIGN, n_con)
-    per, _, _ = console_cost(lambda s: [ADVENTURE, "--new", "--saves", s], cmds, reps)
+    per = console_cost(lambda s: [ADVENTURE, "--new", "--saves", s], cmds, reps)
     row("commands", "console script, campaign, piped, journal on", per * 1e6, "us/cmd", reps,
         "adventurelib console (3 rooms)", al_con * 1e6 if al_con else None, "<= 25 us",
         per * 1e6 <= 25)
     cmds = command_cycle(DEMO, n_con)
-    per, _, _ = console_cost(lambda s: [ADVENTURE, "--story", str(DEMO), "--new", "--saves", s],
+    per = console_cost(lambda s: [ADVENTURE, "--story", str(DEMO), "--new", "--saves", s],
                              cmds, reps)
     row("commands", "console script, demo, piped, journal on", per * 1e6, "us/cmd", reps,
         "adventurelib console (3 rooms)", al_con * 1e6 if al_con else None)
-    per, _, _ = console_cost(
+    per = console_cost(
         lambda s: [ADVENTURE, "--story", str(PEER_STORY), "--new", "--saves", s],
         peer_lines, reps)
     row("commands", "console script, peer 3-room game (same commands)", per * 1e6, "us/cmd",
@@ -367,7 +367,7 @@ def floors(reps: int, n_con: int, al_con: float | None) -> None:
              f"{share * 1e6:.1f} us of each command is the machine's own "
              f"({stock * fired[0] / len(cmds) * 1e6:.1f} us with the stock classes)")
     lines = command_cycle(CAMPAIGN, n_con)
-    con, _, _ = console_cost(lambda d: [PY, "-c", CONSOLE_FLOOR, d], lines, reps)
+    con = console_cost(lambda d: [PY, "-c", CONSOLE_FLOOR, d], lines, reps)
     row("commands", "reference: a console loop doing only a turn's I/O (journal, 1 KB out)",
         con * 1e6, "us/cmd", reps, "adventurelib console (3 rooms)",
         al_con * 1e6 if al_con else None)
@@ -590,15 +590,10 @@ def console_instructions(argv_for, lines: list[str]) -> float:
     """Instructions per command through a console program, at the margin: (count of N
     lines - count of N/3 lines) / (N - N/3), so that one-time costs (imports, a scene's
     first visit) are left out. A first run, not counted, fills the story cache."""
-    d = tempfile.mkdtemp(prefix="bench-ir-")
-    run_cmd(argv_for(d), (lines[0] + "\n").encode())
-    shutil.rmtree(d, ignore_errors=True)
-    counts = []
+    in_fresh_dir(run_cmd, argv_for, (lines[0] + "\n").encode())
     short = len(lines) // 3
-    for script in (lines, lines[:short]):
-        d = tempfile.mkdtemp(prefix="bench-ir-")
-        counts.append(instructions(argv_for(d), ("\n".join(script) + "\n").encode()))
-        shutil.rmtree(d, ignore_errors=True)
+    counts = [in_fresh_dir(instructions, argv_for, ("\n".join(script) + "\n").encode())
+              for script in (lines, lines[:short])]
     return (counts[0] - counts[1]) / (len(lines) - short)
 
 
