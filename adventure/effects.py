@@ -283,7 +283,7 @@ def _cancel(world: World, event: str) -> None:
     world.state.timers[:] = [t for t in world.state.timers if t[1] != event]
 
 
-_RUN = {
+_RUN: dict[str, Callable[..., None]] = {
     "say": World.say, "move": World.move,
     "schedule": _schedule, "cancel": _cancel, "if": _if, "set": _set, "assign": _assign,
     "add": _add, "score": _score, "list": _list,

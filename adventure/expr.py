@@ -16,24 +16,9 @@ from .record import Record
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any, Protocol
+    from typing import Any
 
-    class Env(Protocol):
-        """What an expression can see of a game while it runs."""
-
-        vars: dict[str, Value]
-        turn: int
-        score: int
-
-        def visits(self, scene: str) -> int: ...
-        def has(self, thing: str) -> bool: ...
-        def wearing(self, thing: str) -> bool: ...
-        def here(self, thing: str) -> bool: ...
-        def at(self, scene: str) -> bool: ...
-        def done(self, action: str) -> int: ...
-        def location(self, thing: str) -> str: ...
-        def chance(self, percent: int) -> bool: ...
-        def random(self, low: int, high: int) -> int: ...
+    from .protocols import Env
 
     Compiled = Callable[[Env], Any]
 
@@ -350,6 +335,7 @@ class _Parser:
     def call(self, t: Tok) -> Node:
         word = t.text
         self.take()  # (
+        args: tuple[Node, ...]
         if word in ("has", "wearing", "here", "location"):
             args = (self._id_arg("thing", self.names.things),)
             rtype = "str" if word == "location" else "bool"

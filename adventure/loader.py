@@ -61,7 +61,7 @@ _KEY_LIKE = re.compile(r"^[ \t-]*([a-z][a-z0-9_]*)[ \t]*:", re.M)
 
 def _cascade(message: str, maybe: set[str]) -> bool:
     m = _CASCADE.search(message)
-    return bool(m) and m.group(1).split(".")[-1] in maybe
+    return m is not None and m.group(1).split(".")[-1] in maybe
 PROSE_KEYS = frozenset({"text", "description", "epilogue", "intro", "refuse", "take_refuse"})
 _CODE = re.compile(r"\$\{[^}]*\}")
 LEAVE_WORDS = (("bye",), ("goodbye",), ("leave",), ("end", "conversation"))
@@ -655,8 +655,9 @@ class _Loader:
         return Ending(kind, self.text_field(e, "title") or kind.capitalize(),
                       self.text(e, "epilogue", names))
 
-    def variants(self, data: LMap, guard: ex.Names, free: ex.Names) -> list:
-        out = []
+    def variants(self, data: LMap, guard: ex.Names, free: ex.Names
+                 ) -> list[tuple[ex.Expr, TextSpec]]:
+        out: list[tuple[ex.Expr, TextSpec]] = []
         if "variants" not in data or not self.typed(data, "variants", LList,
                                                     "a list of {when, text}"):
             return out

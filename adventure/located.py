@@ -30,6 +30,9 @@ class LMap(dict):
     """A mapping that knows where it, its keys and its values are."""
 
     __slots__ = ("at_", "file", "pos")  # pos: key -> key position << 64 | value position
+    at_: int  # packed position of the mapping itself
+    file: str
+    pos: dict[str, int]
 
     @property
     def loc(self) -> Loc:
@@ -58,6 +61,9 @@ class LList(list):
     """A sequence that knows where it and each item are."""
 
     __slots__ = ("at_", "file", "pos")  # pos: the packed position of each item
+    at_: int  # packed position of the sequence itself
+    file: str
+    pos: list[int]
 
     @property
     def loc(self) -> Loc:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .world import World
 
     Callback = Callable[[EventData], None]
+    Condition = Callable[[EventData], bool]
 
 
 def _new_machine() -> Machine:
@@ -184,7 +185,7 @@ class StoryMachine:
         return bool(event and event.trigger(world))
 
 
-def _guard(expr) -> list[Callback]:
+def _guard(expr) -> list:  # of Condition (transitions wants a list of its own union)
     if expr is None:
         return []
     # expr(...) and not expr.fn: the closure is built when the guard is first tested,
@@ -192,25 +193,29 @@ def _guard(expr) -> list[Callback]:
     return [lambda ev: bool(expr(ev.model))]
 
 
-def _not_done(key: str) -> Callback:
-    return lambda ev: ev.model.state.done.get(key, 0) == 0
+# transitions types a model as object; ours is always the command's World
+def _not_done(key: str) -> Condition:
+    return lambda ev: ev.model.state.done.get(key, 0) == 0  # type: ignore[attr-defined]
 
 
-def _returns_to(caller: str) -> Callback:
-    return lambda ev: bool(ev.model.state.stack) and ev.model.state.stack[-1] == caller
+def _returns_to(caller: str) -> Condition:
+    def returns(ev: EventData) -> bool:
+        stack = ev.model.state.stack  # type: ignore[attr-defined]
+        return bool(stack) and stack[-1] == caller
+    return returns
 
 
 def _push(sid: str) -> Callback:
-    return lambda ev: ev.model.state.stack.append(sid)
+    return lambda ev: ev.model.state.stack.append(sid)  # type: ignore[attr-defined]
 
 
 def _pop(ev: EventData) -> None:
-    ev.model.state.stack.pop()
+    ev.model.state.stack.pop()  # type: ignore[attr-defined]
 
 
 def _run(effects: list, text, key: str | None = None) -> Callback:
     def run(ev: EventData) -> None:
-        world: World = ev.model
+        world: World = ev.model  # type: ignore[assignment]
         if key is not None:
             world.write("done", key, world.state.done.get(key, 0) + 1)
         for fx in effects:
@@ -221,5 +226,5 @@ def _run(effects: list, text, key: str | None = None) -> Callback:
 
 def _enter(sid: str) -> Callback:
     def enter(ev: EventData) -> None:
-        ev.model.enter(sid)
+        ev.model.enter(sid)  # type: ignore[attr-defined]
     return enter

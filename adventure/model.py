@@ -9,14 +9,14 @@ from __future__ import annotations
 from .diagnostics import NOWHERE, Loc
 from .expr import Expr
 from .record import Record
+from .state import GONE, GameState, LogEntry  # noqa: F401 - the game state, imported from here
 from .text import Template
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from typing import Any
 
-    Effect = Callable[[Any], None]  # runs against a world.World
+    from .effects import Op as Effect  # called with a world.World
 
 
 class OneOf(Record):
@@ -279,147 +279,3 @@ class Story(Record):
         # indexes the engine builds on first use and keeps (a story never changes once
         # loaded); not part of the story, so not compared, not cached
         self.derived: dict[str, Any] = {}
-
-
-
-class LogEntry(Record):
-    """One command of a game's log: as typed, and what it resolved to."""
-
-    __slots__ = ("command", "resolved")
-
-    def __init__(self, command: str, resolved: str) -> None:
-        self.command = command
-        self.resolved = resolved
-
-    def to_json(self) -> list[str]:
-        return [self.command, self.resolved]
-
-
-class GameState(Record):
-    """Everything that changes in one game. Plain data only."""
-
-    __slots__ = ("scene", "vars", "turn", "score", "moved", "visits", "done", "listing", "timers",
-                 "stack", "hints", "rng", "seed", "ended", "refs", "pending")
-
-    def __init__(self, scene: str, vars: dict[str, Any], turn: int = 0, score: int = 0,
-            moved: dict[str, str] | None = None, visits: dict[str, int] | None = None,
-            done: dict[str, int] | None = None, listing: dict[str, bool] | None = None,
-            timers: list[list[Any]] | None = None, stack: list[str] | None = None,
-            hints: dict[str, int] | None = None, rng: int = 0, seed: int = 0,
-            ended: str | None = None, refs: dict[str, str] | None = None,
-            pending: dict[str, Any] | None = None) -> None:
-        self.scene = scene
-        self.vars = vars
-        self.turn = turn
-        self.score = score
-        self.moved = {} if moved is None else moved  # thing -> location, where not initial
-        self.visits = {} if visits is None else visits
-        self.done = {} if done is None else done  # action key -> successes
-        self.listing = {} if listing is None else listing  # action key -> revealed/hidden
-        self.timers = [] if timers is None else timers  # [due turn, event id]
-        self.stack = [] if stack is None else stack  # conversation return scenes
-        self.hints = {} if hints is None else hints  # hint key -> hints given
-        self.rng = rng
-        self.seed = seed
-        self.ended = ended
-        self.refs = {} if refs is None else refs  # pronoun -> thing last named
-        self.pending = pending  # a question the parser asked ("which do you mean")
-
-    def copy(self) -> GameState:
-        # slot by slot, not through __init__: a copy is made every turn
-        c = _new_state(GameState)
-        c.scene, c.turn, c.score = self.scene, self.turn, self.score
-        c.vars, c.moved, c.visits = self.vars.copy(), self.moved.copy(), self.visits.copy()
-        c.done, c.listing, c.hints = self.done.copy(), self.listing.copy(), self.hints.copy()
-        c.timers = [list(t) for t in self.timers] if self.timers else []
-        c.stack, c.refs = self.stack.copy(), self.refs.copy()
-        c.rng, c.seed, c.ended = self.rng, self.seed, self.ended
-        c.pending = dict(self.pending) if self.pending else None
-        return c
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "scene": self.scene, "vars": dict(self.vars), "turn": self.turn,
-            "score": self.score, "moved": dict(self.moved), "visits": dict(self.visits),
-            "done": dict(self.done), "listing": dict(self.listing),
-            "timers": [list(t) for t in self.timers], "stack": list(self.stack),
-            "hints": dict(self.hints), "rng": self.rng, "seed": self.seed,
-            "ended": self.ended, "refs": dict(self.refs), "pending": self.pending,
-        }
-
-    def undo_delta(self, newer: GameState) -> tuple:
-        """What turns `newer` back into this state. A turn changes a few entries, so
-        an undo level keeps those and not a whole state (see `undone`)."""
-        out = []
-        for name in _DICT_FIELDS:
-            mine, theirs = getattr(self, name), getattr(newer, name)
-            if mine != theirs:
-                try:  # set arithmetic on items runs in C; values are nearly always scalars
-                    changed = dict(mine.items() - theirs.items())
-                except TypeError:  # an unhashable value (a list in a variable)
-                    changed = {k: v for k, v in mine.items() if theirs.get(k, GONE) != v}
-                added = tuple(theirs.keys() - mine.keys())
-                out.append((name, changed, added))
-        return tuple(out + self._others_changed(newer))
-
-    def undo_record(self, newer: GameState, written: dict[tuple[str, str], Any]) -> tuple:
-        """`undo_delta(newer)` for a turn whose every write to the dicts is in `written`
-        ((field, key) -> the value before, GONE if absent; see `World.write`): the
-        cost is that of the few keys written, not of the whole state."""
-        fields: dict[str, tuple[dict[str, Any], list[str]]] = {}
-        for (name, key), old in written.items():
-            if getattr(newer, name).get(key, GONE) == old:
-                continue  # written back as it was
-            changed, added = fields.get(name) or fields.setdefault(name, ({}, []))
-            if old is GONE:
-                added.append(key)
-            else:
-                changed[key] = old
-        out = [(name, changed, tuple(added)) for name, (changed, added) in fields.items()]
-        return tuple(out + self._others_changed(newer))
-
-    def _others_changed(self, newer: GameState) -> list[tuple[str, Any, None]]:
-        """The fields that are not dicts, where `newer` differs: (name, this value, None)."""
-        out = []  # written out: a loop of getattr calls costs twice as much, every turn
-        if self.scene != newer.scene:
-            out.append(("scene", self.scene, None))
-        if self.turn != newer.turn:
-            out.append(("turn", self.turn, None))
-        if self.score != newer.score:
-            out.append(("score", self.score, None))
-        if self.timers != newer.timers:
-            out.append(("timers", self.timers, None))
-        if self.stack != newer.stack:
-            out.append(("stack", self.stack, None))
-        if self.rng != newer.rng:
-            out.append(("rng", self.rng, None))
-        if self.seed != newer.seed:
-            out.append(("seed", self.seed, None))
-        if self.ended != newer.ended:
-            out.append(("ended", self.ended, None))
-        if self.pending != newer.pending:
-            out.append(("pending", self.pending, None))
-        return out
-
-    def undone(self, delta: tuple) -> GameState:
-        """The older state that `older.undo_delta(self)` described."""
-        st = self.copy()
-        for name, value, added in delta:
-            if added is None:
-                setattr(st, name, value)
-                continue
-            d = getattr(st, name)
-            for k in added:
-                del d[k]
-            d.update(value)
-        return st.copy()  # fresh containers: nothing shared with the undo level
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> GameState:
-        return cls(**{k: data[k] for k in cls.__slots__ if k in data}).copy()
-
-
-GONE = object()  # a key that is absent, in undo records
-_new_state = GameState.__new__
-_DICT_FIELDS = ("vars", "moved", "visits", "done", "listing", "hints", "refs")
-_OTHER_FIELDS = ("scene", "turn", "score", "timers", "stack", "rng", "seed", "ended", "pending")

@@ -436,9 +436,10 @@ def _talk(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
     first, second = rest[:i], rest[i + 1:]
     if prep == "to":
         thing, person = _one(first, ctx), _one(second, ctx)
-        for part in (thing, person):
-            if isinstance(part, Intent):
-                return part
+        if isinstance(thing, Intent):
+            return thing
+        if isinstance(person, Intent):
+            return person
         return Intent("builtin", verb=verb, objects=[thing, person], words=ws)
     person = _one(first, ctx)
     if isinstance(person, Intent):

@@ -9,41 +9,74 @@ from __future__ import annotations
 
 import operator
 
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
 
 class Record:
-    __slots__ = ()
+    __slots__: tuple[str, ...] = ()
 
     def __eq__(self, other: object) -> bool:
         # field by field, leaving out what a class does not pickle (a story's indexes)
-        cls = type(self)
-        return type(other) is cls and cls._fields(self) == cls._fields(other)
+        fields = _spec(type(self)).values
+        return type(other) is type(self) and fields(self) == fields(other)
 
-    __hash__ = None  # type: ignore[assignment] - mutable, like an eq dataclass
-
-    def __init_subclass__(cls, **kwargs: object) -> None:
-        super().__init_subclass__(**kwargs)
-        fields = [n for n in cls.__slots__ if n not in cls.__dict__.get("_not_pickled", ())]
-        get = operator.attrgetter(*fields)
-        cls._fields = get if len(fields) > 1 else (lambda obj: (get(obj),))
-        # Fields whose __init__ turns None into a new empty list: an empty one is pickled
-        # as None (pickle memoizes every list; a large story has hundreds of thousands).
-        init = cls.__dict__.get("__init__")
-        defaults = getattr(init, "__defaults__", None) or ()
-        names = init.__code__.co_varnames[1:init.__code__.co_argcount] if init else ()
-        optional = names[len(names) - len(defaults):]
-        cls._as_none = frozenset(i for i, n in enumerate(fields) if n in optional
-                                 and defaults[optional.index(n)] is None)
+    # (defining __eq__ sets __hash__ to None: mutable, unhashable, like an eq dataclass)
 
     def __reduce__(self) -> tuple:
         # rebuilt by calling the class with the fields in order: faster to unpickle than
         # the default of setting slots one by one (the story cache is made of these)
         cls = type(self)
-        values = cls._fields(self)
-        if cls._as_none:
-            values = tuple(None if v.__class__ is list and not v and i in cls._as_none else v
+        spec = _spec(cls)
+        if not spec.in_order:  # compiled by mypyc: the order of the fields is not known
+            raise TypeError(f"a compiled {cls.__name__} cannot be pickled")
+        values = spec.values(self)
+        if spec.as_none:
+            values = tuple(None if v.__class__ is list and not v and i in spec.as_none else v
                            for i, v in enumerate(values))
         return cls, values
 
     def __repr__(self) -> str:
-        inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__)
+        inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in _spec(type(self)).names)
         return f"{type(self).__name__}({inner})"
+
+
+class _Spec:
+    """What Record needs of a class, worked out on first use rather than when the class is
+    made: a class compiled by mypyc has no __slots__ then (nor after: its fields are in
+    __mypyc_attrs__, in the order __init__ assigns them)."""
+
+    __slots__ = ("names", "values", "as_none", "in_order")
+
+    def __init__(self, cls: type) -> None:
+        slots: tuple[str, ...] | None = cls.__dict__.get("__slots__")
+        self.in_order = slots is not None  # in __init__'s order, as __reduce__ needs
+        if slots is None:
+            slots = tuple(n for n in cls.__dict__.get("__mypyc_attrs__", ())
+                          if not n.startswith("__"))
+        self.names = slots
+        fields = [n for n in slots if n not in cls.__dict__.get("_not_pickled", ())]
+        get = operator.attrgetter(*fields)
+        self.values: Callable[[Any], tuple] = get if len(fields) > 1 \
+            else (lambda obj: (get(obj),))
+        # Fields whose __init__ turns None into a new empty list: an empty one is pickled
+        # as None (pickle memoizes every list; a large story has hundreds of thousands).
+        init = cls.__dict__.get("__init__")
+        defaults = getattr(init, "__defaults__", None) or ()
+        code = getattr(init, "__code__", None)
+        names = code.co_varnames[1:code.co_argcount] if code is not None else ()
+        optional = names[len(names) - len(defaults):]
+        self.as_none = frozenset(i for i, n in enumerate(fields) if n in optional
+                                 and defaults[optional.index(n)] is None)
+
+
+_SPECS: dict[type, _Spec] = {}
+
+
+def _spec(cls: type) -> _Spec:
+    found = _SPECS.get(cls)
+    if found is None:
+        found = _SPECS[cls] = _Spec(cls)
+    return found

@@ -22,6 +22,10 @@ from prompt_toolkit.styles import Style
 from .plain import sanitize
 from .session import Result, Session
 
+TYPE_CHECKING = False  # annotations are strings; typing-only names are not imported at run time
+if TYPE_CHECKING:
+    from prompt_toolkit.formatted_text import StyleAndTextTuples
+
 THEME = Style.from_dict({
     "title": "bold underline",
     "text": "",
@@ -65,7 +69,7 @@ class Repl:
                 history = FileHistory(str(history_file))
             except OSError:
                 pass  # history is a comfort, not a reason to fail
-        self.prompt = PromptSession(
+        self.prompt: PromptSession[str] = PromptSession(
             history=history, completer=StoryCompleter(session),
             auto_suggest=AutoSuggestFromHistory(), bottom_toolbar=self.toolbar,
             style=THEME, complete_while_typing=False, reserve_space_for_menu=4,
@@ -107,8 +111,9 @@ class Repl:
 
     def confirm_leave(self) -> bool:
         """Ctrl-D with unsaved progress: ask once (the journal keeps it either way)."""
-        question = [("class:system", "Leave without saving? 'adventure --continue' picks "
-                     "the game up again. [y/N] ")]
+        question: StyleAndTextTuples = [
+            ("class:system", "Leave without saving? 'adventure --continue' picks "
+             "the game up again. [y/N] ")]
         try:
             return _yes(self.prompt.prompt(question, completer=None, auto_suggest=None))
         except (EOFError, KeyboardInterrupt):

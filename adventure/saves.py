@@ -314,7 +314,7 @@ class SaveInfo(Record):
 
 
 def list_saves(directory: Path) -> list[SaveInfo]:
-    out = []
+    out: list[SaveInfo] = []
     if not directory.is_dir():
         return out
     for path in sorted(directory.glob(f"*{SUFFIX}")):
@@ -459,7 +459,7 @@ def read_journal(path: Path) -> JournalInfo | None:
 
 def unfinished_journals(directory: Path, story: Story) -> list[JournalInfo]:
     """Journals of this story whose game neither ended nor was left, newest first."""
-    found = []
+    found: list[JournalInfo] = []
     if not directory.is_dir():
         return found
     for path in directory.glob(f"{story.id}-*{JOURNAL_SUFFIX}"):

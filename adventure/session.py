@@ -26,20 +26,10 @@ from .world import World
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
-    from typing import Protocol
+    from collections.abc import Sequence
 
-    class Store(Protocol):
-        """Where a session keeps saves, its journal and transcripts (see replay.FileStore)."""
-
-        def save(self, name: str, state: GameState, log: list[LogEntry]) -> str: ...
-        def load(self, name: str) -> tuple[GameState, list[LogEntry], str]: ...
-        def listing(self) -> str: ...
-        def journal_turn(self, entry: LogEntry) -> None: ...
-        def journal_reset(self, state: GameState, log: list[LogEntry]) -> None: ...
-        def journal_end(self, finished: bool) -> None: ...
-        def transcript(self, on: bool) -> str: ...
-        def transcribe(self, line: str, result: Result) -> None: ...
-
+    from .model import Thing
+    from .protocols import Store
 
 MAX_LINE = 1000  # characters in one command; longer input is refused, not parsed
 
@@ -251,7 +241,8 @@ class Game:
             for ex in scene.exits:
                 if ex.trigger == resolved:
                     return Intent("exit", exit=ex)
-        elif kind == "fallback" and ctx.fallback and scene.fallback.trigger == resolved:
+        elif kind == "fallback" and ctx.fallback and scene.fallback is not None \
+                and scene.fallback.trigger == resolved:
             return Intent("fallback")
         elif kind == "builtin":
             verb, *ids = rest.split(":")
@@ -313,7 +304,7 @@ class Game:
         self.builtin(world, intent)
         return True
 
-    def travel(self, world: World, route: list[Exit]) -> bool:
+    def travel(self, world: World, route: Sequence[Exit]) -> bool:
         """'go to PLACE' along several exits: each step a turn; stop at any refusal."""
         for i, ex in enumerate(route):
             if world.state.scene != (route[i - 1].to if i else world.state.scene):
@@ -353,9 +344,10 @@ class Game:
                 continue
             if when is None or when.fn(world):
                 out.append(_Offer(world.render(label), a, None) if offer is None else offer)
-        for ex, when, label, offer in plan.exits:
+        for ex, when, exit_label, offer in plan.exits:
             if when is None or when.fn(world):
-                out.append(_Offer(world.render(label), None, ex) if offer is None else offer)
+                out.append(_Offer(world.render(exit_label), None, ex)  # type: ignore[arg-type]
+                           if offer is None else offer)  # (labelled: else offer is made)
         return out
 
     def _labels(self, sid: str, offers: list[_Offer]) -> tuple[str, ...]:
@@ -562,7 +554,7 @@ class Game:
         elif verb == "put":
             self.put(world, objs[0], objs[1], intent.preposition)
 
-    def each(self, world: World, verb: str, things: list) -> None:
+    def each(self, world: World, verb: str, things: Sequence[Thing]) -> None:
         """take all / drop all (except ...): one line per thing."""
         if verb == "take":
             things = [t for t in things if t.portable and not world.has(t.id)]
@@ -726,10 +718,11 @@ class Game:
         else:
             offers = self.offers(world)
             labels = self._labels(st.scene, offers)
-            choices = self._choices.get(labels)
-            if choices is None:  # the same few lists come back turn after turn: shared
-                choices = remember(self._choices, labels,
-                                   [Choice(i + 1, label) for i, label in enumerate(labels)])
+            shared = self._choices.get(labels)
+            if shared is None:  # the same few lists come back turn after turn: shared
+                shared = remember(self._choices, labels,
+                                  [Choice(i + 1, label) for i, label in enumerate(labels)])
+            choices = shared
             if before is not None and not show_choices:
                 if world.entered:
                     show_choices = True
@@ -774,8 +767,9 @@ class _OfferPlan:
         if all(when is None and not once and offer is not None
                for _, _, once, _, when, _, offer in self.actions) \
                 and all(when is None and offer is not None for _, when, _, offer in self.exits):
-            self.fixed = [offer for _, _, _, shown, _, _, offer in self.actions if shown]
-            self.fixed += [offer for _, _, _, offer in self.exits]
+            self.fixed = [offer for _, _, _, shown, _, _, offer in self.actions
+                          if shown and offer is not None]
+            self.fixed += [offer for _, _, _, offer in self.exits if offer is not None]
             self.labels = tuple([o.label for o in self.fixed])
         specs = [a.label for a in scene.actions] + [ex.label for ex in scene.exits]
         self.plain = all(s is None or (isinstance(s, Template) and not _draws(s))

@@ -49,7 +49,7 @@ ALLOWED = frozenset({
 
 def story_files(root: Path) -> list[Path]:
     """Every *.yaml under root, in path order, leaving out story tests."""
-    found = []
+    found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
         # a folder named like a story file is listed too, so the loader can say what it is
         names = filenames + [d for d in dirnames if d.endswith((".yaml", ".yml"))]

@@ -11,7 +11,9 @@ TYPE_CHECKING = False  # typing costs start-up time; annotations are strings any
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    Render = Callable[[ex.Env], str]
+    from .protocols import Env
+
+    Render = Callable[[Env], str]
 
 _OPEN = re.compile(r"\$\$|\$\{")
 
@@ -23,20 +25,19 @@ Plan = list
 
 
 class Template:
-    __slots__ = ("source", "static", "plan", "render")
+    __slots__ = ("source", "static", "plan", "_fn")
 
     def __init__(self, source: str, static: bool, plan: Plan) -> None:
         self.source = source
         self.static = static  # no ${...}: render returns the text as it is
         self.plan = plan
+        self._fn: Render | None = None  # built from the plan on first use
 
-    render: Render  # built from the plan on first use, then an ordinary attribute
-
-    def __getattr__(self, name: str) -> Render:
-        if name != "render":
-            raise AttributeError(name)
-        self.render = _build(self.plan)
-        return self.render
+    def render(self, env: Env) -> str:
+        fn = self._fn
+        if fn is None:
+            fn = self._fn = _build(self.plan)
+        return fn(env)
 
     def exprs(self):
         """Every expression in the text: shown values and ${if} conditions."""
@@ -151,7 +152,7 @@ def _block(parts, i, names, top) -> tuple[Plan, int]:
             continue
         if (m_if and m_if.group(1) == "elif") or m_word:
             if top:
-                word = m_if.group(1) if m_if else m_word.group(1)
+                word = (m_if or m_word).group(1)  # type: ignore[union-attr]  # one matched
                 raise ex.ExprError(f"'${{{word}}}' without an '${{if ...}}' before it", off - 2)
             return out, i
         if body.strip() in ("if", "elif"):
@@ -195,8 +196,8 @@ def _build(plan: Plan) -> Render:
         return _piece(plan[0])
     # Plain text stays a string: most pieces are text, and a call each would cost more
     # than the test of what each piece is.
-    pieces = [p if isinstance(p, str) else _piece(p) for p in plan]
-    return lambda env: "".join([p if p.__class__ is str else p(env) for p in pieces])
+    pieces: list[str | Render] = [p if isinstance(p, str) else _piece(p) for p in plan]
+    return lambda env: "".join([p if p.__class__ is str else p(env) for p in pieces])  # type: ignore[operator]
 
 
 def _piece(p) -> Render:

@@ -146,7 +146,9 @@ class _Builder:
             out.pos.append(_pos(item, self.lines))
         return out
 
-    def mapping(self, node: yaml.MappingNode, depth: int) -> LMap:
+    def mapping(self, node: yaml.Node, depth: int) -> LMap:
+        # node: a MappingNode (the composer makes no other kind of collection), typed
+        # as any node so that _build_container needs no isinstance check to call this
         if node.tag != _MAP:
             self.problem(node, f"unsupported YAML tag {node.tag!r} on a mapping")
         out = LMap()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adventure.model import _DICT_FIELDS, _OTHER_FIELDS, GONE, GameState
+from adventure.state import _DICT_FIELDS, _OTHER_FIELDS, FIELDS, GONE
 from adventure.world import PLAYER, World
 
 
@@ -48,13 +48,13 @@ def test_every_field_that_is_not_a_dict_is_in_the_undo_record(demo_game, field):
     before = demo_game.new_state(seed=1)
     after = before.copy()
     setattr(after, field, {"timers": [[3, "e"]], "stack": ["bridge"], "pending": {"x": 1},
-                           "ended": "bridge"}.get(field, 12345))
+                           "ended": "bridge", "scene": "bridge"}.get(field, 12345))
     assert before.undo_record(after, {}) == ((field, getattr(before, field), None),)
     assert after.undone(before.undo_record(after, {})) == before
 
 
 def test_the_fields_are_the_dicts_and_the_others():
-    assert set(_DICT_FIELDS) | set(_OTHER_FIELDS) == set(GameState.__slots__)
+    assert set(_DICT_FIELDS) | set(_OTHER_FIELDS) == set(FIELDS)
     assert not set(_DICT_FIELDS) & set(_OTHER_FIELDS)
 
 
@@ -119,7 +119,7 @@ def test_a_copy_has_every_field_and_shares_no_container(demo_game):
     st.pending = {"confirm": ["x"]}
     c = st.copy()
     assert c == st
-    for name in GameState.__slots__:
+    for name in FIELDS:
         value = getattr(st, name)
         if isinstance(value, (dict, list)):
             assert getattr(c, name) is not value, name

@@ -1,0 +1,157 @@
+"""A game's state: everything that changes in one game, and its log of commands.
+
+Plain data, cheap to copy (a copy a turn, for undo) and to serialise (saves). Compiled
+by mypyc when installed (setup.py), since a copy and an undo record are made every turn.
+"""
+
+from __future__ import annotations
+
+from .record import Record
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from typing import Any
+
+
+# GameState's fields, in the order of its __init__ (compiled, the class keeps no __slots__)
+FIELDS = ("scene", "vars", "turn", "score", "moved", "visits", "done", "listing", "timers",
+          "stack", "hints", "rng", "seed", "ended", "refs", "pending")
+
+
+class LogEntry(Record):
+    """One command of a game's log: as typed, and what it resolved to."""
+
+    __slots__ = ("command", "resolved")
+
+    def __init__(self, command: str, resolved: str) -> None:
+        self.command = command
+        self.resolved = resolved
+
+    def to_json(self) -> list[str]:
+        return [self.command, self.resolved]
+
+
+class GameState(Record):
+    """Everything that changes in one game. Plain data only."""
+
+    __slots__ = FIELDS
+
+    def __init__(self, scene: str, vars: dict[str, Any], turn: int = 0, score: int = 0,
+            moved: dict[str, str] | None = None, visits: dict[str, int] | None = None,
+            done: dict[str, int] | None = None, listing: dict[str, bool] | None = None,
+            timers: list[list[Any]] | None = None, stack: list[str] | None = None,
+            hints: dict[str, int] | None = None, rng: int = 0, seed: int = 0,
+            ended: str | None = None, refs: dict[str, str] | None = None,
+            pending: dict[str, Any] | None = None) -> None:
+        self.scene = scene
+        self.vars = vars
+        self.turn = turn
+        self.score = score
+        self.moved = {} if moved is None else moved  # thing -> location, where not initial
+        self.visits = {} if visits is None else visits
+        self.done = {} if done is None else done  # action key -> successes
+        self.listing = {} if listing is None else listing  # action key -> revealed/hidden
+        self.timers = [] if timers is None else timers  # [due turn, event id]
+        self.stack = [] if stack is None else stack  # conversation return scenes
+        self.hints = {} if hints is None else hints  # hint key -> hints given
+        self.rng = rng
+        self.seed = seed
+        self.ended = ended
+        self.refs = {} if refs is None else refs  # pronoun -> thing last named
+        self.pending = pending  # a question the parser asked ("which do you mean")
+
+    def copy(self) -> GameState:
+        # positional: a copy is made every turn
+        return GameState(
+            self.scene, self.vars.copy(), self.turn, self.score, self.moved.copy(),
+            self.visits.copy(), self.done.copy(), self.listing.copy(),
+            [list(t) for t in self.timers] if self.timers else [], self.stack.copy(),
+            self.hints.copy(), self.rng, self.seed, self.ended, self.refs.copy(),
+            dict(self.pending) if self.pending else None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scene": self.scene, "vars": dict(self.vars), "turn": self.turn,
+            "score": self.score, "moved": dict(self.moved), "visits": dict(self.visits),
+            "done": dict(self.done), "listing": dict(self.listing),
+            "timers": [list(t) for t in self.timers], "stack": list(self.stack),
+            "hints": dict(self.hints), "rng": self.rng, "seed": self.seed,
+            "ended": self.ended, "refs": dict(self.refs), "pending": self.pending,
+        }
+
+    def undo_delta(self, newer: GameState) -> tuple:
+        """What turns `newer` back into this state. A turn changes a few entries, so
+        an undo level keeps those and not a whole state (see `undone`)."""
+        out = []
+        for name in _DICT_FIELDS:
+            mine, theirs = getattr(self, name), getattr(newer, name)
+            if mine != theirs:
+                try:  # set arithmetic on items runs in C; values are nearly always scalars
+                    changed = dict(mine.items() - theirs.items())
+                except TypeError:  # an unhashable value (a list in a variable)
+                    changed = {k: v for k, v in mine.items() if theirs.get(k, GONE) != v}
+                added = tuple(theirs.keys() - mine.keys())
+                out.append((name, changed, added))
+        return tuple(out + self._others_changed(newer))
+
+    def undo_record(self, newer: GameState, written: dict[tuple[str, str], Any]) -> tuple:
+        """`undo_delta(newer)` for a turn whose every write to the dicts is in `written`
+        ((field, key) -> the value before, GONE if absent; see `World.write`): the
+        cost is that of the few keys written, not of the whole state."""
+        fields: dict[str, tuple[dict[str, Any], list[str]]] = {}
+        for (name, key), old in written.items():
+            if getattr(newer, name).get(key, GONE) == old:
+                continue  # written back as it was
+            changed, added = fields.get(name) or fields.setdefault(name, ({}, []))
+            if old is GONE:
+                added.append(key)
+            else:
+                changed[key] = old
+        out = [(name, changed, tuple(added)) for name, (changed, added) in fields.items()]
+        return tuple(out + self._others_changed(newer))
+
+    def _others_changed(self, newer: GameState) -> list[tuple[str, Any, None]]:
+        """The fields that are not dicts, where `newer` differs: (name, this value, None)."""
+        # written out: a loop of getattr calls costs twice as much, every turn
+        out: list[tuple[str, Any, None]] = []
+        if self.scene != newer.scene:
+            out.append(("scene", self.scene, None))
+        if self.turn != newer.turn:
+            out.append(("turn", self.turn, None))
+        if self.score != newer.score:
+            out.append(("score", self.score, None))
+        if self.timers != newer.timers:
+            out.append(("timers", self.timers, None))
+        if self.stack != newer.stack:
+            out.append(("stack", self.stack, None))
+        if self.rng != newer.rng:
+            out.append(("rng", self.rng, None))
+        if self.seed != newer.seed:
+            out.append(("seed", self.seed, None))
+        if self.ended != newer.ended:
+            out.append(("ended", self.ended, None))
+        if self.pending != newer.pending:
+            out.append(("pending", self.pending, None))
+        return out
+
+    def undone(self, delta: tuple) -> GameState:
+        """The older state that `older.undo_delta(self)` described."""
+        st = self.copy()
+        for name, value, added in delta:
+            if added is None:
+                setattr(st, name, value)
+                continue
+            d = getattr(st, name)
+            for k in added:
+                del d[k]
+            d.update(value)
+        return st.copy()  # fresh containers: nothing shared with the undo level
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GameState:
+        return cls(**{k: data[k] for k in FIELDS if k in data}).copy()
+
+
+GONE = object()  # a key that is absent, in undo records
+_DICT_FIELDS = ("vars", "moved", "visits", "done", "listing", "hints", "refs")
+_OTHER_FIELDS = ("scene", "turn", "score", "timers", "stack", "rng", "seed", "ended", "pending")
