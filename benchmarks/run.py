@@ -35,7 +35,9 @@ VENV_PY = ROOT / ".venv" / "bin" / "python"
 if VENV_PY.exists() and Path(sys.prefix).resolve() != (ROOT / ".venv").resolve():
     os.execv(str(VENV_PY), [str(VENV_PY), *sys.argv])
 
-sys.path.insert(0, str(ROOT))
+# The engine as installed in the venv (`pip install .` compiles its hot modules), the
+# checkout only when it is not installed. Children are given the same order.
+sys.path.append(str(ROOT))
 sys.path.insert(0, str(HERE))
 
 
@@ -306,7 +308,7 @@ def bench_commands(quick: bool) -> None:
 TRANSITIONS_FLOOR = """
 import logging, sys, time
 from transitions import Machine
-sys.path.insert(0, sys.argv[3])
+sys.path.append(sys.argv[3])
 from adventure.machine import _lean_machine_class
 logging.getLogger("transitions").setLevel(logging.WARNING)
 class W:
@@ -377,7 +379,7 @@ def floors(reps: int, n_con: int, al_con: float | None) -> None:
 
 CHILD_OURS = """
 import json, resource, sys, time
-sys.path.insert(0, sys.argv[2])
+sys.path.append(sys.argv[2])
 from adventure.storycache import load
 from adventure.machine import StoryMachine
 rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -632,12 +634,22 @@ def machine() -> str:
             f"Python {platform.python_version()} ({platform.python_implementation()})")
 
 
+def engine() -> str:
+    """Which build of the engine is measured: compiled by mypyc, or plain Python."""
+    import adventure.session
+    where = Path(adventure.session.__file__)
+    if where.suffix == ".py":
+        return f"plain Python ({where.parent})"
+    return f"compiled by mypyc, as `pip install .` builds it ({where.parent})"
+
+
 def write_results(quick: bool, elapsed: float) -> str:
     lines = [
         "# Benchmark results",
         "",
         f"- date: {datetime.now().isoformat(timespec='seconds')}",
         f"- machine: {machine()}",
+        f"- engine: {engine()}",
         f"- mode: {'--quick' if quick else 'full'}; whole run {elapsed:.0f} s",
         "- every figure is the median of n runs; its baseline was measured in the same run; "
         "ratio = figure / baseline",
@@ -667,6 +679,7 @@ def main() -> int:
     args = ap.parse_args()
     start = time.perf_counter()
     print(f"machine: {machine()}")
+    print(f"engine: {engine()}")
     # As `pip install .` does: players run compiled modules. (An editable install under
     # PYTHONDONTWRITEBYTECODE would otherwise compile the engine on every start.)
     subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "adventure")], check=False)

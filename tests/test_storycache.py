@@ -215,7 +215,13 @@ def test_every_record_is_rebuilt_from_its_fields_in_order():
 
     found = list(subclasses(Record))
     assert len(found) > 20
+    # A class compiled by mypyc keeps no __slots__, so Record cannot know its fields'
+    # order, and refuses to pickle it. None may be part of a story.
+    compiled = [cls for cls in found if "__slots__" not in cls.__dict__]
+    assert not {(cls.__module__, cls.__name__) for cls in compiled} & storycache.ALLOWED
     for cls in found:
+        if cls in compiled:
+            continue
         params = list(inspect.signature(cls.__init__).parameters)[1:]
         slots = [n for n in cls.__slots__ if not (cls.__name__ == "Story" and n == "derived")]
         assert params == slots, cls

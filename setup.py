@@ -1,0 +1,57 @@
+"""Build: the modules that run every turn are compiled to C with mypyc, when that can be done.
+
+`pip install .` compiles them (they run about 1.5x faster than as plain Python; see
+benchmarks/RESULTS.md). Plain Python is kept, with the same behaviour, when:
+- the install is editable (`pip install -e .`), so that edits to the code take effect;
+- TEROK_NOR_PURE=1 is set;
+- compiling fails (no C compiler, say): the install goes on and says so.
+Everything else about the package is in pyproject.toml.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from setuptools import setup
+from setuptools.command.build_ext import build_ext
+
+# The turn's hot path. Not compiled: model.py (the story cache pickles its classes by
+# their slots, which a compiled class does not keep), machine.py (its classes extend
+# transitions' own), text.py and expr.py (closures made at run time), and what runs
+# once (loading, saves, the front ends).
+COMPILED = ["session", "world", "parser", "effects", "state", "text", "plain", "memo",
+            "vocab"]
+
+
+class OptionalBuildExt(build_ext):
+    """build_ext that falls back to plain Python instead of failing the install."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except Exception as exc:  # noqa: BLE001 - any failure: install plain Python
+            for path in self.get_outputs():  # all or nothing: the modules share one library
+                if os.path.exists(path):
+                    os.remove(path)
+            sys.stderr.write(f"terok-nor: could not compile the engine ({exc}); "
+                             "installing it as plain Python, which works the same, slower.\n")
+
+
+def _ext_modules() -> list:
+    if os.environ.get("TEROK_NOR_PURE") or "editable_wheel" in sys.argv:
+        return []
+    try:
+        from mypyc.build import mypycify
+    except ImportError:
+        sys.stderr.write("terok-nor: mypyc is not installed; installing plain Python.\n")
+        return []
+    try:
+        return mypycify([f"adventure/{name}.py" for name in COMPILED], opt_level="3")
+    except BaseException as exc:  # mypycify exits on a type error: plain Python instead
+        sys.stderr.write(f"terok-nor: mypyc could not compile the engine ({exc!r}); "
+                         "installing it as plain Python.\n")
+        return []
+
+
+setup(ext_modules=_ext_modules(), cmdclass={"build_ext": OptionalBuildExt})
