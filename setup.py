@@ -20,7 +20,7 @@ from setuptools.command.build_ext import build_ext
 # their slots, which a compiled class does not keep), machine.py (its classes extend
 # transitions' own), text.py and expr.py (closures made at run time), and what runs
 # once (loading, saves, the front ends).
-COMPILED = ["session", "world", "parser", "effects", "state", "text", "plain", "memo",
+COMPILED = ["session", "world", "parser", "effects", "state", "text", "expr", "plain", "memo",
             "vocab"]
 
 

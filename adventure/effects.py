@@ -223,7 +223,7 @@ class Op:
 
 
 def _if(world: World, cond: ex.Expr, then: list[Op], other: list[Op]) -> None:
-    for fx in then if cond.fn(world) else other:
+    for fx in then if cond(world) else other:
         fx(world)
 
 
@@ -232,15 +232,15 @@ def _set(world: World, var: str, value: object) -> None:
 
 
 def _assign(world: World, var: str, value: ex.Expr) -> None:
-    world.write("vars", var, value.fn(world))
+    world.write("vars", var, value(world))
 
 
 def _add(world: World, var: str, value: ex.Expr, sign: int) -> None:
-    world.write("vars", var, world.vars[var] + sign * value.fn(world))
+    world.write("vars", var, world.vars[var] + sign * value(world))
 
 
 def _score(world: World, value: ex.Expr, sign: int) -> None:
-    v = value.fn(world)
+    v = value(world)
     world.state.score = v if sign == 0 else world.state.score + sign * v
 
 

@@ -447,20 +447,63 @@ def _mod(x: int, y: int) -> int:
 
 _COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
+# Each makes the closure of a binary operator from those of its operands. (Functions,
+# not lambdas returning lambdas: mypyc cannot compile those.)
+def _and(a: Compiled, b: Compiled) -> Compiled:
+    return lambda env: bool(a(env)) and bool(b(env))
+
+
+def _or(a: Compiled, b: Compiled) -> Compiled:
+    return lambda env: bool(a(env)) or bool(b(env))
+
+
+def _eq(a: Compiled, b: Compiled) -> Compiled:
+    return lambda env: a(env) == b(env)
+
+
+def _ne(a: Compiled, b: Compiled) -> Compiled:
+    return lambda env: a(env) != b(env)
+
+
+def _lt(a: Compiled, b: Compiled) -> Compiled:
+    return lambda env: a(env) < b(env)
+
+
+def _le(a: Compiled, b: Compiled) -> Compiled:
+    return lambda env: a(env) <= b(env)
+
+
+def _gt(a: Compiled, b: Compiled) -> Compiled:
+    return lambda env: a(env) > b(env)
+
+
+def _ge(a: Compiled, b: Compiled) -> Compiled:
+    return lambda env: a(env) >= b(env)
+
+
+def _plus(a: Compiled, b: Compiled) -> Compiled:
+    return lambda env: a(env) + b(env)
+
+
+def _minus(a: Compiled, b: Compiled) -> Compiled:
+    return lambda env: a(env) - b(env)
+
+
+def _times(a: Compiled, b: Compiled) -> Compiled:
+    return lambda env: a(env) * b(env)
+
+
+def _divide(a: Compiled, b: Compiled) -> Compiled:
+    return lambda env: _div(a(env), b(env))
+
+
+def _modulo(a: Compiled, b: Compiled) -> Compiled:
+    return lambda env: _mod(a(env), b(env))
+
+
 _BINARY: dict[str, Callable[[Compiled, Compiled], Compiled]] = {
-    "and": lambda a, b: lambda env: bool(a(env)) and bool(b(env)),
-    "or": lambda a, b: lambda env: bool(a(env)) or bool(b(env)),
-    "==": lambda a, b: lambda env: a(env) == b(env),
-    "!=": lambda a, b: lambda env: a(env) != b(env),
-    "<": lambda a, b: lambda env: a(env) < b(env),
-    "<=": lambda a, b: lambda env: a(env) <= b(env),
-    ">": lambda a, b: lambda env: a(env) > b(env),
-    ">=": lambda a, b: lambda env: a(env) >= b(env),
-    "+": lambda a, b: lambda env: a(env) + b(env),
-    "-": lambda a, b: lambda env: a(env) - b(env),
-    "*": lambda a, b: lambda env: a(env) * b(env),
-    "/": lambda a, b: lambda env: _div(a(env), b(env)),
-    "%": lambda a, b: lambda env: _mod(a(env), b(env)),
+    "and": _and, "or": _or, "==": _eq, "!=": _ne, "<": _lt, "<=": _le, ">": _gt, ">=": _ge,
+    "+": _plus, "-": _minus, "*": _times, "/": _divide, "%": _modulo,
 }
 
 
@@ -471,7 +514,7 @@ class Expr:
     rebuilding the closures from the tree, without parsing or checking the source again.
     """
 
-    __slots__ = ("source", "type", "tree", "fn", "vars", "static")
+    __slots__ = ("source", "type", "tree", "vars", "static", "_fn")
 
     def __init__(self, source: str, type: str, tree: Tree,  # noqa: A002 - the value's type
                  vars: frozenset[str] = frozenset(), static: bool = False) -> None:  # noqa: A002
@@ -480,17 +523,23 @@ class Expr:
         self.tree = tree
         self.vars = vars  # story variables it reads
         self.static = static  # reads only story variables: no turn, score, functions, things
+        self._fn: Compiled | None = None
 
-    fn: Compiled  # built from the tree on first use, then an ordinary attribute
-
-    def __getattr__(self, name: str) -> Any:
-        if name != "fn":
-            raise AttributeError(name)
-        self.fn = _compile(self.tree)
-        return self.fn
+    @property
+    def fn(self) -> Compiled:
+        """The closure that evaluates it, built from the tree on first use."""
+        fn = self._fn
+        if fn is None:
+            fn = self._fn = _compile(self.tree)
+        return fn
 
     def __call__(self, env: Env) -> Any:
-        return self.fn(env)
+        # not self.fn(env): compiled by mypyc, a property called at once was not called
+        # (mypyc 2.4 passed env to the getter and returned the closure itself)
+        fn = self._fn
+        if fn is None:
+            fn = self._fn = _compile(self.tree)
+        return fn(env)
 
     def __repr__(self) -> str:
         return f"Expr({self.source!r})"
@@ -525,7 +574,7 @@ def _parse(src: str, names: Names) -> Expr:
     node = _Parser(src, names).parse()
     nodes = list(_walk(node))
     used = frozenset(n.value for n in nodes if n.op == "var" and n.value not in BUILTIN_VARS)
-    static = all(n.op in ("lit", "var", "not", "and", "or", "neg", *_BINARY) and not (
+    static = all((n.op in ("lit", "var", "not", "and", "or", "neg") or n.op in _BINARY) and not (
         n.op == "var" and n.value in BUILTIN_VARS) for n in nodes)
     return Expr(names.share(src), node.type, _pack(node, names), names.share(used), static)
 

@@ -342,10 +342,10 @@ class Game:
             if (once and done.get(key)) or (listing and not listing.get(key, shown)) \
                     or (not listing and not shown):
                 continue
-            if when is None or when.fn(world):
+            if when is None or when(world):
                 out.append(_Offer(world.render(label), a, None) if offer is None else offer)
         for ex, when, exit_label, offer in plan.exits:
-            if when is None or when.fn(world):
+            if when is None or when(world):
                 out.append(_Offer(world.render(exit_label), None, ex)  # type: ignore[arg-type]
                            if offer is None else offer)  # (labelled: else offer is made)
         return out
