@@ -309,11 +309,11 @@ TRANSITIONS_FLOOR = """
 import logging, sys, time
 from transitions import Machine
 sys.path.append(sys.argv[3])
-from adventure.machine import _lean_machine_class
+from adventure.lean import LeanMachine
 logging.getLogger("transitions").setLevel(logging.WARNING)
 class W:
     scene = "a"
-cls = Machine if sys.argv[2] == "stock" else _lean_machine_class()
+cls = Machine if sys.argv[2] == "stock" else LeanMachine
 m = cls(model=None, states=[], initial=None, auto_transitions=False, send_event=True,
         model_attribute="scene", ignore_invalid_triggers=True)
 m.add_states([{"name": s, "on_enter": [lambda ev: None]} for s in "ab"])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from adventure.machine import StoryMachine, _lean_machine_class, check_lean
+from adventure.lean import LeanMachine, check_lean
+from adventure.machine import StoryMachine
 from adventure.world import World
 
 
@@ -134,7 +135,7 @@ def _traced_run(machine_cls) -> tuple[list, list]:
 def test_lean_triggers_run_what_transitions_own_run_in_the_same_order():
     from transitions import Machine
 
-    lean = _traced_run(_lean_machine_class())
+    lean = _traced_run(LeanMachine)
     assert lean == _traced_run(Machine)
     assert lean[1] == [(True, "b"), (True, "b"), (False, "b"), (None, "b"), (True, "b"),
                        (False, "b")]
