@@ -214,3 +214,28 @@ def test_the_line_reader_knows_when_a_whole_line_is_already_there():
     got = [reader.next() for _ in range(2)]
     assert got == ["x \ufffd padd", "last without newline"]
     assert reader.next() is None and reader.ready()  # at the end: nothing to wait for
+
+
+def test_piped_output_is_the_same_text_through_a_utf8_buffer_or_any_other_stream(
+        campaign_game):
+    """Where stdout is UTF-8, play() writes bytes to its buffer, each paragraph encoded
+    once; on any other stream it writes text. What a reader gets is the same."""
+    import io
+
+    from adventure.plain import play
+    from adventure.session import Session
+
+    commands = "kira\nenter wormhole\nreroute power\napproach station\nsurrender\nairlock\nquit\n"
+
+    def output(out) -> str:
+        play(Session(campaign_game, seed=3), io.StringIO(commands), out)
+        if isinstance(out, io.StringIO):
+            return out.getvalue()
+        out.flush()
+        return out.buffer.getvalue().decode(out.encoding)
+
+    as_text = output(io.StringIO())
+    assert not as_text.isascii()  # the story's dashes and quotes
+    assert output(io.TextIOWrapper(io.BytesIO(), encoding="utf-8")) == as_text
+    assert output(io.TextIOWrapper(io.BytesIO(), encoding="utf-16")) == as_text
+    assert "Goodbye." in as_text and as_text.count("\n> ") == 7
