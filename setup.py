@@ -16,11 +16,10 @@ import sys
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
-# The turn's hot path. Not compiled: model.py (the story cache pickles its classes by
-# their slots, which a compiled class does not keep), lean.py (its classes extend
-# transitions' own), and what runs once (loading, checks, saves, the front ends).
+# The turn's hot path. Not compiled: lean.py (its classes extend transitions' own), and
+# what runs once (loading, checks, saves, the front ends).
 COMPILED = ["session", "world", "parser", "effects", "state", "text", "expr", "machine", "plain",
-            "memo", "vocab"]
+            "model", "memo", "vocab"]
 
 
 class OptionalBuildExt(build_ext):

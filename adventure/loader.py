@@ -62,6 +62,8 @@ _KEY_LIKE = re.compile(r"^[ \t-]*([a-z][a-z0-9_]*)[ \t]*:", re.M)
 def _cascade(message: str, maybe: set[str]) -> bool:
     m = _CASCADE.search(message)
     return m is not None and m.group(1).split(".")[-1] in maybe
+
+
 PROSE_KEYS = frozenset({"text", "description", "epilogue", "intro", "refuse", "take_refuse"})
 _CODE = re.compile(r"\$\{[^}]*\}")
 LEAVE_WORDS = (("bye",), ("goodbye",), ("leave",), ("end", "conversation"))

@@ -14,7 +14,7 @@ from .text import Template
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, ClassVar
 
     from .effects import Op as Effect  # called with a world.World
 
@@ -65,6 +65,7 @@ class Action(Record):
     __slots__ = ("id", "key", "commands", "verbs", "nouns", "thing", "preposition", "second",
                  "topics", "label", "hidden", "once", "when", "refuse", "do", "text", "to", "call",
                  "ret", "disabled", "trigger", "loc")
+    _empty_as_none: ClassVar = ("commands", "verbs", "nouns", "topics", "do")
 
     def __init__(self, id: str, key: str, commands: list[Words] | None = None,
             verbs: list[Words] | None = None, nouns: list[Words] | None = None,
@@ -113,6 +114,7 @@ class Fallback(Record):
 class Scene(Record):
     __slots__ = ("id", "title", "chapter", "text", "variants", "on_enter", "ending", "exits",
                  "actions", "fallback", "hints", "conversation", "loc")
+    _empty_as_none: ClassVar = ("variants", "on_enter", "exits", "actions", "hints")
 
     def __init__(self, id: str, title: str, chapter: str, text: TextSpec,
             variants: list[tuple[Expr, TextSpec]] | None = None,
@@ -225,6 +227,7 @@ class StoryInfo(Record):
     """What the loader learnt on the way that authoring checks need."""
 
     __slots__ = ("var_locs", "reads", "writes", "moved", "scheduled", "words", "files", "uses")
+    _empty_as_none: ClassVar = ("files",)
 
     def __init__(self, var_locs: dict[str, Loc] | None = None, reads: set[str] | None = None,
             writes: set[str] | None = None, moved: set[str] | None = None,
@@ -248,7 +251,7 @@ class Story(Record):
                  "scenes", "things", "events", "global_actions", "puzzles", "synonyms",
                  "actions_by_key", "fingerprint", "root", "initially_hidden", "info",
                  "derived")
-    _not_pickled = ("derived",)
+    _not_pickled: ClassVar = ("derived",)
 
     def __init__(self, id: str, title: str, author: str, version: str, start: str,
             initial: dict[str, Any], max_score: int | None, intro: TextSpec | None,

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 class Record:
     __slots__: tuple[str, ...] = ()
+    # A subclass may name, in `_empty_as_none`, the fields its __init__ turns from None
+    # into a new empty list, and in `_not_pickled` fields left out of pickles and equality.
 
     def __eq__(self, other: object) -> bool:
         # field by field, leaving out what a class does not pickle (a story's indexes)
@@ -30,8 +32,6 @@ class Record:
         # the default of setting slots one by one (the story cache is made of these)
         cls = type(self)
         spec = _spec(cls)
-        if not spec.in_order:  # compiled by mypyc: the order of the fields is not known
-            raise TypeError(f"a compiled {cls.__name__} cannot be pickled")
         values = spec.values(self)
         if spec.as_none:
             values = tuple(None if v.__class__ is list and not v and i in spec.as_none else v
@@ -46,13 +46,14 @@ class Record:
 class _Spec:
     """What Record needs of a class, worked out on first use rather than when the class is
     made: a class compiled by mypyc has no __slots__ then (nor after: its fields are in
-    __mypyc_attrs__, in the order __init__ assigns them)."""
+    __mypyc_attrs__, in the order __init__ first assigns them). Every subclass lists its
+    slots in the order of __init__'s parameters, and assigns them in that order (tests
+    check both), so either gives the order that __reduce__ calls the class with."""
 
-    __slots__ = ("names", "values", "as_none", "in_order")
+    __slots__ = ("names", "values", "as_none")
 
     def __init__(self, cls: type) -> None:
         slots: tuple[str, ...] | None = cls.__dict__.get("__slots__")
-        self.in_order = slots is not None  # in __init__'s order, as __reduce__ needs
         if slots is None:
             slots = tuple(n for n in cls.__dict__.get("__mypyc_attrs__", ())
                           if not n.startswith("__"))
@@ -61,15 +62,11 @@ class _Spec:
         get = operator.attrgetter(*fields)
         self.values: Callable[[Any], tuple] = get if len(fields) > 1 \
             else (lambda obj: (get(obj),))
-        # Fields whose __init__ turns None into a new empty list: an empty one is pickled
-        # as None (pickle memoizes every list; a large story has hundreds of thousands).
-        init = cls.__dict__.get("__init__")
-        defaults = getattr(init, "__defaults__", None) or ()
-        code = getattr(init, "__code__", None)
-        names = code.co_varnames[1:code.co_argcount] if code is not None else ()
-        optional = names[len(names) - len(defaults):]
-        self.as_none = frozenset(i for i, n in enumerate(fields) if n in optional
-                                 and defaults[optional.index(n)] is None)
+        # Fields whose __init__ turns None into a new empty list (the class says which):
+        # an empty one is pickled as None (pickle memoizes every list; a large story has
+        # hundreds of thousands).
+        empty_as_none = cls.__dict__.get("_empty_as_none", ())
+        self.as_none = frozenset(i for i, n in enumerate(fields) if n in empty_as_none)
 
 
 _SPECS: dict[type, _Spec] = {}

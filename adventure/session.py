@@ -346,8 +346,9 @@ class Game:
                 out.append(_Offer(world.render(label), a, None) if offer is None else offer)
         for ex, when, exit_label, offer in plan.exits:
             if when is None or when(world):
+                # (offer is None only for an exit whose label must be rendered)
                 out.append(_Offer(world.render(exit_label), None, ex)  # type: ignore[arg-type]
-                           if offer is None else offer)  # (labelled: else offer is made)
+                           if offer is None else offer)
         return out
 
     def _labels(self, sid: str, offers: list[_Offer]) -> tuple[str, ...]:

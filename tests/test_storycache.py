@@ -197,38 +197,58 @@ def test_the_console_script_uses_the_cache_and_plays_the_same(tmp_path, story_co
     assert warm.stdout == cold.stdout
 
 
+def _records_in_source() -> dict[tuple[str, str], tuple[list, list, list]]:
+    """(module, class) -> (its __slots__, its __init__'s parameters, the order its
+    __init__ first assigns attributes), for every Record subclass, read from the source."""
+    import ast
+
+    out = {}
+    for path in sorted((Path(__file__).resolve().parent.parent / "adventure").glob("*.py")):
+        tree = ast.parse(path.read_text())
+        constants = {n.targets[0].id: n.value for n in tree.body if isinstance(n, ast.Assign)
+                     and isinstance(n.targets[0], ast.Name)}
+        for cls in tree.body:
+            if not (isinstance(cls, ast.ClassDef)
+                    and any(getattr(b, "id", None) == "Record" for b in cls.bases)):
+                continue
+            slots = next(n.value for n in cls.body if isinstance(n, ast.Assign)
+                         and getattr(n.targets[0], "id", None) == "__slots__")
+            slots = ast.literal_eval(constants.get(getattr(slots, "id", None), slots))
+            init = next(f for f in cls.body if isinstance(f, ast.FunctionDef)
+                        and f.name == "__init__")
+            assigned: list = []
+            for node in ast.walk(init):
+                targets = node.targets if isinstance(node, ast.Assign) else \
+                    [node.target] if isinstance(node, ast.AnnAssign) else []
+                for t in targets:
+                    if isinstance(t, ast.Attribute) and getattr(t.value, "id", "") == "self" \
+                            and t.attr not in assigned:
+                        assigned.append(t.attr)
+            out[f"adventure.{path.stem}", cls.name] = (
+                list(slots), [a.arg for a in init.args.args[1:]], assigned)
+    return out
+
+
 def test_every_record_is_rebuilt_from_its_fields_in_order():
-    """Record.__reduce__ calls the class with the slots in order: __init__ must take them so."""
+    """Record.__reduce__ calls the class with its fields in order: __init__ must take its
+    slots in that order and assign them so (mypyc keeps the order of assignment)."""
     import importlib
-    import inspect
 
-    from adventure.record import Record
+    from adventure.record import _spec
 
-    for name in ("model", "session", "parser", "saves", "replay", "expr", "effects",
-                 "diagnostics"):
-        importlib.import_module(f"adventure.{name}")
-
-    def subclasses(cls):
-        for sub in cls.__subclasses__():
-            yield sub
-            yield from subclasses(sub)
-
-    found = list(subclasses(Record))
+    found = _records_in_source()
     assert len(found) > 20
-    # A class compiled by mypyc keeps no __slots__, so Record cannot know its fields'
-    # order, and refuses to pickle it. None may be part of a story.
-    compiled = [cls for cls in found if "__slots__" not in cls.__dict__]
-    assert not {(cls.__module__, cls.__name__) for cls in compiled} & storycache.ALLOWED
-    for cls in found:
-        if cls in compiled:
-            continue
-        params = list(inspect.signature(cls.__init__).parameters)[1:]
-        slots = [n for n in cls.__slots__ if not (cls.__name__ == "Story" and n == "derived")]
-        assert params == slots, cls
-        probe = cls.__new__(cls)
-        for n in cls.__slots__:
-            setattr(probe, n, n)
-        assert pickle.loads(pickle.dumps(probe)) == probe
+    for (module, name), (slots, params, assigned) in found.items():
+        fields = [n for n in slots if not (name == "Story" and n == "derived")]
+        assert params == fields, name
+        assert assigned == slots, name
+        cls = getattr(importlib.import_module(module), name)
+        assert list(_spec(cls).names) == slots, name  # compiled or not
+        if "__slots__" in cls.__dict__:  # plain Python: a probe of any values
+            probe = cls.__new__(cls)
+            for n in slots:
+                setattr(probe, n, n)
+            assert pickle.loads(pickle.dumps(probe)) == probe
 
 
 def test_empty_lists_come_back_as_lists_of_their_own(cache, story_copy):
@@ -251,3 +271,28 @@ def test_a_story_revived_from_the_cache_is_kept_out_of_later_collections(cache, 
         assert gc.get_freeze_count() > before + len(story.scenes)
     finally:
         gc.unfreeze()
+
+
+def test_each_class_names_the_fields_its_init_turns_from_none_into_an_empty_list():
+    """Record pickles such a field, when empty, as None: the class must say which they
+    are, exactly (a compiled class cannot be asked about its __init__)."""
+    import ast
+
+    from adventure import model
+
+    source = Path(__file__).resolve().parent.parent / "adventure" / "model.py"
+    found = {}
+    for cls in ast.parse(source.read_text()).body:
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        init = next((f for f in cls.body if isinstance(f, ast.FunctionDef)
+                     and f.name == "__init__"), None)
+        found[cls.name] = {  # self.f = [] if f is None else f
+            node.targets[0].attr for node in ast.walk(init) if isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.IfExp) and isinstance(node.value.body, ast.List)
+            and not node.value.body.elts
+        } if init else set()
+    assert found["Action"] and found["Scene"]
+    for name, fields in found.items():
+        declared = set(getattr(model, name).__dict__.get("_empty_as_none", ()))
+        assert declared == fields, name
