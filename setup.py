@@ -1,10 +1,11 @@
 """Build: the modules that run every turn are compiled to C with mypyc, when that can be done.
 
-`pip install .` compiles them (they run about 1.5x faster than as plain Python; see
-benchmarks/RESULTS.md). Plain Python is kept, with the same behaviour, when:
+`pip install .` compiles them (a command then costs about 0.6x the plain Python time;
+see benchmarks/RESULTS.md). Plain Python is kept, with the same behaviour, when:
 - the install is editable (`pip install -e .`), so that edits to the code take effect;
 - TEROK_NOR_PURE=1 is set;
-- compiling fails (no C compiler, say): the install goes on and says so.
+- compiling fails (no C compiler, say): the install goes on, and says why with pip -v.
+`adventure --version` tells which build is installed.
 Everything else about the package is in pyproject.toml.
 """
 

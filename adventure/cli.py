@@ -22,6 +22,22 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 SUBCOMMANDS = ("play", "check", "test", "graph", "replay", "saves")
 
 
+class _Version(argparse.Action):
+    """--version: the version, and whether the engine was compiled (worked out only when
+    asked: it imports the engine)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **_: object) -> None:
+        super().__init__(option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                         nargs=0, help="show the version and how the engine was built")
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:  # noqa: ANN001
+        from . import session
+
+        build = "plain Python" if session.__file__.endswith(".py") else "compiled by mypyc"
+        print(f"adventure {__version__} (engine: {build})")  # on stdout, as argparse's own
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="adventure",
@@ -31,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
                "Exit codes: 0 ok, 1 problems found, 2 bad usage or unusable story, "
                "130 interrupted.",
     )
-    parser.add_argument("--version", action="version", version=f"adventure {__version__}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(prog="adventure", dest="command", metavar="COMMAND")
 
     play = sub.add_parser("play", help="play a story (the default)",

@@ -125,6 +125,10 @@ def test_piped_play_does_not_import_prompt_toolkit():
 def test_version():
     res = run("--version")
     assert res.returncode == 0 and res.stdout.startswith(b"adventure ")
+    import adventure.session
+
+    build = b"plain Python" if adventure.session.__file__.endswith(".py") else b"compiled"
+    assert b"(engine: " + build in res.stdout  # the engine the console script runs
 
 
 def test_plain_play_in_a_pty(tmp_path):
