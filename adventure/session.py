@@ -181,7 +181,9 @@ class Game:
             self.fire_events(world)
         elif advanced:
             world.state.turn += 1
-        ask = intent.kind == "meta" and intent.verb == "choices"
+        # 'look' shows the scene whole again: its choices too, changed or not
+        ask = (intent.kind == "meta" and intent.verb == "choices") \
+            or (intent.kind == "builtin" and intent.verb == "look")
         res = self._result(world, advanced, ask, before)
         fb = self.story.scenes[before.scene].fallback
         res.resolved = fb.trigger if intent.kind == "fallback" and fb else describe(intent)

@@ -28,6 +28,13 @@ def test_opening_shows_intro_first_scene_and_choices(demo):
     assert res.show_choices and res.status.turn == 0 and res.status.scene == "airlock"
 
 
+def test_look_shows_the_choices_again_though_they_have_not_changed(demo):
+    assert not demo.submit("inventory").show_choices  # unchanged: not repeated
+    res = demo.submit("look")
+    assert ("title", "Airlock") in res.paragraphs
+    assert res.show_choices and labels(res) == ["Go north (Dark corridor)"]
+
+
 def test_turns_advance_only_for_world_commands(demo):
     assert demo.submit("look").status.turn == 1
     assert demo.submit("help").status.turn == 1
