@@ -1,17 +1,34 @@
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from adventure.loader import load_story
-from adventure.session import Game, Session
-
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _test_the_installed_engine() -> None:
+    """The suite tests the engine as installed (`pip install .` compiles it), not the
+    checkout's .py files, however the runner put the checkout on the import path (the
+    current folder without -P, a plugin, PYTHONPATH). The checkout's files are used when
+    nothing else is installed, and by an editable install (which imports them anyway)."""
+    kept = [p for p in sys.path if Path(p or ".").resolve() != ROOT]
+    saved, sys.path[:] = sys.path[:], kept
+    if importlib.util.find_spec("adventure") is None:
+        sys.path[:] = saved
+
+
+_test_the_installed_engine()
+
+from adventure.loader import load_story  # noqa: E402 - the engine, as chosen above
+from adventure.session import Game, Session  # noqa: E402
+
 DEMO = ROOT / "tests" / "demo_story"
 STORY = ROOT / "story"
 

@@ -1,7 +1,8 @@
 """The installed engine: compiled by mypyc where it can be, and the same as plain Python.
 
 `pip install .` compiles the modules in setup.py's COMPILED; the suite then runs against
-them (the test command runs Python with -P, so the checkout is not on the import path).
+them (conftest.py keeps the checkout's .py files off the import path when the engine is
+installed).
 These tests check that this happened, and that the compiled engine plays exactly as the
 plain Python source does."""
 
@@ -31,7 +32,7 @@ def _compiled_names() -> list[str]:
 
 
 @pytest.mark.skipif(not INSTALLED, reason="the engine is imported from the checkout (an "
-                    "editable install, or no -P): plain Python, nothing was compiled")
+                    "editable install, or none): plain Python, nothing was compiled")
 @pytest.mark.skipif(bool(os.environ.get("TEROK_NOR_PURE")), reason="TEROK_NOR_PURE is set")
 @pytest.mark.skipif(shutil.which("cc") is None and shutil.which("gcc") is None,
                     reason="no C compiler: the install falls back to plain Python")

@@ -125,10 +125,13 @@ def test_piped_play_does_not_import_prompt_toolkit():
 def test_version():
     res = run("--version")
     assert res.returncode == 0 and res.stdout.startswith(b"adventure ")
-    import adventure.session
-
-    build = b"plain Python" if adventure.session.__file__.endswith(".py") else b"compiled"
-    assert b"(engine: " + build in res.stdout  # the engine the console script runs
+    # the engine the console script runs: what its interpreter imports, in the same
+    # environment (-P: like a script, it does not look in the current folder)
+    where = subprocess.run([sys.executable, "-P", "-c", "import adventure.session as s; "
+                            "print(s.__file__)"], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    build = b"plain Python" if where.endswith(".py") else b"compiled"
+    assert b"(engine: " + build in res.stdout, (where, res.stdout)
 
 
 def test_plain_play_in_a_pty(tmp_path):
