@@ -181,9 +181,7 @@ class Game:
             self.fire_events(world)
         elif advanced:
             world.state.turn += 1
-        # 'look' shows the scene whole again: its choices too, changed or not
-        ask = (intent.kind == "meta" and intent.verb == "choices") \
-            or (intent.kind == "builtin" and intent.verb == "look")
+        ask = intent.kind == "meta" and intent.verb == "choices"
         res = self._result(world, advanced, ask, before)
         fb = self.story.scenes[before.scene].fallback
         res.resolved = fb.trigger if intent.kind == "fallback" and fb else describe(intent)
@@ -727,8 +725,8 @@ class Game:
                                   [Choice(i + 1, label) for i, label in enumerate(labels)])
             choices = shared
             if before is not None and not show_choices:
-                if world.entered:
-                    show_choices = True
+                if world.described:  # the scene shown whole ('look', a new scene): and
+                    show_choices = True  # its choices, changed or not
                 else:
                     old = world.offered_before
                     if old is None:  # a copy: working out labels may draw from its RNG

@@ -38,6 +38,7 @@ class World:
         self.vars: dict[str, Any] = state.vars
         self.out: list[tuple[str, str]] = []  # (style, text)
         self.entered: list[str] = []  # scenes entered during this command
+        self.described = False  # a scene was described (entered, or 'look'): show choices
         self.offered_before: tuple[str, ...] | None = None  # choice labels before the command
         # scope() (with its scene) and contents() of this command, until a thing moves
         self._scope: tuple[str, dict[str, Thing]] | None = None
@@ -148,6 +149,7 @@ class World:
             self.say(scene.ending.epilogue)
 
     def describe(self, sid: str) -> None:
+        self.described = True
         scene = self.story.scenes[sid]
         self.out.append(("title", scene.title))
         text = scene.text
