@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, engine_build
 from .diagnostics import StoryError
 from .model import Story
 from .places import bundled_story, display_path, saves_dir
@@ -30,11 +30,9 @@ class _Version(argparse.Action):
         super().__init__(option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
                          nargs=0, help="show the version and how the engine was built")
 
-    def __call__(self, parser, namespace, values, option_string=None) -> None:  # noqa: ANN001
-        from . import session
-
-        build = "plain Python" if session.__file__.endswith(".py") else "compiled by mypyc"
-        print(f"adventure {__version__} (engine: {build})")  # on stdout, as argparse's own
+    def __call__(self, parser: argparse.ArgumentParser, namespace: object, values: object,
+                 option_string: str | None = None) -> None:
+        print(f"adventure {__version__} (engine: {engine_build()})")  # stdout, as argparse
         parser.exit()
 
 

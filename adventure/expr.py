@@ -534,11 +534,9 @@ class Expr:
         return fn
 
     def __call__(self, env: Env) -> Any:
-        # not self.fn(env): compiled by mypyc, a property called at once was not called
-        # (mypyc 2.4 passed env to the getter and returned the closure itself)
-        fn = self._fn
-        if fn is None:
-            fn = self._fn = _compile(self.tree)
+        # not self.fn(env): compiled by mypyc 2.4, a property called in the same
+        # expression returned the closure instead of calling it
+        fn = self.fn
         return fn(env)
 
     def __repr__(self) -> str:

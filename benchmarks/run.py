@@ -640,11 +640,9 @@ def machine() -> str:
 
 def engine() -> str:
     """Which build of the engine is measured: compiled by mypyc, or plain Python."""
-    import adventure.session
-    where = Path(adventure.session.__file__)
-    if where.suffix == ".py":
-        return f"plain Python ({where.parent})"
-    return f"compiled by mypyc, as `pip install .` builds it ({where.parent})"
+    import adventure
+
+    return f"{adventure.engine_build()} ({Path(adventure.__file__).parent})"
 
 
 def write_results(quick: bool, elapsed: float) -> str:
