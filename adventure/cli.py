@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 from . import __version__, engine_build
-from .diagnostics import StoryError
-from .model import Story
-from .places import bundled_story, display_path, saves_dir
-from .storycache import load as load_story
+from .play.places import bundled_story, display_path, saves_dir
+from .story.cache import load as load_story
+from .story.diagnostics import StoryError
+from .story.model import Story
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 SUBCOMMANDS = ("play", "check", "test", "graph", "replay", "saves")
@@ -185,7 +185,7 @@ def _usable(path: Path | None) -> tuple[Story, str] | None:
 
 
 def _report(problems: list[str], name: str) -> None:
-    from .plain import sanitize
+    from .story.sanitize import sanitize
 
     for line in problems:
         print(sanitize(line), file=sys.stderr)
@@ -199,9 +199,9 @@ def cmd_play(args: argparse.Namespace) -> int:
     if loaded is None:
         return EXIT_USAGE
     story, name = loaded
-    from .replay import FileStore, load_save, rebuild
-    from .saves import SaveError, unfinished_journals
-    from .session import Game, Session
+    from .engine.session import Game, Session
+    from .play.replay import FileStore, load_save, rebuild
+    from .play.saves import SaveError, unfinished_journals
 
     game = Game(story)
     # The story's objects live as long as the game: keep them out of every later
@@ -240,15 +240,15 @@ def cmd_play(args: argparse.Namespace) -> int:
             session = Session(game, seed=args.seed, store=store)
             store.start_journal(session.state, [])
     if args.watch:
-        from .watch import Watcher
+        from .play.watch import Watcher
 
         session.before_turn = Watcher(session, Path(story.root), name)
     try:
         if terminal:
-            from .repl import Repl  # prompt_toolkit is imported only for a terminal
+            from .play.repl import Repl  # prompt_toolkit is imported only for a terminal
 
             return Repl(session, history_file=directory / "history.txt").run()
-        from .plain import play
+        from .play.plain import play
 
         return play(session, plain=args.plain or bool(os.environ.get("NO_COLOR")))
     finally:
@@ -278,7 +278,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.random < 0 or args.max_turns < 1:
         print("adventure: --random takes 0 or more, --max-turns 1 or more.", file=sys.stderr)
         return EXIT_USAGE
-    from .report import check_report, print_report
+    from .author.report import check_report, print_report
 
     story, problems, name = _load(args.story)
     report = check_report(story, problems, name, games=args.random, seed=args.seed,
@@ -299,9 +299,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if loaded is None:
         return EXIT_USAGE
     story, name = loaded
-    from .replay import FileStore, replay
-    from .saves import SaveError, decode, read_document
-    from .session import Game
+    from .engine.session import Game
+    from .play.replay import FileStore, replay
+    from .play.saves import SaveError, decode, read_document
 
     game = Game(story)
     try:
@@ -317,8 +317,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_saves(args: argparse.Namespace) -> int:
-    from .replay import format_save
-    from .saves import list_saves
+    from .play.replay import format_save
+    from .play.saves import list_saves
 
     directory = saves_dir(args.saves)
     saves = list_saves(directory)
@@ -336,7 +336,7 @@ def cmd_test(args: argparse.Namespace) -> int:
     if loaded is None:
         return EXIT_USAGE
     story, name = loaded
-    from .storytests import run_all, story_test_files
+    from .author.storytests import run_all, story_test_files
 
     root = Path(story.root)
     known = {p.stem for p in story_test_files(root)}
@@ -366,7 +366,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
     if loaded is None:
         return EXIT_USAGE
     story, name = loaded
-    from .graph import render
+    from .author.graph import render
 
     text = render(story, args.format)
     if args.output is None:
@@ -374,7 +374,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.output.suffix.lower() == ".md" and args.format == "mermaid":
         text = f"# {story.title}\n\n```mermaid\n{text.rstrip()}\n```\n"
-    from .saves import write_atomic
+    from .play.saves import write_atomic
 
     try:
         write_atomic(args.output, text.encode("utf-8"))

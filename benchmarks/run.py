@@ -41,11 +41,11 @@ sys.path.append(str(ROOT))
 sys.path.insert(0, str(HERE))
 
 
-from adventure.loader import load_story  # noqa: E402
-from adventure.replay import load_save, rebuild  # noqa: E402
-from adventure.saves import encode  # noqa: E402
-from adventure.session import Game, Session  # noqa: E402
-from adventure.yamlsrc import load_file  # noqa: E402
+from adventure.engine.session import Game, Session  # noqa: E402
+from adventure.play.replay import load_save, rebuild  # noqa: E402
+from adventure.play.saves import encode  # noqa: E402
+from adventure.story.loader import load_story  # noqa: E402
+from adventure.story.yamlsrc import load_file  # noqa: E402
 
 PY = sys.executable
 ADVENTURE = str(Path(PY).parent / "adventure")
@@ -309,7 +309,7 @@ TRANSITIONS_FLOOR = """
 import logging, sys, time
 from transitions import Machine
 sys.path.append(sys.argv[3])
-from adventure.lean import LeanMachine
+from adventure.engine.lean import LeanMachine
 logging.getLogger("transitions").setLevel(logging.WARNING)
 class W:
     scene = "a"
@@ -349,7 +349,7 @@ def floors(reps: int, n_con: int, al_con: float | None) -> None:
             [PY, "-c", TRANSITIONS_FLOOR, "200000", kind, str(ROOT)], capture_output=True,
             text=True, check=True).stdout) for _ in range(reps))
     stock, per = trigger_cost("stock"), trigger_cost("lean")
-    from adventure.lean import LeanEvent  # plain Python even where the engine is compiled
+    from adventure.engine.lean import LeanEvent  # plain Python even where the engine is compiled
 
     fired = [0]
     trigger = LeanEvent.trigger
@@ -384,8 +384,8 @@ def floors(reps: int, n_con: int, al_con: float | None) -> None:
 CHILD_OURS = """
 import json, resource, sys, time
 sys.path.append(sys.argv[2])
-from adventure.storycache import load
-from adventure.machine import StoryMachine
+from adventure.story.cache import load
+from adventure.engine.machine import StoryMachine
 rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t0 = time.perf_counter(); story = load(sys.argv[1]); t1 = time.perf_counter()
 rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -26,8 +26,8 @@ def _test_the_installed_engine() -> None:
 
 _test_the_installed_engine()
 
-from adventure.loader import load_story  # noqa: E402 - the engine, as chosen above
-from adventure.session import Game, Session  # noqa: E402
+from adventure.engine.session import Game, Session  # noqa: E402
+from adventure.story.loader import load_story  # noqa: E402 - the engine, as chosen above
 
 DEMO = ROOT / "tests" / "demo_story"
 STORY = ROOT / "story"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import DEMO, STORY
 
-from adventure.checks import random_play, static_warnings
-from adventure.loader import load_story
-from adventure.session import Game
-from adventure.storytests import run_all, story_test_files
+from adventure.author.checks import random_play, static_warnings
+from adventure.author.storytests import run_all, story_test_files
+from adventure.engine.session import Game
+from adventure.story.loader import load_story
 
 SCRIPT = Path(sys.executable).parent / "adventure"
 
@@ -289,7 +289,7 @@ def test_graph_command_writes_mermaid_markdown_and_dot(tmp_path):
 
 
 def test_the_campaign_has_the_size_and_shape_it_promises():
-    from adventure.checks import summary
+    from adventure.author.checks import summary
     s = summary(load_story(STORY))
     assert s["scenes"] >= 60 and s["chapters"] >= 5 and s["words"] >= 20_000
     assert s["endings"] >= 5 and s["single_exit_share"] <= 0.25

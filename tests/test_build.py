@@ -38,8 +38,9 @@ def _compiled_names() -> list[str]:
                     reason="no C compiler: the install falls back to plain Python")
 def test_the_installed_hot_modules_are_compiled():
     for name in _compiled_names():
-        module = importlib.import_module(f"adventure.{name}")
-        assert not module.__file__.endswith(".py"), f"adventure.{name} was not compiled"
+        dotted = "adventure." + name.replace("/", ".")
+        module = importlib.import_module(dotted)
+        assert not module.__file__.endswith(".py"), f"{dotted} was not compiled"
 
 
 # Plays every walkthrough of a story with a mix of other commands (builtins, a typo,
@@ -47,9 +48,9 @@ def test_the_installed_hot_modules_are_compiled():
 PLAY = r"""
 import json, sys
 from pathlib import Path
-from adventure.loader import load_story
-from adventure.session import Game, Session
-from adventure.yamlsrc import load_file
+from adventure.story.loader import load_story
+from adventure.engine.session import Game, Session
+from adventure.story.yamlsrc import load_file
 
 story = Path(sys.argv[1])
 game = Game(load_story(story))
@@ -86,8 +87,8 @@ def test_the_engine_in_use_plays_as_the_plain_source(story):
 
 
 def test_records_compare_and_show_their_fields_compiled_or_not():
-    from adventure.parser import Intent
-    from adventure.session import Choice
+    from adventure.engine.parser import Intent
+    from adventure.engine.session import Choice
 
     assert Choice(1, "Go aft") == Choice(1, "Go aft")
     assert Choice(1, "Go aft") != Choice(2, "Go aft")

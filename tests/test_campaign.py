@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import STORY, TO_SECURITY, play
 
-from adventure.checks import chapters, cross_chapter, variable_uses
-from adventure.loader import load_story
-from adventure.session import Game
-from adventure.world import World
+from adventure.author.checks import chapters, cross_chapter, variable_uses
+from adventure.engine.session import Game
+from adventure.engine.world import World
+from adventure.story.loader import load_story
 
 SCRIPT = Path(sys.executable).parent / "adventure"
 
@@ -174,7 +174,7 @@ _TO_THE_CHUTE = [*TO_SECURITY, "examine odo", "show combadge to odo", "wait", "w
 def test_asking_a_worker_about_anything_is_talking_to_him(game):
     """'ask Mott about Sisko' has no action of its own: the action that answers 'ask Mott'
     does, and once it is spent the parser says so instead of a stock reply."""
-    from adventure.session import Session
+    from adventure.engine.session import Session
 
     s = Session(game, seed=1)
     play(s, *_TO_THE_CHUTE)

@@ -127,7 +127,7 @@ def test_version():
     assert res.returncode == 0 and res.stdout.startswith(b"adventure ")
     # the engine the console script runs: what its interpreter imports, in the same
     # environment (-P: like a script, it does not look in the current folder)
-    where = subprocess.run([sys.executable, "-P", "-c", "import adventure.session as s; "
+    where = subprocess.run([sys.executable, "-P", "-c", "import adventure.engine.session as s; "
                             "print(s.__file__)"], capture_output=True, text=True,
                            check=True).stdout.strip()
     build = b"plain Python" if where.endswith(".py") else b"compiled"
@@ -213,7 +213,7 @@ class _Pipe:
 
 
 def test_the_line_reader_knows_when_a_whole_line_is_already_there():
-    from adventure.plain import _Lines
+    from adventure.play.plain import _Lines
 
     reader = _Lines(_Pipe(b"look\r\nx \xff padd\nlast without newline"))
     assert not reader.ready()  # nothing read yet: reading could wait
@@ -229,8 +229,8 @@ def test_piped_output_is_the_same_text_through_a_utf8_buffer_or_any_other_stream
     once; on any other stream it writes text. What a reader gets is the same."""
     import io
 
-    from adventure.plain import play
-    from adventure.session import Session
+    from adventure.engine.session import Session
+    from adventure.play.plain import play
 
     commands = "kira\nenter wormhole\nreroute power\napproach station\nsurrender\nairlock\nquit\n"
 

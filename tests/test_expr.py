@@ -1,4 +1,4 @@
-"""The expression language of guards, `if` effects and `${...}` text (adventure.expr)."""
+"""The expression language of guards, `if` effects and `${...}` text (adventure.story.expr)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from adventure import expr as ex
+from adventure.story import expr as ex
 
 VARIABLES = {"trust": "int", "count": "int", "alarm": "bool", "boarded": "bool",
              "codename": "str"}

@@ -7,9 +7,9 @@ import shutil
 import pytest
 from conftest import DEMO, play
 
-from adventure.diagnostics import StoryError
-from adventure.loader import load_story
-from adventure.session import Game, Session
+from adventure.engine.session import Game, Session
+from adventure.story.diagnostics import StoryError
+from adventure.story.loader import load_story
 
 BRANCH = """\
 extend:

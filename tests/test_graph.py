@@ -10,9 +10,9 @@ import subprocess
 import pytest
 from conftest import DEMO, STORY
 
-from adventure.graph import FORMATS, clean_label, render, to_dot, to_mermaid
-from adventure.loader import load_story
-from adventure.model import Story
+from adventure.author.graph import FORMATS, clean_label, render, to_dot, to_mermaid
+from adventure.story.loader import load_story
+from adventure.story.model import Story
 
 DEMO_CHAPTERS = {
     "aboard": {"airlock", "corridor", "crawlway", "engineering"},

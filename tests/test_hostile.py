@@ -24,12 +24,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adventure.diagnostics import StoryError
-from adventure.loader import load_story
-from adventure.model import Story
-from adventure.replay import FileStore, load_save
-from adventure.saves import SaveError, check_slot, list_saves, slot_path
-from adventure.session import MAX_LINE, Game, Result, Session
+from adventure.engine.session import MAX_LINE, Game, Result, Session
+from adventure.play.replay import FileStore, load_save
+from adventure.play.saves import SaveError, check_slot, list_saves, slot_path
+from adventure.story.diagnostics import StoryError
+from adventure.story.loader import load_story
+from adventure.story.model import Story
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "tests" / "demo_story"

@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from adventure.diagnostics import StoryError
-from adventure.loader import load_story
+from adventure.story.diagnostics import StoryError
+from adventure.story.loader import load_story
 
 META = """\
 story:

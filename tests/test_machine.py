@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from adventure.lean import LeanMachine, check_lean
-from adventure.machine import StoryMachine
-from adventure.world import World
+from adventure.engine.lean import LeanMachine, check_lean
+from adventure.engine.machine import StoryMachine
+from adventure.engine.world import World
 
 
 def test_a_state_per_scene_and_no_auto_transitions(demo_story):

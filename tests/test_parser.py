@@ -7,9 +7,9 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adventure.parser import Context, parse, resolve
-from adventure.vocab import apply_synonyms, synonym_index, words
-from adventure.world import World
+from adventure.engine.parser import Context, parse, resolve
+from adventure.engine.world import World
+from adventure.story.vocab import apply_synonyms, synonym_index, words
 
 
 def ctx_for(game, state):
@@ -177,8 +177,8 @@ def test_builtin_verb_synonyms_reach_authored_actions(tmp_path):
         "      odo: {name: odo, description: Odo.}\n"
         "    actions:\n      - {verbs: [examine], thing: odo, text: He glares.}\n"
         "      - {commands: [pick up the pieces], text: You gather them.}\n")
-    from adventure.loader import load_story
-    from adventure.session import Game, Session
+    from adventure.engine.session import Game, Session
+    from adventure.story.loader import load_story
     s = Session(Game(load_story(tmp_path)), seed=1)
     for line in ("examine odo", "x odo", "look at the odo", "inspect odo"):
         assert s.submit(line).text == "He glares.", line

@@ -13,8 +13,8 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
-from adventure.repl import Repl
-from adventure.session import Session
+from adventure.engine.session import Session
+from adventure.play.repl import Repl
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = str(ROOT / "tests" / "demo_story")
@@ -81,8 +81,8 @@ def test_text_from_a_story_cannot_send_escape_sequences(tmp_path):
     (tmp_path / "s.yaml").write_text(
         'story: {id: t, title: T, start: a}\n'
         'scenes:\n  a: {title: "A\\e[2J", text: "Hi \\e]0;pwned\\a there."}\n')
-    from adventure.loader import load_story
-    from adventure.session import Game
+    from adventure.engine.session import Game
+    from adventure.story.loader import load_story
     _, out, _ = run_repl(Game(load_story(tmp_path)), "\x04")
     assert "\x1b" not in out and "\x07" not in out and "Hi ]0;pwned there." in out
 

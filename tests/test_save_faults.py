@@ -16,10 +16,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adventure import saves
-from adventure.replay import FileStore, load_save
-from adventure.saves import JOURNAL_SUFFIX, list_saves, read_journal
-from adventure.session import Session
+from adventure.engine.session import Session
+from adventure.play import saves
+from adventure.play.replay import FileStore, load_save
+from adventure.play.saves import JOURNAL_SUFFIX, list_saves, read_journal
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = str(ROOT / "tests" / "demo_story")
@@ -193,7 +193,7 @@ def test_two_games_at_once_never_write_into_each_others_journal(tmp_path):
 # -- 4. a failed write ---------------------------------------------------------------------
 
 class _FaultyOs:
-    """`os` as adventure.saves sees it, with one call failing as a full disk does."""
+    """`os` as adventure.play.saves sees it, with one call failing as a full disk does."""
 
     def __init__(self, fail: str):
         self.fail = fail
@@ -348,9 +348,9 @@ def test_two_games_saving_to_the_same_slot_at_once_leave_one_complete_save(tmp_p
         for p in procs:
             if p.poll() is None:
                 p.kill()
-    from adventure.loader import load_story
-    from adventure.replay import load_save
-    from adventure.session import Game
+    from adventure.engine.session import Game
+    from adventure.play.replay import load_save
+    from adventure.story.loader import load_story
     state, log, _ = load_save(Game(load_story(DEMO)), tmp_path / "same.save.json")
     assert state.seed in (1, 2) and state.scene == "corridor"
     assert not list(tmp_path.glob(".same.save.json.*.tmp"))
@@ -362,7 +362,7 @@ def test_a_journal_turn_is_the_json_line_of_its_entry(tmp_path_factory, command,
     exactly the one it would write, for any text (quotes, controls, astral characters)."""
     import json
 
-    from adventure.model import LogEntry
+    from adventure.engine.state import LogEntry
 
     path = tmp_path_factory.mktemp("j") / "t.journal"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)

@@ -13,9 +13,9 @@ from conftest import DEMO, play
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adventure.loader import load_story
-from adventure.replay import FileStore, load_save, rebuild
-from adventure.saves import (
+from adventure.engine.session import Game, Session
+from adventure.play.replay import FileStore, load_save, rebuild
+from adventure.play.saves import (
     FORMAT,
     SaveError,
     check_slot,
@@ -25,7 +25,7 @@ from adventure.saves import (
     read_document,
     slot_path,
 )
-from adventure.session import Game, Session
+from adventure.story.loader import load_story
 
 SCRIPT = Path(sys.executable).parent / "adventure"
 WALK = ("n", "search walls", "s", "n", "aft", "take torch", "take spanner", "pull lever",
@@ -431,7 +431,7 @@ def test_undo_walks_back_through_exactly_the_states_played(demo_game, commands, 
        st.dictionaries(st.sampled_from("abcdef"), st.integers(0, 3) | st.booleans()),
        st.sampled_from(["x", "y"]), st.integers(0, 5))
 def test_an_undo_delta_turns_any_newer_state_back(a, b, scene, turn):
-    from adventure.model import GameState
+    from adventure.engine.state import GameState
 
     older = GameState("x", dict(a), turn=1, visits=dict(b), timers=[[3, "e"]], refs={"it": "k"})
     newer = GameState(scene, dict(b), turn=turn, visits=dict(a), stack=["s"], pending={"q": 1})

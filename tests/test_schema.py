@@ -18,10 +18,11 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from adventure import loader
-from adventure.diagnostics import StoryError
-from adventure.loader import load_story, story_files
-from adventure.yamlsrc import load_file
+from adventure.story import loader
+from adventure.story.diagnostics import StoryError
+from adventure.story.files import story_files
+from adventure.story.loader import load_story
+from adventure.story.yamlsrc import load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT / "adventure" / "schema" / "story.schema.json"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conftest import play
 
-from adventure.model import GameState
-from adventure.session import Game, Session
+from adventure.engine.session import Game, Session
+from adventure.engine.state import GameState
 
 TO_ENGINEERING = ("n", "aft")
 POWER = (*TO_ENGINEERING, "pull lever")
@@ -264,7 +264,7 @@ def test_status_has_chapter_and_score(demo):
 def test_a_game_without_score_reports_none(tmp_path):
     (tmp_path / "s.yaml").write_text(
         "story: {id: t, title: T, start: a}\nscenes:\n  a: {title: A, text: Hi.}\n")
-    from adventure.loader import load_story
+    from adventure.story.loader import load_story
     res = Game(load_story(tmp_path)).begin(1)
     assert res.status.score is None and res.choices == []
 
@@ -298,7 +298,7 @@ scenes:
 
 
 def _random_story(tmp_path):
-    from adventure.loader import load_story
+    from adventure.story.loader import load_story
 
     (tmp_path / "s.yaml").write_text(RANDOM_LABELS)
     return Game(load_story(tmp_path, "st"))
@@ -317,7 +317,7 @@ def test_completion_and_notices_never_move_the_game_s_random_generator(tmp_path)
 def test_choices_reused_from_the_last_turn_play_exactly_as_worked_out_afresh(tmp_path):
     """A session hands each step the choices of the turn before; a bare Game.step works
     them out again. Both must agree, in scenes with random labels and without."""
-    from adventure.replay import rebuild
+    from adventure.play.replay import rebuild
 
     game = _random_story(tmp_path)
     commands = ["1", "wave", "n", "1", "hum", "s", "2", "sing", "n", "2", "1", "s", "3"] * 3
@@ -352,7 +352,7 @@ scenes:
 
 
 def test_a_scene_whose_choices_never_change_still_follows_reveal_and_hide(tmp_path):
-    from adventure.loader import load_story
+    from adventure.story.loader import load_story
 
     (tmp_path / "s.yaml").write_text(FIXED_CHOICES)
     session = Session(Game(load_story(tmp_path, "st")), seed=1)

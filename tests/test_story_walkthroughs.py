@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import STORY
 
-from adventure.loader import load_story
-from adventure.session import Game, Session
+from adventure.engine.session import Game, Session
+from adventure.story.loader import load_story
 
 
 @pytest.fixture(scope="module")

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import DEMO, ROOT, STORY
 
-from adventure import storycache
-from adventure.diagnostics import StoryError
-from adventure.loader import load_story
-from adventure.session import Game, Session
+from adventure.engine.session import Game, Session
+from adventure.story import cache as storycache
+from adventure.story.diagnostics import StoryError
+from adventure.story.loader import load_story
 
 FULL = ROOT / "tests" / "schema_fixtures" / "valid" / "full"
 
@@ -75,7 +75,7 @@ def test_every_class_a_story_holds_is_allowed(cache, root, monkeypatch):
 
     def no_miss(*_):
         raise AssertionError("the second load must come from the cache")
-    monkeypatch.setattr("adventure.loader.load_story", no_miss)
+    monkeypatch.setattr("adventure.story.loader.load_story", no_miss)
     found = storycache.load(root)  # read back by the restricted unpickler
     assert found.fingerprint == story.fingerprint and list(found.scenes) == list(story.scenes)
 
@@ -203,7 +203,8 @@ def _records_in_source() -> dict[tuple[str, str], tuple[list, list, list]]:
     import ast
 
     out = {}
-    for path in sorted((Path(__file__).resolve().parent.parent / "adventure").glob("*.py")):
+    package = Path(__file__).resolve().parent.parent / "adventure"
+    for path in sorted(package.rglob("*.py")):
         tree = ast.parse(path.read_text())
         constants = {n.targets[0].id: n.value for n in tree.body if isinstance(n, ast.Assign)
                      and isinstance(n.targets[0], ast.Name)}
@@ -224,7 +225,8 @@ def _records_in_source() -> dict[tuple[str, str], tuple[list, list, list]]:
                     if isinstance(t, ast.Attribute) and getattr(t.value, "id", "") == "self" \
                             and t.attr not in assigned:
                         assigned.append(t.attr)
-            out[f"adventure.{path.stem}", cls.name] = (
+            module = ".".join(path.relative_to(package.parent).with_suffix("").parts)
+            out[module, cls.name] = (
                 list(slots), [a.arg for a in init.args.args[1:]], assigned)
     return out
 
@@ -234,7 +236,7 @@ def test_every_record_is_rebuilt_from_its_fields_in_order():
     slots in that order and assign them so (mypyc keeps the order of assignment)."""
     import importlib
 
-    from adventure.record import _spec
+    from adventure.story.record import _spec
 
     found = _records_in_source()
     assert len(found) > 20
@@ -278,9 +280,9 @@ def test_each_class_names_the_fields_its_init_turns_from_none_into_an_empty_list
     are, exactly (a compiled class cannot be asked about its __init__)."""
     import ast
 
-    from adventure import model
+    from adventure.story import model
 
-    source = Path(__file__).resolve().parent.parent / "adventure" / "model.py"
+    source = Path(__file__).resolve().parent.parent / "adventure" / "story" / "model.py"
     found = {}
     for cls in ast.parse(source.read_text()).body:
         if not isinstance(cls, ast.ClassDef):

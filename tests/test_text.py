@@ -1,4 +1,4 @@
-"""Story text that shows state: `${...}` templates and paragraphs (adventure.text)."""
+"""Story text that shows state: `${...}` templates and paragraphs (adventure.story.text)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adventure import expr as ex
-from adventure.text import compile_text, paragraphs
+from adventure.story import expr as ex
+from adventure.story.text import compile_text, paragraphs
 
 NAMES = ex.Names(variables={"trust": "int", "alarm": "bool", "open": "bool",
                             "codename": "str"},

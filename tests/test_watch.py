@@ -7,9 +7,9 @@ import shutil
 
 from conftest import DEMO
 
-from adventure.loader import load_story
-from adventure.session import Game, Session
-from adventure.watch import Watcher
+from adventure.engine.session import Game, Session
+from adventure.play.watch import Watcher
+from adventure.story.loader import load_story
 
 
 def setup(tmp_path):

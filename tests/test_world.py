@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from adventure.state import _DICT_FIELDS, _OTHER_FIELDS, FIELDS, GONE
-from adventure.world import PLAYER, World
+from adventure.engine.state import _DICT_FIELDS, _OTHER_FIELDS, FIELDS, GONE
+from adventure.engine.world import PLAYER, World
 
 
 def _world(demo_game):
@@ -82,8 +82,8 @@ def test_scope_follows_a_moved_thing_and_a_change_of_scene(demo_game):
 
 
 def _thing(name: str, article: str, pronoun: str = "it"):
-    from adventure.model import Thing
-    from adventure.vocab import words
+    from adventure.story.model import Thing
+    from adventure.story.vocab import words
 
     return Thing(name.lower(), words(name), frozenset(), [], article, None, "nowhere", False,
                  False, None, False, None, pronoun=pronoun, called=name)
@@ -103,7 +103,7 @@ def test_a_thing_is_named_in_sentences_by_its_article():
 def test_built_in_replies_name_a_character_as_a_character(campaign_game):
     from conftest import TO_SECURITY, play
 
-    from adventure.session import Session
+    from adventure.engine.session import Session
 
     s = Session(campaign_game, seed=1)
     play(s, *TO_SECURITY)

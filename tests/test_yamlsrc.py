@@ -1,4 +1,4 @@
-"""Located YAML loading (adventure.yamlsrc)."""
+"""Located YAML loading (adventure.story.yamlsrc)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import textwrap
 
 import pytest
 
-from adventure import yamlsrc
-from adventure.diagnostics import Loc
-from adventure.yamlsrc import BlockLoc, LList, LMap, QuotedLoc, load_file, load_text, locate
+from adventure.story import yamlsrc
+from adventure.story.diagnostics import Loc
+from adventure.story.yamlsrc import BlockLoc, LList, LMap, QuotedLoc, load_file, load_text, locate
 
 
 def load(text: str, name: str = "s.yaml"):

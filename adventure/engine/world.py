@@ -7,17 +7,20 @@ command). It never prints; it collects paragraphs for the session to return.
 
 from __future__ import annotations
 
-from .memo import remember
-from .model import GONE, GameState, OneOf, Story, TextSpec, Thing
+from ..story.memo import remember
+from ..story.model import OneOf, Story, TextSpec, Thing
+from ..story.places import PLAYER, WORN
+from .state import GONE, GameState
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
+    from ..story.effects import Op
+    from ..story.expr import Expr
+
 MASK64 = (1 << 64) - 1
-PLAYER = "player"
-WORN = "worn"
-NOWHERE = "nowhere"
 
 
 def next_random(state: int) -> tuple[int, int]:
@@ -120,6 +123,10 @@ class World:
             spec = spec.options[self.draw() % len(spec.options)]
         return spec.render(self)
 
+    def perform(self, fx: Op) -> None:
+        """Run one compiled effect (story.effects.Op: a kind and its arguments)."""
+        _RUN[fx.kind](self, *fx.args)
+
     def say(self, spec: TextSpec | None, style: str = "text") -> None:
         text = self.render(spec)
         if text.strip():
@@ -138,7 +145,7 @@ class World:
             st.ended = sid
         mark = len(self.out)
         for fx in scene.on_enter:
-            fx(self)
+            self.perform(fx)
         said = self.out[mark:]
         del self.out[mark:]
         if scene.ending is None or self.render(scene.text).strip():
@@ -264,3 +271,48 @@ def _index(story: Story) -> tuple[dict[str, list[Thing]], dict[str, int]]:
         found = (at, {tid: i for i, tid in enumerate(story.things)})
         story.derived["things"] = found
     return found
+
+
+# -- effects: each kind of story.effects.Op, run against a world ---------------------------
+
+def _if(world: World, cond: Expr, then: list[Op], other: list[Op]) -> None:
+    for fx in then if cond(world) else other:
+        world.perform(fx)
+
+
+def _set(world: World, var: str, value: object) -> None:
+    world.write("vars", var, value)
+
+
+def _assign(world: World, var: str, value: Expr) -> None:
+    world.write("vars", var, value(world))
+
+
+def _add(world: World, var: str, value: Expr, sign: int) -> None:
+    world.write("vars", var, world.vars[var] + sign * value(world))
+
+
+def _score(world: World, value: Expr, sign: int) -> None:
+    v = value(world)
+    world.state.score = v if sign == 0 else world.state.score + sign * v
+
+
+def _list(world: World, key: str, shown: bool) -> None:
+    world.write("listing", key, shown)
+
+
+def _schedule(world: World, event: str, delay: int) -> None:
+    _cancel(world, event)
+    # the current turn is still running: count the delay from the next one
+    world.state.timers.append([world.state.turn + 1 + delay, event])
+
+
+def _cancel(world: World, event: str) -> None:
+    world.state.timers[:] = [t for t in world.state.timers if t[1] != event]
+
+
+_RUN: dict[str, Callable[..., None]] = {
+    "say": World.say, "move": World.move,
+    "schedule": _schedule, "cancel": _cancel, "if": _if, "set": _set, "assign": _assign,
+    "add": _add, "score": _score, "list": _list,
+}

@@ -11,7 +11,7 @@ TYPE_CHECKING = False  # typing costs start-up time; annotations are strings any
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from .protocols import Env
+    from .env import Env
 
     Render = Callable[[Env], str]
 

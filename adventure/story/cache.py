@@ -21,6 +21,7 @@ import pickle
 import sys
 from pathlib import Path
 
+from .files import story_files
 from .gcpause import collector_paused
 from .model import Story
 
@@ -38,26 +39,13 @@ FORMAT = b"terok-nor story cache 2\n"
 MAX_FILE_BYTES = 32 * 1024 * 1024  # as yamlsrc: larger story files are refused anyway
 KEEP = 16  # entries kept; the oldest go first
 ALLOWED = frozenset({
-    ("adventure.diagnostics", "Loc"), ("adventure.located", "QuotedLoc"),
-    ("adventure.located", "BlockLoc"), ("adventure.effects", "Op"),
-    ("adventure.expr", "Expr"), ("adventure.text", "Template"),
-    *(("adventure.model", name) for name in (
+    ("adventure.story.diagnostics", "Loc"), ("adventure.story.located", "QuotedLoc"),
+    ("adventure.story.located", "BlockLoc"), ("adventure.story.effects", "Op"),
+    ("adventure.story.expr", "Expr"), ("adventure.story.text", "Template"),
+    *(("adventure.story.model", name) for name in (
         "Action", "Ending", "Event", "Exit", "Fallback", "OneOf", "Puzzle", "Scene",
         "Story", "StoryInfo", "Thing")),
 })
-
-
-def story_files(root: Path) -> list[Path]:
-    """Every *.yaml under root, in path order, leaving out story tests."""
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        # a folder named like a story file is listed too, so the loader can say what it is
-        names = filenames + [d for d in dirnames if d.endswith((".yaml", ".yml"))]
-        dirnames[:] = sorted(d for d in dirnames if d != "tests" and not d.startswith(".")
-                             and not d.endswith((".yaml", ".yml")))
-        found.extend(Path(dirpath) / f for f in sorted(names)
-                     if f.endswith((".yaml", ".yml")) and not f.startswith("."))
-    return found
 
 
 def cache_dir() -> Path | None:
@@ -99,16 +87,19 @@ _engine: bytes | None = None
 
 
 def engine_digest() -> bytes:
-    """The engine's own code (each module's name, size and modification time): a cache
+    """The package's own code (each module's path, size and modification time): a cache
     written by another version, or before an edit to the engine, is never read."""
     global _engine
     if _engine is None:
         h = _digest(FORMAT)
-        with os.scandir(Path(__file__).resolve().parent) as found:
-            for entry in sorted(found, key=lambda e: e.name):
-                if entry.name.endswith(".py"):
-                    st = entry.stat()
-                    h.update(f"{entry.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+        package = Path(__file__).resolve().parent.parent  # adventure/, every wing of it
+        for dirpath, dirnames, filenames in os.walk(package):
+            dirnames[:] = sorted(d for d in dirnames if d not in ("_story", "__pycache__"))
+            for name in sorted(filenames):
+                if name.endswith((".py", ".so", ".pyd")):
+                    st = os.stat(os.path.join(dirpath, name))
+                    rel = os.path.relpath(os.path.join(dirpath, name), package)
+                    h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
         _engine = h.digest()
     return _engine
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 import textwrap
 
-from .memo import remember
-from .session import Result, Session
+from ..engine.session import Result, Session
+from ..story.memo import remember
+from ..story.sanitize import sanitize
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
@@ -16,10 +16,6 @@ if TYPE_CHECKING:
 
 HOW_TO_PLAY = ("Type a number to choose, or a command: look, examine, go north.\n"
                "help lists commands; hint helps; quit leaves.")
-
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 
 def terminal_columns(fallback: int = 80) -> int:
     """shutil.get_terminal_size().columns, without importing shutil (and bz2, lzma...)."""
@@ -34,25 +30,6 @@ def terminal_columns(fallback: int = 80) -> int:
         except (AttributeError, ValueError, OSError):
             columns = 0
     return columns if columns > 0 else fallback
-
-# Paragraphs already found printable. Most paragraphs are the story's own, the same
-# string objects turn after turn (text.paragraph_tuple keeps them), so a lookup costs
-# a cached hash, where isprintable() reads every character again: for the campaign's
-# long descriptions that was a seventh of a turn's instructions.
-_PRINTABLE: set[str] = set()
-
-
-def sanitize(text: str) -> str:
-    """Story and save text never reaches the terminal as control or escape sequences."""
-    if text in _PRINTABLE:
-        return text
-    if text.isprintable():  # no control character at all (the usual case)
-        if len(_PRINTABLE) >= 4096:
-            _PRINTABLE.clear()
-        _PRINTABLE.add(text)
-        return text
-    return _UNSAFE.sub("", text)
-
 
 def render(result: Result, width: int | None) -> str:
     """A result as plain text: paragraphs, then the choices when they are worth showing."""

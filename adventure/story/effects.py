@@ -8,13 +8,9 @@ from collections.abc import Callable
 from . import expr as ex
 from .diagnostics import Loc, did_you_mean
 from .located import LList, LMap, locate
+from .places import NOWHERE, PLAYER, WORN
 from .record import Record
 from .text import compile_text
-from .world import NOWHERE, PLAYER, WORN, World
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from .model import Effect
 
 Report = Callable[[Loc, str], None]
 
@@ -200,54 +196,6 @@ def _assignment(m: re.Match, names: EffectNames) -> Effect:
     return Op("add", var, value, 1 if op == "+=" else -1)
 
 
-# -- running: an effect is data (a kind and its arguments), so a story can be cached -------
-
-class Op:
-    """One compiled effect, run against a world.World by calling it."""
-
-    __slots__ = ("kind", "args", "_run")
-
-    def __init__(self, kind: str, *args: object) -> None:
-        self.kind = kind
-        self.args = args
-        self._run = _RUN[kind]
-
-    def __call__(self, world: World) -> None:
-        self._run(world, *self.args)
-
-    def __repr__(self) -> str:
-        return f"Op({self.kind!r}, ...)"
-
-    def __reduce__(self):
-        return Op, (self.kind, *self.args)
-
-
-def _if(world: World, cond: ex.Expr, then: list[Op], other: list[Op]) -> None:
-    for fx in then if cond(world) else other:
-        fx(world)
-
-
-def _set(world: World, var: str, value: object) -> None:
-    world.write("vars", var, value)
-
-
-def _assign(world: World, var: str, value: ex.Expr) -> None:
-    world.write("vars", var, value(world))
-
-
-def _add(world: World, var: str, value: ex.Expr, sign: int) -> None:
-    world.write("vars", var, world.vars[var] + sign * value(world))
-
-
-def _score(world: World, value: ex.Expr, sign: int) -> None:
-    v = value(world)
-    world.state.score = v if sign == 0 else world.state.score + sign * v
-
-
-def _list(world: World, key: str, shown: bool) -> None:
-    world.write("listing", key, shown)
-
-
 def _variable(name: str, at: int, names: EffectNames, want: str | None) -> str:
     vtype = names.expr.variables.get(name)
     if vtype is None:
@@ -273,18 +221,21 @@ def _event(name: str, at: int, names: EffectNames) -> str:
     return name
 
 
-def _schedule(world: World, event: str, delay: int) -> None:
-    _cancel(world, event)
-    # the current turn is still running: count the delay from the next one
-    world.state.timers.append([world.state.turn + 1 + delay, event])
+class Op:
+    """One compiled effect: a kind and its arguments, plain data, so that a story can be cached.
+    The engine runs it (engine.world.World.perform)."""
+
+    __slots__ = ("kind", "args")
+
+    def __init__(self, kind: str, *args: object) -> None:
+        self.kind = kind
+        self.args = args
+
+    def __repr__(self) -> str:
+        return f"Op({self.kind!r}, ...)"
+
+    def __reduce__(self):
+        return Op, (self.kind, *self.args)
 
 
-def _cancel(world: World, event: str) -> None:
-    world.state.timers[:] = [t for t in world.state.timers if t[1] != event]
-
-
-_RUN: dict[str, Callable[..., None]] = {
-    "say": World.say, "move": World.move,
-    "schedule": _schedule, "cancel": _cancel, "if": _if, "set": _set, "assign": _assign,
-    "add": _add, "score": _score, "list": _list,
-}
+Effect = Op

@@ -12,6 +12,7 @@ from typing import Any
 from . import expr as ex
 from .diagnostics import Diagnostic, Loc, StoryError, did_you_mean
 from .effects import EffectNames, compile_effects
+from .files import story_files
 from .gcpause import collector_paused
 from .model import (
     Action,
@@ -27,11 +28,9 @@ from .model import (
     TextSpec,
     Thing,
 )
-from .parser import canonical
-from .storycache import story_files
+from .places import NOWHERE, PLAYER, WORN
 from .text import compile_text
-from .vocab import DIRECTIONS, SynonymIndex, apply_synonyms, synonym_index, words
-from .world import NOWHERE, PLAYER, WORN
+from .vocab import DIRECTIONS, SynonymIndex, apply_synonyms, canonical, synonym_index, words
 from .yamlsrc import MAX_FILE_BYTES, LList, LMap, load_file, locate
 
 ID = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -10,10 +10,11 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .diagnostics import Diagnostic, Loc
-from .model import Action, GameState, Story
-from .session import Game
-from .world import World
+from ..engine.session import Game
+from ..engine.state import GameState
+from ..engine.world import World
+from ..story.diagnostics import Diagnostic, Loc
+from ..story.model import Action, Story
 
 
 def warn(loc: Loc, message: str) -> Diagnostic:

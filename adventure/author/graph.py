@@ -16,8 +16,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .model import Action, Story
-from .text import Template
+from ..story.model import Action, Story
+from ..story.text import Template
 
 FORMATS = ("mermaid", "dot")
 

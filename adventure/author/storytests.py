@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Loc
-from .model import Story
-from .session import Game, Result, Session
-from .yamlsrc import LList, LMap, load_file
+from ..engine.session import Game, Result, Session
+from ..story.diagnostics import Loc
+from ..story.model import Story
+from ..story.yamlsrc import LList, LMap, load_file
 
 EXPECT_KEYS = ("scene", "contains", "lacks", "choices", "no_choices", "vars", "carrying",
                "not_carrying", "ended", "score", "turn", "chapter")

@@ -9,52 +9,25 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from .memo import remember
-from .model import Action, Exit, Thing, Words
-from .record import Record
-from .vocab import DIRECTIONS, SynonymIndex, apply_synonyms, words
+from ..story.memo import remember
+from ..story.model import Action, Exit, Thing, Words
+from ..story.record import Record
+from ..story.vocab import (
+    DIRECTIONS,
+    VERB_TABLE,
+    VERBS_BY_FIRST,
+    SynonymIndex,
+    apply_synonyms,
+    canonical,
+    words,
+)
 
-# Built-in verbs: canonical name -> the word sequences that mean it.
-BUILTINS: dict[str, tuple[Words, ...]] = {
-    "look": (("look",), ("l",), ("look", "around")),
-    "inventory": (("inventory",), ("i",), ("inv",)),
-    "examine": (("examine",), ("x",), ("look", "at"), ("l", "at"), ("inspect",), ("read",),
-                ("look", "in"), ("search",)),
-    "take": (("take",), ("get",), ("pick", "up"), ("grab",), ("collect",)),
-    "drop": (("drop",), ("put", "down"), ("discard",)),
-    "wear": (("wear",), ("put", "on"), ("don",)),
-    "remove": (("remove",), ("take", "off"), ("doff",)),
-    "put": (("put",), ("place",), ("insert",), ("set",)),
-    "give": (("give",), ("hand",), ("offer",)),
-    "show": (("show",),),
-    "ask": (("ask",),),
-    "tell": (("tell",),),
-    "go": (("go", "to"), ("go",), ("walk", "to"), ("walk",), ("run", "to"), ("head",),
-           ("head", "to"), ("enter",)),
-    "wait": (("wait",), ("z",)),
-    "hint": (("hint",), ("hints",), ("clue",)),
-    "help": (("help",), ("?",), ("commands",)),
-    "choices": (("choices",), ("options",), ("what", "can", "i", "do")),
-    "quit": (("quit",), ("q",)),
-}
 META = frozenset({"hint", "help", "choices", "quit"})
 NEEDS_OBJECT = frozenset({"examine", "take", "drop", "wear", "remove", "put"})
 PREPOSITIONS = (("into",), ("onto",), ("inside",), ("in",), ("on",))
 LEAVE = frozenset({("bye",), ("goodbye",), ("leave",), ("end", "conversation")})
 
 _DIRECTION_WORDS = frozenset((w,) for d, abbrs in DIRECTIONS.items() for w in (d, *abbrs))
-
-# Verbs the built-ins accept that still mean something of their own to an author.
-_OWN_MEANING = frozenset({("read",), ("search",), ("look", "in"), ("enter",), ("set",),
-                          ("insert",), ("place",), ("collect",)})
-
-# The longest verb phrase wins ("take off" before "take").
-_VERB_TABLE = sorted(((ws, name) for name, seqs in BUILTINS.items() for ws in seqs),
-                     key=lambda p: -len(p[0]))
-_VERBS_BY_FIRST: dict[str, list[tuple[Words, str]]] = {}  # first word -> longest first
-for _seq, _name in _VERB_TABLE:
-    _VERBS_BY_FIRST.setdefault(_seq[0], []).append((_seq, _name))
-
 
 class Context:
     """What the player can refer to this turn. (Not a Record: its scope is found lazily,
@@ -241,23 +214,9 @@ def _parse(ws: Words, ctx: Context) -> Intent:
 
 
 @lru_cache(maxsize=4096)  # each command asks several times; players repeat commands
-def canonical(ws: Words) -> Words:
-    """Put a leading built-in verb in its one canonical form: x, look at, l at -> examine.
-
-    Authored phrases and typed lines both pass through this, so an action written
-    with `verbs: [examine]` also answers `x padd` and `look at padd`.
-    """
-    for seq, name in _VERBS_BY_FIRST.get(ws[0], ()) if ws else ():
-        if ws[:len(seq)] == seq:
-            if name == "go" or seq in _OWN_MEANING:
-                return ws
-            return (name, *ws[len(seq):])
-    return ws
-
-
 @lru_cache(maxsize=4096)
 def _builtin_verb(ws: Words) -> tuple[str, Words]:
-    for seq, name in _VERBS_BY_FIRST.get(ws[0], ()) if ws else ():
+    for seq, name in VERBS_BY_FIRST.get(ws[0], ()) if ws else ():
         if ws[:len(seq)] == seq:
             return name, ws[len(seq):]
     return "", ws
@@ -488,7 +447,7 @@ def unknown(ws: Words, ctx: Context) -> Intent:
     import difflib  # only for a command nobody understood
 
     typed = " ".join(ws)
-    pool = ctx.phrases() + [" ".join(seq) for seq, _ in _VERB_TABLE if len(seq[0]) > 2]
+    pool = ctx.phrases() + [" ".join(seq) for seq, _ in VERB_TABLE if len(seq[0]) > 2]
     close = difflib.get_close_matches(typed, pool, n=3, cutoff=0.6)
     if not close:
         first = difflib.get_close_matches(ws[0], [p.split()[0] for p in pool], n=1, cutoff=0.75)

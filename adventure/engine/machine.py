@@ -12,7 +12,7 @@ for that import.
 
 from __future__ import annotations
 
-from .model import Action, Exit, Story
+from ..story.model import Action, Exit, Story
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ def _run(effects: list, text, key: str | None = None) -> Callback:
         if key is not None:
             world.write("done", key, world.state.done.get(key, 0) + 1)
         for fx in effects:
-            fx(world)
+            world.perform(fx)
         world.say(text)
     return run
 

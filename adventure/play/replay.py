@@ -11,9 +11,11 @@ import contextlib
 import time
 from pathlib import Path
 
-from .model import GameState, LogEntry
-from .plain import render, sanitize
-from .record import Record
+from ..engine.session import Game, Result
+from ..engine.state import GameState, LogEntry
+from ..story.record import Record
+from ..story.sanitize import sanitize
+from .plain import render
 from .saves import (
     JOURNAL_SUFFIX,
     Journal,
@@ -28,7 +30,6 @@ from .saves import (
     story_problems,
     write_atomic,
 )
-from .session import Game, Result
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:

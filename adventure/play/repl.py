@@ -19,8 +19,8 @@ from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.styles import Style
 
-from .plain import sanitize
-from .session import Result, Session
+from ..engine.session import Result, Session
+from ..story.sanitize import sanitize
 
 TYPE_CHECKING = False  # annotations are strings; typing-only names are not imported at run time
 if TYPE_CHECKING:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from contextlib import nullcontext
 from typing import Any
 
+from ..story.model import Story
 from .checks import play_warnings, random_play, static_warnings, summary
-from .model import Story
 
 
 def check_report(story: Story | None, problems: list[str], name: str, games: int, seed: int,
@@ -15,8 +15,8 @@ def check_report(story: Story | None, problems: list[str], name: str, games: int
     report: dict[str, Any] = {"story": name, "errors": list(problems), "warnings": []}
     if story is None:
         return report
-    from .machine import StoryMachine
-    from .session import Game
+    from ..engine.machine import StoryMachine
+    from ..engine.session import Game
 
     StoryMachine(story)  # building the machine is part of the check
     report["id"], report["title"], report["version"] = story.id, story.title, story.version
@@ -76,7 +76,7 @@ def _progress(total: int, show: bool):
 
 
 def print_report(report: dict[str, Any]) -> None:
-    from .plain import sanitize
+    from ..story.sanitize import sanitize
 
     def out(*parts: object) -> None:  # every line may carry story-derived text
         print(*(sanitize(str(p)) for p in parts))

@@ -6,10 +6,12 @@ import os
 import sys
 from pathlib import Path
 
+PACKAGE = Path(__file__).resolve().parent.parent  # adventure/
+
 
 def checkout_root() -> Path | None:
     """The source checkout this package runs from, if it does."""
-    root = Path(__file__).resolve().parent.parent
+    root = PACKAGE.parent
     if (root / "pyproject.toml").is_file() and (root / "story").is_dir():
         return root
     return None
@@ -20,7 +22,7 @@ def bundled_story() -> Path:
     if root is not None:
         return root / "story"
     # Installed: pyproject.toml maps story/ to the package data folder adventure/_story.
-    return Path(__file__).resolve().parent / "_story"
+    return PACKAGE / "_story"
 
 
 def display_path(path: Path) -> str:

@@ -6,7 +6,7 @@ by mypyc when installed (setup.py), since a copy and an undo record are made eve
 
 from __future__ import annotations
 
-from .record import Record
+from ..story.record import Record
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:

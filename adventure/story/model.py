@@ -9,7 +9,6 @@ from __future__ import annotations
 from .diagnostics import NOWHERE, Loc
 from .expr import Expr
 from .record import Record
-from .state import GONE, GameState, LogEntry  # noqa: F401 - the game state, imported from here
 from .text import Template
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway

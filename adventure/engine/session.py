@@ -13,87 +13,26 @@ import re
 from collections import deque
 from collections.abc import Callable
 
+from ..story.memo import remember
+from ..story.model import Action, Exit, Scene, Story, Words, capital
+from ..story.text import Template, paragraph_tuple
+from ..story.vocab import BUILTINS, apply_synonyms, synonym_index, words
 from . import world as w
 from .machine import StoryMachine
-from .memo import remember
-from .model import Action, Ending, Exit, GameState, LogEntry, Scene, Story, Words, capital
-from .parser import BUILTINS, Context, Intent, parse, thing_matches, thing_words
-from .record import Record
-from .saves import SaveError
-from .text import Template, paragraph_tuple
-from .vocab import apply_synonyms, synonym_index, words
+from .parser import Context, Intent, parse, thing_matches, thing_words
+from .result import Choice, Offer, Result, Status
+from .state import GameState, LogEntry
+from .store import SaveError
 from .world import World
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from .model import Thing
-    from .protocols import Store
+    from ..story.model import Thing
+    from .store import Store
 
 MAX_LINE = 1000  # characters in one command; longer input is refused, not parsed
-
-
-class Choice(Record):
-    __slots__ = ("number", "label")
-
-    def __init__(self, number: int, label: str) -> None:
-        self.number = number
-        self.label = label
-
-
-class Status(Record):
-    __slots__ = ("scene", "title", "chapter", "turn", "score", "max_score")
-
-    def __init__(self, scene: str, title: str, chapter: str, turn: int, score: int | None,
-                 max_score: int | None) -> None:
-        self.scene = scene
-        self.title = title
-        self.chapter = chapter
-        self.turn = turn
-        self.score = score
-        self.max_score = max_score
-
-
-class Result(Record):
-    """What one command produced."""
-
-    __slots__ = ("paragraphs", "choices", "status", "state", "ended", "quit", "advanced",
-                 "show_choices", "resolved", "unknown_word", "offers", "undo")
-
-    def __init__(self, paragraphs: list[tuple[str, str]], choices: list[Choice], status: Status,
-                 state: GameState, ended: Ending | None = None, quit: bool = False,
-                 advanced: bool = False, show_choices: bool = False, resolved: str = "",
-                 unknown_word: str = "", offers: list[_Offer] | None = None,
-                 undo: tuple | None = None) -> None:
-        self.paragraphs = paragraphs  # (style, text): title, text, system, error, ending
-        self.choices = choices
-        self.status = status
-        self.state = state
-        self.ended = ended
-        self.quit = quit
-        self.advanced = advanced  # the command took a turn
-        self.show_choices = show_choices  # the list is new or was asked for
-        # what the command meant: action:scene:id, exit:..., builtin:take:padd
-        self.resolved = resolved
-        self.unknown_word = unknown_word  # a word the parser did not know (for 'oops')
-        self.offers = offers  # what the choices do (Game.step may reuse them: see there)
-        self.undo = undo  # what turns `state` back into the state before (see undo_record)
-
-    @property
-    def text(self) -> str:
-        return "\n\n".join(t for _, t in self.paragraphs)
-
-
-class _Offer(Record):
-    """A numbered choice and what it does."""
-
-    __slots__ = ("label", "action", "exit")
-
-    def __init__(self, label: str, action: Action | None = None, exit: Exit | None = None) -> None:
-        self.label = label
-        self.action = action
-        self.exit = exit
 
 
 class Game:
@@ -107,7 +46,7 @@ class Game:
         self._vocab: dict[str, frozenset[str]] = {}
         self._common_words: frozenset[str] | None = None
         self._parts: dict[str, tuple] = {}
-        self._offer_plans: dict[str, _OfferPlan] = {}
+        self._offer_plans: dict[str, OfferPlan] = {}
         # choice labels -> the Choice list shown for them; results share these lists
         # (front ends only read them)
         self._choices: dict[tuple[str, ...], list[Choice]] = {}
@@ -130,7 +69,7 @@ class Game:
 
     # -- one command -----------------------------------------------------------
     def step(self, state: GameState, line: str, resolved: str | None = None,
-             offers: list[_Offer] | None = None) -> Result:
+             offers: list[Offer] | None = None) -> Result:
         """Play one command against a copy of `state`.
 
         `resolved` (from a saved log) replays what the command meant then, when that
@@ -252,7 +191,7 @@ class Game:
                               preposition=prep)
         return None
 
-    def _choose(self, intent: Intent, offers: list[_Offer], world: World) -> Intent:
+    def _choose(self, intent: Intent, offers: list[Offer], world: World) -> Intent:
         n = intent.number
         if not offers:
             return Intent("unknown", message="There are no numbered choices here; "
@@ -330,7 +269,7 @@ class Game:
     def listed(self, world: World, a: Action) -> bool:
         return world.state.listing.get(a.key, not a.hidden)
 
-    def offers(self, world: World) -> list[_Offer]:
+    def offers(self, world: World) -> list[Offer]:
         """The numbered choices on offer now: listed actions whose guards hold, then exits.
         The list may be shared: callers must not change it."""
         plan = self._offer_plan(world.state.scene)
@@ -343,25 +282,25 @@ class Game:
                     or (not listing and not shown):
                 continue
             if when is None or when(world):
-                out.append(_Offer(world.render(label), a, None) if offer is None else offer)
+                out.append(Offer(world.render(label), a, None) if offer is None else offer)
         for ex, when, exit_label, offer in plan.exits:
             if when is None or when(world):
                 # (offer is None only for an exit whose label must be rendered)
-                out.append(_Offer(world.render(exit_label), None, ex)  # type: ignore[arg-type]
+                out.append(Offer(world.render(exit_label), None, ex)  # type: ignore[arg-type]
                            if offer is None else offer)
         return out
 
-    def _labels(self, sid: str, offers: list[_Offer]) -> tuple[str, ...]:
+    def _labels(self, sid: str, offers: list[Offer]) -> tuple[str, ...]:
         """The labels of offers() made in scene `sid` (a fixed list's are known)."""
         plan = self._offer_plan(sid)
         if offers is plan.fixed:
             return plan.labels
         return tuple([o.label for o in offers])
 
-    def _offer_plan(self, sid: str) -> _OfferPlan:
+    def _offer_plan(self, sid: str) -> OfferPlan:
         plan = self._offer_plans.get(sid)
         if plan is None:
-            plan = self._offer_plans[sid] = _OfferPlan(self.story.scenes[sid],
+            plan = self._offer_plans[sid] = OfferPlan(self.story.scenes[sid],
                                                        self._exit_default)
         return plan
 
@@ -371,7 +310,7 @@ class Game:
             return f"Go {ex.key} ({title})"
         return f"Go to {title}"
 
-    def context(self, world: World, offers: list[_Offer]) -> Context:
+    def context(self, world: World, offers: list[Offer]) -> Context:
         scene = self.scene(world)
         own, glob, once, titles = self._scene_parts(scene)
         spent: list[Action] = []
@@ -711,7 +650,7 @@ class Game:
                 paras.append((style, text))
         ending = None
         choices: list[Choice] = []
-        offers: list[_Offer] | None = None
+        offers: list[Offer] | None = None
         if st.ended:
             ending = self.story.scenes[st.ended].ending
             paras.append(("system", "The story has ended. Would you like to RESTART, "
@@ -742,7 +681,7 @@ class Game:
                       None if before is None else before.undo_record(st, world.written))
 
 
-class _OfferPlan:
+class OfferPlan:
     """What offers() needs of a scene, worked out once.
 
     `actions` and `exits` are the ones that can ever be listed, each with its offer made
@@ -763,7 +702,7 @@ class _OfferPlan:
             for ex in scene.exits if not ex.hidden]
         # every action of the scene: 'reveal' may list one with no label
         self.keys = frozenset(a.key for a in scene.actions)
-        self.fixed: list[_Offer] | None = None
+        self.fixed: list[Offer] | None = None
         self.labels: tuple[str, ...] = ()
         if all(when is None and not once and offer is not None
                for _, _, once, _, when, _, offer in self.actions) \
@@ -777,8 +716,8 @@ class _OfferPlan:
                          for s in specs)
 
 
-def _fixed_offer(text: str | None, action: Action | None, exit: Exit | None) -> _Offer | None:
-    return None if text is None else _Offer(text, action, exit)
+def _fixed_offer(text: str | None, action: Action | None, exit: Exit | None) -> Offer | None:
+    return None if text is None else Offer(text, action, exit)
 
 
 def _fixed(label: object) -> str | None:

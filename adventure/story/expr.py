@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    from .protocols import Env
+    from .env import Env
 
     Compiled = Callable[[Env], Any]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .diagnostics import StoryError
+from ..engine.session import Game, Session
+from ..story.cache import load as load_story
+from ..story.diagnostics import StoryError
+from ..story.files import story_files
 from .replay import rebuild
 from .saves import complete_vars, story_problems
-from .session import Game, Session
-from .storycache import load as load_story
-from .storycache import story_files
 
 
 class Watcher:

@@ -17,9 +17,11 @@ import sys
 import time
 from pathlib import Path
 
-from .model import GameState, LogEntry, Story
-from .record import Record
-from .world import NOWHERE, PLAYER, WORN
+from ..engine.state import GameState, LogEntry
+from ..engine.store import SaveError
+from ..story.model import Story
+from ..story.places import NOWHERE, PLAYER, WORN
+from ..story.record import Record
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
@@ -33,10 +35,6 @@ MAX_LOG = 50_000  # commands in one save: replaying them must stay a matter of s
 SUFFIX = ".save.json"
 JOURNAL_SUFFIX = ".journal"
 _BAD_SLOT = re.compile(r'[\x00-\x1f\x7f/\\<>:"|?*]')
-
-
-class SaveError(Exception):
-    """A save could not be written or read; the message says why, for the player."""
 
 
 class SaveFile(Record):

@@ -1,0 +1,30 @@
+"""Where a session keeps what lasts, as the engine sees it: the `Store` interface that a front
+end implements (play.replay.FileStore), and `SaveError`, which a store raises for the player.
+
+`Store` is for type checking only (imported under TYPE_CHECKING): it lives in a module of its
+own, not in an `if TYPE_CHECKING:` block, because mypyc cannot compile a class there.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from .result import Result
+from .state import GameState, LogEntry
+
+
+class SaveError(Exception):
+    """A save could not be written or read; the message says why, for the player."""
+
+
+class Store(Protocol):
+    """Where a session keeps saves, its journal and transcripts (see play.replay.FileStore)."""
+
+    def save(self, name: str, state: GameState, log: list[LogEntry]) -> str: ...
+    def load(self, name: str) -> tuple[GameState, list[LogEntry], str]: ...
+    def listing(self) -> str: ...
+    def journal_turn(self, entry: LogEntry) -> None: ...
+    def journal_reset(self, state: GameState, log: list[LogEntry]) -> None: ...
+    def journal_end(self, finished: bool) -> None: ...
+    def transcript(self, on: bool) -> str: ...
+    def transcribe(self, line: str, result: Result) -> None: ...

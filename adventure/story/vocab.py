@@ -1,0 +1,107 @@
+"""Words: how typed text and authored phrases are normalised the same way."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+ARTICLES = frozenset({"a", "an", "the", "some"})
+
+# Direction words and their abbreviations, for exits named by a direction.
+DIRECTIONS: dict[str, tuple[str, ...]] = {
+    "north": ("n",), "south": ("s",), "east": ("e",), "west": ("w",),
+    "northeast": ("ne",), "northwest": ("nw",), "southeast": ("se",), "southwest": ("sw",),
+    "up": ("u",), "down": ("d",), "in": ("inside",), "out": ("outside",),
+    "fore": ("f", "forward"), "aft": ("a", "back"), "port": ("p",), "starboard": ("sb",),
+}
+
+_NON_WORD = re.compile(r"[^\w'\-]+")
+
+
+@lru_cache(maxsize=4096)  # a turn asks for the words of its line several times
+def words(text: str) -> tuple[str, ...]:
+    """Lower-case words of a phrase, punctuation and articles dropped."""
+    raw = [w for w in _NON_WORD.sub(" ", text.lower()).replace("'", "").split() if w != "-"]
+    kept = tuple(w for w in raw if w not in ARTICLES)
+    # A lone "a" is the abbreviation of "aft", not an article.
+    return kept if kept or len(raw) != 1 else tuple(raw)
+
+
+SynonymIndex = dict  # first word of what a player types -> [(phrase, meaning)], longest first
+
+
+def synonym_index(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> SynonymIndex:
+    """A story's synonyms by their first word, longest phrase first: a command looks at
+    the few that could match instead of all of them. Built once per story."""
+    index: SynonymIndex = {}
+    for alt, canon in sorted(pairs, key=lambda s: -len(s[0])):
+        if alt:
+            index.setdefault(alt[0], []).append((alt, canon))
+    return index
+
+
+def apply_synonyms(ws: tuple[str, ...], index: SynonymIndex) -> tuple[str, ...]:
+    """Replace each alternative phrase by its canonical one (longest first)."""
+    if not index or not ws or index.keys().isdisjoint(ws):
+        return ws  # most commands use no alternative word at all
+    out: list[str] = []
+    i = 0
+    while i < len(ws):
+        for alt, canon in index.get(ws[i], ()):
+            if ws[i:i + len(alt)] == alt:
+                out.extend(canon)
+                i += len(alt)
+                break
+        else:
+            out.append(ws[i])
+            i += 1
+    return tuple(out)
+
+
+# Built-in verbs: canonical name -> the word sequences that mean it.
+BUILTINS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "look": (("look",), ("l",), ("look", "around")),
+    "inventory": (("inventory",), ("i",), ("inv",)),
+    "examine": (("examine",), ("x",), ("look", "at"), ("l", "at"), ("inspect",), ("read",),
+                ("look", "in"), ("search",)),
+    "take": (("take",), ("get",), ("pick", "up"), ("grab",), ("collect",)),
+    "drop": (("drop",), ("put", "down"), ("discard",)),
+    "wear": (("wear",), ("put", "on"), ("don",)),
+    "remove": (("remove",), ("take", "off"), ("doff",)),
+    "put": (("put",), ("place",), ("insert",), ("set",)),
+    "give": (("give",), ("hand",), ("offer",)),
+    "show": (("show",),),
+    "ask": (("ask",),),
+    "tell": (("tell",),),
+    "go": (("go", "to"), ("go",), ("walk", "to"), ("walk",), ("run", "to"), ("head",),
+           ("head", "to"), ("enter",)),
+    "wait": (("wait",), ("z",)),
+    "hint": (("hint",), ("hints",), ("clue",)),
+    "help": (("help",), ("?",), ("commands",)),
+    "choices": (("choices",), ("options",), ("what", "can", "i", "do")),
+    "quit": (("quit",), ("q",)),
+}
+# Verbs the built-ins accept that still mean something of their own to an author.
+_OWN_MEANING = frozenset({("read",), ("search",), ("look", "in"), ("enter",), ("set",),
+                          ("insert",), ("place",), ("collect",)})
+
+# The longest verb phrase wins ("take off" before "take").
+VERB_TABLE = sorted(((ws, name) for name, seqs in BUILTINS.items() for ws in seqs),
+                     key=lambda p: -len(p[0]))
+VERBS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # first word -> longest first
+for _seq, _name in VERB_TABLE:
+    VERBS_BY_FIRST.setdefault(_seq[0], []).append((_seq, _name))
+
+
+def canonical(ws: tuple[str, ...]) -> tuple[str, ...]:
+    """Put a leading built-in verb in its one canonical form: x, look at, l at -> examine.
+
+    Authored phrases and typed lines both pass through this, so an action written
+    with `verbs: [examine]` also answers `x padd` and `look at padd`.
+    """
+    for seq, name in VERBS_BY_FIRST.get(ws[0], ()) if ws else ():
+        if ws[:len(seq)] == seq:
+            if name == "go" or seq in _OWN_MEANING:
+                return ws
+            return (name, *ws[len(seq):])
+    return ws
