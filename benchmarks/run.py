@@ -434,7 +434,7 @@ def bench_scale(quick: bool) -> None:
             shutil.rmtree(cache, ignore_errors=True)
         med = lambda rs, k: statistics.median(r[k] for r in rs)  # noqa: E731
         load, yl = med(ours, "load"), med(base, "load")
-        row("scale", f"first load (storycache.load, empty cache), {n:,} scenes", load, "s",
+        row("scale", f"first load (story.cache.load, empty cache), {n:,} scenes", load, "s",
             reps, "yaml CSafeLoader parse of the same files", yl,
             "<= 1.5x" if n == 10000 else "", (load / yl <= 1.5) if n == 10000 else None)
         warm = med(again, "load")
