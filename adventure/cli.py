@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import sys
 from pathlib import Path
 
@@ -60,13 +59,19 @@ def build_parser() -> argparse.ArgumentParser:
                            "you stay where you are, or the game is rebuilt from your commands")
     play.add_argument("--plain", action="store_true",
                       help="plain text: no colour, no toolbar, no cursor movement, one line "
-                           "per paragraph (for screen readers and logs; NO_COLOR does the same)")
+                           "per paragraph, with line editing and history on a terminal (for "
+                           "screen readers and logs; NO_COLOR removes colour only)")
+    play.add_argument("--journal", action="store_true",
+                      help="keep a journal of a game played from a pipe too, so that it can "
+                           "be continued (a game at a terminal always keeps one)")
     _saves_option(play)
     start = play.add_mutually_exclusive_group()
-    start.add_argument("--continue", dest="cont", action="store_true",
-                       help="continue the last unfinished game without asking")
+    start.add_argument("--continue", dest="cont", nargs="?", const="", metavar="NAME",
+                       help="continue an unfinished game without asking: the newest, or "
+                            "NAME as 'adventure saves' lists it")
     start.add_argument("--load", metavar="NAME",
-                       help="start from a saved game (a slot name or a path)")
+                       help="start from a saved game (a slot name, or the path of a save "
+                            "or a journal)")
     start.add_argument("--new", action="store_true",
                        help="start a new game without offering to continue the last one")
 
@@ -199,79 +204,38 @@ def cmd_play(args: argparse.Namespace) -> int:
     if loaded is None:
         return EXIT_USAGE
     story, name = loaded
-    from .engine.session import Game, Session
-    from .play.replay import FileStore, load_save, rebuild
-    from .play.saves import SaveError, unfinished_journals
+    from .engine.session import Game
+    from .play.replay import FileStore
+    from .play.start import StartError, start
 
     game = Game(story)
     # The story's objects live as long as the game: keep them out of every later
     # collection, so a turn's garbage is all the collector ever looks at.
     gc.freeze()
     directory = saves_dir(args.saves)
-    store = FileStore(directory, game)
-    terminal = _wants_repl(args)
-    if args.load:
-        try:
-            state, log, message = load_save(game, store.path_for(args.load, allow_path=True))
-        except SaveError as exc:
-            print(f"adventure: cannot load '{args.load}': {exc}.", file=sys.stderr)
-            return EXIT_USAGE
-        session = Session(game, store=store, resume=(state, log))
-        session.opening.paragraphs.insert(0, ("system", message))
-        store.start_journal(state, log)
-    else:
-        journals = [] if args.new else unfinished_journals(directory, story)
-        wanted = journals and (args.cont or (terminal and _ask_continue(journals[0])))
-        if wanted:
-            j = journals[0]
-            rebuilt = rebuild(game, j.seed, j.log)
-            session = Session(game, store=store, resume=(rebuilt.state, rebuilt.log))
-            note = f"Continuing your game at turn {rebuilt.state.turn}."
-            if rebuilt.diverged_at is not None:
-                note += (f" The story has changed: replayed up to turn {rebuilt.diverged_at}"
-                         f" of {len(j.log)}.")
-            session.opening.paragraphs.insert(0, ("system", note))
-            store.start_journal(rebuilt.state, rebuilt.log,
-                                path=j.path if rebuilt.diverged_at is None else None)
-        else:
-            if args.cont:
-                print("adventure: no unfinished game to continue; starting a new one.",
-                      file=sys.stderr)
-            session = Session(game, seed=args.seed, store=store)
-            store.start_journal(session.state, [])
+    person = sys.stdin.isatty() and sys.stdout.isatty()
+    store = FileStore(directory, game, journal=person or args.journal or args.cont is not None)
+    try:
+        session = start(game, store, seed=args.seed, load=args.load, cont=args.cont,
+                        new=args.new, ask=person)
+    except StartError as exc:
+        print(f"adventure: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if args.watch:
         from .play.watch import Watcher
 
         session.before_turn = Watcher(session, Path(story.root), name)
     try:
-        if terminal:
+        if person and not args.plain:
             from .play.repl import Repl  # prompt_toolkit is imported only for a terminal
 
             return Repl(session, history_file=directory / "history.txt").run()
         from .play.plain import play
 
-        return play(session, plain=args.plain or bool(os.environ.get("NO_COLOR")))
+        return play(session, plain=args.plain,
+                    history_file=directory / "history-plain.txt" if person else None)
     finally:
         store.close()
-
-
-def _ask_continue(journal) -> bool:
-    from datetime import datetime
-
-    when = datetime.fromtimestamp(journal.modified).strftime("%Y-%m-%d %H:%M")
-    turns = len(journal.log)
-    try:
-        answer = input(f"You have an unfinished game from {when} ({turns} commands). "
-                       "Continue it? [Y/n] ")
-    except EOFError:
-        return False
-    return answer.strip().lower() in ("", "y", "yes")
-
-
-def _wants_repl(args: argparse.Namespace) -> bool:
-    if args.plain or os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -318,16 +282,25 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 def cmd_saves(args: argparse.Namespace) -> int:
     from .play.replay import format_save
-    from .play.saves import list_saves
+    from .play.saves import list_saves, unfinished_journals
+    from .play.start import describe_journal
+    from .story.sanitize import sanitize
 
     directory = saves_dir(args.saves)
     saves = list_saves(directory)
-    if not saves:
+    journals = unfinished_journals(directory)
+    if not saves and not journals:
         print(f"No saved games in {directory}.")
         return EXIT_OK
-    print(f"Saved games in {directory}:")
-    for s in saves:
-        print(format_save(s))
+    if saves:
+        print(f"Saved games in {directory} (adventure --load NAME):")
+        for s in saves:
+            print(format_save(s))
+    if journals:
+        print(f"{'' if not saves else chr(10)}Unfinished games in {directory} "
+              "(adventure --continue NAME):")
+        for j in journals:
+            print(sanitize(f"  {j.name:<20} {describe_journal(j)}"))
     return EXIT_OK
 
 

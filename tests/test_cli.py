@@ -179,7 +179,7 @@ def test_a_program_on_pipes_gets_each_turn_before_it_sends_the_next(tmp_path):
 
 def test_a_batch_of_piped_lines_is_answered_in_order_and_journaled(tmp_path):
     lines = ["n", "look", "s", "look"] * 300 + ["quit"]
-    res = run("--story", DEMO, "--seed", "1", "--new", "--saves", str(tmp_path),
+    res = run("--story", DEMO, "--seed", "1", "--new", "--saves", str(tmp_path), "--journal",
               stdin="\n".join(lines) + "\n")
     out = res.stdout.decode()
     assert res.returncode == 0 and out.endswith("Goodbye.\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -204,22 +205,54 @@ def test_pty_plain_and_no_color_have_no_escape_codes(tmp_path, how):
     args = ("--plain",) if how == "--plain" else ()
     env = {"NO_COLOR": "1"} if how == "NO_COLOR" else {}
     child = spawn(tmp_path, *args, **env)
+    ready = "> " if how == "--plain" else "turn 0"
+    try:
+        child.expect(ready)
+        child.sendline("n")
+        child.expect("Dark corridor")
+        child.expect("> " if how == "--plain" else "turn 1")
+        child.sendline("quit")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.child.exitstatus == 0
+    if how == "--plain":
+        assert "\x1b" not in child.seen
+    else:  # NO_COLOR takes the colour away, and nothing else: the REPL and its toolbar stay
+        assert "Dark corridor · Aboard · turn 1" in child.seen
+        assert not COLOUR.search(child.seen), COLOUR.search(child.seen)
+
+
+# An SGR sequence that sets a foreground or background colour (8, 16, 256 or true colour).
+COLOUR = re.compile(r"\x1b\[(?:\d+;)*(?:3[0-9]|4[0-9]|9[0-7]|10[0-7])(?:;\d+)*m")
+
+
+def test_pty_plain_keeps_line_editing_and_history(tmp_path):
+    child = spawn(tmp_path, "--plain", "--saves", str(tmp_path))
     try:
         child.expect("> ")
         child.sendline("n")
         child.expect("Dark corridor")
         child.expect("> ")
+        child.send("\x1b[A")  # Up: the last line again, to edit
+        child.send("\x7f\x7fs\r")  # backspace over "n", then "s"
+        child.expect("Airlock")
+        child.expect("> ")
         child.sendline("quit")
         child.expect(pexpect.EOF)
     finally:
         child.close()
-    assert child.child.exitstatus == 0 and "\x1b" not in child.seen
+    # Up was read as a key, not echoed; only the edited line itself was redrawn
+    assert "^[[A" not in child.seen
+    assert "\x1b" not in child.seen.split("> n", 1)[0]
+    # the history is kept for the next game
+    assert (tmp_path / "history-plain.txt").read_text().split()[-3:] == ["n", "s", "quit"]
 
 
 def test_pty_offers_to_continue_an_unfinished_game(tmp_path):
     import subprocess
-    subprocess.run([str(SCRIPT), "--story", DEMO, "--saves", str(tmp_path), "--seed", "1"],
-                   input=b"n\naft\n", capture_output=True, timeout=60, check=True)
+    subprocess.run([str(SCRIPT), "--story", DEMO, "--saves", str(tmp_path), "--seed", "1",
+                    "--journal"], input=b"n\naft\n", capture_output=True, timeout=60, check=True)
     child = spawn(tmp_path, "--saves", str(tmp_path))
     try:
         child.expect("unfinished game")
@@ -245,7 +278,8 @@ def test_pty_offers_to_continue_an_unfinished_game(tmp_path):
 def test_piped_play_never_asks_to_continue(tmp_path):
     import subprocess
     args = [str(SCRIPT), "--story", DEMO, "--saves", str(tmp_path), "--seed", "1"]
-    subprocess.run(args, input=b"n\n", capture_output=True, timeout=60, check=True)
+    subprocess.run(args + ["--journal"], input=b"n\n", capture_output=True, timeout=60,
+                   check=True)
     res = subprocess.run(args, input=b"look\n", capture_output=True, timeout=60)
     assert b"unfinished" not in res.stdout and b"== Airlock ==" in res.stdout
     res = subprocess.run(args + ["--continue"], input=b"look\n", capture_output=True,

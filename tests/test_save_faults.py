@@ -114,7 +114,7 @@ def test_a_process_killed_while_saving_leaves_a_readable_save(tmp_path, demo_gam
     assert "Saved as 'slot' (turn 1)" in made.stdout.decode()
     slot = tmp_path / "slot.save.json"
 
-    child = Child("--saves", str(tmp_path), "--seed", "1", "--new", hook=step)
+    child = Child("--journal", "--saves", str(tmp_path), "--seed", "1", "--new", hook=step)
     try:
         child.send("n\naft\nsave slot\n")
         child.expect(f"save hook: {step}", stream="stderr")
@@ -139,7 +139,7 @@ def test_a_process_killed_while_saving_leaves_a_readable_save(tmp_path, demo_gam
 # -- 2. killed between turns -----------------------------------------------------------
 
 def test_a_process_killed_between_turns_loses_no_finished_turn(tmp_path):
-    child = Child("--saves", str(tmp_path), "--seed", "1", "--new")
+    child = Child("--journal", "--saves", str(tmp_path), "--seed", "1", "--new")
     try:
         child.expect("\n> ")
         assert "== Dark corridor ==" in child.turn("n")
@@ -162,11 +162,11 @@ def test_a_process_killed_between_turns_loses_no_finished_turn(tmp_path):
 def test_two_games_at_once_never_write_into_each_others_journal(tmp_path):
     a_cmds = ["n", "aft", "take spanner", "fore"]
     b_cmds = ["look", "x suit", "take suit", "wait"]
-    a = Child("--saves", str(tmp_path), "--seed", "1", "--new")
+    a = Child("--journal", "--saves", str(tmp_path), "--seed", "1", "--new")
     b = None
     try:
         a.expect("\n> ")
-        b = Child("--saves", str(tmp_path), "--seed", "2", "--new")
+        b = Child("--journal", "--saves", str(tmp_path), "--seed", "2", "--new")
         b.expect("\n> ")
         for ca, cb in zip(a_cmds, b_cmds, strict=True):
             a.turn(ca)
@@ -301,7 +301,7 @@ def test_the_command_line_creates_a_missing_saves_directory(tmp_path):
 # -- 6. a torn journal ------------------------------------------------------------------------
 
 def _torn_journal(directory: Path) -> Path:
-    res = run("--saves", str(directory), "--seed", "1", "--new", stdin="n\naft\n")
+    res = run("--journal", "--saves", str(directory), "--seed", "1", "--new", stdin="n\naft\n")
     assert res.returncode == 0, res.stderr.decode()
     [journal] = journals(directory)
     with open(journal, "a", encoding="utf-8") as f:

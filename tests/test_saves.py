@@ -230,7 +230,7 @@ def test_an_edited_story_rebuilds_the_save_and_names_the_turn(demo_game, tmp_pat
     state, log, msg = load_save(edited, path)
     assert "rebuilt from its commands" in msg
     # 'back' was the crawlway's exit; the ductway's is another exit now
-    assert "up to turn 7 of 7" in msg and "'back'" in msg
+    assert "replayed to turn 6 of 7" in msg and "'back'" in msg
     assert state.scene == "ductway" and state.turn == 6 and len(log) == 6
     assert state.moved["chip"] == "player" and "crawlway" not in state.visits
 
@@ -243,7 +243,7 @@ def test_an_edit_that_removes_an_action_stops_the_rebuild_before_it(demo_game, t
     edited = edited_demo(tmp_path, lambda t: t.replace("find_vent", "pry_grille").replace(
         "commands: [open grille, open vent]", "commands: [pry grille]"))
     state, log, msg = load_save(edited, path)
-    assert "up to turn 3 of 5" in msg and "'open grille'" in msg
+    assert "replayed to turn 2 of 5" in msg and "'open grille'" in msg
     assert state.scene == "corridor" and state.turn == 2 and len(log) == 2
 
 
@@ -358,7 +358,7 @@ def test_replay_prints_the_game_and_check_passes(tmp_path):
     out = res.stdout.decode()
     assert res.returncode == 0, out
     assert "> take torch" in out and "You roll a" in out
-    assert "replay: all 18 turns match the saved game" in out
+    assert "replay: every turn matches the saved game, to its turn " in out
     again = run("replay", str(tmp_path / "walk.save.json"), "--story", str(DEMO))
     assert again.stdout == run("replay", "walk", "--story", str(DEMO), "--saves",
                                str(tmp_path)).stdout  # deterministic
@@ -375,7 +375,7 @@ def test_replay_check_names_the_first_turn_that_diverged(tmp_path):
     ship.write_text(ship.read_text().replace("        nouns: [walls, wall, panels]\n", ""))
     res = run("replay", "walk", "--story", str(root), "--saves", str(tmp_path), "--check")
     assert res.returncode == 1
-    assert "replay: turn 2 diverged: 'search walls'" in res.stdout.decode()
+    assert "replay: turn 1 diverged (command 2): 'search walls'" in res.stdout.decode()
 
 
 def test_replay_of_a_missing_save_exits_2(tmp_path):

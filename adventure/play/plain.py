@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import textwrap
@@ -12,6 +13,7 @@ from ..story.sanitize import sanitize
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import TextIO
 
 HOW_TO_PLAY = ("Type a number to choose, or a command: look, examine, go north.\n"
@@ -58,14 +60,17 @@ FLUSH_AT = 1 << 16
 
 
 def play(session: Session, stdin: TextIO | None = None, stdout: TextIO | None = None,
-         plain: bool = False) -> int:
+         plain: bool = False, history_file: Path | None = None) -> int:
     """Read commands line by line until 'quit' or the end of input. Returns the exit code.
 
-    `plain` keeps one line per paragraph even on a terminal (screen readers, logs).
+    `plain` keeps one line per paragraph even on a terminal (screen readers, logs). On a
+    terminal, lines are read with readline: editing, and history kept in `history_file`.
     """
     inp = stdin or sys.stdin
     out = stdout or sys.stdout
     interactive = inp.isatty()
+    if interactive and inp is sys.stdin and out is sys.stdout:
+        return _play_at_terminal(session, plain, history_file)
     wrap = out.isatty() and not plain
     width = min(terminal_columns(), 100) - 1 if wrap else None
     # Output is written when the next read could wait (one write per turn for a person
@@ -95,6 +100,39 @@ def play(session: Session, stdin: TextIO | None = None, stdout: TextIO | None = 
             sink.add("\n")
             sink.write()
             return 0
+
+
+def _play_at_terminal(session: Session, plain: bool, history_file: Path | None) -> int:
+    """The line loop for a person: input() with readline's line editing and history."""
+    try:
+        import readline
+    except ImportError:  # Windows: input() still edits a line
+        readline = None  # type: ignore[assignment]
+    if readline is not None:
+        # a screen reader hears no paste-mode escape codes around every prompt
+        readline.parse_and_bind("set enable-bracketed-paste off")
+        if history_file is not None:
+            with contextlib.suppress(OSError):
+                readline.read_history_file(history_file)
+    width = None if plain else min(terminal_columns(), 100) - 1
+    print(HOW_TO_PLAY + "\n\n" + "\n\n".join(blocks(session.opening, width)), flush=True)
+    try:
+        while True:
+            try:
+                line = input("\n> ")
+            except EOFError:
+                print()
+                return 0
+            result = session.submit(line)
+            print("\n" + "\n\n".join(blocks(result, width)), flush=True)
+            if result.quit:
+                return 0
+    finally:
+        if readline is not None and history_file is not None:
+            with contextlib.suppress(OSError):
+                history_file.parent.mkdir(parents=True, exist_ok=True)
+                readline.set_history_length(1000)
+                readline.write_history_file(history_file)
 
 
 # Paragraph -> its UTF-8 bytes. The story's text is mostly not ASCII (dashes, quotes),

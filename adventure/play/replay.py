@@ -78,13 +78,12 @@ def fit_to_story(game: Game, save: SaveFile) -> tuple[GameState, list[LogEntry],
                                  f"{story.scenes[state.scene].title}. The story has changed "
                                  "since this game was saved; your game still fits it.")
     rebuilt = rebuild(game, state.seed, save.log)
-    total = len(save.log)
     if rebuilt.diverged_at is None:
-        how = f"all {total} commands replayed"
+        how = f"replayed to turn {rebuilt.state.turn}, as saved"
     else:
         bad = save.log[rebuilt.diverged_at - 1].command
-        how = (f"replayed up to turn {rebuilt.diverged_at} of {total}, where '{sanitize(bad)}' "
-               "no longer does what it did; you are just before it")
+        how = (f"replayed to turn {rebuilt.state.turn} of {state.turn}, where "
+               f"'{sanitize(bad)}' no longer does what it did; you are just before it")
     return rebuilt.state, rebuilt.log, ("The story has changed since this game was saved, "
                                         f"so it was rebuilt from its commands: {how}.")
 
@@ -247,14 +246,15 @@ def replay(game: Game, save: SaveFile, out: TextIO, check: bool = False, delay: 
     out.write(render(session_state, None) + "\n")
     state = session_state.state
     for i, entry in enumerate(save.log, 1):
-        if to_turn is not None and i > to_turn:
-            break
+        if to_turn is not None and state.turn >= to_turn:
+            break  # a turn is the game's own count (the toolbar's), not a command's number
         # --check parses the typed commands afresh: a saved game as a regression test
         result = game.step(state, entry.command, None if check else entry.resolved)
         out.write(f"\n> {sanitize(entry.command)}\n\n{render(result, None)}\n")
         if check and result.resolved != entry.resolved:
-            out.write(f"\nreplay: turn {i} diverged: '{sanitize(entry.command)}' now does "
-                      f"{result.resolved}, it did {entry.resolved}\n")
+            out.write(f"\nreplay: turn {state.turn} diverged (command {i}): "
+                      f"'{sanitize(entry.command)}' now does {result.resolved}, it did "
+                      f"{entry.resolved}\n")
             return 1
         state = result.state
         out.flush()
@@ -264,5 +264,6 @@ def replay(game: Game, save: SaveFile, out: TextIO, check: bool = False, delay: 
         if state != save.state:
             out.write("\nreplay: the replayed game does not end in the saved state\n")
             return 1
-        out.write(f"\nreplay: all {len(save.log)} turns match the saved game\n")
+        out.write(f"\nreplay: every turn matches the saved game, to its turn {state.turn} "
+                  f"({len(save.log)} commands)\n")
     return 0

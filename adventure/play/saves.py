@@ -349,9 +349,10 @@ class Journal:
     process loses at most the turn in progress. Each game has its own file.
     """
 
-    def __init__(self, path: Path, fd: int):
+    def __init__(self, path: Path, fd: int, commands: int = 0):
         self.path = path
         self.fd = fd
+        self.commands = commands  # in the file now: a journal of none is removed at close
 
     @classmethod
     def start(cls, directory: Path, story: Story, seed: int,
@@ -363,6 +364,7 @@ class Journal:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
         journal = cls(path, fd)
         journal._write_all(story, seed, log or [])
+        journal.commands = len(log or [])
         return journal
 
     @classmethod
@@ -383,9 +385,11 @@ class Journal:
 
     def append(self, entry: LogEntry) -> None:
         os.write(self.fd, _turn(entry).encode())
+        self.commands += 1
 
     def rewrite(self, story: Story, seed: int, log: list[LogEntry]) -> None:
         """After undo, restore or restart: the journal becomes the current log."""
+        self.commands = len(log)
         if not log:
             # A restart: a journal that is only a header has nothing to lose, so it is
             # rewritten in place (a torn header is a journal nobody is offered).
@@ -401,27 +405,39 @@ class Journal:
             os.fsync(self.fd)
 
     def finish(self) -> None:
-        """The game ended or was left on purpose: not offered to continue any more.
-        No fsync: if a machine crash loses this line, the game is only offered again."""
+        """The game ended: nothing is left to continue, so the journal goes. The end mark
+        is written first, so a journal that cannot be removed is never offered again."""
         with contextlib.suppress(OSError):
             os.write(self.fd, b'{"end": true}\n')
+        self.commands = 0  # removed at close
 
     def close(self) -> None:
+        """Close the file; a journal with no command in it (an empty game) is removed."""
         with contextlib.suppress(OSError):
             os.close(self.fd)
+        if self.commands == 0:
+            with contextlib.suppress(OSError):
+                self.path.unlink()
 
 
 class JournalInfo(Record):
-    __slots__ = ("path", "seed", "fingerprint", "log", "finished", "modified")
+    __slots__ = ("path", "seed", "fingerprint", "log", "finished", "modified", "story", "turn")
 
     def __init__(self, path: Path, seed: int, fingerprint: str, log: list[LogEntry], finished: bool,
-                 modified: float) -> None:
+                 modified: float, story: str = "", turn: int | None = None) -> None:
         self.path = path
         self.seed = seed
         self.fingerprint = fingerprint
         self.log = log
         self.finished = finished
         self.modified = modified
+        self.story = story
+        self.turn = turn  # the game's turn after its last command (None: an older journal)
+
+    @property
+    def name(self) -> str:
+        """What `adventure saves` shows and `--continue NAME` takes."""
+        return self.path.name.removesuffix(JOURNAL_SUFFIX)
 
 
 def read_journal(path: Path) -> JournalInfo | None:
@@ -440,6 +456,7 @@ def read_journal(path: Path) -> JournalInfo | None:
         return None
     log: list[LogEntry] = []
     finished = False
+    turn: int | None = None
     for line in lines[1:]:
         if not line.strip():
             continue
@@ -449,19 +466,24 @@ def read_journal(path: Path) -> JournalInfo | None:
             break  # the turn in progress when the process died
         if isinstance(item, dict) and item.get("end"):
             finished = True
-        elif isinstance(item, list) and len(item) == 2 and all(isinstance(x, str) for x in item):
+        elif isinstance(item, list) and len(item) in (2, 3) \
+                and isinstance(item[0], str) and isinstance(item[1], str):
             log.append(LogEntry(item[0], item[1]))
+            # [command, resolved, turn]; journals before the turn was kept have two items
+            turn = item[2] if len(item) == 3 and type(item[2]) is int else None
     return JournalInfo(path, head["seed"], str(head.get("fingerprint", "")), log, finished,
-                       modified)
+                       modified, str(head.get("story", "")), turn)
 
 
-def unfinished_journals(directory: Path, story: Story) -> list[JournalInfo]:
-    """Journals of this story whose game neither ended nor was left, newest first."""
+def unfinished_journals(directory: Path, story: Story | None = None) -> list[JournalInfo]:
+    """Journals of games that did not end (of this story, or of any), newest first."""
     found: list[JournalInfo] = []
     if not directory.is_dir():
         return found
-    for path in directory.glob(f"{story.id}-*{JOURNAL_SUFFIX}"):
+    prefix = f"{story.id}-" if story is not None else ""
+    for path in directory.glob(f"{prefix}*{JOURNAL_SUFFIX}"):
         info = read_journal(path)
-        if info is not None and not info.finished and info.log:
+        if info is not None and not info.finished and info.log \
+                and (story is None or info.story in ("", story.id)):
             found.append(info)
     return sorted(found, key=lambda j: j.modified, reverse=True)

@@ -1,0 +1,101 @@
+"""Which game a `play` starts: a new one, a saved one, or an unfinished one continued.
+
+The rules (docs/cli.md): a person at a terminal is offered their last unfinished game and
+keeps a journal, so a closed window or a crash loses nothing. A program on pipes (tests,
+scripts) starts a new game, keeps no journal and continues nothing unless asked
+(`--journal`, `--continue`), so it never replaces the game a person would continue.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..engine.session import Game, Session
+from ..engine.store import SaveError
+from ..story.sanitize import sanitize
+from .replay import FileStore, load_save, rebuild
+from .saves import JOURNAL_SUFFIX, JournalInfo, read_journal, unfinished_journals
+
+
+class StartError(Exception):
+    """The game asked for cannot be started; the message says why, for the command line."""
+
+
+def start(game: Game, store: FileStore, *, seed: int | None, load: str | None,
+          cont: str | None, new: bool, ask: bool) -> Session:
+    """The session to play. `cont` is None (not asked), "" (the newest unfinished game) or
+    a name from `adventure saves`; `ask` offers the newest unfinished game (a person)."""
+    if load is not None:
+        try:
+            path = store.path_for(load, allow_path=True)
+        except SaveError as exc:
+            raise StartError(f"cannot load '{sanitize(load)}': {exc}") from None
+        if path.name.endswith(JOURNAL_SUFFIX) or (load.endswith(JOURNAL_SUFFIX)
+                                                  and Path(load).is_file()):
+            return _continue(game, store, _journal(Path(load) if Path(load).is_file() else path))
+        try:
+            state, log, message = load_save(game, path)
+        except SaveError as exc:
+            raise StartError(f"cannot load '{sanitize(load)}': {exc}.") from None
+        session = Session(game, store=store, resume=(state, log))
+        session.opening.paragraphs.insert(0, ("system", message))
+        store.start_journal(state, log)
+        return session
+    if not new and (cont is not None or ask):
+        journals = unfinished_journals(store.dir, game.story)
+        if cont:
+            chosen = [j for j in journals if j.name == cont] or \
+                     [j for j in journals if cont in j.name]
+            if len(chosen) != 1:
+                listed = ", ".join(j.name for j in journals[:5]) or "none"
+                raise StartError(f"no single unfinished game is called '{sanitize(cont)}' "
+                                 f"(unfinished: {listed}; 'adventure saves' lists them).")
+            return _continue(game, store, chosen[0])
+        if journals and (cont is not None or ask_to_continue(journals[0])):
+            return _continue(game, store, journals[0])
+        if cont is not None:
+            print("adventure: no unfinished game to continue; starting a new one.",
+                  file=sys.stderr)
+    session = Session(game, seed=seed, store=store)
+    store.start_journal(session.state, [])
+    return session
+
+
+def _journal(path: Path) -> JournalInfo:
+    info = read_journal(path)
+    if info is None:
+        raise StartError(f"cannot continue '{sanitize(str(path))}': it is not a journal "
+                         "this version can read.")
+    return info
+
+
+def _continue(game: Game, store: FileStore, j: JournalInfo) -> Session:
+    rebuilt = rebuild(game, j.seed, j.log)
+    session = Session(game, store=store, resume=(rebuilt.state, rebuilt.log))
+    note = f"Continuing your game at turn {rebuilt.state.turn}."
+    if rebuilt.diverged_at is not None:
+        note += (" The story has changed: replayed up to where a command no longer does "
+                 f"what it did ({rebuilt.diverged_at - 1} of {len(j.log)} commands).")
+    session.opening.paragraphs.insert(0, ("system", note))
+    store.start_journal(rebuilt.state, rebuilt.log,
+                        path=j.path if rebuilt.diverged_at is None else None)
+    return session
+
+
+def describe_journal(j: JournalInfo) -> str:
+    """How a person recognises an unfinished game: when, and at which turn."""
+    from datetime import datetime
+
+    when = datetime.fromtimestamp(j.modified).strftime("%Y-%m-%d %H:%M")
+    turn = f"turn {j.turn}" if j.turn is not None else f"{len(j.log)} commands"
+    return f"{when}, {turn}"
+
+
+def ask_to_continue(j: JournalInfo) -> bool:
+    try:
+        answer = input(f"You have an unfinished game ({describe_journal(j)}). "
+                       "Continue it? [Y/n] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("", "y", "yes")
