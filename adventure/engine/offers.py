@@ -7,8 +7,6 @@ builds each turn's offers and parser `Context` from them. It never changes a gam
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from ..story.model import Action, Exit, Scene, Story, Words
 from ..story.text import Template
 from ..story.vocab import BUILTINS, synonym_index, words
@@ -18,6 +16,8 @@ from .world import World
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .state import GameState
 
 
