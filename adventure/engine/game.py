@@ -1,0 +1,272 @@
+"""A story ready to play: `Game.step(state, line)` plays one command.
+
+`Game` carries out what the parser made of a command: the story's actions and
+exits (through its state machine), travel, the built-in verbs (`verbs`), timed
+events and the end of the game. Its bases work out what is on offer (`Offers`)
+and what a turn shows (`Replies`).
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..story.model import Story
+from ..story.vocab import apply_synonyms, words
+from . import verbs
+from . import world as w
+from .machine import StoryMachine
+from .parser import Context, Intent, parse, thing_matches
+from .reply import Replies, describe
+from .state import GameState
+from .world import World
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..story.model import Exit
+    from .result import Offer, Result
+
+MAX_LINE = 1000  # characters in one command; longer input is refused, not parsed
+
+
+class Game(Replies):
+    """A story ready to play. Build once; it serves any number of games."""
+
+    def __init__(self, story: Story):
+        super().__init__(story)
+        self.machine = StoryMachine(story, lazy=True)
+
+    # -- starting ------------------------------------------------------------
+    def new_state(self, seed: int | None = None) -> GameState:
+        if seed is None:
+            seed = int.from_bytes(os.urandom(4), "big")
+        st = GameState(scene=self.story.start, vars=dict(self.story.initial),
+                       rng=seed & w.MASK64, seed=seed)
+        return st
+
+    def begin(self, seed: int | None = None) -> Result:
+        """A new game: the intro and the first scene."""
+        st = self.new_state(seed)
+        world = World(self.story, st)
+        world.say(self.story.intro)
+        world.enter(self.story.start)
+        return self._result(world, advanced=False, show_choices=True, before=None)
+
+    # -- one command -----------------------------------------------------------
+    def step(self, state: GameState, line: str, resolved: str | None = None,
+             offers: list[Offer] | None = None) -> Result:
+        """Play one command against a copy of `state`.
+
+        `resolved` (from a saved log) replays what the command meant then, when that
+        action still exists here; otherwise the line is parsed afresh. `offers` may be
+        the `offers` of the result that produced `state`: where the scene's labels draw
+        nothing at random, the choices are then not worked out a second time.
+        """
+        before = state
+        world = World(self.story, state.copy())
+        if len(line) > MAX_LINE:
+            world.out.append(("error", f"That is too long for me to follow ({len(line):,} "
+                              f"characters); say it in under {MAX_LINE}."))
+            return self._result(world, advanced=False, show_choices=False, before=before)
+        if world.state.ended:
+            return self._after_ending(world, line, before)
+        if offers is None or not self._offer_plan(world.state.scene).plain:
+            offers = self.offers(world)
+        world.offered_before = self._labels(world.state.scene, offers)  # did it change?
+        ctx = self.context(world, offers)
+        intent = self._from_resolved(resolved, world, ctx) if resolved else None
+        pending, world.state.pending = world.state.pending, None
+        if intent is None and pending:
+            intent = self._answer(pending, line, ctx)
+        if intent is None:
+            intent = parse(line, ctx)
+            if intent.kind == "choice":
+                intent = self._choose(intent, offers, world)
+        if intent.corrected and not (pending and pending.get("confirm")):
+            shown = " ".join(w if not w.startswith("@") else self.story.things[w[1:]].display
+                             for w in intent.corrected)
+            if self._final(intent):
+                world.state.pending = {"confirm": list(intent.corrected)}
+                intent = Intent("unknown", message=f"Did you mean '{shown}'? That cannot "
+                                "easily be taken back, so type 'yes' to do it.")
+            else:
+                world.out.append(("system", f"(I understood: '{shown}')"))
+        if intent.options:
+            world.state.pending = {"words": list(intent.words), "phrase": list(intent.phrase),
+                                   "options": [t.id for t in intent.options]}
+        self._remember(world, intent)
+        advanced = self.execute(world, intent)
+        if intent.kind == "meta" and intent.verb == "quit":
+            res = self._result(world, advanced=False, show_choices=False, before=before)
+            res.quit = True
+            return res
+        if advanced and not world.state.ended:
+            world.state.turn += 1
+            self.fire_events(world)
+        elif advanced:
+            world.state.turn += 1
+        ask = intent.kind == "meta" and intent.verb == "choices"
+        res = self._result(world, advanced, ask, before)
+        fb = self.story.scenes[before.scene].fallback
+        res.resolved = fb.trigger if intent.kind == "fallback" and fb else describe(intent)
+        res.unknown_word = intent.unknown_word
+        return res
+
+    def _answer(self, pending: dict, line: str, ctx: Context) -> Intent | None:
+        """The reply to 'which do you mean?' or to 'did you mean ...?'; None if it is
+        a new command instead."""
+        ws = apply_synonyms(words(line), self.synonyms)
+        if "confirm" in pending:
+            if ws in (("yes",), ("y",)):
+                return parse("", ctx, ws=tuple(pending["confirm"]))
+            return None
+        options = [ctx.scope[i] for i in pending.get("options", []) if i in ctx.scope]
+        chosen = [t for t in options if ws and thing_matches(t, ws, need_noun=False)]
+        if len(ws) == 1 and ws[0].isascii() and ws[0].isdigit() \
+                and 1 <= int(ws[0]) <= len(options):
+            chosen = [options[int(ws[0]) - 1]]
+        if len(chosen) != 1:
+            return None
+        full, phrase = tuple(pending["words"]), tuple(pending["phrase"])
+        for i in range(len(full) - len(phrase) + 1):
+            if full[i:i + len(phrase)] == phrase:
+                full = full[:i] + (f"@{chosen[0].id}",) + full[i + len(phrase):]
+                break
+        return parse("", ctx, ws=full)
+
+    def _final(self, intent: Intent) -> bool:
+        """Would this intent end the game? (A corrected typo must not, unasked.)"""
+        target = None
+        if intent.kind == "action" and intent.action is not None:
+            target = intent.action.to
+        elif intent.kind == "exit" and intent.exit is not None:
+            target = intent.exit.to
+        return target is not None and self.story.scenes[target].ending is not None
+
+    def _remember(self, world: World, intent: Intent) -> None:
+        """Pronouns: 'it', 'him', 'her' and 'them' mean what was named last."""
+        named = list(intent.objects)
+        a = intent.action
+        if a is not None:
+            named += [self.story.things[t] for t in (a.thing, a.second) if t]
+        for t in named[:1] if intent.preposition == "all" else named:
+            world.write("refs", t.pronoun, t.id)
+            if t.pronoun != "it" and "it" not in world.state.refs:
+                world.write("refs", "it", t.id)
+
+    def _from_resolved(self, resolved: str, world: World, ctx: Context) -> Intent | None:
+        kind, _, rest = resolved.partition(":")
+        scene = self.scene(world)
+        if kind == "action":
+            for a in ctx.own + ctx.globals:
+                if a.trigger == resolved:
+                    return Intent("action", action=a)
+        elif kind == "exit":
+            for ex in scene.exits:
+                if ex.trigger == resolved:
+                    return Intent("exit", exit=ex)
+        elif kind == "fallback" and ctx.fallback and scene.fallback is not None \
+                and scene.fallback.trigger == resolved:
+            return Intent("fallback")
+        elif kind == "builtin":
+            verb, *ids = rest.split(":")
+            prep = ids.pop() if verb == "put" and ids else ""
+            if all(i in ctx.scope for i in ids):
+                return Intent("builtin", verb=verb, objects=[ctx.scope[i] for i in ids],
+                              preposition=prep)
+        return None
+
+    def _choose(self, intent: Intent, offers: list[Offer], world: World) -> Intent:
+        n = intent.number
+        if not offers:
+            return Intent("unknown", message="There are no numbered choices here; "
+                          "type a command (or 'help').")
+        if not 1 <= n <= len(offers):
+            return Intent("unknown", message=f"Choose a number from 1 to {len(offers)}.")
+        offer = offers[n - 1]
+        if offer.action is not None:
+            return Intent("action", action=offer.action)
+        return Intent("exit", exit=offer.exit)
+
+    def execute(self, world: World, intent: Intent) -> bool:
+        """Carry out an intent; True if it took a turn."""
+        kind = intent.kind
+        if kind == "empty":
+            world.out.append(("system", "Say what you want to do, or type a number."))
+            return False
+        if kind == "unknown":
+            world.out.append(("error", intent.message))
+            return False
+        if kind == "meta":
+            verbs.meta(world, intent.verb)
+            return False
+        if kind == "action":
+            a = intent.action
+            assert a is not None
+            if not self.machine.fire(a.trigger, world):
+                if a.refuse is not None:
+                    world.say(a.refuse)
+                elif a.ret and not world.state.stack:
+                    world.out.append(("error", "There is nowhere to return to."))
+                else:
+                    world.out.append(("text", "That isn't possible just now."))
+            return True
+        if kind == "exit":
+            ex = intent.exit
+            assert ex is not None
+            if not self.machine.fire(ex.trigger, world):
+                if ex.refuse is not None:
+                    world.say(ex.refuse)
+                else:
+                    world.out.append(("text", "You can't go that way just now."))
+            return True
+        if kind == "fallback":
+            self.machine.fire(self.scene(world).fallback.trigger, world)  # type: ignore[union-attr]
+            return True
+        if kind == "travel":
+            return self.travel(world, intent.route)
+        verbs.builtin(world, intent)
+        return True
+
+    def travel(self, world: World, route: Sequence[Exit]) -> bool:
+        """'go to PLACE' along several exits: each step a turn; stop at any refusal."""
+        for i, ex in enumerate(route):
+            if world.state.scene != (route[i - 1].to if i else world.state.scene):
+                break  # an event moved the player on the way
+            if not self.machine.fire(ex.trigger, world):
+                world.say(ex.refuse) if ex.refuse is not None else world.out.append(
+                    ("text", "The way on is barred."))
+                return i > 0
+            if i < len(route) - 1:
+                world.state.turn += 1
+                self.fire_events(world)
+                if world.state.ended:
+                    break
+        return True
+
+    # -- time -----------------------------------------------------------------------
+    def fire_events(self, world: World) -> None:
+        st = world.state
+        if not st.timers:
+            return
+        due = sorted((t for t in st.timers if t[0] <= st.turn), key=lambda t: (t[0], t[1]))
+        if not due:
+            return
+        st.timers[:] = [t for t in st.timers if t[0] > st.turn]
+        for _, event in due:
+            if st.ended:
+                break
+            self.machine.fire(self.story.events[event].trigger, world)
+
+    # -- after the ending -----------------------------------------------------------
+    def _after_ending(self, world: World, line: str, before: GameState) -> Result:
+        ws = words(line)
+        if ws in (("restart",), ("r",), ("play", "again")):
+            return self.begin(before.seed)
+        if ws in (("quit",), ("q",)):
+            res = self._result(world, advanced=False, show_choices=False, before=before)
+            res.paragraphs = [("system", "Goodbye.")]  # not the question about what next
+            res.quit = True
+            return res
+        return self._result(world, advanced=False, show_choices=False, before=before)

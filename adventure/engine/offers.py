@@ -1,0 +1,283 @@
+"""What can be done in a scene: its numbered choices, and what the parser is told of it.
+
+`Offers` is the base of `Game`: it holds the story and what is worked out once per
+scene (which choices can ever be listed, the words and routes a scene knows), and
+builds each turn's offers and parser `Context` from them. It never changes a game.
+"""
+
+from __future__ import annotations
+
+from ..story.model import Action, Exit, Scene, Story, Words
+from ..story.text import Template
+from ..story.vocab import BUILTINS, synonym_index, words
+from .parser import Context, thing_words
+from .result import Offer
+from .world import World
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .state import GameState
+
+
+class Offers:
+    """A story's scenes as the player and the parser see them. Build once per story."""
+
+    def __init__(self, story: Story):
+        self.story = story
+        self.synonyms = synonym_index(story.synonyms)
+        self._routes: dict[str, dict[str, list[Exit]]] = {}
+        self._vocab: dict[str, frozenset[str]] = {}
+        self._common_words: frozenset[str] | None = None
+        self._parts: dict[str, tuple] = {}
+        self._offer_plans: dict[str, OfferPlan] = {}
+
+    def scene(self, world: World) -> Scene:
+        return self.story.scenes[world.state.scene]
+
+    def usable(self, world: World, a: Action) -> bool:
+        return not (a.once and world.state.done.get(a.key))
+
+    def listed(self, world: World, a: Action) -> bool:
+        return world.state.listing.get(a.key, not a.hidden)
+
+    def offers(self, world: World) -> list[Offer]:
+        """The numbered choices on offer now: listed actions whose guards hold, then exits.
+        The list may be shared: callers must not change it."""
+        plan = self._offer_plan(world.state.scene)
+        done, listing = world.state.done, world.state.listing
+        if plan.fixed is not None and (not listing or listing.keys().isdisjoint(plan.keys)):
+            return plan.fixed  # nothing here depends on the state: the same list every time
+        out = []
+        for a, key, once, shown, when, label, offer in plan.actions:  # runs every turn
+            if (once and done.get(key)) or (listing and not listing.get(key, shown)) \
+                    or (not listing and not shown):
+                continue
+            if when is None or when(world):
+                out.append(Offer(world.render(label), a, None) if offer is None else offer)
+        for ex, when, exit_label, offer in plan.exits:
+            if when is None or when(world):
+                # (offer is None only for an exit whose label must be rendered)
+                out.append(Offer(world.render(exit_label), None, ex)  # type: ignore[arg-type]
+                           if offer is None else offer)
+        return out
+
+    def _labels(self, sid: str, offers: list[Offer]) -> tuple[str, ...]:
+        """The labels of offers() made in scene `sid` (a fixed list's are known)."""
+        plan = self._offer_plan(sid)
+        if offers is plan.fixed:
+            return plan.labels
+        return tuple([o.label for o in offers])
+
+    def _offer_plan(self, sid: str) -> OfferPlan:
+        plan = self._offer_plans.get(sid)
+        if plan is None:
+            plan = self._offer_plans[sid] = OfferPlan(self.story.scenes[sid],
+                                                       self._exit_default)
+        return plan
+
+    def _exit_default(self, ex: Exit) -> str:
+        title = self.story.scenes[ex.to].title
+        if ex.key in _DIRECTION_NAMES:
+            return f"Go {ex.key} ({title})"
+        return f"Go to {title}"
+
+    def context(self, world: World, offers: list[Offer]) -> Context:
+        scene = self.scene(world)
+        own, glob, once, titles = self._scene_parts(scene)
+        spent: list[Action] = []
+        if once:
+            done = world.state.done
+            spent = [a for a in once if done.get(a.key)]
+            if spent:
+                gone = {a.key for a in spent}
+                own = [a for a in own if a.key not in gone]
+                glob = [a for a in glob if a.key not in gone]
+        fb = scene.fallback
+        def phrases() -> list[str]:  # only needed when a command is not understood
+            out = []
+            for a in own + glob:
+                if self.listed(world, a) and (a.when is None or a.when(world)):
+                    out.extend(_phrases(a))
+            out.extend(f"go {ex.key}" for ex in scene.exits if not ex.hidden)
+            return out
+
+        sid = scene.id
+        return Context(  # positional, in Context's order: this runs every turn
+            self.synonyms, own, glob, spent, scene.exits, world.scope, titles, len(offers),
+            fb is not None and (fb.when is None or bool(fb.when(world))),
+            scene.conversation, phrases,
+            world.state.refs,  # the parser takes only those still in scope
+            self.routes(sid), self.vocabulary(sid),
+            lambda: frozenset(a.key for a in own + glob if not self.listed(world, a)))
+
+    def _scene_parts(self, scene: Scene) -> tuple[list[Action], list[Action], list[Action],
+                                                  dict[str, Words]]:
+        """A scene's own and global actions, its `once` actions, and the words of its
+        exits' destinations: worked out once per scene."""
+        parts = self._parts.get(scene.id)
+        if parts is None:
+            own = [a for a in scene.actions if not a.key.startswith("global.")]
+            glob = [a for a in scene.actions if a.key.startswith("global.")]
+            titles = {ex.key: words(self.story.scenes[ex.to].title) for ex in scene.exits}
+            parts = self._parts[scene.id] = (own, glob, [a for a in scene.actions if a.once],
+                                             titles)
+        return parts
+
+    def routes(self, sid: str) -> dict[str, list[Exit]]:
+        """Every scene reachable by exits from here, by the words that name it: the
+        shortest way there. Worked out once per scene (the story never changes)."""
+        cache = self._routes
+        if sid not in cache:
+            paths: dict[str, list[Exit]] = {sid: []}
+            todo = [sid]
+            while todo:
+                here = todo.pop(0)
+                for ex in self.story.scenes[here].exits:
+                    if ex.to not in paths and not self.story.scenes[ex.to].ending:
+                        paths[ex.to] = paths[here] + [ex]
+                        todo.append(ex.to)
+            named: dict[str, list[Exit]] = {}
+            for target, path in paths.items():
+                if len(path) > 1:
+                    for name in (" ".join(words(self.story.scenes[target].title)),
+                                 target.replace("_", " ")):
+                        named.setdefault(name, path)
+            cache[sid] = named
+        return cache[sid]
+
+    def vocabulary(self, sid: str) -> frozenset[str]:
+        """Every word the parser knows in a scene, for correcting typos."""
+        cache = self._vocab
+        if sid not in cache:
+            found: set[str] = set()
+            scene = self.story.scenes[sid]
+            for a in scene.actions:
+                for seq in (*a.commands, *a.verbs, *a.nouns, *a.topics, a.preposition):
+                    found.update(seq)
+            for ex in scene.exits:
+                found.update(*ex.names, words(self.story.scenes[ex.to].title))
+            found.update(self.routes(sid))
+            cache[sid] = self._story_words() | _typable(found)
+        return cache[sid]
+
+    def _story_words(self) -> frozenset[str]:
+        """The words every scene knows: built-in verbs, synonyms and the names of things
+        (worked out once: a story has hundreds of them)."""
+        found = self._common_words
+        if found is None:
+            words_: set[str] = {w for seqs in BUILTINS.values() for seq in seqs for w in seq}
+            words_ |= {"all", "except", "but", "and", "yes", "no", "again", "oops", "undo",
+                       "save", "restore", "restart", "it", "them", "him", "her"}
+            for alt, canon in self.story.synonyms:
+                words_.update(alt, canon)
+            for t in self.story.things.values():
+                words_ |= thing_words(t)[1]
+            found = self._common_words = _typable(words_)
+        return found
+
+    def suggestions(self, state: GameState) -> list[tuple[str, str]]:
+        """Commands worth offering for completion now: (text, what to display)."""
+        world = World(self.story, state.copy())  # completing must not move the game's RNG
+        out: dict[str, str] = {}
+        if state.ended:
+            return [("restart", "restart"), ("quit", "quit")]
+        offers = self.offers(world)
+        for i, o in enumerate(offers, 1):
+            out[str(i)] = f"{i}) {o.label}"
+        ctx = self.context(world, offers)
+        for phrase in ctx.phrases():
+            out.setdefault(phrase, phrase)
+        for ex in ctx.exits:
+            if not ex.hidden and (ex.when is None or ex.when(world)):
+                out.setdefault(ex.key, ex.key)
+                out.setdefault(f"go to {self.story.scenes[ex.to].title.lower()}",
+                               f"go to {self.story.scenes[ex.to].title}")
+        for t in ctx.scope.values():
+            out.setdefault(f"examine {t.display}", f"examine {t.display}")
+            if t.portable and not world.has(t.id):
+                out.setdefault(f"take {t.display}", f"take {t.display}")
+            if world.has(t.id):
+                out.setdefault(f"drop {t.display}", f"drop {t.display}")
+            if t.wearable and not world.wearing(t.id):
+                out.setdefault(f"wear {t.display}", f"wear {t.display}")
+        for word in ("look", "inventory", "wait", "choices", "hint", "help", "quit"):
+            out.setdefault(word, word)
+        return list(out.items())
+
+
+class OfferPlan:
+    """What offers() needs of a scene, worked out once.
+
+    `actions` and `exits` are the ones that can ever be listed, each with its offer made
+    once when its label is fixed text (offers are only read, so one object serves every
+    turn). A scene where no choice has a guard, a `once` or a label to render has one
+    list, `fixed`, with its `labels`: valid while 'reveal' and 'hide' have written no key
+    of `keys` into `listing`. `plain`: no label draws at random, so the choices depend on
+    the state alone and a list worked out for a state holds for it again."""
+
+    __slots__ = ("actions", "exits", "keys", "fixed", "labels", "plain")
+
+    def __init__(self, scene: Scene, exit_default: Callable[[Exit], str]) -> None:
+        self.actions = [(a, a.key, a.once, not a.hidden, a.when, a.label,
+                         _fixed_offer(_fixed(a.label), a, None))
+                        for a in scene.actions if a.label is not None and not a.disabled]
+        self.exits = [(ex, ex.when, ex.label, _fixed_offer(
+            _fixed(ex.label) if ex.label is not None else exit_default(ex), None, ex))
+            for ex in scene.exits if not ex.hidden]
+        # every action of the scene: 'reveal' may list one with no label
+        self.keys = frozenset(a.key for a in scene.actions)
+        self.fixed: list[Offer] | None = None
+        self.labels: tuple[str, ...] = ()
+        if all(when is None and not once and offer is not None
+               for _, _, once, _, when, _, offer in self.actions) \
+                and all(when is None and offer is not None for _, when, _, offer in self.exits):
+            self.fixed = [offer for _, _, _, shown, _, _, offer in self.actions
+                          if shown and offer is not None]
+            self.fixed += [offer for _, _, _, offer in self.exits if offer is not None]
+            self.labels = tuple([o.label for o in self.fixed])
+        specs = [a.label for a in scene.actions] + [ex.label for ex in scene.exits]
+        self.plain = all(s is None or (isinstance(s, Template) and not _draws(s))
+                         for s in specs)
+
+
+def _fixed_offer(text: str | None, action: Action | None, exit: Exit | None) -> Offer | None:
+    return None if text is None else Offer(text, action, exit)
+
+
+def _fixed(label: object) -> str | None:
+    """A label's text when it never changes; None when it must be rendered each time."""
+    if label.__class__ is Template and label.static:  # type: ignore[union-attr]
+        return label.plan[0]  # type: ignore[union-attr]
+    return None
+
+
+def _typable(found: set[str]) -> frozenset[str]:
+    """The single words a typo could be a slip for."""
+    return frozenset(w for w in found if len(w) > 1 and " " not in w)
+
+
+def _draws(text: Template) -> bool:
+    """Does a text call random() or chance() anywhere?"""
+    for e in text.exprs():
+        trees = [e.tree]
+        while trees:
+            op, _, args, _ = trees.pop()
+            if op in ("random", "chance"):
+                return True
+            trees.extend(args)
+    return False
+
+
+_DIRECTION_NAMES = frozenset({
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+    "up", "down", "in", "out", "fore", "aft", "port", "starboard"})
+
+
+def _phrases(a: Action) -> list[str]:
+    out = [" ".join(c) for c in a.commands[:2]]
+    if a.verbs:
+        noun = a.nouns[0] if a.nouns else ()
+        out.append(" ".join(a.verbs[0] + noun))
+    return out

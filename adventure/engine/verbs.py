@@ -1,0 +1,196 @@
+"""The built-in verbs: look, inventory, examine, take, drop, wear, put, give ...,
+and the meta commands help, hint and quit.
+
+Functions of the turn's `World` alone: they read the story through it and write
+to its output, as the parser's `Intent` asks. `Game.execute` calls them.
+"""
+
+from __future__ import annotations
+
+from ..story.model import capital
+from ..story.text import paragraph_tuple
+from . import world as w
+from .parser import Intent
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..story.model import Thing
+    from .world import World
+
+
+def builtin(world: World, intent: Intent) -> None:
+    verb = intent.verb
+    objs = intent.objects
+    say = world.out.append
+    if verb == "look":
+        world.describe(world.state.scene)
+    elif verb == "wait":
+        say(("text", "Time passes."))
+    elif verb == "inventory":
+        carried = world.carried()
+        if not carried:
+            say(("text", "You are carrying nothing."))
+        else:
+            parts = [t.with_article() + (" (worn)" if world.wearing(t.id) else "")
+                     for t in carried]
+            say(("text", "You are carrying " + _join(parts) + "."))
+    elif intent.preposition == "all":
+        each(world, verb, objs)
+    elif verb in ("give", "show"):
+        thing, person = objs
+        if not world.has(thing.id) and verb == "give":
+            say(("text", f"You aren't carrying {thing.the()}."))
+        else:
+            say(("text", f"{person.The()} shows no interest in {thing.the()}."))
+    elif verb in ("ask", "tell"):
+        # the topic is not echoed: typed words have lost their capitals ("sisko")
+        if verb == "ask":
+            say(("text", f"{objs[0].The()} has nothing to say about that."))
+        else:
+            say(("text", f"{objs[0].The()} does not seem interested."))
+    elif verb == "examine":
+        examine(world, objs[0])
+    elif verb == "take":
+        take(world, objs[0])
+    elif verb == "drop":
+        t = objs[0]
+        if not world.has(t.id):
+            say(("text", f"You aren't carrying {t.the()}."))
+        else:
+            world.move(t.id, world.state.scene)
+            say(("text", "Dropped."))
+    elif verb == "wear":
+        t = objs[0]
+        if not t.wearable:
+            say(("text", f"You can't wear {t.the()}."))
+        elif world.wearing(t.id):
+            say(("text", f"You are already wearing {t.the()}."))
+        elif world.has(t.id) or take(world, t, quiet=True):
+            world.move(t.id, w.WORN)
+            say(("text", f"You put on {t.the()}."))
+    elif verb == "remove":
+        t = objs[0]
+        if not world.wearing(t.id):
+            say(("text", f"You aren't wearing {t.the()}."))
+        else:
+            world.move(t.id, w.PLAYER)
+            say(("text", f"You take off {t.the()}."))
+    elif verb == "put":
+        put(world, objs[0], objs[1], intent.preposition)
+
+
+def each(world: World, verb: str, things: Sequence[Thing]) -> None:
+    """take all / drop all (except ...): one line per thing."""
+    if verb == "take":
+        things = [t for t in things if t.portable and not world.has(t.id)]
+    elif verb == "drop":
+        things = [t for t in things if world.has(t.id) and not world.wearing(t.id)]
+    if not things:
+        world.out.append(("text", f"There is nothing to {verb}."))
+        return
+    for t in things:
+        mark = len(world.out)
+        builtin(world, Intent("builtin", verb=verb, objects=[t]))
+        said = " ".join(text for _, text in world.out[mark:])
+        world.out[mark:] = [("text", f"{capital(t.display)}: {said}")]
+
+
+def examine(world: World, t) -> None:
+    text = world.render(t.description)
+    world.out.append(("text", text if text.strip() else
+                      f"You see nothing remarkable about {t.the()}."))
+    if t.holds:
+        world.describe_contents(t)
+
+
+def take(world: World, t, quiet: bool = False) -> bool:
+    if world.has(t.id):
+        world.out.append(("text", f"You already have {t.the()}."))
+        return False
+    if not t.portable:
+        if t.take_refuse is not None:
+            world.say(t.take_refuse)
+        else:
+            world.out.append(("text", f"{t.The()} stays where {t.is_()}."))
+        return False
+    world.move(t.id, w.PLAYER)
+    if not quiet:
+        world.out.append(("text", "Taken."))
+    return True
+
+
+def put(world: World, t, holder, prep: str) -> None:
+    say = world.out.append
+    if t.id == holder.id:
+        say(("text", "You can't put something inside itself."))
+    elif holder.holds != prep:
+        where = "in" if holder.holds == "in" else "on" if holder.holds else ""
+        say(("text", f"You can't put things {prep} {holder.the()}." +
+             (f" Try 'put {t.display} {where} {holder.display}'." if where else "")))
+    elif not world.has(t.id) and not take(world, t, quiet=True):
+        return
+    else:
+        world.move(t.id, holder.id)
+        say(("text", f"You put {t.the()} {prep} {holder.the()}."))
+
+
+# -- meta commands ------------------------------------------------------------
+def meta(world: World, verb: str) -> None:
+    if verb == "help":
+        world.out.append(("system", help_text(world)))
+    elif verb == "hint":
+        hint(world)
+    elif verb == "quit":
+        world.out.append(("system", "Goodbye."))
+
+
+def hint(world: World) -> None:
+    st = world.state
+    for p in world.story.puzzles.values():
+        if p.scene is not None and p.scene != st.scene:
+            continue
+        if p.when is not None and not p.when(world):
+            continue
+        if p.solved(world):
+            continue
+        _next_hint(world, f"puzzle:{p.id}", p.hints)
+        return
+    scene = world.story.scenes[st.scene]
+    if scene.hints:
+        _next_hint(world, f"scene:{scene.id}", scene.hints)
+        return
+    world.out.append(("system", "There is no puzzle to crack here. Look around, examine "
+                      "what you see, or pick one of the choices."))
+
+
+def _next_hint(world: World, key: str, hints: list) -> None:
+    given = world.state.hints.get(key, 0)
+    index = min(given, len(hints) - 1)
+    world.write("hints", key, index + 1)
+    more = (" Type 'hint' again for a stronger one." if index + 1 < len(hints)
+            else " That is the last hint for this.")
+    text = " ".join(paragraph_tuple(world.render(hints[index])))
+    world.out.append(("system", f"Hint {index + 1} of {len(hints)}: {text}{more}"))
+
+
+def help_text(world: World) -> str:
+    scope = list(world.scope().values())
+    thing = scope[0].display if scope else "console"
+    exits = world.story.scenes[world.state.scene].exits
+    place = exits[0].key if exits else "north"
+    return "\n".join([
+        "Type a number to pick a choice, or type a command in plain words:",
+        f"  look (l), examine (x) {thing}, take {thing}, drop {thing}, inventory (i)",
+        f"  go {place}, go to PLACE, wear / remove THING, put THING in/on THING, wait (z)",
+        "  take all, drop all but THING, give THING to SOMEONE, ask SOMEONE about THING",
+        "  it / him / her: the last thing named; again (g); oops WORD; 'x padd. take it'",
+        "  choices, hint, save, restore, undo, restart, transcript on, help, quit (q)",
+    ])
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
