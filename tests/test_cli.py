@@ -182,7 +182,9 @@ def test_a_batch_of_piped_lines_is_answered_in_order_and_journaled(tmp_path):
     res = run("--story", DEMO, "--seed", "1", "--new", "--saves", str(tmp_path), "--journal",
               stdin="\n".join(lines) + "\n")
     out = res.stdout.decode()
-    assert res.returncode == 0 and out.endswith("Goodbye.\n")
+    assert res.returncode == 0 and "Goodbye." in out
+    assert out.endswith("'adventure --continue' picks it up where you left it "
+                        "('adventure saves' lists unfinished games).\n")
     echoed = [line[2:] for line in out.splitlines() if line.startswith("> ") and line[2:]]
     assert echoed == lines
     journal = next(tmp_path.glob("*.journal")).read_text().splitlines()

@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 MAX_LINE = 1000  # characters in one command; longer input is refused, not parsed
 
 
+ENDED_HELP = ("The story has ended. From here: 'restart' plays it again from the start; "
+              "'undo' takes back the move that ended it; 'restore NAME' goes back to a saved "
+              "game ('saves' lists them); 'transcript on' keeps what follows; 'quit' leaves.")
+
+
 class Game(Replies):
     """A story ready to play. Build once; it serves any number of games."""
 
@@ -269,4 +274,7 @@ class Game(Replies):
             res.paragraphs = [("system", "Goodbye.")]  # not the question about what next
             res.quit = True
             return res
-        return self._result(world, advanced=False, show_choices=False, before=before)
+        res = self._result(world, advanced=False, show_choices=False, before=before)
+        if ws in (("help",), ("?",), ("commands",)):
+            res.paragraphs = [("system", ENDED_HELP)]
+        return res

@@ -131,7 +131,9 @@ class Session:
         self.last = result
         if result.quit:
             if self.store is not None:
-                self.store.journal_end(finished=False)  # quit: kept, to continue later
+                kept = self.store.journal_end(finished=False)  # quit: kept, to continue later
+                if kept:
+                    result.paragraphs.append(("system", kept))
             return result
         delta = result.undo if result.undo is not None else before.undo_delta(result.state)
         if delta:  # empty when the command changed nothing (a look, a refusal)
@@ -141,7 +143,7 @@ class Session:
             entry = LogEntry(line, result.resolved)
             self.log.append(entry)
             if self.store is not None:
-                self.store.journal_turn(entry)
+                self.store.journal_turn(entry, result.state.turn)
                 if result.ended is not None:
                     self.store.journal_end(finished=True)
         self.state = result.state
@@ -167,6 +169,10 @@ class Session:
         try:
             state, log, msg = self.store.load(name or DEFAULT_SLOT)
         except SaveError as exc:
+            if not name and self.store.missing(DEFAULT_SLOT):
+                return self._notice("There is no quick save to restore: 'save' makes one, "
+                                    "'restore NAME' restores a named save, and 'saves' lists "
+                                    "them.", error=True)
             return self._notice(f"{exc} The game goes on as it was.", error=True)
         self.undo.append((self.state.undo_delta(state), self.log, len(self.log)))
         self.state, self.log = state, log
@@ -187,7 +193,10 @@ class Session:
         delta, log, length = self.undo.pop()
         state = self.state.undone(delta)
         undone = [e.command for e in self.log[length:]] if log is self.log else []
-        self.state, self.log = state, log[:length]
+        # Cut the log in place: every deeper level of undo holds this same list (or an
+        # older one) with a length no greater, so each undo can name what it took back.
+        del log[length:]
+        self.state, self.log = state, log
         if self.store is not None:
             self.store.journal_reset(state, self.log)
         what = f"'{undone[-1]}'" if undone else "the last turn"

@@ -145,32 +145,43 @@ class FileStore:
             if path is not None:
                 # Rewrite it whole: its last line may be torn by the crash we recover from.
                 self.journal = Journal.reopen(path)
-                self.journal.rewrite(self.game.story, state.seed, log)
+                self.journal.rewrite(self.game.story, state.seed, log, state.turn)
             else:
-                self.journal = Journal.start(self.dir, self.game.story, state.seed, log)
+                self.journal = Journal.start(self.dir, self.game.story, state.seed, log, state.turn)
         except OSError:
             self.journal = None  # no journal is no reason to refuse to play
 
-    def journal_turn(self, entry: LogEntry) -> None:
+    def missing(self, name: str) -> bool:
+        try:
+            return not self.path_for(name).exists()
+        except SaveError:
+            return True
+
+    def journal_turn(self, entry: LogEntry, turn: int) -> None:
         if self.journal is not None:
             try:
-                self.journal.append(entry)
+                self.journal.append(entry, turn)
             except OSError:
                 self.journal = None
 
     def journal_reset(self, state: GameState, log: list[LogEntry]) -> None:
         if self.journal is not None:
             try:
-                self.journal.rewrite(self.game.story, state.seed, log)
+                self.journal.rewrite(self.game.story, state.seed, log, state.turn)
             except OSError:
                 self.journal = None
 
-    def journal_end(self, finished: bool) -> None:
-        if self.journal is not None:
-            if finished:
-                self.journal.finish()
-            else:
-                self.journal.sync()
+    def journal_end(self, finished: bool) -> str:
+        if self.journal is None:
+            return ""
+        if finished:
+            self.journal.finish()
+            return ""
+        self.journal.sync()
+        if not self.journal.commands:
+            return ""
+        return ("Your game is kept: 'adventure --continue' picks it up where you left it "
+                "('adventure saves' lists unfinished games).")
 
     def close(self) -> None:
         if self.journal is not None:

@@ -336,10 +336,13 @@ def list_saves(directory: Path) -> list[SaveInfo]:
 _string = json.encoder.encode_basestring  # one JSON string, as the encoder writes it
 
 
-def _turn(entry: LogEntry) -> str:
-    """A turn's line: what json.dumps([command, resolved], ensure_ascii=False) writes,
-    without the encoder's generic walk (one per turn)."""
-    return f"[{_string(entry.command)}, {_string(entry.resolved)}]\n"
+def _turn(entry: LogEntry, turn: int | None = None) -> str:
+    """A command's line: what json.dumps([command, resolved, turn], ensure_ascii=False)
+    writes, without the encoder's generic walk (one per turn). The turn is the game's own
+    (the toolbar's) after the command; lines rewritten after an undo carry none."""
+    if turn is None:
+        return f"[{_string(entry.command)}, {_string(entry.resolved)}]\n"
+    return f"[{_string(entry.command)}, {_string(entry.resolved)}, {turn:d}]\n"
 
 
 class Journal:
@@ -356,14 +359,14 @@ class Journal:
 
     @classmethod
     def start(cls, directory: Path, story: Story, seed: int,
-              log: list[LogEntry] | None = None) -> Journal:
+              log: list[LogEntry] | None = None, turn: int | None = None) -> Journal:
         directory.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         path = directory / f"{story.id}-{stamp}-{os.getpid()}-{time.monotonic_ns() % 10**6}" \
                            f"{JOURNAL_SUFFIX}"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
         journal = cls(path, fd)
-        journal._write_all(story, seed, log or [])
+        journal._write_all(story, seed, log or [], turn)
         journal.commands = len(log or [])
         return journal
 
@@ -376,18 +379,23 @@ class Journal:
         return {"journal": FORMAT, "story": story.id, "fingerprint": story.fingerprint,
                 "seed": seed, "started": utc_now()}
 
-    def _text(self, story: Story, seed: int, log: list[LogEntry]) -> bytes:
+    def _text(self, story: Story, seed: int, log: list[LogEntry], turn: int | None) -> bytes:
         header = json.dumps(self.header(story, seed)) + "\n"
-        return (header + "".join(_turn(e) for e in log)).encode("utf-8")
+        lines = [_turn(e) for e in log]
+        if lines and turn is not None:
+            lines[-1] = _turn(log[-1], turn)
+        return (header + "".join(lines)).encode("utf-8")
 
-    def _write_all(self, story: Story, seed: int, log: list[LogEntry]) -> None:
-        os.write(self.fd, self._text(story, seed, log))
+    def _write_all(self, story: Story, seed: int, log: list[LogEntry],
+                   turn: int | None = None) -> None:
+        os.write(self.fd, self._text(story, seed, log, turn))
 
-    def append(self, entry: LogEntry) -> None:
-        os.write(self.fd, _turn(entry).encode())
+    def append(self, entry: LogEntry, turn: int | None = None) -> None:
+        os.write(self.fd, _turn(entry, turn).encode())
         self.commands += 1
 
-    def rewrite(self, story: Story, seed: int, log: list[LogEntry]) -> None:
+    def rewrite(self, story: Story, seed: int, log: list[LogEntry],
+                turn: int | None = None) -> None:
         """After undo, restore or restart: the journal becomes the current log."""
         self.commands = len(log)
         if not log:
@@ -396,7 +404,7 @@ class Journal:
             os.ftruncate(self.fd, 0)
             self._write_all(story, seed, log)
             return
-        write_atomic(self.path, self._text(story, seed, log))
+        write_atomic(self.path, self._text(story, seed, log, turn))
         os.close(self.fd)
         self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
 
