@@ -134,13 +134,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _saves_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--saves", metavar="DIR", type=Path,
-                   help="where saved games, journals and history live (default: the "
-                        "checkout's saves/ or your user data folder; or $ADVENTURE_SAVES)")
+                   help="where saved games, journals and history live (default: "
+                        "$ADVENTURE_SAVES, else the saves/ of the checkout you are in, else "
+                        "your user data folder)")
 
 
 def _story_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--story", metavar="DIR", type=Path,
-                   help="the story directory (default: the bundled Terok Nor story)")
+                   help="the story directory (default: the story/ of the checkout you are "
+                        "in, else the installed Terok Nor story)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -244,6 +246,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from .author.report import check_report, print_report
 
+    if args.story is not None and not args.story.is_dir():
+        print(f"adventure: no story folder at {args.story}: give --story the folder that "
+              "holds the story's .yaml files.", file=sys.stderr)
+        return EXIT_USAGE
     story, problems, name = _load(args.story)
     report = check_report(story, problems, name, games=args.random, seed=args.seed,
                           max_turns=args.max_turns,

@@ -96,3 +96,26 @@ def test_records_compare_and_show_their_fields_compiled_or_not():
     assert "label='Go aft'" in repr(Choice(1, "Go aft"))
     with pytest.raises(TypeError):
         hash(Choice(1, "Go aft"))  # mutable: no hash, as an eq dataclass
+
+
+def test_every_story_folder_is_packaged():
+    """A folder added under story/ must be listed in pyproject.toml, or a plain install
+    would leave its files out of the installed story."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    folders = {p.relative_to(ROOT / "story").as_posix() for p in (ROOT / "story").rglob("*")
+               if p.is_dir() and any(p.glob("*.yaml"))}
+    listed = {pkg.removeprefix("adventure._story.").replace(".", "/")
+              for pkg in config["packages"] if pkg.startswith("adventure._story.")}
+    assert folders <= listed, f"add to [tool.setuptools] packages: {sorted(folders - listed)}"
+    assert "adventure.schema" in config["packages"]
+
+
+def test_the_installed_package_has_its_schema_and_story():
+    root = Path(adventure.__file__).resolve().parent
+    assert (root / "schema" / "story.schema.json").is_file()
+    if INSTALLED:
+        assert {p.name for p in (root / "_story").glob("*.yaml")} == \
+            {p.name for p in (ROOT / "story").glob("*.yaml")}
+        assert any((root / "_story" / "branches").glob("*.yaml"))

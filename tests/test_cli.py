@@ -248,3 +248,32 @@ def test_piped_output_is_the_same_text_through_a_utf8_buffer_or_any_other_stream
     assert output(io.TextIOWrapper(io.BytesIO(), encoding="utf-8")) == as_text
     assert output(io.TextIOWrapper(io.BytesIO(), encoding="utf-16")) == as_text
     assert "Goodbye." in as_text and as_text.count("\n> ") == 7
+
+
+def test_docs_cli_lists_every_option_of_every_subcommand():
+    """docs/cli.md and --help say the same: each subcommand's row names all its options."""
+    import argparse
+
+    from adventure.cli import build_parser
+
+    page = (ROOT / "docs" / "cli.md").read_text()
+    import re
+
+    cells = [re.split(r"(?<!\\)\|", line) for line in page.splitlines()
+             if line.startswith("| `")]
+    rows = {c[1].strip().strip("`").split()[0]: c[3] for c in cells if len(c) == 5}
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) <= set(rows)
+    for name, parser in sub.choices.items():
+        for action in parser._actions:
+            for flag in action.option_strings:
+                if flag not in ("-h", "--help"):
+                    assert f"`{flag}" in rows[name] or f"/ `{flag}" in rows[name], (name, flag)
+
+
+def test_check_of_a_missing_folder_exits_2_as_every_command_does(tmp_path):
+    missing = str(tmp_path / "nowhere")
+    for command in ("check", "play", "test", "graph"):
+        res = run(command, "--story", missing)
+        assert res.returncode == 2, (command, res.stderr.decode())
+        assert b"Traceback" not in res.stderr
