@@ -1,9 +1,9 @@
 """Benchmark runner for the adventure engine.
 
-    python benchmarks/run.py [--quick]
+    python benchmarks/run.py [--quick] [--write]
 
-Prints one table and writes benchmarks/RESULTS.md. Every figure is a median over
-several runs (the number is in the table) next to a baseline measured in the same
+Prints one table; with --write, also writes it to benchmarks/RESULTS.md. Every figure is a
+median over several runs (the number is in the table) next to a baseline measured in the same
 run, and their ratio. See benchmarks/README.md for what each figure means.
 """
 
@@ -633,8 +633,20 @@ def bench_instructions(quick: bool) -> None:
 
 # -- report ------------------------------------------------------------------------
 
+def cpu_model() -> str:
+    """The processor's name (platform.processor() is empty on Linux)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown processor"
+
+
 def machine() -> str:
-    return (f"{platform.platform()}; {os.cpu_count()} CPUs; {platform.processor() or '?'}; "
+    return (f"{platform.platform()}; {os.cpu_count()} CPUs; {cpu_model()}; "
             f"Python {platform.python_version()} ({platform.python_implementation()})")
 
 
@@ -645,7 +657,7 @@ def engine() -> str:
     return f"{adventure.engine_build()} ({Path(adventure.__file__).parent})"
 
 
-def write_results(quick: bool, elapsed: float) -> str:
+def results(quick: bool, elapsed: float) -> str:
     lines = [
         "# Benchmark results",
         "",
@@ -668,9 +680,7 @@ def write_results(quick: bool, elapsed: float) -> str:
                      f"| {r['note']} |")
     lines += ["", "## Not measured", ""]
     lines += [f"- {s}" for s in SKIPPED] or ["- nothing: every planned figure was measured"]
-    text = "\n".join(lines) + "\n"
-    (HERE / "RESULTS.md").write_text(text)
-    return text
+    return "\n".join(lines) + "\n"
 
 
 def main() -> int:
@@ -678,6 +688,8 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="fewer runs and smaller sizes")
     ap.add_argument("--only", nargs="*", help="run only these sections (startup commands "
                     "scale saves random instructions)")
+    ap.add_argument("--write", action="store_true", help="write the table to "
+                    "benchmarks/RESULTS.md (the committed record; without it, only printed)")
     args = ap.parse_args()
     start = time.perf_counter()
     print(f"machine: {machine()}")
@@ -698,10 +710,13 @@ def main() -> int:
         except Exception as exc:  # report what failed and go on with the rest
             SKIPPED.append(f"{name}: failed with {type(exc).__name__}: {exc}")
             print(f"  FAILED: {exc!r}", flush=True)
-    text = write_results(args.quick, time.perf_counter() - start)
+    text = results(args.quick, time.perf_counter() - start)
     shutil.rmtree(CACHE, ignore_errors=True)
     print()
     print(text)
+    if args.write:
+        (HERE / "RESULTS.md").write_text(text)
+        print(f"written to {HERE / 'RESULTS.md'}")
     return 0
 
 
