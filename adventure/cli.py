@@ -283,7 +283,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if args.delay < 0 or (args.to is not None and args.to < 0):
         print("adventure: --delay and --to take numbers of 0 or more.", file=sys.stderr)
         return EXIT_USAGE
-    return replay(game, save, sys.stdout, check=args.check, delay=args.delay, to_turn=args.to)
+    from .play.plain import terminal_columns
+
+    width = min(terminal_columns(), 100) - 1 if sys.stdout.isatty() else None
+    return replay(game, save, sys.stdout, check=args.check, delay=args.delay, to_turn=args.to,
+                  width=width)
 
 
 def cmd_saves(args: argparse.Namespace) -> int:

@@ -277,3 +277,17 @@ def test_check_of_a_missing_folder_exits_2_as_every_command_does(tmp_path):
         res = run(command, "--story", missing)
         assert res.returncode == 2, (command, res.stderr.decode())
         assert b"Traceback" not in res.stderr
+
+
+def test_a_long_path_in_a_message_is_never_cut_by_wrapping():
+    from types import SimpleNamespace
+
+    from adventure.play.plain import blocks
+
+    path = "/home/someone/.local/share/terok-nor/saves/transcript-terok-nor-20261201.txt"
+    result = SimpleNamespace(paragraphs=[("system", f"Writing a transcript to {path}."),
+                                         ("system", "one\ntwo")],
+                             show_choices=False, choices=[])
+    out = blocks(result, 40)
+    assert any(line == f"{path}." for line in out[0].split("\n")), out
+    assert out[1] == "one\ntwo"  # a list keeps its lines

@@ -285,3 +285,17 @@ def test_piped_play_never_asks_to_continue(tmp_path):
     res = subprocess.run(args + ["--continue"], input=b"look\n", capture_output=True,
                          timeout=60)
     assert b"Continuing your game at turn 1" in res.stdout
+
+
+@pytest.mark.parametrize("width", [24, 40, 60, 80, 120])
+def test_the_status_line_fits_and_keeps_turn_and_score_whole(width):
+    from adventure.play.repl import fit_status
+
+    text = fit_status("The Intendant's Private Audience Chamber", "Rebellion", "turn 168",
+                      "score 45/50", width)
+    assert len(text) <= width
+    assert "168" in text and "45/50" in text
+    if width >= 60:
+        assert "turn 168 · score 45/50" in text
+    if width >= 80:
+        assert text.strip().startswith("The Intendant's Private Audience Chamber")

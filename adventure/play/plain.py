@@ -46,8 +46,12 @@ def blocks(result: Result, width: int | None) -> list[str]:
         text = sanitize(text)
         if style == "title":
             out.append(f"== {text} ==")
-        elif width and style in ("text", "ending", "error"):
-            out.append(textwrap.fill(text, width))
+        elif width and style in ("text", "ending", "error", "system"):
+            # line by line (a system note may be a list); a path is never cut, so that it
+            # can be copied
+            out.append("\n".join(textwrap.fill(line, width, break_long_words=False,
+                                                break_on_hyphens=False)
+                                  for line in text.split("\n")))
         else:
             out.append(text)
     if result.show_choices and result.choices:

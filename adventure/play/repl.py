@@ -81,10 +81,10 @@ class Repl:
 
     def toolbar(self) -> FormattedText:
         s = self.last.status
-        parts = [s.title, s.chapter.replace("_", " ").title(), f"turn {s.turn}"]
-        if s.score is not None:
-            parts.append(f"score {s.score}/{s.max_score}")
-        return FormattedText([("class:bottom-toolbar", " " + " · ".join(parts) + " ")])
+        score = f"score {s.score}/{s.max_score}" if s.score is not None else ""
+        text = fit_status(s.title, s.chapter.replace("_", " ").title(), f"turn {s.turn}",
+                          score, self.prompt.app.output.get_size().columns)
+        return FormattedText([("class:bottom-toolbar", text)])
 
     def show(self, result: Result, before: list[tuple[str, str]] | None = None) -> None:
         width = self.width()  # asked each time, so a resized terminal re-wraps
@@ -96,7 +96,9 @@ class Repl:
                 continue
             indent = "    " if style == "system" and "\n" in text else ""
             lines = [w for para in text.split("\n") for w in
-                     (textwrap.wrap(para, width, subsequent_indent=indent) or [""])]
+                     (textwrap.wrap(para, width, subsequent_indent=indent,
+                                    break_long_words=False, break_on_hyphens=False)
+                      or [""])]
             out += _styled(lines, f"class:{style}")
             out.append(("", "\n"))
         if result.show_choices and result.choices:
@@ -169,3 +171,19 @@ def _styled(lines: list[str], style: str) -> list[tuple[str, str]]:
         out.append(("class:speech" if inside else style, line[start:]))
         out.append(("", "\n"))
     return [f for f in out if f[1]]
+
+
+def fit_status(title: str, chapter: str, turn: str, score: str, width: int) -> str:
+    """The status line in `width` columns: the turn and score always whole; the chapter
+    goes first, then the title is shortened, then the words 'turn' and 'score'."""
+    tail = [p for p in (turn, score) if p]
+    for parts in ([title, chapter, *tail], [title, *tail]):
+        text = " " + " · ".join(parts) + " "
+        if len(text) <= width:
+            return text
+    rest = " · " + " · ".join(tail) + " "
+    room = width - len(rest) - 1
+    if room >= 8:
+        return " " + title[: room - 1].rstrip() + "…" + rest
+    short = " · ".join(p.split(" ", 1)[1] if " " in p else p for p in tail)
+    return (" " + short + " ")[:width]

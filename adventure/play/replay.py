@@ -251,17 +251,18 @@ def format_save(s) -> str:
 # -- adventure replay ------------------------------------------------------------------
 
 def replay(game: Game, save: SaveFile, out: TextIO, check: bool = False, delay: float = 0,
-           to_turn: int | None = None) -> int:
-    """Print a saved game turn by turn. With `check`, exit 1 at the first divergence."""
+           to_turn: int | None = None, width: int | None = None) -> int:
+    """Print a saved game turn by turn, wrapped to `width` (a terminal's) or not at all.
+    With `check`, exit 1 at the first divergence."""
     session_state = game.begin(save.state.seed)
-    out.write(render(session_state, None) + "\n")
+    out.write(render(session_state, width) + "\n")
     state = session_state.state
     for i, entry in enumerate(save.log, 1):
         if to_turn is not None and state.turn >= to_turn:
             break  # a turn is the game's own count (the toolbar's), not a command's number
         # --check parses the typed commands afresh: a saved game as a regression test
         result = game.step(state, entry.command, None if check else entry.resolved)
-        out.write(f"\n> {sanitize(entry.command)}\n\n{render(result, None)}\n")
+        out.write(f"\n> {sanitize(entry.command)}\n\n{render(result, width)}\n")
         if check and result.resolved != entry.resolved:
             out.write(f"\nreplay: turn {state.turn} diverged (command {i}): "
                       f"'{sanitize(entry.command)}' now does {result.resolved}, it did "
