@@ -2,7 +2,7 @@
 
 This module walks the files and runs the two passes: pass 1 (`_collect`) notes what each
 file defines and where, pass 2 (`_build`) has each section compiled, by its own module
-(load_meta, load_things) or by the functions below;
+(load_meta, load_things, load_events) or by the functions below;
 all of them report into one LoadContext (load_context)."""
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from .diagnostics import Diagnostic, Loc, StoryError, did_you_mean
 from .files import story_files
 from .gcpause import collector_paused
 from .load_context import ID, LoadContext
+from .load_events import EVENT_KEYS, PUZZLE_KEYS, build_events, build_puzzles
 from .load_meta import META_KEYS, read_meta
 from .load_things import THING_KEYS, build_things, collect_scene_things
-from .model import Action, Ending, Event, Exit, Fallback, Puzzle, Scene, Story
+from .model import Action, Ending, Exit, Fallback, Scene, Story
 from .text import compile_text
 from .vocab import DIRECTIONS, synonym_index, words
 from .yamlsrc import MAX_FILE_BYTES, LList, LMap, load_file
@@ -510,46 +511,3 @@ def fallback(cx: LoadContext, sid: str, data: LMap, guard: ex.Names, free: ex.Na
     return Fallback(cx.expr(f, "when", guard), cx.text(f, "text", free),
                     cx.effects(f, "do", free), cx.scene_ref(f, "to"),
                     trigger=f"fallback:{sid}")
-
-
-# -- timed events and puzzles ------------------------------------------------
-EVENT_KEYS = ("when", "text", "do", "to")
-PUZZLE_KEYS = ("scene", "when", "solved", "hints")
-
-
-def build_events(cx: LoadContext, names: ex.Names) -> dict[str, Event]:
-    events = {}
-    for eid, d in cx.event_src.items():
-        with cx.chapter_of(names, cx.file_chapter_of(d)):
-            events[eid] = event(cx, eid, d, names)
-    return events
-
-
-def event(cx: LoadContext, eid: str, data: LMap, names: ex.Names) -> Event:
-    cx.keys(data, EVENT_KEYS, f"event '{eid}'")
-    to = cx.scene_ref(data, "to")
-    return Event(eid, cx.expr(data, "when", names.in_scene(None, False)),
-                 cx.text(data, "text", names.in_scene(None, True)),
-                 cx.effects(data, "do", names.in_scene(None, True)), to,
-                 trigger=f"event:{eid}")
-
-
-def build_puzzles(cx: LoadContext, names: ex.Names) -> dict[str, Puzzle]:
-    puzzles = {}
-    for pid, d in cx.puzzle_src.items():
-        with cx.chapter_of(names, cx.file_chapter_of(d)):
-            puzzles[pid] = puzzle(cx, pid, d, names)
-    return puzzles
-
-
-def puzzle(cx: LoadContext, pid: str, data: LMap, names: ex.Names) -> Puzzle:
-    cx.keys(data, PUZZLE_KEYS, f"puzzle '{pid}'")
-    scene = cx.scene_ref(data, "scene")
-    solved = cx.expr(data, "solved", names.in_scene(scene, False))
-    if "solved" not in data:
-        cx.err(data.loc, f"puzzle '{pid}' needs 'solved' (a condition)")
-    hints = cx.hints(data, "hints", names.in_scene(scene, True))
-    if not hints:
-        cx.err(data.loc, f"puzzle '{pid}' needs a list of 'hints'")
-    return Puzzle(pid, scene, cx.expr(data, "when", names.in_scene(scene, False)),
-                  solved or ex.constant(False), hints)
