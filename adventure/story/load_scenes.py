@@ -1,0 +1,180 @@
+"""Scenes: each scene with the extensions other files make to it (`extend:`), compiled
+into a `Scene` with its texts and variants, exits, fallback, hints, ending and actions;
+and the check that every extension names a scene some file defines."""
+
+from __future__ import annotations
+
+from .diagnostics import Loc, did_you_mean
+from .load_actions import scene_actions
+from .model import Ending, Exit, Fallback, Scene
+from .text import compile_text
+from .vocab import DIRECTIONS, words
+from .yamlsrc import LList, LMap
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from . import expr as ex
+    from .load_context import LoadContext
+    from .model import Action, TextSpec
+
+EXTEND_KEYS = ("actions", "variants", "on_enter", "exits", "things", "hints")
+SCENE_KEYS = ("title", "chapter", "text", "variants", "on_enter", "ending", "exits", "things",
+              "actions", "fallback", "hints", "conversation")
+EXIT_KEYS = ("to", "names", "label", "when", "refuse", "text", "hidden")
+FALLBACK_KEYS = ("when", "text", "do", "to")
+ENDING_KEYS = ("kind", "title", "epilogue")
+VARIANT_KEYS = ("when", "text")
+
+
+def check_extensions(cx: LoadContext) -> None:
+    for sid, kloc in cx.ext_keys:
+        if sid not in cx.scene_src:
+            cx.err(kloc, f"'extend' names scene '{sid}', which no file defines"
+                   f"{did_you_mean(sid, cx.scene_src)}")
+
+
+def build_scenes(cx: LoadContext, names: ex.Names, globals_: list[Action]
+                 ) -> dict[str, Scene]:
+    scenes = {}
+    for sid in list(cx.scene_src):
+        with cx.chapter_of(names, cx.scene_chapter(sid)):
+            scenes[sid] = scene(cx, sid, *cx.scene_src[sid], names, globals_)
+        release(cx, sid)
+    return scenes
+
+
+def release(cx: LoadContext, sid: str) -> None:
+    """A scene is built: let go of what was read for it, so that a large story never
+    holds all of its located text and all of its model at once."""
+    _, file, chapter = cx.scene_src[sid]
+    cx.scene_src[sid] = (LMap.at(Loc(file, 0, 0)), file, chapter)
+    cx.ext_src.pop(sid, None)
+    parent = cx.scene_parent.pop(sid, None)
+    if parent is not None:
+        parent.pop(sid, None)
+
+
+def scene(cx: LoadContext, sid: str, data: LMap, file: str, chapter: str, names: ex.Names,
+          globals_: list[Action]) -> Scene:
+    cx.keys(data, SCENE_KEYS, f"scene '{sid}'")
+    guard = names.in_scene(sid, False)
+    free = names.in_scene(sid, True)
+    title = cx.text_field(data, "title")
+    if not title:
+        cx.err(data.loc, f"scene '{sid}' needs a 'title'")
+    end = ending(cx, data, free)
+    text = cx.text(data, "text", free, required=end is None)
+    parts = cx.parts(sid)
+    s = Scene(
+        id=sid, title=title or sid, chapter=cx.scene_chapter(sid),
+        text=text or compile_text("", free), ending=end,
+        variants=[v for p in parts for v in variants(cx, p, guard, free)],
+        on_enter=[fx for p in parts for fx in cx.effects(p, "on_enter", free)],
+        exits=exits(cx, sid, parts, guard, free),
+        fallback=fallback(cx, sid, data, guard, free),
+        hints=[h for p in parts for h in cx.hints(p, "hints", free)],
+        conversation=cx.flag(data, "conversation"), loc=cx.first_def[f"scene:{sid}"],
+    )
+    s.actions = scene_actions(cx, sid, parts, guard, globals_, s.conversation)
+    if end and (s.exits or any(not a.key.startswith("global.") for a in s.actions)):
+        cx.err(data.key_loc("ending"), f"scene '{sid}' is an ending, so it cannot have "
+               "exits or actions of its own")
+    return s
+
+
+def ending(cx: LoadContext, data: LMap, names: ex.Names) -> Ending | None:
+    if "ending" not in data or not cx.typed(data, "ending", LMap,
+                                            "a mapping with kind, title and epilogue"):
+        return None
+    e = data["ending"]
+    cx.keys(e, ENDING_KEYS, "an ending")
+    kind = cx.text_field(e, "kind") or "ending"
+    return Ending(kind, cx.text_field(e, "title") or kind.capitalize(),
+                  cx.text(e, "epilogue", names))
+
+
+def variants(cx: LoadContext, data: LMap, guard: ex.Names, free: ex.Names
+             ) -> list[tuple[ex.Expr, TextSpec]]:
+    out: list[tuple[ex.Expr, TextSpec]] = []
+    if "variants" not in data or not cx.typed(data, "variants", LList,
+                                              "a list of {when, text}"):
+        return out
+    items = data["variants"]
+    for i, v in enumerate(items):
+        if not isinstance(v, LMap):
+            cx.err(items.item_loc(i), "a variant is a mapping with 'when' and 'text'")
+            continue
+        cx.keys(v, VARIANT_KEYS, "a text variant")
+        if "when" not in v:
+            cx.err(v.loc, "a variant needs 'when'")
+        cond = cx.expr(v, "when", guard)
+        text = cx.text(v, "text", free, required=True)
+        if cond and text:
+            out.append((cond, text))
+    return out
+
+
+def exits(cx: LoadContext, sid: str, parts: list[LMap], guard: ex.Names, free: ex.Names
+          ) -> list[Exit]:
+    out: list[Exit] = []
+    seen: dict[str, Loc] = {}
+    for data in parts:
+        for ex_ in part_exits(cx, sid, data, guard, free):
+            if ex_.key in seen:
+                cx.err(ex_.loc, f"exit '{ex_.key}' of scene '{sid}' is defined twice: "
+                       f"here and at {seen[ex_.key]}")
+                continue
+            seen[ex_.key] = ex_.loc
+            out.append(ex_)
+    return out
+
+
+def part_exits(cx: LoadContext, sid: str, data: LMap, guard: ex.Names, free: ex.Names
+               ) -> list[Exit]:
+    out: list[Exit] = []
+    if "exits" not in data or data["exits"] is None:
+        return out
+    if not cx.typed(data, "exits", LMap, "a mapping of direction or name to scene"):
+        return out
+    section = data["exits"]
+    for key in section:
+        value = section[key]
+        kloc = section.key_loc(key)
+        spec = value if isinstance(value, LMap) else None
+        if spec is None:
+            if not isinstance(value, str):
+                cx.err(section.val_loc(key), "an exit is a scene id or a mapping with 'to'")
+                continue
+            spec = LMap.at(kloc, {"to": value})
+            spec.locate_key("to", kloc, section.val_loc(key))
+        cx.keys(spec, EXIT_KEYS, f"exit '{key}'")
+        to = cx.scene_ref(spec, "to")
+        if spec.get("to") is None:
+            cx.err(spec.loc, f"exit '{key}' needs 'to' (the scene it leads to)")
+        if not words(str(key)):
+            cx.err(kloc, f"exit '{key}' needs a name a player can type")
+            continue
+        names = [words(str(key))]
+        names += [(abbr,) for abbr in DIRECTIONS.get(str(key), ())]
+        names += cx.phrases(spec, "names")
+        if to is None:
+            continue
+        out.append(Exit(
+            key=str(key), to=to, names=names, label=cx.text(spec, "label", free),
+            when=cx.expr(spec, "when", guard), refuse=cx.text(spec, "refuse", free),
+            text=cx.text(spec, "text", free), hidden=cx.flag(spec, "hidden"),
+            trigger=f"exit:{sid}:{key}", loc=kloc,
+        ))
+    return out
+
+
+def fallback(cx: LoadContext, sid: str, data: LMap, guard: ex.Names, free: ex.Names
+             ) -> Fallback | None:
+    if "fallback" not in data or not cx.typed(data, "fallback", LMap,
+                                              "a mapping with when, text, do, to"):
+        return None
+    f = data["fallback"]
+    cx.keys(f, FALLBACK_KEYS, "a fallback")
+    return Fallback(cx.expr(f, "when", guard), cx.text(f, "text", free),
+                    cx.effects(f, "do", free), cx.scene_ref(f, "to"),
+                    trigger=f"fallback:{sid}")

@@ -1,0 +1,115 @@
+"""Things: those a scene defines under its own `things:` (pass 1) and every thing's
+name, words, location and properties (pass 2), with the checks that the things that
+hold others can, and that nothing ends up inside itself."""
+
+from __future__ import annotations
+
+import re
+
+from .diagnostics import did_you_mean
+from .model import Thing
+from .places import NOWHERE, PLAYER, WORN
+from .vocab import words
+from .yamlsrc import LMap
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from . import expr as ex
+    from .diagnostics import Loc
+    from .load_context import LoadContext
+
+THING_KEYS = ("name", "adjectives", "synonyms", "article", "description", "location",
+              "portable", "wearable", "holds", "listed", "take_refuse", "pronoun")
+
+
+def collect_scene_things(cx: LoadContext, sid: str, sdata: LMap) -> None:
+    """Pass 1: the things a scene (or an extension of it) defines, placed there."""
+    things = sdata.get("things")
+    if things is None or not cx.typed(sdata, "things", LMap, "a mapping of things"):
+        return
+    for tid in things:
+        tdata = things[tid]
+        tloc = things.key_loc(tid)
+        if cx.check_id(tid, tloc, "thing") and cx.define("thing", tid, tloc):
+            if isinstance(tdata, LMap):
+                cx.thing_src[tid] = (tdata, sid, tloc)
+            else:
+                cx.err(things.val_loc(tid), "a thing is a mapping with name, "
+                       "description, ...")
+
+
+def build_things(cx: LoadContext, names: ex.Names) -> dict[str, Thing]:
+    things = {}
+    for tid, (tdata, scene, kloc) in cx.thing_src.items():
+        with cx.chapter_of(names, cx.scene_chapter(scene) if scene in cx.scene_src
+                           else cx.file_chapter_of(tdata)):
+            things[tid] = thing(cx, tid, tdata, scene, kloc, names)
+    check_holders(cx, things)
+    return things
+
+
+def thing(cx: LoadContext, tid: str, data: LMap, scene: str | None, kloc: Loc,
+          names: ex.Names) -> Thing:
+    cx.keys(data, THING_KEYS, f"thing '{tid}'")
+    name = cx.text_field(data, "name") or tid.replace("_", " ")
+    location = cx.text_field(data, "location")
+    if location is None:
+        location = scene or NOWHERE
+        if scene is None:
+            cx.err(kloc, f"thing '{tid}' needs a 'location' (a scene, player, worn, "
+                   "nowhere or a thing id)")
+    elif scene is not None and location != scene:
+        pass  # defined under one scene, placed elsewhere: allowed, the location wins
+    if location not in (PLAYER, WORN, NOWHERE) and location not in cx.scene_src \
+            and location not in cx.thing_src:
+        pool = list(cx.scene_src) + list(cx.thing_src) + [PLAYER, WORN, NOWHERE]
+        cx.err(data.val_loc("location"), f"unknown location '{location}'"
+               f"{did_you_mean(location, pool)}")
+    holds = cx.text_field(data, "holds")
+    if holds is not None and holds not in ("in", "on"):
+        cx.err(data.val_loc("holds"), "'holds' should be 'in' or 'on'")
+        holds = None
+    article = cx.text_field(data, "article")
+    if article is None:
+        article = "an" if name[:1].lower() in "aeiou" else "a"
+    elif not re.fullmatch(r"[A-Za-z]+", article):
+        cx.err(data.val_loc("article"), "'article' should be one word: a, an, the, "
+               "some, your, ... or none")
+    portable = cx.flag(data, "portable")
+    wearable = cx.flag(data, "wearable")
+    text_names = names.in_scene(scene, True)
+    return Thing(
+        id=tid, name=words(name) or (tid,),
+        adjectives=frozenset(w for a in cx.str_list(data, "adjectives") for w in words(a)),
+        synonyms=[words(s) for s in cx.str_list(data, "synonyms") if words(s)],
+        article=article, description=cx.text(data, "description", text_names),
+        location=location, portable=portable or wearable, wearable=wearable, holds=holds,
+        listed=cx.flag(data, "listed", portable or wearable),
+        take_refuse=cx.text(data, "take_refuse", text_names), loc=kloc,
+        pronoun=pronoun(cx, data), called=" ".join(name.split()),
+    )
+
+
+def pronoun(cx: LoadContext, data: LMap) -> str:
+    value = cx.text_field(data, "pronoun") or "it"
+    if value not in ("it", "him", "her", "them"):
+        cx.err(data.val_loc("pronoun"), "'pronoun' should be it, him, her or them")
+        return "it"
+    return value
+
+
+def check_holders(cx: LoadContext, things: dict[str, Thing]) -> None:
+    for t in things.values():
+        holder = things.get(t.location)
+        if holder is not None and holder.holds is None:
+            src = cx.thing_src[t.id][0]
+            cx.err(src.val_loc("location"), f"'{t.location}' cannot hold things; give "
+                   "it 'holds: in' or 'holds: on'")
+        seen = {t.id}
+        cur = t.location
+        while cur in things:
+            if cur in seen:
+                cx.err(t.loc, f"thing '{t.id}' is inside itself (through '{cur}')")
+                break
+            seen.add(cur)
+            cur = things[cur].location
