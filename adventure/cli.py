@@ -7,6 +7,7 @@ found problems; 2 bad usage, or a story the command cannot use; 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import sys
 from pathlib import Path
@@ -35,9 +36,17 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    """argparse's formatter, told the width: left to itself it imports shutil (and with it
+    bz2 and lzma) in every start, to ask the terminal."""
+    from .play.plain import terminal_columns
+
+    return argparse.HelpFormatter(prog, width=min(terminal_columns(), 100) - 2)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="adventure",
+        prog="adventure", formatter_class=_formatter,
         description="Play and write branching text adventures. Without a subcommand, "
                     "'adventure' plays the bundled story, Terok Nor.",
         epilog="Run 'adventure COMMAND --help' for a command's options. "
@@ -46,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(prog="adventure", dest="command", metavar="COMMAND")
+    sub.add_parser = functools.partial(sub.add_parser, formatter_class=_formatter)  # type: ignore[method-assign]
 
     play = sub.add_parser("play", help="play a story (the default)",
                           description="Play a story. With a terminal on both ends you type "

@@ -13,11 +13,11 @@ from collections import deque
 from collections.abc import Callable
 
 from ..story.vocab import words
+from .errors import SaveError
 from .game import MAX_LINE, Game
 from .reply import describe
 from .result import Choice, Result
 from .state import GameState, LogEntry
-from .store import SaveError
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:

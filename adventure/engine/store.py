@@ -1,5 +1,5 @@
 """Where a session keeps what lasts, as the engine sees it: the `Store` interface that a front
-end implements (play.replay.FileStore), and `SaveError`, which a store raises for the player.
+end implements (play.replay.FileStore); the `SaveError` it raises is in errors.py.
 
 `Store` is for type checking only (imported under TYPE_CHECKING): it lives in a module of its
 own, not in an `if TYPE_CHECKING:` block, because mypyc cannot compile a class there.
@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from .errors import SaveError  # noqa: F401 - named here too, beside the Store that raises it
 from .result import Result
 from .state import GameState, LogEntry
-
-
-class SaveError(Exception):
-    """A save could not be written or read; the message says why, for the player."""
 
 
 class Store(Protocol):

@@ -17,8 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from ..engine.errors import SaveError
 from ..engine.state import GameState, LogEntry
-from ..engine.store import SaveError
 from ..story.model import Story
 from ..story.places import NOWHERE, PLAYER, WORN
 from ..story.record import Record

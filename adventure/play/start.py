@@ -11,8 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..engine.errors import SaveError
 from ..engine.session import Game, Session
-from ..engine.store import SaveError
 from ..story.sanitize import sanitize
 from .replay import FileStore, load_save, rebuild
 from .saves import JOURNAL_SUFFIX, JournalInfo, read_journal, unfinished_journals
