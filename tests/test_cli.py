@@ -280,14 +280,13 @@ def test_check_of_a_missing_folder_exits_2_as_every_command_does(tmp_path):
 
 
 def test_a_long_path_in_a_message_is_never_cut_by_wrapping():
-    from types import SimpleNamespace
-
+    from adventure.engine.result import Result, Status
+    from adventure.engine.state import GameState
     from adventure.play.plain import blocks
 
     path = "/home/someone/.local/share/terok-nor/saves/transcript-terok-nor-20261201.txt"
-    result = SimpleNamespace(paragraphs=[("system", f"Writing a transcript to {path}."),
-                                         ("system", "one\ntwo")],
-                             show_choices=False, choices=[])
+    result = Result([("system", f"Writing a transcript to {path}."), ("system", "one\ntwo")],
+                    [], Status("s", "S", "", 0, None, None), GameState("s", {}))
     out = blocks(result, 40)
     assert any(line == f"{path}." for line in out[0].split("\n")), out
     assert out[1] == "one\ntwo"  # a list keeps its lines

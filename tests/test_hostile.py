@@ -447,7 +447,9 @@ def test_a_slot_name_cannot_leave_the_saves_directory(demo_game, tmp_path, name)
 
 @pytest.mark.parametrize("name", ["..", "../x", "a/../../b", "x" * 10_000])
 def test_play_load_of_a_bad_slot_name_exits_2(tmp_path, name):
-    res = run("play", "--story", str(DEMO), "--saves", str(tmp_path), "--load", name)
+    here = tmp_path / "a" / "b"  # so that '..' names no file that happens to exist
+    here.mkdir(parents=True)
+    res = run("play", "--story", str(DEMO), "--saves", str(tmp_path), "--load", name, cwd=here)
     err = text(res.stderr)
     assert res.returncode == 2 and "Traceback" not in err
     assert "adventure: cannot load" in err and ("save name" in err or "too long" in err)
