@@ -319,8 +319,9 @@ def cmd_saves(args: argparse.Namespace) -> int:
     if journals:
         print(f"{'' if not saves else chr(10)}Unfinished games in {directory} "
               "(adventure --continue NAME):")
+        width = max(len(j.name) for j in journals)
         for j in journals:
-            print(sanitize(f"  {j.name:<20} {describe_journal(j)}"))
+            print(sanitize(f"  {j.name:<{width}}  {describe_journal(j)}"))
     return EXIT_OK
 
 

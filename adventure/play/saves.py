@@ -444,8 +444,11 @@ class JournalInfo(Record):
 
     @property
     def name(self) -> str:
-        """What `adventure saves` shows and `--continue NAME` takes."""
-        return self.path.name.removesuffix(JOURNAL_SUFFIX)
+        """What `adventure saves` shows and `--continue NAME` takes: the journal's file name
+        without the story's id, its suffix and the process's marks, when nothing is lost
+        by that (STORY-YYYYMMDD-HHMMSS-PID-N.journal -> YYYYMMDD-HHMMSS-PID-N)."""
+        stem = self.path.name.removesuffix(JOURNAL_SUFFIX)
+        return stem.removeprefix(f"{self.story}-") if self.story else stem
 
 
 def read_journal(path: Path) -> JournalInfo | None:

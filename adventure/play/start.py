@@ -45,8 +45,8 @@ def start(game: Game, store: FileStore, *, seed: int | None, load: str | None,
     if not new and (cont is not None or ask):
         journals = unfinished_journals(store.dir, game.story)
         if cont:
-            chosen = [j for j in journals if j.name == cont] or \
-                     [j for j in journals if cont in j.name]
+            chosen = [j for j in journals if cont in (j.name, j.path.name)] or \
+                     [j for j in journals if cont in j.path.name]
             if len(chosen) != 1:
                 listed = ", ".join(j.name for j in journals[:5]) or "none"
                 raise StartError(f"no single unfinished game is called '{sanitize(cont)}' "
