@@ -372,7 +372,9 @@ def test_replay_check_names_the_first_turn_that_diverged(tmp_path):
     root = tmp_path / "edited"
     shutil.copytree(DEMO, root)
     ship = root / "ship.yaml"
-    ship.write_text(ship.read_text().replace("        nouns: [walls, wall, panels]\n", ""))
+    # the search loses its nouns and its label: 'search walls' no longer means it
+    ship.write_text(ship.read_text().replace("        nouns: [walls, wall, panels]\n", "")
+                    .replace("        label: Search the walls\n", ""))
     res = run("replay", "walk", "--story", str(root), "--saves", str(tmp_path), "--check")
     assert res.returncode == 1
     assert "replay: turn 1 diverged (command 2): 'search walls'" in res.stdout.decode()

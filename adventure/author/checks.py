@@ -15,6 +15,7 @@ from ..engine.state import GameState
 from ..engine.world import World
 from ..story.diagnostics import Diagnostic, Loc
 from ..story.model import Action, Story
+from .labelcheck import LabelCheck
 
 
 def warn(loc: Loc, message: str) -> Diagnostic:
@@ -170,6 +171,7 @@ class PlayReport:
     endings: Counter = field(default_factory=Counter)
     capped: int = 0  # games that hit the turn cap without ending
     problems: list[Problem] = field(default_factory=list)
+    labels: LabelCheck = field(default_factory=LabelCheck)  # choices typed as shown
 
 
 def _options(game: Game, state: GameState, seen: dict | None = None
@@ -303,6 +305,7 @@ def _play_one(game: Game, seed: int, max_turns: int, report: PlayReport, memory:
             state = game.begin(seed).state
             report.scenes[state.scene] += 1
         while len(commands) < max_turns and not state.ended:
+            report.labels.probe(game, state)
             options = _options(game, state, memory.scope)
             if not options:
                 report.problems.append(Problem(

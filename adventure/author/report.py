@@ -26,7 +26,9 @@ def check_report(story: Story | None, problems: list[str], name: str, games: int
         game = Game(story)
         with _progress(games, progress) as tick:
             play = random_play(game, games, seed, max_turns, tick)
-        warnings += play_warnings(story, play)
+        warnings += play_warnings(story, play) + play.labels.warnings()
+        report["labels"] = {"tried": play.labels.tried, "failed": len(play.labels.failed),
+                            "understood_share": round(play.labels.share, 4)}
         report["random_play"] = {
             "games": play.games, "seed": seed, "turns": play.turns, "turn_cap": max_turns,
             "endings": dict(sorted(play.endings.items())),
@@ -101,6 +103,11 @@ def print_report(report: dict[str, Any]) -> None:
               f"{play['turns']:,} turns, {play['capped']} hit the {play['turn_cap']}-turn cap.")
         endings = ", ".join(f"{k} {v}" for k, v in play["endings"].items()) or "none"
         out(f"  endings reached: {endings}")
+        labels = report.get("labels")
+        if labels and labels["tried"]:
+            out(f"  choices typed as shown: {labels['tried'] - labels['failed']} of "
+                f"{labels['tried']} do what their number does "
+                f"({100 * labels['understood_share']:.1f}%)")
         never = [sid for sid, n in play["scenes"].items() if n == 0]
         if never:
             out(f"  scenes never visited: {', '.join(never)}")

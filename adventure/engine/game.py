@@ -14,6 +14,7 @@ from ..story.model import Story
 from ..story.vocab import apply_synonyms, words
 from . import verbs
 from . import world as w
+from .labels import LINKS
 from .machine import StoryMachine
 from .parser import Context, Intent, parse, thing_matches
 from .reply import Replies, describe
@@ -86,8 +87,8 @@ class Game(Replies):
             intent = self._answer(pending, line, ctx)
         if intent is None:
             intent = parse(line, ctx)
-            if intent.kind == "choice":
-                intent = self._choose(intent, offers, world)
+        if intent.kind == "choice":
+            intent = self._choose(intent, offers, world)
         if intent.corrected and not (pending and pending.get("confirm")):
             shown = " ".join(w if not w.startswith("@") else self.story.things[w[1:]].display
                              for w in intent.corrected)
@@ -100,6 +101,11 @@ class Game(Replies):
         if intent.options:
             world.state.pending = {"words": list(intent.words), "phrase": list(intent.phrase),
                                    "options": [t.id for t in intent.options]}
+        if intent.numbers:
+            world.state.pending = {"choices": list(intent.numbers)}
+            listing = [f"{n}) {offers[n - 1].label}" for n in intent.numbers]
+            intent.message = ("Which do you mean: " + ", ".join(listing[:-1]) + " or "
+                              + listing[-1] + "? Type its number.")
         self._remember(world, intent)
         advanced = self.execute(world, intent)
         if intent.kind == "meta" and intent.verb == "quit":
@@ -122,6 +128,14 @@ class Game(Replies):
         """The reply to 'which do you mean?' or to 'did you mean ...?'; None if it is
         a new command instead."""
         ws = apply_synonyms(words(line), self.synonyms)
+        if "choices" in pending:
+            numbers = pending["choices"]
+            if len(ws) == 1 and ws[0].isascii() and ws[0].isdigit():
+                return None  # a number is a choice anyway
+            shown = ctx.labels()
+            left = [n for n in numbers if n <= len(shown)
+                    and set(w for w in ws if w not in LINKS) <= set(shown[n - 1])]
+            return Intent("choice", number=left[0], words=ws) if len(left) == 1 else None
         if "confirm" in pending:
             if ws in (("yes",), ("y",)):
                 return parse("", ctx, ws=tuple(pending["confirm"]))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..story.model import Action, Exit, Scene, Story, Words
 from ..story.text import Template
 from ..story.vocab import BUILTINS, synonym_index, words
+from .labels import label_words
 from .parser import Context, thing_words
 from .result import Offer
 from .world import World
@@ -110,7 +111,8 @@ class Offers:
             scene.conversation, phrases,
             world.state.refs,  # the parser takes only those still in scope
             self.routes(sid), self.vocabulary(sid),
-            lambda: frozenset(a.key for a in own + glob if not self.listed(world, a)))
+            lambda: frozenset(a.key for a in own + glob if not self.listed(world, a)),
+            lambda: [label_words(o.label, self.synonyms) for o in offers])
 
     def _scene_parts(self, scene: Scene) -> tuple[list[Action], list[Action], list[Action],
                                                   dict[str, Words]]:

@@ -21,6 +21,7 @@ from ..story.vocab import (
     canonical,
     words,
 )
+from . import labels
 
 META = frozenset({"hint", "help", "choices", "quit"})
 NEEDS_OBJECT = frozenset({"examine", "take", "drop", "wear", "remove", "put"})
@@ -34,7 +35,8 @@ class Context:
     and a context is never saved or compared.)"""
 
     __slots__ = ("synonyms", "own", "globals", "spent", "exits", "_scope", "exit_titles", "choices",
-                 "fallback", "conversation", "phrases", "refs", "routes", "vocabulary", "unlisted")
+                 "fallback", "conversation", "phrases", "refs", "routes", "vocabulary", "unlisted",
+                 "labels")
 
     def __init__(self, synonyms: SynonymIndex, own: list[Action],
                  globals: list[Action], spent: list[Action], exits: list[Exit],
@@ -44,7 +46,8 @@ class Context:
                  phrases: Callable[[], list[str]] = list, refs: dict[str, str] | None = None,
                  routes: dict[str, list[Exit]] | None = None,
                  vocabulary: frozenset[str] = frozenset(),
-                 unlisted: Callable[[], frozenset[str]] = frozenset) -> None:
+                 unlisted: Callable[[], frozenset[str]] = frozenset,
+                 labels: Callable[[], list[Words]] = list) -> None:
         self.synonyms = synonyms
         self.own = own  # the scene's own actions that can be matched now
         self.globals = globals
@@ -60,6 +63,7 @@ class Context:
         self.routes = {} if routes is None else routes  # place words -> exits
         self.vocabulary = vocabulary  # every word understood here (for typos)
         self.unlisted = unlisted  # keys of hidden actions not yet revealed (lazy)
+        self.labels = labels  # the numbered choices' labels, as words (lazy)
 
     @property
     def scope(self) -> dict[str, Thing]:
@@ -71,14 +75,14 @@ class Context:
 
 class Intent(Record):
     __slots__ = ("kind", "verb", "number", "action", "exit", "objects", "preposition", "message",
-                 "words", "options", "phrase", "route", "corrected", "unknown_word")
+                 "words", "options", "phrase", "route", "corrected", "unknown_word", "numbers")
 
     def __init__(self, kind: str, verb: str = "", number: int = 0, action: Action | None = None,
                  exit: Exit | None = None, objects: Sequence[Thing] | None = None,
                  preposition: str = "", message: str = "", words: Words = (),
                  options: Sequence[Thing] | None = None, phrase: Words = (),
                  route: Sequence[Exit] | None = None, corrected: Words = (),
-                 unknown_word: str = "") -> None:
+                 unknown_word: str = "", numbers: Sequence[int] = ()) -> None:
         self.kind = kind  # empty, choice, meta, action, fallback, exit, builtin, unknown
         self.verb = verb
         self.number = number
@@ -94,6 +98,7 @@ class Intent(Record):
         self.route = () if route is None else route  # 'go to PLACE' through several exits
         self.corrected = corrected  # the words understood after correcting a typo
         self.unknown_word = unknown_word  # for 'oops'
+        self.numbers = numbers  # the choices a command fits equally, to ask which
 
 
 PRONOUNS = frozenset({"it", "them", "him", "her"})
@@ -107,6 +112,10 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
         ws = apply_synonyms(words(line), ctx.synonyms)
     if not ws:
         return Intent("empty", words=ws)
+    if ctx.choices:  # a label typed as shown means its choice, before anything else
+        hits = labels.whole(ws, ctx.labels())
+        if hits:
+            return _choice(hits, ws, ctx)
     if not PRONOUNS.isdisjoint(ws):
         ws, missing = _pronouns(ws, ctx)
         if missing:
@@ -115,6 +124,10 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
     intent = _parse(ws, ctx)
     if intent.options:
         intent.words = ws  # the whole command, to finish once the player says which
+    if intent.kind == "unknown" and not intent.options and ctx.choices:
+        chosen = _label(ws, ctx)
+        if chosen is not None:
+            return chosen
     if intent.kind == "unknown" and not intent.options and ctx.vocabulary:
         fixed = _correct(ws, ctx.vocabulary)
         if fixed != ws:
@@ -125,6 +138,26 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
                 return again
         intent.unknown_word = next((w for w in ws if w not in ctx.vocabulary), "")
     return intent
+
+
+def _label(ws: Words, ctx: Context) -> Intent | None:
+    """A command nothing else understood, that fits one or more numbered choices."""
+    scope = ctx.scope
+
+    def names(word: str) -> frozenset[str]:
+        return frozenset(t.id for t in scope.values() if word in thing_words(t)[1])
+
+    hits = labels.fits(tuple(w[1:] if w.startswith("@") else w for w in ws), ctx.labels(),
+                       names)
+    return _choice(hits, ws, ctx) if hits else None
+
+
+def _choice(hits: list[int], ws: Words, ctx: Context) -> Intent:
+    if len(hits) == 1:
+        return Intent("choice", number=hits[0] + 1, words=ws)
+    # the game words the question, with the labels as shown
+    return Intent("unknown", words=ws, numbers=[i + 1 for i in hits],
+                  message="Which of the choices do you mean? Type its number.")
 
 
 def _pronouns(ws: Words, ctx: Context) -> tuple[Words, str]:
