@@ -24,6 +24,16 @@ from ..story.vocab import (
 from . import labels
 
 META = frozenset({"hint", "help", "choices", "quit"})
+# Built-in verbs that need no object ("listen", "kneel"); verbs with an instrument
+# ("unlock the door with the key", "use the hypospray on Julian").
+ALONE = frozenset({"climb", "crawl", "kneel", "sit", "stand", "lie", "listen", "smell", "hide",
+                   "wave"})
+INSTRUMENT = frozenset({"unlock", "lock", "open", "use", "light", "attack", "shoot", "push",
+                        "touch", "move"})
+INSTRUMENT_WORDS = frozenset({"with", "on", "using", "at", "into", "onto", "to"})
+INTO = frozenset({"into", "in", "inside", "through", "toward", "towards", "to", "onto"})
+QUESTION_WORDS = frozenset({"what", "why", "how", "where", "who", "when", "whether", "if",
+                            "which"})
 NEEDS_OBJECT = frozenset({"examine", "take", "drop", "wear", "remove", "put"})
 PREPOSITIONS = (("into",), ("onto",), ("inside",), ("in",), ("on",))
 LEAVE = frozenset({("bye",), ("goodbye",), ("leave",), ("end", "conversation")})
@@ -167,6 +177,10 @@ def _pronouns(ws: Words, ctx: Context) -> tuple[Words, str]:
             ref = ctx.refs.get(w)
             if ref not in ctx.scope and w == "them":
                 ref = ctx.refs.get("it")
+            if (ref is None or ref not in ctx.scope) and w != "it":
+                # nobody named yet: the one person of that kind in view
+                kind = [t.id for t in ctx.scope.values() if t.pronoun == w]
+                ref = kind[0] if len(kind) == 1 else None
             if ref is None or ref not in ctx.scope:
                 return ws, w
             out.append(f"@{ref}")
@@ -359,15 +373,23 @@ def _builtin(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
                           message=f"'{' '.join(ws[:1])}' needs nothing after it here.")
         return Intent("builtin", verb=verb, words=ws)
     if verb == "go":
-        place = " ".join(rest)
-        route = ctx.routes.get(place)
-        if route:
-            return Intent("travel", route=route, words=ws)
-        where = _exits_phrase(ctx)
-        msg = f"You can't go '{place}' from here." if place else "Go where?"
-        return Intent("unknown", words=ws, message=f"{msg} {where}")
+        return _go(rest, ws, ctx)
     if not rest:
+        if verb in ALONE:
+            return Intent("builtin", verb=verb, words=ws)
         return Intent("unknown", words=ws, message=f"What do you want to {verb}?")
+    if verb == "talk":
+        return _talk_to(rest, ws, ctx)
+    if verb in INSTRUMENT:
+        for i, w in enumerate(rest):
+            if w in INSTRUMENT_WORDS and 0 < i < len(rest) - 1:
+                first, second = _one(rest[:i], ctx), _one(rest[i + 1:], ctx)
+                if isinstance(first, Intent):
+                    return first
+                if isinstance(second, Intent):
+                    return second
+                return Intent("builtin", verb=verb, objects=[first, second], preposition=w,
+                              words=ws)
     if verb == "put":
         for i, w in enumerate(rest):
             if (w,) in PREPOSITIONS and 0 < i < len(rest) - 1:
@@ -418,9 +440,44 @@ def _split_and(ws: Words) -> list[Words]:
     return [tuple(p) for p in parts if p]
 
 
+def _go(rest: Words, ws: Words, ctx: Context) -> Intent:
+    """go PLACE, go into/through/toward PLACE; a direction with no exit that way."""
+    if len(rest) > 1 and rest[0] in INTO:
+        ex = _exit(rest[1:], ctx)
+        if ex is not None:
+            return Intent("exit", exit=ex, words=ws)
+        rest = rest[1:]
+    place = " ".join(rest)
+    route = ctx.routes.get(place)
+    if route:
+        return Intent("travel", route=route, words=ws)
+    where = _exits_phrase(ctx)
+    if rest in _DIRECTION_WORDS:
+        msg = "You can't go that way."
+    else:
+        msg = f"You can't go to '{shown(rest, ctx)}' from here." if place else "Go where?"
+    return Intent("unknown", words=ws, message=f"{msg} {where}")
+
+
+def _talk_to(rest: Words, ws: Words, ctx: Context) -> Intent:
+    """talk to X (or ask X what/why/how ...): the story's way of talking to X, if any."""
+    person = _one(rest, ctx)
+    if isinstance(person, Intent):
+        return person
+    for verb in ("talk", "ask", "tell"):
+        spoken = _spoken_to(verb, person, ctx)
+        if spoken is not None:
+            return spoken
+    return Intent("builtin", verb="talk", objects=[person], words=ws)
+
+
 def _talk(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
     """give/show X to Y and ask/tell Y about Z, when the story has no action for them."""
     prep = "to" if verb in ("give", "show") else "about"
+    if prep == "about":
+        wh = next((i for i, w in enumerate(rest) if w in QUESTION_WORDS and i), 0)
+        if wh and prep not in rest[1:wh]:  # ask Odo what he wants: talking to Odo
+            return _talk_to(rest[:wh], ws, ctx)
     if prep not in rest[1:-1]:
         example = f"{verb} the padd to Odo" if prep == "to" else f"{verb} Odo about the station"
         return Intent("unknown", words=ws, message=f"Say it as '{example}'.")
@@ -462,11 +519,23 @@ def _one(ws: Words, ctx: Context) -> Thing | Intent:
         return found[0]
     if not found:
         return Intent("unknown", words=ws,
-                      message=f"You can't see any '{' '.join(ws)}' here.")
+                      message=f"You can't see any '{shown(ws, ctx)}' here.")
     names = [f"the {' '.join(sorted(t.adjectives)[:1] + list(t.name))}" for t in found]
     listing = ", ".join(names[:-1]) + " or " + names[-1]
     return Intent("unknown", words=ws, message=f"Which do you mean, {listing}?",
                   options=found, phrase=ws)
+
+
+def shown(ws: Words, ctx: Context) -> str:
+    """Words as a player may see them again: a pronoun's thing by its name, never its id."""
+    out = []
+    for w in ws:
+        if w.startswith("@"):
+            t = ctx.scope.get(w[1:])
+            out.append(" ".join(t.name) if t is not None else "it")
+        else:
+            out.append(w)
+    return " ".join(out)
 
 
 def _exits_phrase(ctx: Context) -> str:
@@ -479,7 +548,7 @@ def _exits_phrase(ctx: Context) -> str:
 def unknown(ws: Words, ctx: Context) -> Intent:
     import difflib  # only for a command nobody understood
 
-    typed = " ".join(ws)
+    typed = shown(ws, ctx)
     pool = ctx.phrases() + [" ".join(seq) for seq, _ in VERB_TABLE if len(seq[0]) > 2]
     close = difflib.get_close_matches(typed, pool, n=3, cutoff=0.6)
     if not close:

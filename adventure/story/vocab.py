@@ -41,13 +41,18 @@ def synonym_index(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> Synon
 
 
 def apply_synonyms(ws: tuple[str, ...], index: SynonymIndex) -> tuple[str, ...]:
-    """Replace each alternative phrase by its canonical one (longest first)."""
+    """Replace each alternative phrase by its canonical one (longest first). A synonym of
+    a verb (its canonical phrase starts with a built-in verb) counts only where a verb
+    stands, at the start: 'open study' stays about the study, whatever 'study' means
+    as a verb."""
     if not index or not ws or index.keys().isdisjoint(ws):
         return ws  # most commands use no alternative word at all
     out: list[str] = []
     i = 0
     while i < len(ws):
         for alt, canon in index.get(ws[i], ()):
+            if i and canon[0] in VERBS_BY_FIRST:
+                continue
             if ws[i:i + len(alt)] == alt:
                 out.extend(canon)
                 i += len(alt)
@@ -76,6 +81,35 @@ BUILTINS: dict[str, tuple[tuple[str, ...], ...]] = {
     "go": (("go", "to"), ("go",), ("walk", "to"), ("walk",), ("run", "to"), ("head",),
            ("head", "to"), ("enter",)),
     "wait": (("wait",), ("z",)),
+    "talk": (("talk", "to"), ("talk", "with"), ("speak", "to"), ("speak", "with"),
+             ("chat", "with"), ("talk",)),
+    "climb": (("climb",), ("scale",), ("climb", "up"), ("climb", "onto")),
+    "crawl": (("crawl",), ("crawl", "into"), ("crawl", "through")),
+    "push": (("push",), ("press",), ("shove",)),
+    "pull": (("pull",), ("tug",), ("yank",)),
+    "lift": (("lift",), ("raise",)),
+    "move": (("move",), ("shift",)),
+    "open": (("open",),),
+    "close": (("close",), ("shut",)),
+    "lock": (("lock",),),
+    "unlock": (("unlock",),),
+    "light": (("light",), ("ignite",)),
+    "extinguish": (("extinguish",), ("put", "out"), ("snuff",)),
+    "turn_on": (("turn", "on"), ("switch", "on"), ("activate",)),
+    "turn_off": (("turn", "off"), ("switch", "off"), ("deactivate",)),
+    "attack": (("attack",), ("hit",), ("punch",), ("kick",), ("strike",), ("fight",),
+               ("kill",)),
+    "shoot": (("shoot",), ("fire", "at"), ("fire", "on")),
+    "kneel": (("kneel",), ("kneel", "by"), ("kneel", "beside")),
+    "sit": (("sit",), ("sit", "down"), ("sit", "on"), ("sit", "in")),
+    "stand": (("stand",), ("stand", "up"), ("get", "up")),
+    "lie": (("lie", "down"), ("lie", "on"), ("lie",)),
+    "listen": (("listen",), ("listen", "to"), ("hear",)),
+    "smell": (("smell",), ("sniff",)),
+    "touch": (("touch",), ("feel",), ("stroke",)),
+    "hide": (("hide",), ("hide", "in"), ("hide", "behind")),
+    "wave": (("wave",), ("wave", "at"), ("wave", "to")),
+    "use": (("use",),),
     "hint": (("hint",), ("hints",), ("clue",)),
     "help": (("help",), ("?",), ("commands",)),
     "choices": (("choices",), ("options",), ("what", "can", "i", "do")),
