@@ -17,7 +17,7 @@ from ..story.model import Story
 from ..story.places import NOWHERE, PLAYER, WORN
 from ..story.yamlsrc import LMap, load_file, load_source
 from .checks import play_warnings, random_play, static_warnings
-from .lsp_index import PLACE, FileIndex, Occ, index_file
+from .lsp_index import PLACE, FileIndex, Occ, index_file, index_test_file
 
 RESERVED = ex.KEYWORDS | set(ex.BUILTIN_VARS) | {PLAYER, WORN, NOWHERE}
 
@@ -51,7 +51,14 @@ class Folder:
         return path.suffix in (".yaml", ".yml") and not any(
             p == "tests" or p.startswith(".") for p in rel.parts)
 
-    def _read(self, path: Path, name: str) -> tuple[Any, list[Diagnostic]]:
+    def tests(self) -> list[Path]:
+        """The story tests beside the story: a rename reaches them too."""
+        found = set((self.root / "tests").glob("*.yaml")) | {
+            p for p in self.buffers if p.parent == self.root / "tests"}
+        return sorted(found)
+
+    def _read(self, path: Path, name: str, test: bool = False
+              ) -> tuple[Any, list[Diagnostic]]:
         """The loader's file reader: the buffer when the file is open, else the disk;
         a file whose text has not changed since the last check is not parsed again."""
         text = self.buffers.get(path)
@@ -76,7 +83,7 @@ class Folder:
             source = text
         self._parsed[path] = (key, data, problems)
         if data is not None or name not in self.indexes:
-            self.indexes[name] = index_file(name, source, data)
+            self.indexes[name] = (index_test_file if test else index_file)(name, source, data)
         return _fresh(data), list(problems)
 
     # -- checking ----------------------------------------------------------------------
@@ -91,12 +98,14 @@ class Folder:
         else:
             self.story = story
             problems = static_warnings(story)
+        for path in self.tests():
+            self._read(path, self.name(path), test=True)
         seen = {self.name(p) for p in self._parsed if p.exists() or p in self.buffers}
         for gone in [n for n in self.indexes if n not in seen]:
             del self.indexes[gone]
         self._parsed = {p: v for p, v in self._parsed.items() if self.name(p) in seen}
         self.problems = problems
-        self.files = sorted(seen)
+        self.files = sorted(n for n in seen if self.holds(Path(n)))
         return by_file(problems, self.files, self.display)
 
     # -- what an id is, where it is defined and used -----------------------------------

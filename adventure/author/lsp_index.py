@@ -83,6 +83,30 @@ def index_file(name: str, text: str, data: Any) -> FileIndex:
     return w.out
 
 
+def index_test_file(name: str, text: str, data: Any) -> FileIndex:
+    """Index a story test (tests/*.yaml): the scenes, variables and things its
+    expectations name, so that a rename reaches them too."""
+    w = _Walker(FileIndex(name, text))
+    steps = data.get("steps") if isinstance(data, LMap) else None
+    for step in steps if isinstance(steps, LList) else []:
+        expect = step.get("expect") if isinstance(step, LMap) else None
+        if not isinstance(expect, LMap):
+            continue
+        w.value("scene", expect, "scene")
+        w.value("scene", expect, "ended")
+        if isinstance(expect.get("vars"), LMap):
+            for var in expect["vars"]:
+                w.key("variable", expect["vars"], var, "ref")
+        for key in ("carrying", "not_carrying"):
+            items = expect.get(key)
+            if not isinstance(items, LList):
+                continue
+            for i, item in enumerate(items):
+                if isinstance(item, str):
+                    w.add("thing", item, items.item_loc(i))
+    return w.out
+
+
 class _Walker:
     def __init__(self, out: FileIndex) -> None:
         self.out = out
