@@ -19,7 +19,7 @@ from .story.diagnostics import StoryError
 from .story.model import Story
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-SUBCOMMANDS = ("play", "check", "test", "graph", "replay", "saves")
+SUBCOMMANDS = ("play", "check", "test", "graph", "replay", "saves", "lsp")
 
 
 class _Version(argparse.Action):
@@ -139,6 +139,22 @@ def build_parser() -> argparse.ArgumentParser:
                        help="turn cap of each random game (default 500)")
     check.add_argument("--json", action="store_true", help="a report for tools, as JSON")
     check.add_argument("--strict", action="store_true", help="warnings fail the check too")
+
+    lsp = sub.add_parser("lsp", help="a language server for editors (stdio)",
+                         description="Serve the Language Server Protocol on stdin and stdout "
+                                     "for an editor: errors and warnings as you type, go to "
+                                     "definition, references, completion, hover, rename and "
+                                     "the outline of story files. Needs the lsp extra: "
+                                     "pip install 'terok-nor[lsp]'.")
+    lsp.add_argument("--story", metavar="DIR", type=Path,
+                     help="the story folder (default: the folder of each opened file, up "
+                          "to the highest folder that holds .yaml files)")
+    lsp.add_argument("--random", type=int, default=1000, metavar="N",
+                     help="random games played on each save, in the background "
+                          "(default 1000, as check; 0 to skip)")
+    lsp.add_argument("--debounce", type=int, default=150, metavar="MS",
+                     help="quiet milliseconds after a change before the folder is checked "
+                          "(default 150)")
     return parser
 
 
@@ -175,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_replay(args)
         if args.command == "saves":
             return cmd_saves(args)
+        if args.command == "lsp":
+            return cmd_lsp(args)
         return cmd_play(args)
     except KeyboardInterrupt:
         print(file=sys.stderr)
@@ -248,6 +266,25 @@ def cmd_play(args: argparse.Namespace) -> int:
                     history_file=directory / "history-plain.txt" if person else None)
     finally:
         store.close()
+
+
+def cmd_lsp(args: argparse.Namespace) -> int:
+    if args.random < 0 or args.debounce < 0:
+        print("adventure: --random and --debounce take 0 or more.", file=sys.stderr)
+        return EXIT_USAGE
+    if args.story is not None and not args.story.is_dir():
+        print(f"adventure: no story folder at {args.story}.", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        from .author import lsp
+    except ImportError as exc:
+        print(f"adventure: the language server needs pygls ({exc}); install it with "
+              "pip install 'terok-nor[lsp]'.", file=sys.stderr)
+        return EXIT_USAGE
+    lsp.server.story_option = args.story.resolve() if args.story is not None else None
+    lsp.server.games = args.random
+    lsp.server.debounce = args.debounce / 1000
+    return lsp.serve()
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -38,7 +38,10 @@ from .yamlsrc import MAX_FILE_BYTES, LList, LMap, load_file
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterable, Iterator
+    from typing import Any
+
+    Reader = Callable[[Path, str], tuple[Any, list[Diagnostic]]]
 
 # load_story, and the keys each part of a file may hold, whichever module reads that part
 # (tests/test_schema.py checks the JSON Schema against them)
@@ -58,22 +61,28 @@ def _cascade(message: str, maybe: set[str]) -> bool:
     return m is not None and m.group(1).split(".")[-1] in maybe
 
 
-def load_story(root: str | os.PathLike[str], display: str | None = None) -> Story:
-    """Load and check a story directory; raises StoryError listing every problem."""
+def load_story(root: str | os.PathLike[str], display: str | None = None,
+               read: Reader | None = None, extra: Iterable[Path] = ()) -> Story:
+    """Load and check a story directory; raises StoryError listing every problem.
+
+    `read(path, name)` replaces reading a file from disk (an editor passes the text of
+    unsaved buffers, and keeps files it has already parsed); `extra` adds files that
+    are not on disk yet."""
     with collector_paused():
-        return _run(LoadContext(Path(root), display))
+        return _run(LoadContext(Path(root), display), read or load_file, extra)
 
 
-def _run(cx: LoadContext) -> Story:
+def _run(cx: LoadContext, read: Reader, extra: Iterable[Path]) -> Story:
     if not cx.root.is_dir():
         raise StoryError([Diagnostic(Loc(cx.display, 0, 0), "not a story directory "
                                      "(expected a folder of .yaml files)")])
     paths = story_files(cx.root)
+    paths = sorted(set(paths) | set(extra)) if extra else paths
     digest = hashlib.sha256()
     for path in paths:
         rel = path.relative_to(cx.root).as_posix()
         name = f"{cx.display.rstrip('/')}/{rel}"
-        data, problems = load_file(path, name)
+        data, problems = read(path, name)
         cx.problems.extend(problems)
         with contextlib.suppress(OSError):
             if path.is_file() and path.stat().st_size <= MAX_FILE_BYTES:

@@ -232,6 +232,16 @@ def load_file(path: Path, display: str | None = None) -> tuple[Any, list[Diagnos
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Diagnostic(Loc(name, line, 1), "not UTF-8 text; save the file as UTF-8")]
+    return load_source(text, name)
+
+
+def load_source(text: str, name: str) -> tuple[Any, list[Diagnostic]]:
+    """Read the text of one file (from disk, or an editor's unsaved buffer) into located
+    data. Returns (data or None, problems)."""
+    if len(text) > MAX_FILE_BYTES:
+        return None, [Diagnostic(Loc(name, 0, 0),
+                                 f"file is {len(text):,} characters; the limit is "
+                                 f"{MAX_FILE_BYTES:,} bytes")]
     bad = _CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
