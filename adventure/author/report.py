@@ -7,6 +7,7 @@ from typing import Any
 
 from ..story.model import Story
 from .checks import play_warnings, random_play, static_warnings, summary
+from .nouns import unanswered
 
 
 def check_report(story: Story | None, problems: list[str], name: str, games: int, seed: int,
@@ -21,6 +22,7 @@ def check_report(story: Story | None, problems: list[str], name: str, games: int
     StoryMachine(story)  # building the machine is part of the check
     report["id"], report["title"], report["version"] = story.id, story.title, story.version
     report["summary"] = summary(story)
+    report["unanswered_nouns"] = unanswered(story)
     warnings = static_warnings(story)
     if games:
         game = Game(story)
@@ -97,6 +99,13 @@ def print_report(report: dict[str, Any]) -> None:
               f"{s['single_exit_share']:.0%} of scenes have one way out"
               + (f"; {_n(s['cross_chapter_variables'], 'variable')} set in one chapter "
                  "read in a later one." if s.get("cross_chapter_variables") else "."))
+    nouns = report.get("unanswered_nouns")
+    if nouns:
+        some = "; ".join(f"{sid}: {', '.join(ns[:6])}{' ...' if len(ns) > 6 else ''}"
+                         for sid, ns in list(nouns.items())[:5])
+        out(f"Nouns the text names that only the plain answer meets (scenery would do "
+            f"better): {sum(map(len, nouns.values()))} in {_n(len(nouns), 'scene')}; "
+            f"{some}{' ...' if len(nouns) > 5 else ''} (all of them: --json)")
     play = report.get("random_play")
     if play:
         out(f"Random play: {play['games']} games (seed {play['seed']}), "

@@ -112,7 +112,8 @@ class Offers:
             world.state.refs,  # the parser takes only those still in scope
             self.routes(sid), self.vocabulary(sid),
             lambda: frozenset(a.key for a in own + glob if not self.listed(world, a)),
-            lambda: [label_words(o.label, self.synonyms) for o in offers])
+            lambda: [label_words(o.label, self.synonyms) for o in offers],
+            scene.words_shown)
 
     def _scene_parts(self, scene: Scene) -> tuple[list[Action], list[Action], list[Action],
                                                   dict[str, Words]]:

@@ -31,6 +31,12 @@ ALONE = frozenset({"climb", "crawl", "kneel", "sit", "stand", "lie", "listen", "
 INSTRUMENT = frozenset({"unlock", "lock", "open", "use", "light", "attack", "shoot", "push",
                         "touch", "move"})
 INSTRUMENT_WORDS = frozenset({"with", "on", "using", "at", "into", "onto", "to"})
+# Built-ins whose answer is only a default ("Nothing obvious happens."): a numbered choice
+# that the command fits means more.
+DEFAULTS = frozenset({"talk", "ask", "tell", "give", "show", "climb", "crawl", "push", "pull",
+                      "lift", "move", "open", "close", "lock", "unlock", "light", "extinguish",
+                      "turn_on", "turn_off", "attack", "shoot", "kneel", "sit", "stand", "lie",
+                      "listen", "smell", "touch", "hide", "wave", "use", "wait"})
 INTO = frozenset({"into", "in", "inside", "through", "toward", "towards", "to", "onto"})
 QUESTION_WORDS = frozenset({"what", "why", "how", "where", "who", "when", "whether", "if",
                             "which"})
@@ -46,7 +52,7 @@ class Context:
 
     __slots__ = ("synonyms", "own", "globals", "spent", "exits", "_scope", "exit_titles", "choices",
                  "fallback", "conversation", "phrases", "refs", "routes", "vocabulary", "unlisted",
-                 "labels")
+                 "labels", "mentioned")
 
     def __init__(self, synonyms: SynonymIndex, own: list[Action],
                  globals: list[Action], spent: list[Action], exits: list[Exit],
@@ -57,7 +63,8 @@ class Context:
                  routes: dict[str, list[Exit]] | None = None,
                  vocabulary: frozenset[str] = frozenset(),
                  unlisted: Callable[[], frozenset[str]] = frozenset,
-                 labels: Callable[[], list[Words]] = list) -> None:
+                 labels: Callable[[], list[Words]] = list,
+                 mentioned: Callable[[], frozenset[str]] = frozenset) -> None:
         self.synonyms = synonyms
         self.own = own  # the scene's own actions that can be matched now
         self.globals = globals
@@ -74,6 +81,7 @@ class Context:
         self.vocabulary = vocabulary  # every word understood here (for typos)
         self.unlisted = unlisted  # keys of hidden actions not yet revealed (lazy)
         self.labels = labels  # the numbered choices' labels, as words (lazy)
+        self.mentioned = mentioned  # every word the scene's text can show (lazy)
 
     @property
     def scope(self) -> dict[str, Thing]:
@@ -134,7 +142,8 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
     intent = _parse(ws, ctx)
     if intent.options:
         intent.words = ws  # the whole command, to finish once the player says which
-    if intent.kind == "unknown" and not intent.options and ctx.choices:
+    weak = intent.kind == "unknown" or (intent.kind == "builtin" and intent.verb in DEFAULTS)
+    if weak and not intent.options and ctx.choices:
         chosen = _label(ws, ctx)
         if chosen is not None:
             return chosen
@@ -518,6 +527,12 @@ def _one(ws: Words, ctx: Context) -> Thing | Intent:
     if len(found) == 1:
         return found[0]
     if not found:
+        if all(w in ctx.mentioned() for w in ws):
+            # named by the text, declared nowhere: not a way forward, and said so plainly
+            noun = shown(ws, ctx)
+            are = "are" if noun.endswith("s") and not noun.endswith("ss") else "is"
+            return Intent("unknown", words=ws, message=f"The {noun} {are} not something "
+                          "you need to worry about.")
         return Intent("unknown", words=ws,
                       message=f"You can't see any '{shown(ws, ctx)}' here.")
     names = [f"the {' '.join(sorted(t.adjectives)[:1] + list(t.name))}" for t in found]

@@ -79,6 +79,81 @@ def builtin(world: World, intent: Intent) -> None:
             say(("text", f"You take off {t.the()}."))
     elif verb == "put":
         put(world, objs[0], objs[1], intent.preposition)
+    elif verb in ALONE_REPLIES or verb in THING_REPLIES:
+        say(("text", default_reply(verb, objs)))
+
+
+# What a built-in verb does when the story says nothing more: the replies a player of
+# Inform games expects. {the}/{The} is the thing; {second} the instrument.
+ALONE_REPLIES = {
+    "climb": "There is nothing here to climb.",
+    "crawl": "There is nowhere here to crawl.",
+    "kneel": "You kneel for a moment, then get up again.",
+    "sit": "You sit for a moment, then get up again: there is no time to rest.",
+    "stand": "You are standing already.",
+    "lie": "This is no place to lie down.",
+    "listen": "You hear nothing unexpected.",
+    "smell": "You smell nothing unexpected.",
+    "hide": "There is nowhere here to hide.",
+    "wave": "You wave. Nobody waves back.",
+}
+THING_REPLIES = {
+    "talk": "{The} does not answer.",
+    "climb": "You can't climb {the}.",
+    "crawl": "You can't crawl into {the}.",
+    "push": "Nothing obvious happens.",
+    "pull": "Nothing obvious happens.",
+    "move": "{The} will not budge.",
+    "lift": "{The} will not budge.",
+    "open": "That isn't something you can open.",
+    "close": "That isn't something you can close.",
+    "lock": "That isn't something you can lock.",
+    "unlock": "That isn't something you can unlock.",
+    "light": "That isn't something you can light.",
+    "extinguish": "That isn't burning.",
+    "turn_on": "That isn't something you can switch on.",
+    "turn_off": "That isn't something you can switch off.",
+    "attack": "Violence isn't the answer to this one.",
+    "shoot": "Firing at {the} would solve nothing.",
+    "kneel": "You kneel by {the} for a moment, then get up again.",
+    "sit": "That isn't something to sit on.",
+    "stand": "That isn't something to stand on.",
+    "lie": "That isn't something to lie on.",
+    "listen": "You hear nothing unexpected from {the}.",
+    "smell": "You smell nothing unexpected.",
+    "touch": "You feel nothing unexpected.",
+    "hide": "You can't hide there.",
+    "wave": "You wave at {the}. Nothing comes of it.",
+    "use": "Say more exactly what you want to do with {the}: open it, push it, give it to "
+           "someone...",
+}
+# The same verbs said of a person (a thing whose pronoun is him, her or them).
+PERSON_REPLIES = {
+    "talk": "{The} has nothing to say to you just now.",
+    "push": "{The} would not thank you for that.",
+    "pull": "{The} would not thank you for that.",
+    "move": "{The} would not thank you for that.",
+    "lift": "{The} would not thank you for that.",
+    "touch": "{The} would not thank you for that.",
+    "smell": "{The} would not thank you for that.",
+    "attack": "Violence isn't the answer to this one.",
+    "shoot": "Violence isn't the answer to this one.",
+    "wave": "You wave at {the}, who does not wave back.",
+}
+
+
+def default_reply(verb: str, objs: Sequence[Thing]) -> str:
+    if not objs:
+        return ALONE_REPLIES.get(verb, "Nothing happens.")
+    t = objs[0]
+    if len(objs) > 1:
+        return (f"Using {objs[1].the()} on {t.the()} achieves nothing."
+                if verb in ("use", "touch", "push", "move") else
+                f"You can't {verb.replace('_', ' ')} {t.the()} with {objs[1].the()}.")
+    person = t.pronoun != "it"
+    text = (PERSON_REPLIES.get(verb) if person else None) or THING_REPLIES.get(verb) \
+        or "Nothing happens."
+    return text.format(the=t.the(), The=t.The())
 
 
 def each(world: World, verb: str, things: Sequence[Thing]) -> None:

@@ -227,9 +227,11 @@ class World:
         cached = self._scope
         if cached is not None and cached[0] == scene:
             return cached[1]
-        # Scope depends on the scene and where things have moved, nothing else: games
-        # come back to the same few arrangements, so it is kept per story as well.
-        key = (scene, *self.state.moved.items())
+        # Scope depends on the scene (in a conversation, the scenes it was called from
+        # too) and where things have moved, nothing else: games come back to the same
+        # few arrangements, so it is kept per story as well.
+        stack = tuple(self.state.stack) if self.story.scenes[scene].conversation else ()
+        key = (scene, stack, *self.state.moved.items())
         known = self.story.derived.setdefault("scopes", {})
         found = known.get(key)
         if found is None:
@@ -240,6 +242,9 @@ class World:
     def _find_scope(self) -> dict[str, Thing]:
         found: dict[str, Thing] = {}
         frontier = [self.state.scene, PLAYER, WORN]
+        if self.story.scenes[self.state.scene].conversation:
+            # a conversation keeps in view whoever and whatever was there when it began
+            frontier += self.state.stack
         while frontier:
             holder = frontier.pop()
             for t in self.contents(holder):

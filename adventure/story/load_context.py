@@ -46,6 +46,9 @@ class LoadContext:
         self.puzzle_src: dict[str, LMap] = {}
         self.global_src: list[tuple[LMap, Loc]] = []
         self.synonyms: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+        # scenery: a scene's entries (read with the scene), and each file's shared ones
+        self.scenery_src: dict[str, list] = {}
+        self.shared_scenery: list[tuple[object, Loc]] = []
         self.synonym_index: SynonymIndex = {}  # made from them once all files are read
         self.first_def: dict[str, Loc] = {}
         self.info = StoryInfo()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .diagnostics import Loc, did_you_mean
 from .load_actions import scene_actions
+from .load_scenery import entries
 from .model import Ending, Exit, Fallback, Scene
 from .text import compile_text
 from .vocab import DIRECTIONS, words
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 EXTEND_KEYS = ("actions", "variants", "on_enter", "exits", "things", "hints")
 SCENE_KEYS = ("title", "chapter", "text", "variants", "on_enter", "ending", "exits", "things",
+              "scenery",
               "actions", "fallback", "hints", "conversation")
 EXIT_KEYS = ("to", "names", "label", "when", "refuse", "text", "hidden")
 FALLBACK_KEYS = ("when", "text", "do", "to")
@@ -64,6 +66,8 @@ def scene(cx: LoadContext, sid: str, data: LMap, file: str, chapter: str, names:
         cx.err(data.loc, f"scene '{sid}' needs a 'title'")
     end = ending(cx, data, free)
     text = cx.text(data, "text", free, required=end is None)
+    if data.get("scenery") is not None:
+        cx.scenery_src[sid] = entries(cx, data["scenery"], data.val_loc("scenery"), free)
     parts = cx.parts(sid)
     s = Scene(
         id=sid, title=title or sid, chapter=cx.scene_chapter(sid),

@@ -21,6 +21,7 @@ from .load_actions import ACTION_KEYS, action_keys, check_calls, global_actions
 from .load_context import LoadContext
 from .load_events import EVENT_KEYS, PUZZLE_KEYS, build_events, build_puzzles
 from .load_meta import META_KEYS, read_meta
+from .load_scenery import build_scenery
 from .load_scenes import (
     ENDING_KEYS,
     EXIT_KEYS,
@@ -49,7 +50,7 @@ __all__ = ["ACTION_KEYS", "ENDING_KEYS", "EVENT_KEYS", "EXIT_KEYS", "EXTEND_KEYS
            "FALLBACK_KEYS", "FILE_KEYS", "META_KEYS", "PUZZLE_KEYS", "SCENE_KEYS",
            "THING_KEYS", "VARIANT_KEYS", "load_story"]
 
-FILE_KEYS = ("story", "chapter", "state", "scenes", "extend", "things", "events",
+FILE_KEYS = ("story", "chapter", "state", "scenes", "extend", "things", "scenery", "events",
              "global_actions", "puzzles", "synonyms")
 _CASCADE = re.compile(r"^(?:unknown (?:scene|thing|variable|event|action|location|place) |"
                       r"start scene |'extend' names scene )'([^']+)'")
@@ -154,6 +155,8 @@ def _collect(cx: LoadContext, name: str, data: LMap) -> None:
         cx.keys(edata, EXTEND_KEYS, f"the extension of scene '{sid}'")
         cx.ext_src.setdefault(sid, []).append(edata)
         collect_scene_things(cx, sid, edata)
+    if data.get("scenery") is not None:
+        cx.shared_scenery.append((data["scenery"], data.val_loc("scenery")))
     for tid, tdata, kloc in _entries(cx, data, "things", "thing"):
         if cx.define("thing", tid, kloc):
             cx.thing_src[tid] = (tdata, None, kloc)
@@ -214,6 +217,7 @@ def _build(cx: LoadContext, fingerprint: str) -> Story:
     events = build_events(cx, names)
     globals_ = global_actions(cx, names)
     scenes = build_scenes(cx, names, globals_)
+    build_scenery(cx, scenes, things, names)
     check_calls(cx, scenes)
     puzzles = build_puzzles(cx, names)
     by_key = {a.key: a for s in scenes.values() for a in s.actions}

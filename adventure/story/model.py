@@ -9,7 +9,7 @@ from __future__ import annotations
 from .diagnostics import NOWHERE, Loc
 from .expr import Expr
 from .record import Record
-from .text import Template
+from .text import Template, source_words
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
@@ -134,6 +134,13 @@ class Scene(Record):
         self.hints = [] if hints is None else hints
         self.conversation = conversation
         self.loc = loc
+
+    def words_shown(self) -> frozenset[str]:
+        """Every word the scene's text (and its variants) can show."""
+        found = set(source_words(self.text))
+        for _, text in self.variants:
+            found |= source_words(text)
+        return frozenset(found)
 
 
 class Thing(Record):

@@ -247,3 +247,16 @@ def _paragraphs(text: str) -> list[str]:
         if para:
             out.append(para)
     return out
+
+
+_EXPR = re.compile(r"\$\{[^}]*\}")
+
+
+def source_words(spec: object) -> frozenset[str]:
+    """The words a text can show, from its source: every branch of its ${if}s, without
+    the conditions and names inside ${...}. (A OneOf: all of its texts.)"""
+    from .vocab import words  # only authors' tools and a parser's miss ask
+
+    sources = [o.source for o in getattr(spec, "options", ())] or \
+        [getattr(spec, "source", "")]
+    return frozenset(w for src in sources for w in words(_EXPR.sub(" ", src)))

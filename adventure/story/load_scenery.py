@@ -1,0 +1,89 @@
+"""Scenery: the nouns a scene's text names, answered cheaply. A scene's `scenery:` (and a
+file's shared `scenery:`, for every scene whose text names the noun) becomes things that
+stay where they are, unlisted, so that `examine`, `push`, `take` and the rest answer them
+as they answer any fixed thing.
+
+```yaml
+scenery:                       # under a scene, or at the top of a file (shared)
+  console: The console glows amber.
+  viewport, window: Stars wheel past.     # several names for one thing
+  seat:                        # no description: "You see nothing remarkable ..."
+scenery: [console, viewport]   # or only the nouns
+```
+"""
+
+from __future__ import annotations
+
+from .model import Thing
+from .vocab import words
+from .yamlsrc import LList, LMap
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from . import expr as ex
+    from .diagnostics import Loc
+    from .load_context import LoadContext
+    from .model import Scene, TextSpec
+
+    Entry = tuple[list[tuple[str, ...]], TextSpec | None, Loc]
+
+HELP = ("scenery is a mapping of nouns to a short description (or to nothing), or a list "
+        "of nouns")
+
+
+def entries(cx: LoadContext, value: object, loc: Loc, names: ex.Names) -> list[Entry]:
+    """A `scenery:` value, checked: (its names, its description, where it was written)."""
+    out: list[Entry] = []
+    if value is None:
+        return out
+    if isinstance(value, LList):
+        for i, item in enumerate(value):
+            found = [words(n) for n in str(item).split(",") if words(n)] \
+                if isinstance(item, str) else []
+            if not found:
+                cx.err(value.item_loc(i), f"expected a noun here: {HELP}")
+                continue
+            out.append((found, None, value.item_loc(i)))
+        return out
+    if not isinstance(value, LMap):
+        cx.err(loc, f"expected {HELP}")
+        return out
+    for key in value:
+        found = [words(n) for n in str(key).split(",") if words(n)]
+        if not found:
+            cx.err(value.key_loc(key), f"expected a noun here: {HELP}")
+            continue
+        desc = None
+        if value[key] is not None:
+            desc = cx.text_value(value[key], value.val_loc(key), "scenery", names)
+        out.append((found, desc, value.key_loc(key)))
+    return out
+
+
+def build_scenery(cx: LoadContext, scenes: dict[str, Scene], things: dict[str, Thing],
+                  names: ex.Names) -> None:
+    """Add the scenery of every scene to `things`. A noun that a real thing of the scene
+    already answers to is left to that thing."""
+    shared: list[Entry] = []
+    for value, loc in cx.shared_scenery:
+        shared += entries(cx, value, loc, names.in_scene(None, True))
+    held: dict[str, set[tuple[str, ...]]] = {}
+    for t in things.values():
+        held.setdefault(t.location, set()).update([t.name, *t.synonyms])
+    for sid, s in scenes.items():
+        own = cx.scenery_src.pop(sid, [])
+        named = s.words_shown() if shared else frozenset()
+        here = held.get(sid, set())
+        for nouns, desc, loc in own + [e for e in shared if any(n[-1] in named for n in e[0])]:
+            if nouns[0] in here:
+                continue
+            tid = f"scenery.{sid}.{'_'.join(nouns[0])}"
+            if tid in things:
+                continue  # the scene's own entry wins over a shared one
+            here.update(nouns)
+            plural = nouns[0][-1].endswith("s") and not nouns[0][-1].endswith("ss")
+            things[tid] = Thing(
+                id=tid, name=nouns[0], adjectives=frozenset(), synonyms=nouns[1:],
+                article="the", description=desc, location=sid, portable=False,
+                wearable=False, holds=None, listed=False, take_refuse=None, loc=loc,
+                pronoun="them" if plural else "it", called=" ".join(nouns[0]))
