@@ -22,7 +22,7 @@ from ..story.vocab import (
     words,
 )
 
-META = frozenset({"hint", "help", "choices", "quit"})
+META = frozenset({"hint", "help", "choices", "quit", "score", "version", "verbose", "brief"})
 NEEDS_OBJECT = frozenset({"examine", "take", "drop", "wear", "remove", "put"})
 PREPOSITIONS = (("into",), ("onto",), ("inside",), ("in",), ("on",))
 LEAVE = frozenset({("bye",), ("goodbye",), ("leave",), ("end", "conversation")})
@@ -186,7 +186,8 @@ def _parse(ws: Words, ctx: Context) -> Intent:
     if len(ws) == 1 and ws[0].isascii() and ws[0].isdigit():
         return Intent("choice", number=int(ws[0]), words=ws)
     verb, rest = _builtin_verb(ws)
-    if verb in META and not rest:
+    if verb in META and not rest and (verb == "quit" or not any(  # a story's own 'score' wins
+            _action_matches(a, canonical(ws), ctx) for a in ctx.own + ctx.globals)):
         return Intent("meta", verb=verb, words=ws)
     if ctx.conversation and ws in LEAVE:
         for a in ctx.own:
@@ -447,7 +448,8 @@ def unknown(ws: Words, ctx: Context) -> Intent:
     import difflib  # only for a command nobody understood
 
     typed = " ".join(ws)
-    pool = ctx.phrases() + [" ".join(seq) for seq, _ in VERB_TABLE if len(seq[0]) > 2]
+    pool = list(dict.fromkeys(  # once each: two actions may share a phrase
+        ctx.phrases() + [" ".join(seq) for seq, _ in VERB_TABLE if len(seq[0]) > 2]))
     close = difflib.get_close_matches(typed, pool, n=3, cutoff=0.6)
     if not close:
         first = difflib.get_close_matches(ws[0], [p.split()[0] for p in pool], n=1, cutoff=0.75)

@@ -20,7 +20,7 @@ from .gcpause import collector_paused
 from .load_actions import ACTION_KEYS, action_keys, check_calls, global_actions
 from .load_context import LoadContext
 from .load_events import EVENT_KEYS, PUZZLE_KEYS, build_events, build_puzzles
-from .load_meta import META_KEYS, read_meta
+from .load_meta import META_KEYS, read_meta, read_ranks, read_wording
 from .load_scenes import (
     ENDING_KEYS,
     EXIT_KEYS,
@@ -220,4 +220,5 @@ def _build(cx: LoadContext, fingerprint: str) -> Story:
         synonyms=sorted(cx.synonyms, key=lambda s: -len(s[0])),
         actions_by_key=by_key, fingerprint=fingerprint, root=str(cx.root),
         initially_hidden=hidden, info=cx.info,
+        wording=read_wording(cx, meta, names.in_scene(None, True)), ranks=read_ranks(cx, meta),
     )
