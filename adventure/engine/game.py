@@ -222,8 +222,9 @@ class Game(Replies):
         if kind in ("action", "exit"):
             refused = intent
             while not self._fire(world, intent):
-                if ctx is None or not intent.words:
-                    return self._refuse(world, refused)
+                if ctx is None or not intent.words or _own_refusal(intent):
+                    # its own refusal text: the author's answer, the command goes no further
+                    return self._refuse(world, intent if _own_refusal(intent) else refused)
                 ctx = narrowed(ctx, without=intent)
                 intent = parse("", ctx, ws=intent.words)
                 if intent.kind in ("builtin", "travel", "meta"):
@@ -330,3 +331,8 @@ def narrowed(ctx: Context, without: Intent | None = None, fallback: bool | None 
                    ctx.choices, ctx.fallback if fallback is None else fallback,
                    ctx.conversation, ctx.phrases, ctx.refs, ctx.routes, ctx.vocabulary,
                    ctx.unlisted)
+
+
+def _own_refusal(intent: Intent) -> bool:
+    done = intent.action if intent.kind == "action" else intent.exit
+    return done is not None and done.refuse is not None

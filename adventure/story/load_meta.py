@@ -127,11 +127,13 @@ def read_ranks(cx: LoadContext, meta: LMap) -> list[tuple[int, str]]:
     section = meta["ranks"]
     for key in section:
         value = section[key]
+        if isinstance(key, str) and key.strip().isdigit():  # YAML keys arrive as text
+            key = int(key)
         if not isinstance(key, int) or isinstance(key, bool):
             cx.err(section.key_loc(key), f"a rank starts at a whole number of points, "
                    f"not {describe(key)}")
         elif not isinstance(value, str) or not value.strip():
-            cx.err(section.val_loc(key), f"rank {key} should be a name, not {describe(value)}")
+            cx.err(section.val_loc(str(key)), f"rank {key} should be a name, not {describe(value)}")
         else:
             out.append((key, value))
     if out and cx.max_score is None:

@@ -63,8 +63,8 @@ def thing(cx: LoadContext, tid: str, data: LMap, scene: str | None, kloc: Loc,
     if location not in (PLAYER, WORN, NOWHERE) and location not in cx.scene_src \
             and location not in cx.thing_src:
         pool = list(cx.scene_src) + list(cx.thing_src) + [PLAYER, WORN, NOWHERE]
-        cx.err(data.val_loc("location"), f"unknown location '{location}'"
-               f"{did_you_mean(location, pool)}")
+        near = did_you_mean(location, (PLAYER, WORN, NOWHERE)) or did_you_mean(location, pool)
+        cx.err(data.val_loc("location"), f"unknown location '{location}'{near}")
     holds = cx.text_field(data, "holds")
     if holds is not None and holds not in ("in", "on"):
         cx.err(data.val_loc("holds"), "'holds' should be 'in' or 'on'")

@@ -137,8 +137,6 @@ class Scene(Record):
             dark: Dark | None = None) -> None:
         self.id = id
         self.title = title  # as it reads in the story's initial state (saves list, graph)
-        self.title_text = title_text  # a title with ${...}: rendered each time it is shown
-        self.dark = dark
         self.chapter = chapter
         self.text = text
         self.variants = [] if variants is None else variants
@@ -150,6 +148,8 @@ class Scene(Record):
         self.hints = [] if hints is None else hints
         self.conversation = conversation
         self.loc = loc
+        self.title_text = title_text  # a title with ${...}: rendered each time it is shown
+        self.dark = dark
 
 
 class Thing(Record):
@@ -267,8 +267,9 @@ class Story(Record):
     __slots__ = ("id", "title", "author", "version", "start", "initial", "max_score", "intro",
                  "scenes", "things", "events", "global_actions", "puzzles", "synonyms",
                  "actions_by_key", "fingerprint", "root", "initially_hidden", "info",
-                 "derived", "wording", "ranks")
+                 "wording", "ranks", "derived")
     _not_pickled: ClassVar = ("derived",)
+    _empty_as_none: ClassVar = ("ranks",)
 
     def __init__(self, id: str, title: str, author: str, version: str, start: str,
             initial: dict[str, Any], max_score: int | None, intro: TextSpec | None,

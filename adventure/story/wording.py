@@ -2,7 +2,7 @@
 
 Each entry is a text template (it may use `${...}` like any story text); the engine
 shows the story's version where it has one, else the default here. In the score phrases
-the engine fills in `{score}`, `{turn}`, `{max}` (the story's max_score) and `{rank}` (the rank reached).
+the engine fills in `{score}`, `{turn}`, `{max}` (the story's max_score) and `{rank}`.
 """
 
 from __future__ import annotations
