@@ -33,6 +33,7 @@ from .load_scenes import (
 )
 from .load_things import THING_KEYS, build_things, collect_scene_things
 from .model import Story
+from .places import PLAYER, WORN
 from .vocab import synonym_index, words
 from .yamlsrc import MAX_FILE_BYTES, LList, LMap, load_file
 
@@ -210,6 +211,11 @@ def _build(cx: LoadContext, fingerprint: str) -> Story:
     by_key = {a.key: a for s in scenes.values() for a in s.actions}
     by_key.update({a.key: a for a in globals_})
     hidden = frozenset(k for k, a in by_key.items() if a.hidden)
+    start = Initial(m.initial, m.start or "", things)
+    for s in scenes.values():
+        if s.title_text is not None:  # outside play (saves list, graph): as at the start
+            with contextlib.suppress(Exception):  # a title that needs play to read
+                s.title = start.render(s.title_text) or s.title
     return Story(
         id=m.ident or "", title=m.title, author=cx.text_field(meta, "author") or "",
         version=cx.text_field(meta, "version") or "", start=m.start or "",
@@ -222,3 +228,47 @@ def _build(cx: LoadContext, fingerprint: str) -> Story:
         initially_hidden=hidden, info=cx.info,
         wording=read_wording(cx, meta, names.in_scene(None, True)), ranks=read_ranks(cx, meta),
     )
+
+
+class Initial:
+    """The story's initial state, as an expression sees it (an `Env`): what a templated
+    title reads as where no game is at hand."""
+
+    turn = 0
+    score = 0
+    dark = False
+
+    def __init__(self, initial: dict, start: str, things: dict) -> None:
+        self.vars = dict(initial)
+        self.start = start
+        self.things = things
+
+    def render(self, template) -> str:
+        return " ".join(template.render(self).split())
+
+    def location(self, thing: str) -> str:
+        return self.things[thing].location
+
+    def has(self, thing: str) -> bool:
+        return self.location(thing) in (PLAYER, WORN)
+
+    def wearing(self, thing: str) -> bool:
+        return self.location(thing) == WORN
+
+    def here(self, thing: str) -> bool:
+        return self.location(thing) in (self.start, PLAYER, WORN)
+
+    def at(self, scene: str) -> bool:
+        return scene == self.start
+
+    def visits(self, scene: str) -> int:
+        return 0
+
+    def done(self, action: str) -> int:
+        return 0
+
+    def chance(self, percent: int) -> bool:
+        return False
+
+    def random(self, low: int, high: int) -> int:
+        return low
