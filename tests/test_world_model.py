@@ -243,3 +243,16 @@ def test_the_worked_example_passes_its_walkthroughs():
     outcomes = run_all(story, EXAMPLE, "cloak")
     assert len(outcomes) == 2 and all(o.passed for o in outcomes), outcomes
     assert len((EXAMPLE / "story.yaml").read_text().splitlines()) < 150
+
+
+def test_choices_with_none_on_offer_says_so(tmp_path):
+    root = tmp_path / "story"
+    root.mkdir()
+    (root / "story.yaml").write_text(CELLAR.replace(
+        "      down:\n        to: cellar", "      down:\n        to: cellar\n        hidden: true"
+    ).replace("      - id: light\n", "      - id: light\n        hidden: true\n").replace(
+        "        commands: [jump]\n        text: You hop", "        commands: [jump]\n"
+        "        hidden: true\n        text: You hop"), encoding="utf-8")
+    s = Session(Game(load_story(root)), seed=1)
+    assert s.submit("choices").text == ("There are no numbered choices here; type a command "
+                                         "(or 'help').")

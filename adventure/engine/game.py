@@ -217,6 +217,9 @@ class Game(Replies):
             world.out.append(("error", intent.message))
             return False
         if kind == "meta":
+            if intent.verb == "choices" and not self.offers(world):  # not a blank list
+                world.out.append(("system", "There are no numbered choices here; type a "
+                                  "command (or 'help')."))
             verbs.meta(world, intent.verb)
             return False
         if kind in ("action", "exit"):
