@@ -126,9 +126,9 @@ def _typed(label: str, draw) -> str:
     for w in label.split():
         if w.lower() in ("your", "my") and draw(st.booleans()):
             continue
-        if draw(st.booleans()) and w.lower() not in ("the", "a", "an"):
-            if draw(st.integers(0, 3)) == 0:
-                out.append(draw(st.sampled_from(["the", "The", "a"])))
+        if draw(st.booleans()) and w.lower() not in ("the", "a", "an") \
+                and draw(st.integers(0, 3)) == 0:
+            out.append(draw(st.sampled_from(["the", "The", "a"])))
         w = "".join(c.upper() if draw(st.booleans()) else c.lower() for c in w)
         out.append(w + draw(st.sampled_from(["", "", ",", ""])))
     return " ".join(out) + draw(st.sampled_from(["", ".", "!", " "]))

@@ -185,7 +185,8 @@ def _options(game: Game, state: GameState, seen: dict | None = None
             o.exit.trigger if o.exit is not None else str(i))
            for i, o in enumerate(offers, 1)]
     listed = {id(o.action) for o in offers if o.action is not None}
-    where = (state.scene, tuple(state.moved.items()))  # all that scope depends on
+    # all that scope depends on (the dark hides what is not carried)
+    where = (state.scene, tuple(state.moved.items()), world.dark)
     scope = seen.get(where) if seen is not None else None
     if scope is None:
         things = world.scope()
@@ -218,8 +219,16 @@ def _phrase(a: Action, story: Story, scope: set[str]) -> str:
         if a.thing:
             if a.thing not in scope:
                 return ""
-            return " ".join(a.verbs[0] + story.things[a.thing].name)
-        return " ".join(a.verbs[0])
+            first = a.verbs[0] + story.things[a.thing].name
+        else:
+            first = a.verbs[0]
+        if a.preposition and a.second:  # hang the cloak ON THE HOOK
+            if a.second not in scope:
+                return ""
+            return " ".join(first + a.preposition + story.things[a.second].name)
+        if a.preposition and a.topics:
+            return " ".join(first + a.preposition + a.topics[0])
+        return " ".join(first)
     return ""
 
 

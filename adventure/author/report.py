@@ -7,6 +7,7 @@ from typing import Any
 
 from ..story.model import Story
 from .checks import play_warnings, random_play, static_warnings, summary
+from .matching import matching_problems
 from .nouns import unanswered
 
 
@@ -24,6 +25,9 @@ def check_report(story: Story | None, problems: list[str], name: str, games: int
     report["summary"] = summary(story)
     report["unanswered_nouns"] = unanswered(story)
     warnings = static_warnings(story)
+    shadowed, notes = matching_problems(story)
+    warnings += shadowed
+    report["notes"] = [str(n) for n in notes]
     if games:
         game = Game(story)
         with _progress(games, progress) as tick:
@@ -88,6 +92,8 @@ def print_report(report: dict[str, Any]) -> None:
     for line in report["errors"]:
         out(line)
     for line in report["warnings"]:
+        out(line)
+    for line in report.get("notes", ()):
         out(line)
     s = report.get("summary")
     if s:

@@ -12,8 +12,9 @@ steps:
       lacks: [Bashir is slumped]
       choices: [Study the helm console]   # numbered choices on offer (no_choices: not)
       vars: {ship_stable: false}
-      carrying: [phaser]
+      carrying: [phaser]            # held or worn
       not_carrying: [hypospray]
+      wearing: [badge]              # worn (not_wearing: not worn)
       ended: false                  # or the ending scene's id
       score: 0
 ```
@@ -26,12 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.session import Game, Result, Session
-from ..story.diagnostics import Loc
+from ..story.diagnostics import Loc, did_you_mean
 from ..story.model import Story
 from ..story.yamlsrc import LList, LMap, load_file
 
 EXPECT_KEYS = ("scene", "contains", "lacks", "choices", "no_choices", "vars", "carrying",
-               "not_carrying", "ended", "score", "turn", "chapter")
+               "not_carrying", "wearing", "not_wearing", "ended", "score", "turn", "chapter")
 STEP_KEYS = ("do", "expect")
 FILE_KEYS = ("name", "seed", "steps")
 
@@ -150,13 +151,18 @@ def check(story: Story, session: Session, result: Result, expect: LMap) -> list[
             for var, value in (want or {}).items():
                 if st.vars.get(var) != value:
                     out.append(f"expected {var} = {value!r}, got {st.vars.get(var)!r}")
-        elif key in ("carrying", "not_carrying"):
+        elif key in ("carrying", "not_carrying", "wearing", "not_wearing"):
+            places = ("player", "worn") if key.endswith("carrying") else ("worn",)
             world_has = {t for t in story.things
-                         if (st.moved.get(t) or story.things[t].location) in ("player", "worn")}
+                         if (st.moved.get(t) or story.things[t].location) in places}
             for thing in [want] if isinstance(want, str) else list(want or []):
-                if (thing in world_has) != (key == "carrying"):
-                    verb = "carry" if key == "carrying" else "not carry"
-                    out.append(f"expected the player to {verb} '{thing}'")
+                if thing not in story.things:
+                    out.append(f"'{key}' names '{thing}', which is not a thing of the story"
+                               f"{did_you_mean(thing, story.things)}")
+                elif (thing in world_has) != (not key.startswith("not_")):
+                    verb = "carry" if key.endswith("carrying") else "wear"
+                    neg = "not " if key.startswith("not_") else ""
+                    out.append(f"expected the player {neg}to {verb} '{thing}'")
         elif key == "ended" and (st.ended or False) != want:
             out.append(f"expected ended: {want!r}, got {st.ended or False!r}")
         elif key == "score" and st.score != want:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 
-from ..story.model import Story
+from ..story.model import Story, Words
 from ..story.vocab import apply_synonyms, words
 from . import verbs
 from . import world as w
 from .labels import LINKS
 from .machine import StoryMachine
-from .parser import Context, Intent, parse, thing_matches
+from .parser import _DIRECTION_WORDS, Context, Intent, _builtin_verb, parse, thing_matches
 from .reply import Replies, describe
 from .state import GameState
 from .world import World
@@ -89,6 +89,11 @@ class Game(Replies):
             intent = parse(line, ctx)
         if intent.kind == "choice":
             intent = self._choose(intent, offers, world)
+        elif intent.kind == "fallback" and not moving(intent.words):
+            # the fallback answers actions, not words nobody knows or things not here
+            plain = parse("", narrowed(ctx, fallback=False), ws=intent.words)
+            if plain.kind == "unknown":
+                intent = plain
         if intent.corrected and not (pending and pending.get("confirm")):
             shown = " ".join(w if not w.startswith("@") else self.story.things[w[1:]].display
                              for w in intent.corrected)
@@ -107,7 +112,7 @@ class Game(Replies):
             intent.message = ("Which do you mean: " + ", ".join(listing[:-1]) + " or "
                               + listing[-1] + "? Type its number.")
         self._remember(world, intent)
-        advanced = self.execute(world, intent)
+        advanced = self.execute(world, intent, ctx)
         if intent.kind == "meta" and intent.verb == "quit":
             res = self._result(world, advanced=False, show_choices=False, before=before)
             res.quit = True
@@ -120,7 +125,11 @@ class Game(Replies):
         ask = intent.kind == "meta" and intent.verb == "choices"
         res = self._result(world, advanced, ask, before)
         fb = self.story.scenes[before.scene].fallback
-        res.resolved = fb.trigger if intent.kind == "fallback" and fb else describe(intent)
+        if intent.kind == "fallback" and fb:
+            res.resolved = fb.go.trigger if fb.go is not None and moving(intent.words) \
+                else fb.trigger
+        else:
+            res.resolved = describe(world.fell_to or intent)
         res.unknown_word = intent.unknown_word
         return res
 
@@ -185,9 +194,11 @@ class Game(Replies):
             for ex in scene.exits:
                 if ex.trigger == resolved:
                     return Intent("exit", exit=ex)
-        elif kind == "fallback" and ctx.fallback and scene.fallback is not None \
-                and scene.fallback.trigger == resolved:
-            return Intent("fallback")
+        elif kind == "fallback" and ctx.fallback and scene.fallback is not None:
+            if scene.fallback.trigger == resolved:
+                return Intent("fallback")
+            if scene.fallback.go is not None and scene.fallback.go.trigger == resolved:
+                return Intent("fallback", words=("go",))  # movement
         elif kind == "builtin":
             verb, *ids = rest.split(":")
             prep = ids.pop() if verb == "put" and ids else ""
@@ -208,8 +219,10 @@ class Game(Replies):
             return Intent("action", action=offer.action)
         return Intent("exit", exit=offer.exit)
 
-    def execute(self, world: World, intent: Intent) -> bool:
-        """Carry out an intent; True if it took a turn."""
+    def execute(self, world: World, intent: Intent, ctx: Context | None = None) -> bool:
+        """Carry out an intent; True if it took a turn. An action or exit whose guard fails
+        passes the command on to the next match (with `ctx`, what the parser was told);
+        only when every match refuses does the first refusal speak."""
         kind = intent.kind
         if kind == "empty":
             world.out.append(("system", "Say what you want to do, or type a number."))
@@ -218,34 +231,59 @@ class Game(Replies):
             world.out.append(("error", intent.message))
             return False
         if kind == "meta":
+            if intent.verb == "choices" and not self.offers(world):  # not a blank list
+                world.out.append(("system", "There are no numbered choices here; type a "
+                                  "command (or 'help')."))
             verbs.meta(world, intent.verb)
             return False
-        if kind == "action":
-            a = intent.action
-            assert a is not None
-            if not self.machine.fire(a.trigger, world):
-                if a.refuse is not None:
-                    world.say(a.refuse)
-                elif a.ret and not world.state.stack:
-                    world.out.append(("error", "There is nowhere to return to."))
-                else:
-                    world.out.append(("text", "That isn't possible just now."))
-            return True
-        if kind == "exit":
-            ex = intent.exit
-            assert ex is not None
-            if not self.machine.fire(ex.trigger, world):
-                if ex.refuse is not None:
-                    world.say(ex.refuse)
-                else:
-                    world.out.append(("text", "You can't go that way just now."))
+        if kind in ("action", "exit"):
+            refused = intent
+            while not self._fire(world, intent):
+                if ctx is None or not intent.words or _own_refusal(intent):
+                    # its own refusal text: the author's answer, the command goes no further
+                    return self._refuse(world, intent if _own_refusal(intent) else refused)
+                ctx = narrowed(ctx, without=intent)
+                intent = parse("", ctx, ws=intent.words)
+                if intent.kind in ("builtin", "travel", "meta"):
+                    world.fell_to = intent
+                    return self.execute(world, intent)
+                if intent.kind not in ("action", "exit"):
+                    return self._refuse(world, refused)
+            if intent is not refused:
+                world.fell_to = intent
             return True
         if kind == "fallback":
-            self.machine.fire(self.scene(world).fallback.trigger, world)  # type: ignore[union-attr]
+            fb = self.scene(world).fallback
+            assert fb is not None
+            self.machine.fire(fb.go.trigger if fb.go is not None and moving(intent.words)
+                              else fb.trigger, world)
             return True
         if kind == "travel":
             return self.travel(world, intent.route)
         verbs.builtin(world, intent)
+        return True
+
+    def _fire(self, world: World, intent: Intent) -> bool:
+        """Take an action or exit; False (nothing done) if its guard fails."""
+        done = intent.action if intent.kind == "action" else intent.exit
+        assert done is not None
+        return self.machine.fire(done.trigger, world)
+
+    def _refuse(self, world: World, intent: Intent) -> bool:
+        """The refusal of an action or exit whose guard failed; it takes the turn."""
+        a, ex = intent.action, intent.exit
+        if a is not None:
+            if a.refuse is not None:
+                world.say(a.refuse)
+            elif a.ret and not world.state.stack:
+                world.out.append(("error", "There is nowhere to return to."))
+            else:
+                world.out.append(("text", world.word("not_possible")))
+        elif ex is not None:
+            if ex.refuse is not None:
+                world.say(ex.refuse)
+            else:
+                world.out.append(("text", world.word("cant_go")))
         return True
 
     def travel(self, world: World, route: Sequence[Exit]) -> bool:
@@ -255,7 +293,7 @@ class Game(Replies):
                 break  # an event moved the player on the way
             if not self.machine.fire(ex.trigger, world):
                 world.say(ex.refuse) if ex.refuse is not None else world.out.append(
-                    ("text", "The way on is barred."))
+                    ("text", world.word("barred")))
                 return i > 0
             if i < len(route) - 1:
                 world.state.turn += 1
@@ -292,3 +330,26 @@ class Game(Replies):
         if ws in (("help",), ("?",), ("commands",)):
             res.paragraphs = [("system", ENDED_HELP)]
         return res
+
+
+def moving(ws: Words) -> bool:
+    """Is this command movement: a direction, or 'go ...'?"""
+    return bool(ws) and (ws in _DIRECTION_WORDS or _builtin_verb(ws)[0] == "go")
+
+
+def narrowed(ctx: Context, without: Intent | None = None, fallback: bool | None = None
+             ) -> Context:
+    """What the parser is told, less the action or exit that refused (or the fallback)."""
+    a = without.action if without is not None else None
+    ex = without.exit if without is not None else None
+    return Context(ctx.synonyms, [o for o in ctx.own if o is not a],
+                   [o for o in ctx.globals if o is not a], ctx.spent,
+                   [o for o in ctx.exits if o is not ex], ctx.scope, ctx.exit_titles,
+                   ctx.choices, ctx.fallback if fallback is None else fallback,
+                   ctx.conversation, ctx.phrases, ctx.refs, ctx.routes, ctx.vocabulary,
+                   ctx.unlisted)
+
+
+def _own_refusal(intent: Intent) -> bool:
+    done = intent.action if intent.kind == "action" else intent.exit
+    return done is not None and done.refuse is not None

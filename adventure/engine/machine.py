@@ -66,10 +66,11 @@ class StoryMachine:
         for ex in scene.exits:
             self._add_exit(sid, ex)
         fb = scene.fallback
-        if fb is not None:
-            self.machine.add_transition(
-                fb.trigger, sid, fb.to, conditions=_guard(fb.when),
-                before=[_run(fb.do, fb.text)])
+        for f in (fb, fb.go) if fb is not None else ():
+            if f is not None:
+                self.machine.add_transition(
+                    f.trigger, sid, f.to, conditions=_guard(f.when),
+                    before=[_run(f.do, f.text)])
         for event in self.story.events.values():  # an event may fire in any scene
             self.machine.add_transition(
                 event.trigger, sid, event.to, conditions=_guard(event.when),
@@ -93,7 +94,7 @@ class StoryMachine:
 
     def _add_exit(self, sid: str, ex: Exit) -> None:
         self.machine.add_transition(ex.trigger, sid, ex.to, conditions=_guard(ex.when),
-                                    before=[_run([], ex.text)])
+                                    before=[_run(ex.do, ex.text)])
 
     def callers(self, conversation: str) -> list[str]:
         """Scenes with an action that calls this conversation."""

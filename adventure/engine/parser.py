@@ -23,7 +23,7 @@ from ..story.vocab import (
 )
 from . import labels
 
-META = frozenset({"hint", "help", "choices", "quit"})
+META = frozenset({"hint", "help", "choices", "quit", "score", "version", "verbose", "brief"})
 # Built-in verbs that need no object ("listen", "kneel"); verbs with an instrument
 # ("unlock the door with the key", "use the hypospray on Julian").
 ALONE = frozenset({"climb", "crawl", "kneel", "sit", "stand", "lie", "listen", "smell", "hide",
@@ -242,7 +242,8 @@ def _parse(ws: Words, ctx: Context) -> Intent:
     if len(ws) == 1 and ws[0].isascii() and ws[0].isdigit():
         return Intent("choice", number=int(ws[0]), words=ws)
     verb, rest = _builtin_verb(ws)
-    if verb in META and not rest:
+    if verb in META and not rest and (verb == "quit" or not any(  # a story's own 'score' wins
+            _action_matches(a, canonical(ws), ctx) for a in ctx.own + ctx.globals)):
         return Intent("meta", verb=verb, words=ws)
     if ctx.conversation and ws in LEAVE:
         for a in ctx.own:
@@ -564,7 +565,8 @@ def unknown(ws: Words, ctx: Context) -> Intent:
     import difflib  # only for a command nobody understood
 
     typed = shown(ws, ctx)
-    pool = ctx.phrases() + [" ".join(seq) for seq, _ in VERB_TABLE if len(seq[0]) > 2]
+    pool = list(dict.fromkeys(  # once each: two actions may share a phrase
+        ctx.phrases() + [" ".join(seq) for seq, _ in VERB_TABLE if len(seq[0]) > 2]))
     close = difflib.get_close_matches(typed, pool, n=3, cutoff=0.6)
     if not close:
         first = difflib.get_close_matches(ws[0], [p.split()[0] for p in pool], n=1, cutoff=0.75)

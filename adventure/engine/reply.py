@@ -44,7 +44,10 @@ class Replies(Offers):
     def status(self, st: GameState) -> Status:
         scene = self.story.scenes[st.scene]
         has_score = self.story.max_score is not None
-        return Status(scene.id, scene.title, scene.chapter, st.turn,
+        title = scene.title if scene.title_text is None else World(self.story, st).title(st.scene)
+        if scene.dark is not None and World(self.story, st).dark:
+            title = World(self.story, st).word("dark_title")
+        return Status(scene.id, title, scene.chapter, st.turn,
                       st.score if has_score else None, self.story.max_score)
 
     def _result(self, world: World, advanced: bool, show_choices: bool,

@@ -27,13 +27,14 @@ def builtin(world: World, intent: Intent) -> None:
     if verb == "look":
         world.describe(world.state.scene)
     elif verb == "wait":
-        say(("text", "Time passes."))
+        say(("text", world.word("time_passes")))
     elif verb == "inventory":
         carried = world.carried()
         if not carried:
-            say(("text", "You are carrying nothing."))
+            say(("text", world.word("carrying_nothing")))
         else:
-            parts = [t.with_article() + (" (worn)" if world.wearing(t.id) else "")
+            worn = world.word("worn")
+            parts = [t.with_article() + (f" ({worn})" if world.wearing(t.id) else "")
                      for t in carried]
             say(("text", "You are carrying " + _join(parts) + "."))
     elif intent.preposition == "all":
@@ -219,6 +220,36 @@ def meta(world: World, verb: str) -> None:
         hint(world)
     elif verb == "quit":
         world.out.append(("system", "Goodbye."))
+    elif verb == "score":
+        score(world)
+    elif verb == "version":
+        story = world.story
+        by = f" by {story.author}" if story.author else ""
+        release = f" Release {story.version}." if story.version else ""
+        world.out.append(("system", f"{story.title}{by}.{release} Played on Terok Nor, "
+                          "an interactive fiction engine."))
+    elif verb in ("verbose", "brief"):
+        if verb == "brief":
+            world.write("hints", w.BRIEF, 1)
+            text = ("Brief mode: a place you have seen before is described by its name and "
+                    "what is there ('look' shows it all; 'verbose' goes back).")
+        else:
+            world.unset("hints", w.BRIEF)
+            text = "Verbose mode: every place is described in full, every time."
+        world.out.append(("system", text))
+
+
+def score(world: World) -> None:
+    """The score, out of the story's maximum, and the rank the story gives it."""
+    story = world.story
+    if story.max_score is None:
+        world.out.append(("system", world.word("no_score")))
+        return
+    text = world.word("score", max=str(story.max_score))
+    rank = next((name for least, name in story.ranks if world.state.score >= least), None)
+    if rank is not None:
+        text += " " + world.word("rank", rank=rank)
+    world.out.append(("system", text))
 
 
 def hint(world: World) -> None:
@@ -261,7 +292,8 @@ def help_text(world: World) -> str:
         f"  go {place}, go to PLACE, wear / remove THING, put THING in/on THING, wait (z)",
         "  take all, drop all but THING, give THING to SOMEONE, ask SOMEONE about THING",
         "  it / him / her: the last thing named; again (g); oops WORD; 'x padd. take it'",
-        "  choices, hint, save, restore, undo, restart, transcript on, help, quit (q)",
+        "  choices, hint, score, about, brief / verbose, save, restore, undo, restart,",
+        "  transcript on, help, quit (q)",
     ])
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..story.memo import remember
 from ..story.model import OneOf, Story, TextSpec, Thing
 from ..story.places import PLAYER, WORN
+from ..story.wording import DEFAULTS
 from .state import GONE, GameState
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from ..story.expr import Expr
 
 MASK64 = (1 << 64) - 1
+BRIEF = "!brief"  # in the state's hints: 'brief' was asked for (kept in saves, undone by undo)
 
 
 def next_random(state: int) -> tuple[int, int]:
@@ -49,6 +51,8 @@ class World:
         # (field, key) -> its value before this command first wrote it (GONE: absent):
         # the turn's undo record, so undo never has to compare two whole states.
         self.written: dict[tuple[str, str], Any] = {}
+        self._lighting = False  # working out whether it is dark: scope is everything in reach
+        self.fell_to: Any = None  # the match a refused action or exit passed the command to
 
     # -- every change to the state's dicts comes through these ------------------
     def write(self, field: str, key: str, value: Any) -> None:
@@ -81,6 +85,23 @@ class World:
     @property
     def score(self) -> int:
         return self.state.score
+
+    @property
+    def dark(self) -> bool:
+        """No light here: the scene is dark (now) and no lit light source is in reach."""
+        d = self.story.scenes[self.state.scene].dark
+        if d is None or self._lighting:
+            return False
+        self._lighting = True  # the conditions below may ask for scope: the lit one
+        try:
+            if d.when is not None and not d.when(self):
+                return False
+            for t in self.scope().values():
+                if t.light is True or (t.light is not False and t.light(self)):  # type: ignore[operator]
+                    return False
+            return True
+        finally:
+            self._lighting = False
 
     def visits(self, scene: str) -> int:
         return self.state.visits.get(scene, 0)
@@ -132,6 +153,21 @@ class World:
         if text.strip():
             self.out.append((style, text))
 
+    def word(self, key: str, **fill: str) -> str:
+        """The engine's phrase `key` in the story's wording (story.wording), filled in."""
+        spec = self.story.wording.get(key)
+        text = DEFAULTS[key] if spec is None else self.render(spec)
+        if fill or "{" in text:
+            fill = {"score": str(self.state.score), "turn": str(self.state.turn), **fill}
+            for name, value in fill.items():
+                text = text.replace("{" + name + "}", value)
+        return text
+
+    def title(self, sid: str) -> str:
+        """A scene's title as it reads now (a title may be a template)."""
+        scene = self.story.scenes[sid]
+        return scene.title if scene.title_text is None else self.render(scene.title_text)
+
     # -- scenes --------------------------------------------------------------
     def enter(self, sid: str) -> None:
         """Arrive in a scene: count the visit, run its effects, describe it."""
@@ -149,22 +185,34 @@ class World:
         said = self.out[mark:]
         del self.out[mark:]
         if scene.ending is None or self.render(scene.text).strip():
-            self.describe(sid)  # an ending with no text of its own is its epilogue alone
+            # an ending with no text of its own is its epilogue alone; in brief mode a
+            # place seen before is its title and what is here
+            self.describe(sid, full=not (st.hints.get(BRIEF) and st.visits[sid] > 1))
         self.out.extend(said)
         if scene.ending is not None:
-            self.out.append(("ending", f"*** {scene.ending.title} ***"))
+            title = scene.ending.title.strip()
+            # as the author wrote it when they framed it themselves ("*** You have won ***")
+            self.out.append(("ending", title if title[:1] in "*=-~#[(" else f"*** {title} ***"))
             self.say(scene.ending.epilogue)
+            if self.story.max_score is not None:
+                self.out.append(("text", self.word("ending_score",
+                                                   max=str(self.story.max_score))))
 
-    def describe(self, sid: str) -> None:
+    def describe(self, sid: str, full: bool = True) -> None:
         self.described = True
         scene = self.story.scenes[sid]
-        self.out.append(("title", scene.title))
+        if self.dark:
+            self.out.append(("title", self.word("dark_title")))
+            self.out.append(("text", self.word("dark_text")))
+            return
+        self.out.append(("title", self.title(sid)))
         text = scene.text
         for cond, variant in scene.variants:
             if cond(self):
                 text = variant
                 break
-        self.say(text)
+        if full:
+            self.say(text)
         here = self.contents(sid)
         if here:
             listed = [t for t in here if t.listed]
@@ -224,25 +272,28 @@ class World:
         Kept until the scene changes or a thing moves (the parser, `here()` guards and
         hints ask for it several times a turn); callers must not change it."""
         scene = self.state.scene
+        if self.story.scenes[scene].dark is not None and self.dark:
+            scene = PLAYER  # in the dark: only what the player carries or wears
         cached = self._scope
         if cached is not None and cached[0] == scene:
             return cached[1]
-        # Scope depends on the scene (in a conversation, the scenes it was called from
-        # too) and where things have moved, nothing else: games come back to the same
-        # few arrangements, so it is kept per story as well.
-        stack = tuple(self.state.stack) if self.story.scenes[scene].conversation else ()
+        # Scope depends on the scene (the player, in the dark; in a conversation, the
+        # scenes it was called from too) and where things have moved, nothing else: games
+        # come back to the same few arrangements, so it is kept per story as well.
+        stack = tuple(self.state.stack) if scene != PLAYER \
+            and self.story.scenes[scene].conversation else ()
         key = (scene, stack, *self.state.moved.items())
         known = self.story.derived.setdefault("scopes", {})
         found = known.get(key)
         if found is None:
-            found = remember(known, key, self._find_scope())
+            found = remember(known, key, self._find_scope(scene))
         self._scope = (scene, found)
         return found
 
-    def _find_scope(self) -> dict[str, Thing]:
+    def _find_scope(self, scene: str) -> dict[str, Thing]:
         found: dict[str, Thing] = {}
-        frontier = [self.state.scene, PLAYER, WORN]
-        if self.story.scenes[self.state.scene].conversation:
+        frontier = [PLAYER, WORN] if scene == PLAYER else [scene, PLAYER, WORN]
+        if scene != PLAYER and self.story.scenes[scene].conversation:
             # a conversation keeps in view whoever and whatever was there when it began
             frontier += self.state.stack
         while frontier:

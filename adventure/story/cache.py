@@ -43,7 +43,7 @@ ALLOWED = frozenset({
     ("adventure.story.located", "BlockLoc"), ("adventure.story.effects", "Op"),
     ("adventure.story.expr", "Expr"), ("adventure.story.text", "Template"),
     *(("adventure.story.model", name) for name in (
-        "Action", "Ending", "Event", "Exit", "Fallback", "OneOf", "Puzzle", "Scene",
+        "Action", "Dark", "Ending", "Event", "Exit", "Fallback", "OneOf", "Puzzle", "Scene",
         "Story", "StoryInfo", "Thing")),
 })
 

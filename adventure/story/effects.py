@@ -120,7 +120,9 @@ def _statement(src: str, names: EffectNames) -> Effect:
         where = m.group(2)
         pool = [*n.scenes, *n.things, PLAYER, WORN, NOWHERE]
         if where not in pool:
-            raise ex.ExprError(f"unknown place '{where}'{did_you_mean(where, pool)}",
+            # the built-in places first: 'wron' means worn, not a scene 'won'
+            near = did_you_mean(where, (PLAYER, WORN, NOWHERE)) or did_you_mean(where, pool)
+            raise ex.ExprError(f"unknown place '{where}'{near}",
                                m.start(2))
         names.moved.add(thing)
         return Op("move", thing, where)
@@ -134,6 +136,9 @@ def _statement(src: str, names: EffectNames) -> Effect:
     if m:
         return _assignment(m, names)
     verb = src.split(" ", 1)[0] if src else ""
+    forms = [f for f in FORMS if f.split()[0] == verb]
+    if forms:  # the right word, the wrong shape ("move cloak on to hook")
+        raise ex.ExprError(f"'{verb}' is written {' or '.join(repr(f) for f in forms)}", 0)
     raise ex.ExprError(f"unknown effect{did_you_mean(verb, [f.split()[0] for f in FORMS])}; "
                        f"effects are: {', '.join(FORMS)}", 0)
 

@@ -69,7 +69,7 @@ def share(shared: dict, value: Any) -> Any:
     return shared.setdefault((type(value), value), value)
 
 
-BUILTIN_VARS = {"turn": "int", "score": "int"}
+BUILTIN_VARS = {"turn": "int", "score": "int", "dark": "bool"}  # dark: no light here now
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -392,6 +392,8 @@ def _compile(tree: Tree) -> Compiled:
             return lambda env: env.turn
         if value == "score":
             return lambda env: env.score
+        if value == "dark":
+            return lambda env: env.dark
         return lambda env: env.vars[value]
     if op in ("has", "wearing", "here", "location", "visited", "at", "done"):
         arg = args[0][1]
@@ -404,7 +406,7 @@ def _compile(tree: Tree) -> Compiled:
         lo, hi = _compile(args[0]), _compile(args[1])
         return lambda env: env.random(lo(env), hi(env))
     if op == "not":
-        if args[0][0] == "var" and args[0][1] not in ("turn", "score"):
+        if args[0][0] == "var" and args[0][1] not in BUILTIN_VARS:
             name = args[0][1]
             return lambda env: not env.vars[name]
         f = _compile(args[0])
@@ -423,7 +425,7 @@ def _var_test(op: str, args: tuple) -> Compiled | None:
     """`flag == "x"`, `count >= 3`: most guards and ${if}s compare a story variable with
     a literal. One closure for the whole test instead of three."""
     if len(args) != 2 or args[0][0] != "var" or args[1][0] != "lit" \
-            or args[0][1] in ("turn", "score"):
+            or args[0][1] in BUILTIN_VARS:
         return None
     name, lit = args[0][1], args[1][1]
     if op == "==":

@@ -34,6 +34,7 @@ class LoadContext:
         self.root = root
         self.display = display if display is not None else str(root)
         self.problems: list[Diagnostic] = []
+        self._reported: set[Diagnostic] = set()
         self.files: list[tuple[str, LMap]] = []
         self.meta: LMap | None = None
         self.meta_file = ""
@@ -82,7 +83,10 @@ class LoadContext:
 
     # -- reporting -----------------------------------------------------------
     def err(self, loc: Loc, message: str) -> None:
-        self.problems.append(Diagnostic(loc, message))
+        problem = Diagnostic(loc, message)
+        if problem not in self._reported:  # a YAML anchor used twice is one problem, once
+            self._reported.add(problem)
+            self.problems.append(problem)
 
     # -- ids and where they are defined ----------------------------------------
     def parts(self, sid: str) -> list[LMap]:

@@ -9,6 +9,7 @@ import re
 from . import expr as ex
 from .diagnostics import did_you_mean
 from .load_context import describe
+from .wording import DEFAULTS
 from .yamlsrc import LMap
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
@@ -16,8 +17,10 @@ if TYPE_CHECKING:
     from typing import Any
 
     from .load_context import LoadContext
+    from .model import TextSpec
 
-META_KEYS = ("id", "title", "author", "version", "start", "state", "max_score", "intro")
+META_KEYS = ("id", "title", "author", "version", "start", "state", "max_score", "intro",
+             "wording", "ranks")
 STORY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
 
 
@@ -95,3 +98,44 @@ def declare(cx: LoadContext, state: LMap, initial: dict[str, Any], types: dict[s
                    f"a whole number or text, not {describe(value)}")
             continue
         initial[var] = value
+
+
+def read_wording(cx: LoadContext, meta: LMap, names: ex.Names) -> dict[str, TextSpec]:
+    """`wording:` the engine's own phrases the story rewords, each a text template."""
+    out: dict[str, TextSpec] = {}
+    if meta.get("wording") is None or not cx.typed(meta, "wording", LMap,
+                                                    "a mapping of phrase: text"):
+        return out
+    section = meta["wording"]
+    for key in section:
+        if key not in DEFAULTS:
+            cx.err(section.key_loc(key), f"unknown wording '{key}'{did_you_mean(key, DEFAULTS)}"
+                   f"; the engine's phrases are: {', '.join(DEFAULTS)}")
+            continue
+        text = cx.text(section, key, names)
+        if text is not None:
+            out[key] = text
+    return out
+
+
+def read_ranks(cx: LoadContext, meta: LMap) -> list[tuple[int, str]]:
+    """`ranks:` score -> rank, as `score` names them: the highest reached wins."""
+    out: list[tuple[int, str]] = []
+    if meta.get("ranks") is None or not cx.typed(meta, "ranks", LMap,
+                                                  "a mapping of lowest score: rank"):
+        return out
+    section = meta["ranks"]
+    for key in section:
+        value = section[key]
+        if isinstance(key, str) and key.strip().isdigit():  # YAML keys arrive as text
+            key = int(key)
+        if not isinstance(key, int) or isinstance(key, bool):
+            cx.err(section.key_loc(key), f"a rank starts at a whole number of points, "
+                   f"not {describe(key)}")
+        elif not isinstance(value, str) or not value.strip():
+            cx.err(section.val_loc(str(key)), f"rank {key} should be a name, not {describe(value)}")
+        else:
+            out.append((key, value))
+    if out and cx.max_score is None:
+        cx.err(meta.key_loc("ranks"), "'ranks' need a score: give the story a 'max_score'")
+    return sorted(out, reverse=True)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from .diagnostics import Loc, did_you_mean
 from .load_actions import scene_actions
 from .load_scenery import entries
-from .model import Ending, Exit, Fallback, Scene
-from .text import compile_text
+from .model import Dark, Ending, Exit, Fallback, Scene
+from .text import Template, compile_text
 from .vocab import DIRECTIONS, words
 from .yamlsrc import LList, LMap
 
@@ -21,9 +21,10 @@ if TYPE_CHECKING:
 EXTEND_KEYS = ("actions", "variants", "on_enter", "exits", "things", "hints")
 SCENE_KEYS = ("title", "chapter", "text", "variants", "on_enter", "ending", "exits", "things",
               "scenery",
-              "actions", "fallback", "hints", "conversation")
-EXIT_KEYS = ("to", "names", "label", "when", "refuse", "text", "hidden")
-FALLBACK_KEYS = ("when", "text", "do", "to")
+              "actions", "fallback", "hints", "conversation", "dark")
+EXIT_KEYS = ("to", "names", "label", "when", "refuse", "text", "hidden", "do")
+FALLBACK_KEYS = ("when", "text", "do", "to", "go")
+GO_KEYS = ("text", "do", "to")
 ENDING_KEYS = ("kind", "title", "epilogue")
 VARIANT_KEYS = ("when", "text")
 
@@ -64,6 +65,10 @@ def scene(cx: LoadContext, sid: str, data: LMap, file: str, chapter: str, names:
     title = cx.text_field(data, "title")
     if not title:
         cx.err(data.loc, f"scene '{sid}' needs a 'title'")
+    title_text = None
+    if title and "${" in title:  # a template: rendered when shown (Scene.title: initially)
+        shown = cx.text(data, "title", free)
+        title_text = shown if isinstance(shown, Template) else None
     end = ending(cx, data, free)
     text = cx.text(data, "text", free, required=end is None)
     if data.get("scenery") is not None:
@@ -78,6 +83,7 @@ def scene(cx: LoadContext, sid: str, data: LMap, file: str, chapter: str, names:
         fallback=fallback(cx, sid, data, guard, free),
         hints=[h for p in parts for h in cx.hints(p, "hints", free)],
         conversation=cx.flag(data, "conversation"), loc=cx.first_def[f"scene:{sid}"],
+        title_text=title_text, dark=dark(cx, data, guard),
     )
     s.actions = scene_actions(cx, sid, parts, guard, globals_, s.conversation)
     if end and (s.exits or any(not a.key.startswith("global.") for a in s.actions)):
@@ -167,7 +173,7 @@ def part_exits(cx: LoadContext, sid: str, data: LMap, guard: ex.Names, free: ex.
             key=str(key), to=to, names=names, label=cx.text(spec, "label", free),
             when=cx.expr(spec, "when", guard), refuse=cx.text(spec, "refuse", free),
             text=cx.text(spec, "text", free), hidden=cx.flag(spec, "hidden"),
-            trigger=f"exit:{sid}:{key}", loc=kloc,
+            trigger=f"exit:{sid}:{key}", loc=kloc, do=cx.effects(spec, "do", free),
         ))
     return out
 
@@ -179,6 +185,24 @@ def fallback(cx: LoadContext, sid: str, data: LMap, guard: ex.Names, free: ex.Na
         return None
     f = data["fallback"]
     cx.keys(f, FALLBACK_KEYS, "a fallback")
-    return Fallback(cx.expr(f, "when", guard), cx.text(f, "text", free),
-                    cx.effects(f, "do", free), cx.scene_ref(f, "to"),
-                    trigger=f"fallback:{sid}")
+    when = cx.expr(f, "when", guard)
+    go = None
+    spec = f.get("go")
+    if isinstance(spec, LMap) and "one_of" not in spec:
+        cx.keys(spec, GO_KEYS, "a fallback's 'go'")
+        go = Fallback(when, cx.text(spec, "text", free), cx.effects(spec, "do", free),
+                      cx.scene_ref(spec, "to"), trigger=f"fallback:{sid}:go")
+    elif spec is not None:  # the text alone
+        go = Fallback(when, cx.text(f, "go", free), [], None, trigger=f"fallback:{sid}:go")
+    return Fallback(when, cx.text(f, "text", free), cx.effects(f, "do", free),
+                    cx.scene_ref(f, "to"), trigger=f"fallback:{sid}", go=go)
+
+
+def dark(cx: LoadContext, data: LMap, guard: ex.Names) -> Dark | None:
+    """`dark: true` or `dark: CONDITION`: no light here (then) but a lit light source."""
+    if "dark" not in data or data["dark"] is False:
+        return None
+    if data["dark"] is True:
+        return Dark(None, data.key_loc("dark"))
+    when = cx.expr(data, "dark", guard)
+    return None if when is None else Dark(when, data.key_loc("dark"))

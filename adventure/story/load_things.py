@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .load_context import LoadContext
 
 THING_KEYS = ("name", "adjectives", "synonyms", "article", "description", "location",
-              "portable", "wearable", "holds", "listed", "take_refuse", "pronoun")
+              "portable", "wearable", "holds", "listed", "take_refuse", "pronoun", "light")
 
 
 def collect_scene_things(cx: LoadContext, sid: str, sdata: LMap) -> None:
@@ -63,8 +63,8 @@ def thing(cx: LoadContext, tid: str, data: LMap, scene: str | None, kloc: Loc,
     if location not in (PLAYER, WORN, NOWHERE) and location not in cx.scene_src \
             and location not in cx.thing_src:
         pool = list(cx.scene_src) + list(cx.thing_src) + [PLAYER, WORN, NOWHERE]
-        cx.err(data.val_loc("location"), f"unknown location '{location}'"
-               f"{did_you_mean(location, pool)}")
+        near = did_you_mean(location, (PLAYER, WORN, NOWHERE)) or did_you_mean(location, pool)
+        cx.err(data.val_loc("location"), f"unknown location '{location}'{near}")
     holds = cx.text_field(data, "holds")
     if holds is not None and holds not in ("in", "on"):
         cx.err(data.val_loc("holds"), "'holds' should be 'in' or 'on'")
@@ -87,7 +87,17 @@ def thing(cx: LoadContext, tid: str, data: LMap, scene: str | None, kloc: Loc,
         listed=cx.flag(data, "listed", portable or wearable),
         take_refuse=cx.text(data, "take_refuse", text_names), loc=kloc,
         pronoun=pronoun(cx, data), called=" ".join(name.split()),
+        light=light(cx, data, names.in_scene(scene, False)),
     )
+
+
+def light(cx: LoadContext, data: LMap, guard: ex.Names) -> ex.Expr | bool:
+    """A light source: `light: true`, or lit while a condition holds."""
+    value = data.get("light")
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    found = cx.expr(data, "light", guard)
+    return False if found is None else found
 
 
 def pronoun(cx: LoadContext, data: LMap) -> str:

@@ -20,7 +20,7 @@ from .gcpause import collector_paused
 from .load_actions import ACTION_KEYS, action_keys, check_calls, global_actions
 from .load_context import LoadContext
 from .load_events import EVENT_KEYS, PUZZLE_KEYS, build_events, build_puzzles
-from .load_meta import META_KEYS, read_meta
+from .load_meta import META_KEYS, read_meta, read_ranks, read_wording
 from .load_scenery import build_scenery
 from .load_scenes import (
     ENDING_KEYS,
@@ -34,6 +34,7 @@ from .load_scenes import (
 )
 from .load_things import THING_KEYS, build_things, collect_scene_things
 from .model import Story
+from .places import PLAYER, WORN
 from .vocab import synonym_index, words
 from .yamlsrc import MAX_FILE_BYTES, LList, LMap, load_file
 
@@ -223,6 +224,11 @@ def _build(cx: LoadContext, fingerprint: str) -> Story:
     by_key = {a.key: a for s in scenes.values() for a in s.actions}
     by_key.update({a.key: a for a in globals_})
     hidden = frozenset(k for k, a in by_key.items() if a.hidden)
+    start = Initial(m.initial, m.start or "", things)
+    for s in scenes.values():
+        if s.title_text is not None:  # outside play (saves list, graph): as at the start
+            with contextlib.suppress(Exception):  # a title that needs play to read
+                s.title = start.render(s.title_text) or s.title
     return Story(
         id=m.ident or "", title=m.title, author=cx.text_field(meta, "author") or "",
         version=cx.text_field(meta, "version") or "", start=m.start or "",
@@ -233,4 +239,49 @@ def _build(cx: LoadContext, fingerprint: str) -> Story:
         synonyms=sorted(cx.synonyms, key=lambda s: -len(s[0])),
         actions_by_key=by_key, fingerprint=fingerprint, root=str(cx.root),
         initially_hidden=hidden, info=cx.info,
+        wording=read_wording(cx, meta, names.in_scene(None, True)), ranks=read_ranks(cx, meta),
     )
+
+
+class Initial:
+    """The story's initial state, as an expression sees it (an `Env`): what a templated
+    title reads as where no game is at hand."""
+
+    turn = 0
+    score = 0
+    dark = False
+
+    def __init__(self, initial: dict, start: str, things: dict) -> None:
+        self.vars = dict(initial)
+        self.start = start
+        self.things = things
+
+    def render(self, template) -> str:
+        return " ".join(template.render(self).split())
+
+    def location(self, thing: str) -> str:
+        return self.things[thing].location
+
+    def has(self, thing: str) -> bool:
+        return self.location(thing) in (PLAYER, WORN)
+
+    def wearing(self, thing: str) -> bool:
+        return self.location(thing) == WORN
+
+    def here(self, thing: str) -> bool:
+        return self.location(thing) in (self.start, PLAYER, WORN)
+
+    def at(self, scene: str) -> bool:
+        return scene == self.start
+
+    def visits(self, scene: str) -> int:
+        return 0
+
+    def done(self, action: str) -> int:
+        return 0
+
+    def chance(self, percent: int) -> bool:
+        return False
+
+    def random(self, low: int, high: int) -> int:
+        return low

@@ -43,11 +43,12 @@ class Ending(Record):
 
 class Exit(Record):
     __slots__ = ("key", "to", "names", "label", "when", "refuse", "text", "hidden", "trigger",
-                 "loc")
+                 "loc", "do")
+    _empty_as_none: ClassVar = ("do",)
 
     def __init__(self, key: str, to: str, names: list[Words], label: TextSpec | None,
             when: Expr | None, refuse: TextSpec | None, text: TextSpec | None, hidden: bool,
-            trigger: str = "", loc: Loc = NOWHERE) -> None:
+            trigger: str = "", loc: Loc = NOWHERE, do: list[Effect] | None = None) -> None:
         self.key = key
         self.to = to
         self.names = names
@@ -58,6 +59,7 @@ class Exit(Record):
         self.hidden = hidden
         self.trigger = trigger
         self.loc = loc
+        self.do = [] if do is None else do  # run as the player goes, before the text
 
 
 class Action(Record):
@@ -99,20 +101,31 @@ class Action(Record):
 
 
 class Fallback(Record):
-    __slots__ = ("when", "text", "do", "to", "trigger")
+    __slots__ = ("when", "text", "do", "to", "trigger", "go")
 
     def __init__(self, when: Expr | None, text: TextSpec | None, do: list[Effect], to: str | None,
-            trigger: str = "") -> None:
+            trigger: str = "", go: Fallback | None = None) -> None:
         self.when = when
         self.text = text
         self.do = do
         self.to = to
         self.trigger = trigger
+        self.go = go  # its answer to movement (a direction, 'go ...') when that differs
+
+
+class Dark(Record):
+    """When a scene is dark: its condition (a lit light source in reach still lights it)."""
+
+    __slots__ = ("when", "loc")
+
+    def __init__(self, when: Expr | None, loc: Loc = NOWHERE) -> None:
+        self.when = when  # None: always dark
+        self.loc = loc
 
 
 class Scene(Record):
     __slots__ = ("id", "title", "chapter", "text", "variants", "on_enter", "ending", "exits",
-                 "actions", "fallback", "hints", "conversation", "loc")
+                 "actions", "fallback", "hints", "conversation", "loc", "title_text", "dark")
     _empty_as_none: ClassVar = ("variants", "on_enter", "exits", "actions", "hints")
 
     def __init__(self, id: str, title: str, chapter: str, text: TextSpec,
@@ -120,9 +133,10 @@ class Scene(Record):
             on_enter: list[Effect] | None = None, ending: Ending | None = None,
             exits: list[Exit] | None = None, actions: list[Action] | None = None,
             fallback: Fallback | None = None, hints: list[TextSpec] | None = None,
-            conversation: bool = False, loc: Loc = NOWHERE) -> None:
+            conversation: bool = False, loc: Loc = NOWHERE, title_text: Template | None = None,
+            dark: Dark | None = None) -> None:
         self.id = id
-        self.title = title
+        self.title = title  # as it reads in the story's initial state (saves list, graph)
         self.chapter = chapter
         self.text = text
         self.variants = [] if variants is None else variants
@@ -134,6 +148,8 @@ class Scene(Record):
         self.hints = [] if hints is None else hints
         self.conversation = conversation
         self.loc = loc
+        self.title_text = title_text  # a title with ${...}: rendered each time it is shown
+        self.dark = dark
 
     def words_shown(self) -> frozenset[str]:
         """Every word the scene's text (and its variants) can show."""
@@ -146,12 +162,13 @@ class Scene(Record):
 class Thing(Record):
     __slots__ = ("id", "name", "adjectives", "synonyms", "article", "description", "location",
                  "portable", "wearable", "holds", "listed", "take_refuse", "loc", "pronoun",
-                 "called")
+                 "called", "light")
 
     def __init__(self, id: str, name: Words, adjectives: frozenset[str], synonyms: list[Words],
             article: str, description: TextSpec | None, location: str, portable: bool,
             wearable: bool, holds: str | None, listed: bool, take_refuse: TextSpec | None,
-            loc: Loc = NOWHERE, pronoun: str = "it", called: str = "") -> None:
+            loc: Loc = NOWHERE, pronoun: str = "it", called: str = "",
+            light: Expr | bool = False) -> None:
         self.id = id
         self.name = name
         self.adjectives = adjectives
@@ -167,6 +184,7 @@ class Thing(Record):
         self.loc = loc
         self.pronoun = pronoun  # what 'him', 'her', 'them' or 'it' can mean
         self.called = called  # the name as the author wrote it ("O'Brien"), for sentences
+        self.light = light  # a light source: True, or lit while its condition holds
 
     @property
     def display(self) -> str:
@@ -256,8 +274,9 @@ class Story(Record):
     __slots__ = ("id", "title", "author", "version", "start", "initial", "max_score", "intro",
                  "scenes", "things", "events", "global_actions", "puzzles", "synonyms",
                  "actions_by_key", "fingerprint", "root", "initially_hidden", "info",
-                 "derived")
+                 "wording", "ranks", "derived")
     _not_pickled: ClassVar = ("derived",)
+    _empty_as_none: ClassVar = ("ranks",)
 
     def __init__(self, id: str, title: str, author: str, version: str, start: str,
             initial: dict[str, Any], max_score: int | None, intro: TextSpec | None,
@@ -265,7 +284,8 @@ class Story(Record):
             global_actions: list[Action], puzzles: dict[str, Puzzle],
             synonyms: list[tuple[Words, Words]], actions_by_key: dict[str, Action],
             fingerprint: str, root: str, initially_hidden: frozenset[str] = frozenset(),
-            info: StoryInfo | None = None) -> None:
+            info: StoryInfo | None = None, wording: dict[str, TextSpec] | None = None,
+            ranks: list[tuple[int, str]] | None = None) -> None:
         self.id = id
         self.title = title
         self.author = author
@@ -285,6 +305,8 @@ class Story(Record):
         self.root = root
         self.initially_hidden = initially_hidden
         self.info = StoryInfo() if info is None else info
+        self.wording = {} if wording is None else wording  # the author's engine wording
+        self.ranks = [] if ranks is None else ranks  # (lowest score, rank), highest first
         # indexes the engine builds on first use and keeps (a story never changes once
         # loaded); not part of the story, so not compared, not cached
         self.derived: dict[str, Any] = {}

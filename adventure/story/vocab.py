@@ -114,6 +114,10 @@ BUILTINS: dict[str, tuple[tuple[str, ...], ...]] = {
     "help": (("help",), ("?",), ("commands",)),
     "choices": (("choices",), ("options",), ("what", "can", "i", "do")),
     "quit": (("quit",), ("q",)),
+    "score": (("score",), ("full", "score")),
+    "version": (("version",), ("about",), ("credits",)),
+    "verbose": (("verbose",),),
+    "brief": (("brief",), ("superbrief",)),
 }
 # Verbs the built-ins accept that still mean something of their own to an author.
 _OWN_MEANING = frozenset({("read",), ("search",), ("look", "in"), ("enter",), ("set",),

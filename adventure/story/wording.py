@@ -1,0 +1,24 @@
+"""The engine's own wording, which a story may change under `story: wording:`.
+
+Each entry is a text template (it may use `${...}` like any story text); the engine
+shows the story's version where it has one, else the default here. In the score phrases
+the engine fills in `{score}`, `{turn}`, `{max}` (the story's max_score) and `{rank}`.
+"""
+
+from __future__ import annotations
+
+DEFAULTS: dict[str, str] = {
+    "dark_title": "Darkness",
+    "dark_text": "It is pitch dark, and you can't see a thing.",
+    "worn": "worn",  # inventory: "a cloak (worn)"; Inform says "being worn"
+    "carrying_nothing": "You are carrying nothing.",
+    "not_possible": "That isn't possible just now.",
+    "cant_go": "You can't go that way just now.",
+    "barred": "The way on is barred.",
+    "time_passes": "Time passes.",
+    "score": "You have scored {score} out of a possible {max}, in {turn} turns.",
+    "no_score": "This story keeps no score.",
+    "ending_score": "In that game you scored {score} out of a possible {max}, "
+                    "in {turn} turns.",
+    "rank": "That gives you the rank of {rank}.",
+}
