@@ -291,6 +291,8 @@ def help_text(world: World) -> str:
         f"  look (l), examine (x) {thing}, take {thing}, drop {thing}, inventory (i)",
         f"  go {place}, go to PLACE, wear / remove THING, put THING in/on THING, wait (z)",
         "  take all, drop all but THING, give THING to SOMEONE, ask SOMEONE about THING",
+        "  talk to SOMEONE, ask SOMEONE what ..., push, pull, open, climb, listen, kneel,",
+        "  unlock THING with THING, use THING on THING, or a choice's own words",
         "  it / him / her: the last thing named; again (g); oops WORD; 'x padd. take it'",
         "  choices, hint, score, about, brief / verbose, save, restore, undo, restart,",
         "  transcript on, help, quit (q)",
