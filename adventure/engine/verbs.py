@@ -148,7 +148,7 @@ def default_reply(verb: str, objs: Sequence[Thing]) -> str:
         return ALONE_REPLIES.get(verb, "Nothing happens.")
     t = objs[0]
     if len(objs) > 1:
-        return (f"Using {objs[1].the()} on {t.the()} achieves nothing."
+        return (f"Using {t.the()} on {objs[1].the()} achieves nothing."
                 if verb in ("use", "touch", "push", "move") else
                 f"You can't {verb.replace('_', ' ')} {t.the()} with {objs[1].the()}.")
     person = t.pronoun != "it"

@@ -54,7 +54,9 @@ def entries(cx: LoadContext, value: object, loc: Loc, names: ex.Names) -> list[E
             cx.err(value.key_loc(key), f"expected a noun here: {HELP}")
             continue
         desc = None
-        if value[key] is not None:
+        if isinstance(value[key], LList):
+            cx.err(value.val_loc(key), f"the description of '{key}' should be text: {HELP}")
+        elif value[key] is not None:
             desc = cx.text_value(value[key], value.val_loc(key), "scenery", names)
         out.append((found, desc, value.key_loc(key)))
     return out
