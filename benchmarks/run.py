@@ -91,10 +91,55 @@ def run_cmd(argv, stdin=None, env=None) -> float:
     return time.perf_counter() - t
 
 
+def run_rss(argv, stdin: bytes) -> tuple[float, int]:
+    """Seconds and the peak resident memory (KB) of one run of a command."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    assert proc.stdin is not None
+    proc.stdin.write(stdin)
+    proc.stdin.close()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise RuntimeError(f"{argv[0]} exited with {proc.returncode}")
+    return time.perf_counter() - t, usage.ru_maxrss
+
+
 # -- 1. start-up -------------------------------------------------------------------
+
+def bench_peer_startup(n: int) -> None:
+    """The same small game started, piped, by us and by adventurelib: time and memory."""
+    try:
+        import adventurelib  # noqa: F401
+    except ImportError:
+        SKIPPED.append("peer start-up: `pip install -r benchmarks/requirements.txt`")
+        return
+    saves = tempfile.mkdtemp(prefix="bench-peer-")
+    ours = [ADVENTURE, "--story", str(PEER_STORY), "--new", "--saves", saves]
+    peer = [PY, str(PEER_AL)]
+    run_rss(ours, b"quit\n")  # fills the story cache: a player's second start onwards
+    run_rss(peer, b"quit\n")
+    t_ours, t_peer, m_ours, m_peer = [], [], [], []
+    for _ in range(n):
+        t, m = run_rss(ours, b"quit\n")
+        t_ours.append(t)
+        m_ours.append(m)
+        t, m = run_rss(peer, b"quit\n")
+        t_peer.append(t)
+        m_peer.append(m)
+    a, b = statistics.median(t_ours), statistics.median(t_peer)
+    row("start-up", "piped start of the peer 3-room game + quit", a * 1e3, "ms", n,
+        "adventurelib, same game", b * 1e3, "<= 0.6x", a / b <= 0.6)
+    a, b = statistics.median(m_ours), statistics.median(m_peer)
+    row("start-up", "peak memory of that run", a / 1024, "MB", n,
+        "adventurelib, same game", b / 1024, "<= 1.0x", a / b <= 1.0)
+    shutil.rmtree(saves, ignore_errors=True)
+
 
 def bench_startup(quick: bool) -> None:
     n = 5 if quick else 10
+    bench_peer_startup(2 * n)
     saves = tempfile.mkdtemp(prefix="bench-saves-")
     ours = [ADVENTURE, "--new", "--saves", saves]
     base = [PY, "-c", "import yaml, transitions"]
