@@ -137,6 +137,38 @@ def bench_peer_startup(n: int) -> None:
     shutil.rmtree(saves, ignore_errors=True)
 
 
+def bench_install(quick: bool) -> None:
+    """The README's play command on a fresh clone with a cold pip cache: seconds from
+    nothing to the first prompt. Baseline: a venv with only the dependencies."""
+    n = 1 if quick else 2
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        SKIPPED.append("install: needs git and a git checkout to clone")
+        return
+    env = {**os.environ, "PIP_NO_CACHE_DIR": "1", "ADVENTURE_CACHE": tempfile.mkdtemp()}
+    python = shutil.which("python3") or PY
+    ours, base = [], []
+    for _ in range(n):
+        with tempfile.TemporaryDirectory(prefix="bench-install-") as tmp:
+            clone = Path(tmp) / "clone"
+            subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+            t = time.perf_counter()
+            subprocess.run(f"{python} -m venv .venv && .venv/bin/pip install -q .", shell=True,
+                           cwd=clone, env=env, check=True, capture_output=True)
+            subprocess.run([str(clone / ".venv/bin/adventure"), "--new", "--saves", tmp],
+                           input=b"quit\n", cwd=clone, env=env, check=True,
+                           capture_output=True)
+            ours.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            subprocess.run(f"{python} -m venv base && base/bin/pip install -q PyYAML "
+                           "transitions prompt_toolkit", shell=True, cwd=tmp, env=env,
+                           check=True, capture_output=True)
+            base.append(time.perf_counter() - t)
+    a, b = statistics.median(ours), statistics.median(base)
+    row("install", "README play command, fresh clone, cold pip cache, to the first prompt",
+        a, "s", n, "venv + pip install of the dependencies alone", b, "< 60 s", a < 60,
+        note="runs: " + ", ".join(f"{x:.0f} s" for x in ours))
+
+
 def bench_startup(quick: bool) -> None:
     n = 5 if quick else 10
     bench_peer_startup(2 * n)
@@ -742,7 +774,8 @@ def main() -> int:
     # As `pip install .` does: players run compiled modules. (An editable install under
     # PYTHONDONTWRITEBYTECODE would otherwise compile the engine on every start.)
     subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "adventure")], check=False)
-    sections = [("startup", bench_startup), ("commands", bench_commands),
+    sections = [("install", bench_install), ("startup", bench_startup),
+                ("commands", bench_commands),
                 ("scale", bench_scale), ("saves", bench_saves), ("random", bench_random),
                 ("instructions", bench_instructions)]
     for name, fn in sections:
