@@ -81,8 +81,9 @@ class StoryMachine:
         if event is None or (sid, trigger) in self._built_events:
             return
         self._built_events.add((sid, trigger))
+        run = _run(event.do, event.text, where=f"event '{event.id}'")
         self.machine.add_transition(event.trigger, sid, event.to, conditions=_guard(event.when),
-                                    before=[_run(event.do, event.text, where=f"event '{event.id}'")])
+                                    before=[run])
 
     def _add_action(self, sid: str, a: Action) -> None:
         conditions = _guard(a.when) + ([_not_done(a.key)] if a.once else [])
