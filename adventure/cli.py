@@ -225,7 +225,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     story, name = loaded
     from .engine.session import Game
     from .play.replay import FileStore
-    from .play.saves import safe_history
+    from .play.safety import safe_history
     from .play.start import StartError, start
 
     game = Game(story)

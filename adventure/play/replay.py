@@ -17,6 +17,7 @@ from ..engine.state import GameState, LogEntry
 from ..story.record import Record
 from ..story.sanitize import sanitize
 from .plain import render
+from .safety import journal_owner, safe_story_id
 from .saves import (
     JOURNAL_SUFFIX,
     MAX_JOURNALS,
@@ -26,10 +27,8 @@ from .saves import (
     complete_vars,
     decode,
     encode,
-    journal_owner,
     list_saves,
     read_document,
-    safe_story_id,
     slot_path,
     story_problems,
     write_atomic,
@@ -154,15 +153,15 @@ class FileStore:
                       path: Path | None = None) -> None:
         if not self.journaling:
             return
-        prune_journals(self.dir, safe_story_id(self.game.story.id))
         try:
+            prune_journals(self.dir, safe_story_id(self.game.story.id))
             if path is not None:
                 # Rewrite it whole: its last line may be torn by the crash we recover from.
                 self.journal = Journal.reopen(path)
                 self.journal.rewrite(self.game.story, state.seed, log, state.turn)
             else:
                 self.journal = Journal.start(self.dir, self.game.story, state.seed, log, state.turn)
-        except OSError:
+        except (OSError, SaveError):  # SaveError: a story id that cannot name a file
             self.journal = None  # no journal is no reason to refuse to play
 
     def missing(self, name: str) -> bool:

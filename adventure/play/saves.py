@@ -24,6 +24,7 @@ from ..story.limits import MAX_INT, MAX_TEXT
 from ..story.model import Story
 from ..story.places import NOWHERE, PLAYER, WORN
 from ..story.record import Record
+from .safety import json_line, safe_story_id
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
@@ -36,8 +37,6 @@ MAX_SLOT = 64
 MAX_LOG = 50_000  # commands in one save: replaying them must stay a matter of seconds
 MAX_JOURNAL_BYTES = MAX_SAVE_BYTES
 MAX_JOURNALS = 100  # journals of one story read at a start, newest first
-MAX_HISTORY_BYTES = 4 * 1024 * 1024  # a typed-line history kept by the REPL
-_STORY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 SUFFIX = ".save.json"
 JOURNAL_SUFFIX = ".journal"
 _BAD_SLOT = re.compile(r'[\x00-\x1f\x7f/\\<>:"|?*]')
@@ -73,30 +72,6 @@ def check_slot(name: str) -> str:
     if _BAD_SLOT.search(name):
         raise SaveError("A save name cannot hold / \\ : * ? \" < > | or control characters.")
     return name
-
-
-def safe_story_id(story_id: str) -> str:
-    """A story id fit to be part of a file name (journals, transcripts); a story's own id
-    is checked by the loader, but an id can also come from a cache entry or a header."""
-    if not _STORY_ID.fullmatch(story_id) or ".." in story_id:
-        raise SaveError(f"the story id '{_clip(story_id)}' cannot name a file")
-    return story_id
-
-
-def safe_history(path: Path) -> Path | None:
-    """The REPL's history file, or None when it must not be used: a link (every typed line
-    would be appended to its target), not a regular file, or too large to load."""
-    try:
-        info = path.lstat()
-    except FileNotFoundError:
-        return path
-    except OSError:
-        return None
-    import stat
-
-    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_HISTORY_BYTES:
-        return None
-    return path
 
 
 def slot_path(directory: Path, name: str) -> Path:
@@ -531,7 +506,7 @@ def check_journal(path: Path, story_id: str | None = None) -> JournalInfo | None
     except OSError as exc:
         raise JournalError(f"it cannot be read ({exc.strerror or exc})") from None
     lines = raw.decode("utf-8", errors="replace").split("\n")
-    head = _json_line(lines[0])
+    head = json_line(lines[0])
     if not isinstance(head, dict) or type(head.get("seed")) is not int \
             or not 0 <= head["seed"] < 2**64:
         raise JournalError("its first line is not a journal's header")
@@ -548,7 +523,7 @@ def check_journal(path: Path, story_id: str | None = None) -> JournalInfo | None
     for line in lines[1:]:
         if not line.strip():
             continue
-        item = _json_line(line)
+        item = json_line(line)
         if item is None:
             break  # the turn in progress when the process died
         if isinstance(item, dict) and item.get("end"):
@@ -563,34 +538,6 @@ def check_journal(path: Path, story_id: str | None = None) -> JournalInfo | None
     modified = min(max(modified, 86400.0), 253402128000.0)  # 1970-01-02 to 9999-12-30
     return JournalInfo(path, head["seed"], str(head.get("fingerprint", "")), log, finished,
                        modified, str(owner or ""), turn)
-
-
-def _json_line(line: str) -> Any:
-    """One JSON line of a journal, or None: bad JSON, too deep, a number too long."""
-    try:
-        return json.loads(line)
-    except (ValueError, RecursionError):
-        return None
-
-
-def journal_owner(path: Path) -> str | None:
-    """The story id in a journal's header (read from its first 64 KB), or None."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
-    except OSError:
-        return None
-    try:
-        import stat
-
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        head = _json_line(os.read(fd, 65536).split(b"\n", 1)[0].decode("utf-8", "replace"))
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    owner = head.get("story") if isinstance(head, dict) else None
-    return owner if isinstance(owner, str) else None
 
 
 SET_ASIDE = ".set-aside"
