@@ -307,6 +307,8 @@ def story_problems(state: GameState, story: Story) -> list[str]:
             problems.append(f"variable '{_clip(var)}'")
         elif type(value) is not type(story.initial[var]):
             problems.append(f"variable '{_clip(var)}' of another type")
+    # a state without one of the story's variables would fail the first guard reading it
+    problems += [f"no variable '{_clip(var)}'" for var in story.initial if var not in state.vars]
     places = set(scenes) | set(things) | {PLAYER, WORN, NOWHERE}
     for thing, where in state.moved.items():
         if thing not in things:
