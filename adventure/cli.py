@@ -19,6 +19,7 @@ from .story.diagnostics import StoryError
 from .story.model import Story
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+MAX_DELAY = 60  # seconds between turns of `replay --delay`
 SUBCOMMANDS = ("play", "check", "test", "graph", "replay", "saves", "lsp")
 
 
@@ -180,6 +181,22 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(args_in)
     except SystemExit as exc:  # argparse: 2 for usage errors, 0 for --help
         return int(exc.code or 0)
+    if args.command == "play":
+        return _dispatch(args)
+    # Every other subcommand prints author text (test names, failures, titles) with plain
+    # print: all of it goes through the one sanitiser. (play sanitises each paragraph
+    # itself, and the REPL's terminal codes must pass.)
+    from .story.sanitize import SafeWriter
+
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeWriter(out), SafeWriter(err)  # type: ignore[assignment]
+    try:
+        return _dispatch(args)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     try:
         if args.command == "check":
             return cmd_check(args)
@@ -236,6 +253,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     story, name = loaded
     from .engine.session import Game
     from .play.replay import FileStore
+    from .play.safety import safe_history
     from .play.start import StartError, start
 
     game = Game(story)
@@ -259,11 +277,12 @@ def cmd_play(args: argparse.Namespace) -> int:
         if person and not args.plain:
             from .play.repl import Repl  # prompt_toolkit is imported only for a terminal
 
-            return Repl(session, history_file=directory / "history.txt").run()
+            return Repl(session, history_file=safe_history(directory / "history.txt")).run()
         from .play.plain import play
 
         return play(session, plain=args.plain,
-                    history_file=directory / "history-plain.txt" if person else None)
+                    history_file=safe_history(directory / "history-plain.txt")
+                    if person else None)
     finally:
         store.close()
 
@@ -327,8 +346,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
     except SaveError as exc:
         print(f"adventure: cannot replay '{args.save}': {exc}.", file=sys.stderr)
         return EXIT_USAGE
-    if args.delay < 0 or (args.to is not None and args.to < 0):
-        print("adventure: --delay and --to take numbers of 0 or more.", file=sys.stderr)
+    if not 0 <= args.delay <= MAX_DELAY or (args.to is not None and args.to < 0):
+        # not `args.delay < 0`: nan compares false to everything, and sleeps forever
+        print(f"adventure: --delay takes 0 to {MAX_DELAY} seconds, --to a turn of 0 or more.",
+              file=sys.stderr)
         return EXIT_USAGE
     from .play.plain import terminal_columns
 
@@ -398,8 +419,9 @@ def cmd_graph(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     story, name = loaded
     from .author.graph import render
+    from .story.sanitize import sanitize
 
-    text = render(story, args.format)
+    text = sanitize(render(story, args.format))  # a map is read on a terminal too
     if args.output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return EXIT_OK

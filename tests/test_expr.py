@@ -378,9 +378,14 @@ def test_division_of_large_numbers_is_exact():
     assert run("99999999999999999 / 1") == 99999999999999999
 
 
-def test_division_of_huge_numbers_does_not_crash():
-    big = 10 ** 400
-    assert run(f"{big} / 1") == big
+def test_division_of_the_largest_numbers_does_not_crash():
+    big = 10 ** 18 - 1
+    assert run(f"{big} / 1") == big and run(f"-{big} / -1") == big
+
+
+def test_a_number_literal_past_the_limit_is_refused():
+    with pytest.raises(ex.ExprError, match="the number is too large"):
+        run(f"{10 ** 400} / 1")
 
 
 @pytest.mark.parametrize("a, b", [(-7, 2), (7, -2), (-7, 3)])

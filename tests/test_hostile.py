@@ -511,7 +511,10 @@ def journaled(demo_game, tmp_path):
 
 def _answered(result: object) -> None:
     assert isinstance(result, Result)
-    assert result.paragraphs and all(isinstance(t, str) for _, t in result.paragraphs)
+    # 'choices' answers with the numbered choices alone (hypothesis finds the word when
+    # the whole suite is loaded: it draws on string constants of the imported modules)
+    assert result.paragraphs or result.choices
+    assert all(isinstance(t, str) for _, t in result.paragraphs)
 
 
 @pytest.mark.parametrize("line", HOSTILE_LINES.values(), ids=HOSTILE_LINES.keys())

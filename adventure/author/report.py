@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from contextlib import nullcontext
 from typing import Any
 
@@ -69,7 +70,12 @@ def _progress(total: int, show: bool):
 
     class Bar:
         def __enter__(self):
-            self.bar = ProgressBar(title=f"Random play: {total} games")
+            # the bar's own terminal codes go to the real stream, past the sanitiser
+            from prompt_toolkit.output import create_output
+
+            stream = getattr(sys.stdout, "unsanitised", sys.stdout)
+            self.bar = ProgressBar(title=f"Random play: {total} games",
+                                   output=create_output(stdout=stream))
             self.counter = self.bar.__enter__()(range(total), total=total)
             self.it = iter(self.counter)
             return self.tick

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 
+from ..story.limits import ValueLimit
 from ..story.model import Story, Words
 from ..story.vocab import apply_synonyms, words
 from . import verbs
@@ -34,6 +35,11 @@ MAX_LINE = 1000  # characters in one command; longer input is refused, not parse
 ENDED_HELP = ("The story has ended. From here: 'restart' plays it again from the start; "
               "'undo' takes back the move that ended it; 'restore NAME' goes back to a saved "
               "game ('saves' lists them); 'transcript on' keeps what follows; 'quit' leaves.")
+
+
+# How many things each built-in verb of a logged command names, at least.
+_ARITY = {"look": 0, "wait": 0, "inventory": 0, "examine": 1, "take": 1, "drop": 1, "wear": 1,
+          "remove": 1, "ask": 1, "tell": 1, "give": 2, "show": 2, "put": 2}
 
 
 class Game(Replies):
@@ -62,6 +68,17 @@ class Game(Replies):
     # -- one command -----------------------------------------------------------
     def step(self, state: GameState, line: str, resolved: str | None = None,
              offers: list[Offer] | None = None) -> Result:
+        """Play one command against a copy of `state`; a story value grown past its limit
+        (story.limits) stops the turn with a located message, the game as it was."""
+        try:
+            return self._step(state, line, resolved, offers)
+        except ValueLimit as exc:
+            if not exc.where:
+                exc.where = str(self.story.scenes[state.scene].loc)
+            return self.notice(state, [("error", str(exc))])
+
+    def _step(self, state: GameState, line: str, resolved: str | None,
+              offers: list[Offer] | None) -> Result:
         """Play one command against a copy of `state`.
 
         `resolved` (from a saved log) replays what the command meant then, when that
@@ -202,7 +219,8 @@ class Game(Replies):
         elif kind == "builtin":
             verb, *ids = rest.split(":")
             prep = ids.pop() if verb == "put" and ids else ""
-            if all(i in ctx.scope for i in ids):
+            # a log from a save is untrusted: a verb with too few things is parsed afresh
+            if len(ids) >= _ARITY.get(verb, len(ids) + 1) and all(i in ctx.scope for i in ids):
                 return Intent("builtin", verb=verb, objects=[ctx.scope[i] for i in ids],
                               preposition=prep)
         return None

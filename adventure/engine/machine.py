@@ -12,6 +12,7 @@ for that import.
 
 from __future__ import annotations
 
+from ..story.limits import ValueLimit
 from ..story.model import Action, Exit, Story
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
@@ -42,6 +43,8 @@ class StoryMachine:
         self._machine: Machine | None = None
         self._built: set[str] = set()
         self._callers: dict[str, list[str]] | None = None  # conversation -> scenes calling it
+        self._events = {e.trigger: e for e in story.events.values()}
+        self._built_events: set[tuple[str, str]] = set()
         if not lazy:
             for sid in story.scenes:
                 self.build(sid)
@@ -70,15 +73,22 @@ class StoryMachine:
             if f is not None:
                 self.machine.add_transition(
                     f.trigger, sid, f.to, conditions=_guard(f.when),
-                    before=[_run(f.do, f.text)])
-        for event in self.story.events.values():  # an event may fire in any scene
-            self.machine.add_transition(
-                event.trigger, sid, event.to, conditions=_guard(event.when),
-                before=[_run(event.do, event.text)])
+                    before=[_run(f.do, f.text, where=str(scene.loc))])
+
+    def _build_event(self, sid: str, trigger: str) -> None:
+        """An event may fire in any scene, so its transition from a scene is added when it
+        first fires there: events x scenes transitions up front would be a story's square."""
+        event = self._events.get(trigger)
+        if event is None or (sid, trigger) in self._built_events:
+            return
+        self._built_events.add((sid, trigger))
+        run = _run(event.do, event.text, where=f"event '{event.id}'")
+        self.machine.add_transition(event.trigger, sid, event.to, conditions=_guard(event.when),
+                                    before=[run])
 
     def _add_action(self, sid: str, a: Action) -> None:
         conditions = _guard(a.when) + ([_not_done(a.key)] if a.once else [])
-        run = _run(a.do, a.text, a.key)
+        run = _run(a.do, a.text, a.key, str(a.loc))
         if a.ret:
             conversation = sid
             for caller in self.callers(conversation):
@@ -94,7 +104,7 @@ class StoryMachine:
 
     def _add_exit(self, sid: str, ex: Exit) -> None:
         self.machine.add_transition(ex.trigger, sid, ex.to, conditions=_guard(ex.when),
-                                    before=[_run(ex.do, ex.text)])
+                                    before=[_run(ex.do, ex.text, where=str(ex.loc))])
 
     def callers(self, conversation: str) -> list[str]:
         """Scenes with an action that calls this conversation."""
@@ -110,8 +120,11 @@ class StoryMachine:
 
     def fire(self, trigger: str, world: World) -> bool:
         """Fire a trigger for this command's world; False if no transition's guards held."""
-        if world.state.scene not in self._built:
-            self.build(world.state.scene)
+        sid = world.state.scene
+        if sid not in self._built:
+            self.build(sid)
+        if trigger in self._events:
+            self._build_event(sid, trigger)
         event = self.machine.events.get(trigger)
         return bool(event and event.trigger(world))
 
@@ -144,14 +157,18 @@ def _pop(ev: EventData) -> None:
     ev.model.state.stack.pop()  # type: ignore[attr-defined]
 
 
-def _run(effects: list, text, key: str | None = None) -> Callback:
+def _run(effects: list, text, key: str | None = None, where: str = "") -> Callback:
     def run(ev: EventData) -> None:
         world: World = ev.model  # type: ignore[assignment]
         if key is not None:
             world.write("done", key, world.state.done.get(key, 0) + 1)
-        for fx in effects:
-            world.perform(fx)
-        world.say(text)
+        try:
+            for fx in effects:
+                world.perform(fx)
+            world.say(text)
+        except ValueLimit as exc:  # Game.step stops the turn; say which action made it
+            exc.where = exc.where or where
+            raise
     return run
 
 

@@ -7,6 +7,9 @@ builds each turn's offers and parser `Context` from them. It never changes a gam
 
 from __future__ import annotations
 
+from collections import deque
+
+from ..story.limits import MAX_ROUTE_STEPS
 from ..story.model import Action, Exit, Scene, Story, Words
 from ..story.text import Template
 from ..story.vocab import BUILTINS, synonym_index, words
@@ -133,10 +136,14 @@ class Offers:
         shortest way there. Worked out once per scene (the story never changes)."""
         cache = self._routes
         if sid not in cache:
+            # Breadth first, at most MAX_ROUTE_STEPS exits away: every path is a copy, so
+            # a ring of thousands of scenes would otherwise cost their number squared.
             paths: dict[str, list[Exit]] = {sid: []}
-            todo = [sid]
+            todo = deque([sid])
             while todo:
-                here = todo.pop(0)
+                here = todo.popleft()
+                if len(paths[here]) >= MAX_ROUTE_STEPS:
+                    continue
                 for ex in self.story.scenes[here].exits:
                     if ex.to not in paths and not self.story.scenes[ex.to].ending:
                         paths[ex.to] = paths[here] + [ex]

@@ -7,6 +7,7 @@ command). It never prints; it collects paragraphs for the session to return.
 
 from __future__ import annotations
 
+from ..story.limits import bounded
 from ..story.memo import remember
 from ..story.model import OneOf, Story, TextSpec, Thing
 from ..story.places import PLAYER, WORN
@@ -345,12 +346,12 @@ def _assign(world: World, var: str, value: Expr) -> None:
 
 
 def _add(world: World, var: str, value: Expr, sign: int) -> None:
-    world.write("vars", var, world.vars[var] + sign * value(world))
+    world.write("vars", var, bounded(world.vars[var] + sign * value(world)))
 
 
 def _score(world: World, value: Expr, sign: int) -> None:
     v = value(world)
-    world.state.score = v if sign == 0 else world.state.score + sign * v
+    world.state.score = v if sign == 0 else bounded(world.state.score + sign * v)  # type: ignore[assignment]
 
 
 def _list(world: World, key: str, shown: bool) -> None:

@@ -8,6 +8,7 @@ game turn by turn and can check that it still ends where it was saved.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from pathlib import Path
 
@@ -16,8 +17,10 @@ from ..engine.state import GameState, LogEntry
 from ..story.record import Record
 from ..story.sanitize import sanitize
 from .plain import render
+from .safety import journal_owner, safe_story_id
 from .saves import (
     JOURNAL_SUFFIX,
+    MAX_JOURNALS,
     Journal,
     SaveError,
     SaveFile,
@@ -45,9 +48,19 @@ class Rebuilt(Record):
         self.diverged_at = diverged_at  # 1-based turn of the first command whose outcome changed
 
 
+MAX_REBUILD_COMMANDS = 20_000
+MAX_REBUILD_CHARS = 400_000  # typed characters replayed: each is parsed, typos corrected
+
+
 def rebuild(game: Game, seed: int, log: list[LogEntry]) -> Rebuilt:
     """Replay a log from a new game, stopping before the first command that now means
-    something else than it did."""
+    something else than it did. A log past the rebuild budget is refused (SaveError)
+    before any of it is replayed."""
+    typed = sum(len(e.command) for e in log)
+    if len(log) > MAX_REBUILD_COMMANDS or typed > MAX_REBUILD_CHARS:
+        raise SaveError(f"rebuilding it would replay {len(log):,} commands ({typed:,} "
+                        f"characters); a rebuild replays at most {MAX_REBUILD_COMMANDS:,} "
+                        f"commands of {MAX_REBUILD_CHARS:,} characters")
     state = game.begin(seed).state
     for i, entry in enumerate(log):
         result = game.step(state, entry.command, entry.resolved)
@@ -140,15 +153,15 @@ class FileStore:
                       path: Path | None = None) -> None:
         if not self.journaling:
             return
-        prune_journals(self.dir, self.game.story.id)
         try:
+            prune_journals(self.dir, safe_story_id(self.game.story.id))
             if path is not None:
                 # Rewrite it whole: its last line may be torn by the crash we recover from.
                 self.journal = Journal.reopen(path)
                 self.journal.rewrite(self.game.story, state.seed, log, state.turn)
             else:
                 self.journal = Journal.start(self.dir, self.game.story, state.seed, log, state.turn)
-        except OSError:
+        except (OSError, SaveError):  # SaveError: a story id that cannot name a file
             self.journal = None  # no journal is no reason to refuse to play
 
     def missing(self, name: str) -> bool:
@@ -188,7 +201,8 @@ class FileStore:
             self.journal.sync()
             self.journal.close()
         if self.transcript_file is not None:
-            self.transcript_file.close()
+            with contextlib.suppress(OSError):  # a full disk: the last lines are lost, no more
+                self.transcript_file.close()
             self.transcript_file = None
 
     # transcripts
@@ -197,16 +211,19 @@ class FileStore:
             if self.transcript_file is None:
                 return "No transcript is being written."
             name = self.transcript_file.name
-            self.transcript_file.close()
+            with contextlib.suppress(OSError):
+                self.transcript_file.close()
             self.transcript_file = None
             return f"Transcript closed: {name}"
         if self.transcript_file is not None:
             return f"A transcript is already being written to {self.transcript_file.name}."
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        path = self.dir / f"transcript-{self.game.story.id}-{stamp}.txt"
+        path = self.dir / f"transcript-{safe_story_id(self.game.story.id)}-{stamp}.txt"
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
-            self.transcript_file = open(path, "a", encoding="utf-8")  # noqa: SIM115
+            # never through a link planted under the name (the text would go to its target)
+            self.transcript_file = open(path, "a", encoding="utf-8",  # noqa: SIM115
+                                        opener=_no_follow)
         except OSError as exc:
             raise SaveError(f"Could not start a transcript: {exc.strerror or exc}.") from None
         return f"Writing a transcript to {path}."
@@ -216,6 +233,10 @@ class FileStore:
             with contextlib.suppress(OSError):
                 self.transcript_file.write(f"> {sanitize(line)}\n\n{render(result, 78)}\n\n")
                 self.transcript_file.flush()
+
+
+def _no_follow(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NOFOLLOW, 0o644)
 
 
 STALE_SECONDS = 3600
@@ -234,12 +255,16 @@ KEEP_JOURNALS = 10
 
 
 def prune_journals(directory: Path, story_id: str) -> None:
-    """Keep the newest journals of a story; older ones are of no use to anyone."""
+    """Keep the newest journals of a story; older ones are of no use to anyone. A journal
+    is the story's by the exact id in its header, not by its name: 'terok' never prunes
+    'terok-nor'."""
     with contextlib.suppress(OSError):
         paths = sorted(directory.glob(f"{story_id}-*{JOURNAL_SUFFIX}"),
-                       key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in paths[KEEP_JOURNALS:]:
-            old.unlink()
+                       key=lambda p: p.lstat().st_mtime, reverse=True)
+        own = [p for p in paths[:MAX_JOURNALS * 10] if journal_owner(p) == story_id]
+        for old in own[KEEP_JOURNALS:]:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 def format_save(s) -> str:

@@ -19,9 +19,12 @@ from pathlib import Path
 
 from ..engine.errors import SaveError
 from ..engine.state import GameState, LogEntry
+from ..story.files import FileRefused, read_regular
+from ..story.limits import MAX_INT, MAX_TEXT
 from ..story.model import Story
 from ..story.places import NOWHERE, PLAYER, WORN
 from ..story.record import Record
+from .safety import json_line, safe_story_id
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
@@ -32,6 +35,8 @@ OLDEST_READABLE = 1  # the oldest format this version still reads
 MAX_SAVE_BYTES = 32 * 1024 * 1024
 MAX_SLOT = 64
 MAX_LOG = 50_000  # commands in one save: replaying them must stay a matter of seconds
+MAX_JOURNAL_BYTES = MAX_SAVE_BYTES
+MAX_JOURNALS = 100  # journals of one story read at a start, newest first
 SUFFIX = ".save.json"
 JOURNAL_SUFFIX = ".journal"
 _BAD_SLOT = re.compile(r'[\x00-\x1f\x7f/\\<>:"|?*]')
@@ -157,10 +162,11 @@ def read_document(path: Path) -> dict[str, Any]:
     try:
         if path.is_symlink():
             raise SaveError("it is a link; saves are read only as plain files")
-        size = path.stat().st_size
-        if size > MAX_SAVE_BYTES:
-            raise SaveError(f"it is {size:,} bytes, more than a save can be")
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_SAVE_BYTES, follow=False)
+    except FileRefused as exc:
+        if exc.size is not None:
+            raise SaveError(f"it is {exc.size:,} bytes, more than a save can be") from None
+        raise SaveError(str(exc)) from None
     except FileNotFoundError:
         raise SaveError("there is no such save") from None
     except IsADirectoryError:
@@ -209,6 +215,10 @@ def decode(doc: dict[str, Any], story: Story, path: Path | None = None) -> SaveF
             isinstance(e, list) and len(e) == 2 and all(isinstance(x, str) for x in e)
             for e in log):
         raise SaveError("it is damaged: the list of commands is not readable")
+    if not all(_utf8(c) and _utf8(r) and len(c) <= MAX_TEXT and len(r) <= MAX_TEXT
+               for c, r in log):
+        raise SaveError("it is damaged: the log of commands holds text that is not UTF-8 "
+                        "or far too long")
     gs = state_from_dict(state)
     return SaveFile(
         story_id=ident["id"], title=str(ident.get("title", "")),
@@ -216,6 +226,15 @@ def decode(doc: dict[str, Any], story: Story, path: Path | None = None) -> SaveF
         saved_at=str(doc.get("saved_at", "")), state=gs,
         log=[LogEntry(c, r) for c, r in log], path=path,
     )
+
+
+def _utf8(text: str) -> bool:
+    """No lone surrogate (JSON's \\udcff): such text could not be written to a journal."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _clip(text: str, n: int = 40) -> str:
@@ -252,9 +271,24 @@ def state_from_dict(data: dict[str, Any]) -> GameState:
                 isinstance(v, int) and not isinstance(v, bool))
             if not ok:
                 raise SaveError(f"it is damaged: '{key}' holds a bad value for '{_clip(k)}'")
+            if key in ("hints", "visits", "done") and not 0 <= v <= MAX_INT:
+                raise SaveError(f"it is damaged: '{key}' holds a counter out of range for "
+                                f"'{_clip(k)}'")
+    for k, v in data["vars"].items():
+        if (isinstance(v, int) and not -MAX_INT <= v <= MAX_INT) or (
+                isinstance(v, str) and len(v) > MAX_TEXT):
+            raise SaveError(f"it is damaged: the variable '{_clip(k)}' is out of range")
+    if not (0 <= data["turn"] <= MAX_INT and -MAX_INT <= data["score"] <= MAX_INT):
+        raise SaveError("it is damaged: its turn or score is out of range")
+    timers = data["timers"]
+    # A game keeps at most one timer per event (scheduling again replaces it): more is
+    # forged, and would cost every turn a sort of them all.
     if not all(isinstance(t, list) and len(t) == 2 and isinstance(t[0], int)
-               and isinstance(t[1], str) for t in data["timers"]):
-        raise SaveError("it is damaged: the timers are not readable")
+               and not isinstance(t[0], bool) and 0 <= t[0] <= MAX_INT
+               and isinstance(t[1], str) for t in timers) \
+            or len({t[1] for t in timers}) != len(timers):
+        raise SaveError("it is damaged: the timers are not readable (each event is timed "
+                        "at most once)")
     if not all(isinstance(s, str) for s in data["stack"]):
         raise SaveError("it is damaged: the conversation stack is not readable")
     if not 0 <= data["rng"] < 2 ** 64:
@@ -273,6 +307,8 @@ def story_problems(state: GameState, story: Story) -> list[str]:
             problems.append(f"variable '{_clip(var)}'")
         elif type(value) is not type(story.initial[var]):
             problems.append(f"variable '{_clip(var)}' of another type")
+    # a state without one of the story's variables would fail the first guard reading it
+    problems += [f"no variable '{_clip(var)}'" for var in story.initial if var not in state.vars]
     places = set(scenes) | set(things) | {PLAYER, WORN, NOWHERE}
     for thing, where in state.moved.items():
         if thing not in things:
@@ -362,8 +398,8 @@ class Journal:
               log: list[LogEntry] | None = None, turn: int | None = None) -> Journal:
         directory.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        path = directory / f"{story.id}-{stamp}-{os.getpid()}-{time.monotonic_ns() % 10**6}" \
-                           f"{JOURNAL_SUFFIX}"
+        unique = f"{os.getpid()}-{time.monotonic_ns() % 10**6}"
+        path = directory / f"{safe_story_id(story.id)}-{stamp}-{unique}{JOURNAL_SUFFIX}"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
         journal = cls(path, fd)
         journal._write_all(story, seed, log or [], turn)
@@ -451,29 +487,49 @@ class JournalInfo(Record):
         return stem.removeprefix(f"{self.story}-") if self.story else stem
 
 
-def read_journal(path: Path) -> JournalInfo | None:
-    """A journal's contents; a torn last line (a killed process) is ignored."""
+class JournalError(Exception):
+    """A journal that cannot be continued, and why."""
+
+
+def read_journal(path: Path, story_id: str | None = None) -> JournalInfo | None:
+    """A journal's contents; a torn last line (a killed process) is ignored. None when it
+    is not a journal at all (or, given `story_id`, belongs to another story)."""
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-        modified = path.stat().st_mtime
-    except OSError:
+        return check_journal(path, story_id)
+    except JournalError:
         return None
-    lines = text.split("\n")
+
+
+def check_journal(path: Path, story_id: str | None = None) -> JournalInfo | None:
+    """Like read_journal, but a damaged journal raises JournalError with the reason; None
+    only for a journal of another story (it is theirs, and left alone)."""
     try:
-        head = json.loads(lines[0])
-    except (json.JSONDecodeError, IndexError):
-        return None
-    if not isinstance(head, dict) or not isinstance(head.get("seed"), int):
-        return None
+        raw = read_regular(path, MAX_JOURNAL_BYTES, follow=False)
+        modified = path.lstat().st_mtime
+    except FileRefused as exc:
+        raise JournalError(str(exc)) from None
+    except OSError as exc:
+        raise JournalError(f"it cannot be read ({exc.strerror or exc})") from None
+    lines = raw.decode("utf-8", errors="replace").split("\n")
+    head = json_line(lines[0])
+    if not isinstance(head, dict) or type(head.get("seed")) is not int \
+            or not 0 <= head["seed"] < 2**64:
+        raise JournalError("its first line is not a journal's header")
+    owner = head.get("story")
+    if story_id is not None and owner != story_id:
+        if isinstance(owner, str) and owner:
+            return None  # another story's journal, whose id begins like ours
+        raise JournalError("its header does not name this story")
+    if len(lines) > MAX_LOG + 3:
+        raise JournalError(f"it holds more than {MAX_LOG:,} commands")
     log: list[LogEntry] = []
     finished = False
     turn: int | None = None
     for line in lines[1:]:
         if not line.strip():
             continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError:
+        item = json_line(line)
+        if item is None:
             break  # the turn in progress when the process died
         if isinstance(item, dict) and item.get("end"):
             finished = True
@@ -481,20 +537,54 @@ def read_journal(path: Path) -> JournalInfo | None:
                 and isinstance(item[0], str) and isinstance(item[1], str):
             log.append(LogEntry(item[0], item[1]))
             # [command, resolved, turn]; journals before the turn was kept have two items
-            turn = item[2] if len(item) == 3 and type(item[2]) is int else None
+            turn = item[2] if len(item) == 3 and type(item[2]) is int \
+                and 0 <= item[2] <= MAX_INT else None
+    # a modification time from the far future (or past) would not make a date
+    modified = min(max(modified, 86400.0), 253402128000.0)  # 1970-01-02 to 9999-12-30
     return JournalInfo(path, head["seed"], str(head.get("fingerprint", "")), log, finished,
-                       modified, str(head.get("story", "")), turn)
+                       modified, str(owner or ""), turn)
 
 
-def unfinished_journals(directory: Path, story: Story | None = None) -> list[JournalInfo]:
-    """Journals of games that did not end (of this story, or of any), newest first."""
+SET_ASIDE = ".set-aside"
+
+
+def set_aside(path: Path, reason: str) -> str:
+    """Rename a damaged journal out of the way (it is never offered again, and kept for a
+    person to look at); returns what to tell them."""
+    target = path.with_name(path.name + SET_ASIDE)
+    try:
+        os.replace(path, target)
+    except OSError as exc:
+        return f"cannot set aside the damaged journal {path} ({reason}): {exc.strerror or exc}"
+    return f"set aside the damaged journal {path} as {target.name}: {reason}"
+
+
+def unfinished_journals(directory: Path, story: Story | None = None,
+                        notes: list[str] | None = None) -> list[JournalInfo]:
+    """Journals of games that did not end (of this story, or of any), newest first. Only
+    the MAX_JOURNALS newest files are read; with `story`, a damaged journal named for it
+    is set aside (and `notes` told why), so that it never blocks a start."""
     found: list[JournalInfo] = []
     if not directory.is_dir():
         return found
     prefix = f"{story.id}-" if story is not None else ""
-    for path in directory.glob(f"{prefix}*{JOURNAL_SUFFIX}"):
-        info = read_journal(path)
-        if info is not None and not info.finished and info.log \
-                and (story is None or info.story in ("", story.id)):
+    candidates: list[tuple[float, Path]] = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(directory):
+            if entry.name.startswith(prefix) and entry.name.endswith(JOURNAL_SUFFIX):
+                with contextlib.suppress(OSError):
+                    candidates.append((entry.stat(follow_symlinks=False).st_mtime,
+                                       Path(entry.path)))
+    candidates.sort(key=lambda c: c[0], reverse=True)
+    for _, path in candidates[:MAX_JOURNALS]:
+        try:
+            info = check_journal(path, story.id if story is not None else None)
+        except JournalError as exc:
+            if story is not None and not path.is_dir():
+                message = set_aside(path, str(exc))
+                if notes is not None:
+                    notes.append(message)
+            continue
+        if info is not None and not info.finished and info.log:
             found.append(info)
     return sorted(found, key=lambda j: j.modified, reverse=True)

@@ -15,7 +15,7 @@ from ..engine.errors import SaveError
 from ..engine.session import Game, Session
 from ..story.sanitize import sanitize
 from .replay import FileStore, load_save, rebuild
-from .saves import JOURNAL_SUFFIX, JournalInfo, read_journal, unfinished_journals
+from .saves import JOURNAL_SUFFIX, JournalError, JournalInfo, check_journal, unfinished_journals
 
 
 class StartError(Exception):
@@ -33,7 +33,8 @@ def start(game: Game, store: FileStore, *, seed: int | None, load: str | None,
             raise StartError(f"cannot load '{sanitize(load)}': {exc}") from None
         if path.name.endswith(JOURNAL_SUFFIX) or (load.endswith(JOURNAL_SUFFIX)
                                                   and Path(load).is_file()):
-            return _continue(game, store, _journal(Path(load) if Path(load).is_file() else path))
+            return _continue(game, store, _journal(Path(load) if Path(load).is_file() else path,
+                                                   game.story.id))
         try:
             state, log, message = load_save(game, path)
         except SaveError as exc:
@@ -43,7 +44,10 @@ def start(game: Game, store: FileStore, *, seed: int | None, load: str | None,
         store.start_journal(state, log)
         return session
     if not new and (cont is not None or ask):
-        journals = unfinished_journals(store.dir, game.story)
+        notes: list[str] = []
+        journals = unfinished_journals(store.dir, game.story, notes)
+        for note in notes:  # a damaged journal is set aside and never blocks a start
+            print(f"adventure: {sanitize(note)}", file=sys.stderr)
         if cont:
             chosen = [j for j in journals if cont in (j.name, j.path.name)] or \
                      [j for j in journals if cont in j.path.name]
@@ -62,16 +66,22 @@ def start(game: Game, store: FileStore, *, seed: int | None, load: str | None,
     return session
 
 
-def _journal(path: Path) -> JournalInfo:
-    info = read_journal(path)
+def _journal(path: Path, story_id: str) -> JournalInfo:
+    try:
+        info = check_journal(path, story_id)
+    except JournalError as exc:
+        raise StartError(f"cannot continue '{sanitize(str(path))}': {exc}.") from None
     if info is None:
-        raise StartError(f"cannot continue '{sanitize(str(path))}': it is not a journal "
-                         "this version can read.")
+        raise StartError(f"cannot continue '{sanitize(str(path))}': it is a journal of "
+                         "another story.")
     return info
 
 
 def _continue(game: Game, store: FileStore, j: JournalInfo) -> Session:
-    rebuilt = rebuild(game, j.seed, j.log)
+    try:
+        rebuilt = rebuild(game, j.seed, j.log)
+    except SaveError as exc:
+        raise StartError(f"cannot continue '{sanitize(j.name)}': {exc}.") from None
     session = Session(game, store=store, resume=(rebuilt.state, rebuilt.log))
     note = f"Continuing your game at turn {rebuilt.state.turn}."
     if rebuilt.diverged_at is not None:
@@ -87,7 +97,10 @@ def describe_journal(j: JournalInfo) -> str:
     """How a person recognises an unfinished game: when, and at which turn."""
     from datetime import datetime
 
-    when = datetime.fromtimestamp(j.modified).strftime("%Y-%m-%d %H:%M")
+    try:
+        when = datetime.fromtimestamp(j.modified).strftime("%Y-%m-%d %H:%M")
+    except (ValueError, OverflowError, OSError):  # a date no calendar holds
+        when = "an unknown date"
     turn = f"turn {j.turn}" if j.turn is not None else f"{len(j.log)} commands"
     return f"{when}, {turn}"
 

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from ..engine.session import Game, Session
+from ..engine.store import SaveError
 from ..story.cache import load as load_story
 from ..story.diagnostics import StoryError
 from ..story.files import story_files
@@ -57,7 +58,10 @@ class Watcher:
         if not story_problems(state, story):
             s.game, s.state = game, state
             return [("system", "Story reloaded; you are where you were.")]
-        rebuilt = rebuild(game, state.seed, s.log)
+        try:
+            rebuilt = rebuild(game, state.seed, s.log)
+        except SaveError as exc:  # past the rebuild budget: the old story plays on
+            return [("error", f"Story not reloaded: {exc}.")]
         s.game, s.state, s.log = game, rebuilt.state, rebuilt.log
         s.undo.clear()
         where = ("all your commands replayed" if rebuilt.diverged_at is None else

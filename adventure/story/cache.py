@@ -21,7 +21,7 @@ import pickle
 import sys
 from pathlib import Path
 
-from .files import story_files
+from .files import FolderTooDeep, read_regular, story_files
 from .gcpause import collector_paused
 from .model import Story
 
@@ -111,13 +111,11 @@ def _key(root: Path, display: str) -> str | None:
     h.update(f"{root.resolve()}\0{display}\0".encode("utf-8", "surrogatepass"))
     try:
         for path in story_files(root):
-            if path.stat().st_size > MAX_FILE_BYTES:
-                return None
             rel = path.relative_to(root).as_posix().encode("utf-8", "surrogatepass")
             h.update(rel + b"\0" + len(rel).to_bytes(8, "little"))
-            data = path.read_bytes()
+            data = read_regular(path, MAX_FILE_BYTES)
             h.update(len(data).to_bytes(8, "little") + data)
-    except (OSError, ValueError):
+    except (OSError, ValueError, FolderTooDeep):
         return None
     return h.hexdigest()
 

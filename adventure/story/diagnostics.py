@@ -48,9 +48,29 @@ class StoryError(Exception):
         super().__init__("\n".join(str(d) for d in diagnostics))
 
 
+# Names compared for suggestions since the last reset_suggestions() (a load): thousands of
+# mistakes, each among thousands of names, cost a square; past the budget no suggestion is
+# offered, and the mistakes are still all reported.
+_compared = 0
+
+
+def reset_suggestions() -> None:
+    global _compared
+    _compared = 0
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """A ' (did you mean ...?)' suffix, or '' when nothing is close."""
+    """A ' (did you mean ...?)' suffix, or '' when nothing is close (or the budget of
+    comparisons, limits.MAX_SUGGESTIONS_WORK, is spent)."""
+    global _compared
     import difflib  # only when something is wrong
 
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    from .limits import MAX_SUGGESTIONS_WORK
+
+    pool = candidates if isinstance(candidates, (list, set, frozenset, dict, tuple)) \
+        else list(candidates)
+    if _compared + len(pool) > MAX_SUGGESTIONS_WORK or len(word) > 200:
+        return ""
+    _compared += len(pool)
+    close = difflib.get_close_matches(word, list(pool), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from . import expr as ex
 from .diagnostics import Loc, did_you_mean
+from .limits import MAX_DELAY
 from .located import LList, LMap, locate
 from .places import NOWHERE, PLAYER, WORN
 from .record import Record
@@ -130,8 +131,11 @@ def _statement(src: str, names: EffectNames) -> Effect:
     if m:
         event = _event(m.group(1), m.start(1), names)
         names.scheduled.setdefault(event, set()).add(names.expr.scene)
-        delay = int(m.group(2))
-        return Op("schedule", event, delay)
+        digits = m.group(2).lstrip("0")
+        if len(digits) > len(str(MAX_DELAY)) or int(digits or 0) > MAX_DELAY:
+            raise ex.ExprError(f"the number is too large (an event is scheduled at most "
+                               f"{MAX_DELAY:,} turns ahead)", m.start(2))
+        return Op("schedule", event, int(m.group(2)))
     m = _ASSIGN.match(src)
     if m:
         return _assignment(m, names)

@@ -11,6 +11,7 @@ import operator
 import re
 
 from .diagnostics import did_you_mean
+from .limits import MAX_DIGITS, MAX_EXPR_TOKENS, bounded
 from .record import Record
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
@@ -99,9 +100,11 @@ def tokenize(src: str) -> list[Tok]:
     toks: list[Tok] = []
     pos = 0
     n = len(src)
-    while pos < n:
-        if src[pos:].strip() == "":
-            break
+    end = len(src.rstrip())  # once: a test per token would make a long source quadratic
+    while pos < end:
+        if len(toks) >= MAX_EXPR_TOKENS:
+            raise ExprError(f"the expression is longer than {MAX_EXPR_TOKENS} words and "
+                            "signs; split it (a variable can hold a part)", pos)
         m = _TOKEN.match(src, pos)
         if not m or m.end() == pos:
             bad = pos + (len(src[pos:]) - len(src[pos:].lstrip()))
@@ -112,6 +115,9 @@ def tokenize(src: str) -> list[Tok]:
             raise ExprError(f"unexpected character {ch!r}{hint}", bad)
         kind = m.lastgroup or "op"
         start = m.start(kind)
+        if kind == "num" and len(m.group(kind).lstrip("0")) > MAX_DIGITS:
+            raise ExprError(f"the number is too large (a story number has at most "
+                            f"{MAX_DIGITS} digits)", start)
         toks.append(Tok(kind, m.group(kind), start))
         pos = m.end()
     toks.append(Tok("end", "", n))
@@ -413,7 +419,7 @@ def _compile(tree: Tree) -> Compiled:
         return lambda env: not f(env)
     if op == "neg":
         f = _compile(args[0])
-        return lambda env: -f(env)
+        return lambda env: bounded(-f(env))
     fast = _var_test(op, args)
     if fast is not None:
         return fast
@@ -483,16 +489,18 @@ def _ge(a: Compiled, b: Compiled) -> Compiled:
     return lambda env: a(env) >= b(env)
 
 
+# Sums and products are checked as they are made (limits.bounded): a story that doubles a
+# text or squares a number each turn stops at the limit, before it costs memory or time.
 def _plus(a: Compiled, b: Compiled) -> Compiled:
-    return lambda env: a(env) + b(env)
+    return lambda env: bounded(a(env) + b(env))
 
 
 def _minus(a: Compiled, b: Compiled) -> Compiled:
-    return lambda env: a(env) - b(env)
+    return lambda env: bounded(a(env) - b(env))
 
 
 def _times(a: Compiled, b: Compiled) -> Compiled:
-    return lambda env: a(env) * b(env)
+    return lambda env: bounded(a(env) * b(env))
 
 
 def _divide(a: Compiled, b: Compiled) -> Compiled:

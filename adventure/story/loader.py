@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 
 from . import expr as ex
-from .diagnostics import Diagnostic, Loc, StoryError
-from .files import story_files
+from .diagnostics import Diagnostic, Loc, StoryError, reset_suggestions
+from .files import FolderTooDeep, read_regular, story_files
 from .gcpause import collector_paused
 from .load_actions import ACTION_KEYS, action_keys, check_calls, global_actions
 from .load_context import LoadContext
@@ -75,10 +75,16 @@ def load_story(root: str | os.PathLike[str], display: str | None = None,
 
 
 def _run(cx: LoadContext, read: Reader, extra: Iterable[Path]) -> Story:
+    reset_suggestions()
     if not cx.root.is_dir():
         raise StoryError([Diagnostic(Loc(cx.display, 0, 0), "not a story directory "
                                      "(expected a folder of .yaml files)")])
-    paths = story_files(cx.root)
+    try:
+        paths = story_files(cx.root)
+    except FolderTooDeep as exc:
+        raise StoryError([Diagnostic(Loc(f"{cx.display.rstrip('/')}/"
+                                         f"{exc.path.relative_to(cx.root).as_posix()}", 0, 0),
+                                     str(exc))]) from None
     paths = sorted(set(paths) | set(extra)) if extra else paths
     digest = hashlib.sha256()
     for path in paths:
@@ -87,8 +93,7 @@ def _run(cx: LoadContext, read: Reader, extra: Iterable[Path]) -> Story:
         data, problems = read(path, name)
         cx.problems.extend(problems)
         with contextlib.suppress(OSError):
-            if path.is_file() and path.stat().st_size <= MAX_FILE_BYTES:
-                digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+            digest.update(rel.encode() + b"\0" + read_regular(path, MAX_FILE_BYTES) + b"\0")
         if data is None:
             continue
         if not isinstance(data, LMap):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from . import expr as ex
+from .limits import MAX_TEXT_NESTING
 from .memo import remember
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
@@ -107,8 +108,16 @@ def _find_close(src: str, start: int) -> int:
     return -1
 
 
-_IF = re.compile(r"\s*(if|elif)\s+(.*\S)\s*$", re.S)
-_WORD = re.compile(r"\s*(else|end)\s*$")
+# Matched against the stripped body: `\s*(.*\S)\s*$` backtracked for every space.
+_IF = re.compile(r"(if|elif)\s(.*)$", re.S)
+_WORD = re.compile(r"(else|end)$")
+
+
+def _keyword(body: str, off: int) -> tuple[re.Match | None, re.Match | None, int]:
+    """(if/elif match, else/end match, offset of the stripped body) of a ${...} body."""
+    stripped = body.strip()
+    lead = len(body) - len(body.lstrip())
+    return _IF.match(stripped), _WORD.match(stripped), off + lead
 
 
 def compile_text(src: str, names: ex.Names) -> Template:
@@ -127,7 +136,7 @@ def compile_text(src: str, names: ex.Names) -> Template:
         if all(kind == "text" for kind, _, _ in parts):
             found = Template(src, True, ["".join(p[1] for p in parts)])
         else:
-            plan, _ = _block(parts, 0, names, top=True)
+            plan, _ = _block(parts, 0, names, top=True, depth=0)
             found = Template(src, False, plan)
         known = names.shared[key] = (found, found.reads)
     elif names.used is not None:
@@ -135,7 +144,7 @@ def compile_text(src: str, names: ex.Names) -> Template:
     return known[0]
 
 
-def _block(parts, i, names, top) -> tuple[Plan, int]:
+def _block(parts, i, names, top, depth: int) -> tuple[Plan, int]:
     """The plan of parts from i until a branch keyword; returns (plan, index)."""
     out: Plan = []
     while i < len(parts):
@@ -144,10 +153,12 @@ def _block(parts, i, names, top) -> tuple[Plan, int]:
             out.append(body)
             i += 1
             continue
-        m_if = _IF.match(body)
-        m_word = _WORD.match(body)
+        m_if, m_word, _ = _keyword(body, off)
         if m_if and m_if.group(1) == "if":
-            node, i = _conditional(parts, i, names)
+            if depth >= MAX_TEXT_NESTING:
+                raise ex.ExprError(f"'${{if}}' nested more than {MAX_TEXT_NESTING} levels "
+                                   "deep; simplify the text", off - 2)
+            node, i = _conditional(parts, i, names, depth + 1)
             out.append(node)
             continue
         if (m_if and m_if.group(1) == "elif") or m_word:
@@ -162,21 +173,23 @@ def _block(parts, i, names, top) -> tuple[Plan, int]:
     return out, i  # at the end: _conditional reports an unclosed ${if}
 
 
-def _conditional(parts, i, names) -> tuple[tuple, int]:
+def _conditional(parts, i, names, depth: int) -> tuple[tuple, int]:
     branches: list[tuple[ex.Expr | None, Plan]] = []
     start_off = parts[i][2]
     kind, body, off = parts[i]
     while True:
-        m_if = _IF.match(body)
+        m_if, _, at = _keyword(body, off)
         cond = None
         if m_if:
-            cond = _expr(m_if.group(2), off + m_if.start(2), names)
-        pieces, i = _block(parts, i + 1, names, top=False)
+            if not m_if.group(2).strip():
+                raise ex.ExprError(f"'${{{m_if.group(1)}}}' needs a condition", off)
+            cond = _expr(m_if.group(2), at + m_if.start(2), names)
+        pieces, i = _block(parts, i + 1, names, top=False, depth=depth)
         branches.append((cond, pieces))
         if i >= len(parts):
             raise ex.ExprError("'${if ...}' is never closed with '${end}'", start_off - 2)
         kind, body, off = parts[i]
-        m_word = _WORD.match(body)
+        _, m_word, _ = _keyword(body, off)
         if m_word and m_word.group(1) == "end":
             break
         if cond is None:

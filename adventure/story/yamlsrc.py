@@ -17,6 +17,8 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, Loc
+from .files import FileRefused, read_regular
+from .limits import MAX_INT
 from .located import _BITS, BlockLoc, LList, LMap, QuotedLoc, locate, unpack  # noqa: F401
 
 try:  # the C loader is several times faster; fall back when libyaml is absent
@@ -118,9 +120,15 @@ class _Builder:
             return value.lower() in ("true", "yes", "on")
         if tag == _INT:
             try:
-                return _to_int(value)
+                # the length first: int() of thousands of digits is slow, or refused
+                number = _to_int(value) if len(value) <= 80 else MAX_INT + 1
             except ValueError:  # YAML 1.1 oddities such as 1:30; keep the text
                 return value
+            if abs(number) > MAX_INT:
+                self.problem(node, f"the number is too large (a story number is at most "
+                                   f"{MAX_INT:,})")
+                return 0
+            return number
         if tag == _FLOAT:
             text = value.replace("_", "").lower()
             try:
@@ -128,6 +136,10 @@ class _Builder:
             except ValueError:
                 return value
             if math.isfinite(f) and f.is_integer():
+                if abs(f) > MAX_INT:
+                    self.problem(node, f"the number is too large (a story number is at most "
+                                       f"{MAX_INT:,})")
+                    return 0
                 return int(f)
             return f
         # Timestamps, binary and every application tag: not story data.
@@ -220,11 +232,11 @@ def load_file(path: Path, display: str | None = None) -> tuple[Any, list[Diagnos
         return None, [Diagnostic(Loc(name, 0, 0), "is a folder, not a story file; rename it "
                                  "(folders of a story may not end in .yaml)")]
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [Diagnostic(Loc(name, 0, 0),
-                                     f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_FILE_BYTES)
+    except FileRefused as exc:
+        message = f"not a regular file; a story file must be a plain file ({exc})" \
+            if exc.size is None else f"file is {exc.size:,} bytes; the limit is {MAX_FILE_BYTES:,}"
+        return None, [Diagnostic(Loc(name, 0, 0), message)]
     except OSError as exc:
         return None, [Diagnostic(Loc(name, 0, 0), f"cannot read file: {exc.strerror or exc}")]
     try:
