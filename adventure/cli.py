@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, engine_build
-from .play.places import bundled_story, display_path, saves_dir
+from .play.places import display_path, saves_dir, story_note
 from .story.cache import load as load_story
 from .story.diagnostics import StoryError
 from .story.model import Story
@@ -174,12 +174,27 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _load(path: Path | None) -> tuple[Story | None, list[str], str]:
-    root = path if path is not None else bundled_story()
+    root, note = story_note(path)
+    # which story a command works on is said every time, on stderr (never in --json):
+    # an author editing one copy must never be shown another without knowing
+    _note(note)
     name = str(path) if path is not None else display_path(root)
     try:
         return load_story(root, name), [], name
     except StoryError as err:
         return None, [str(d) for d in err.diagnostics], name
+
+
+def _note(text: str) -> None:
+    if sys.stderr.isatty():  # wrapped to the terminal, but a path is never cut
+        import textwrap
+
+        from .play.plain import terminal_columns
+
+        width = max(terminal_columns() - 1, 20)
+        text = "\n".join(textwrap.fill(line, width, break_long_words=False,
+                                        break_on_hyphens=False) for line in text.split("\n"))
+    print(text, file=sys.stderr)
 
 
 def _usable(path: Path | None) -> tuple[Story, str] | None:
