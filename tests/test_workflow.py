@@ -60,3 +60,50 @@ def test_a_story_beside_you_that_is_not_used_is_pointed_out(tmp_path):
         "story, but it is not the one used; give --story story/ to play or check it" in err
     res = run("check", "--random", "0", "--story", "story", cwd=tmp_path)
     assert "warning" not in res.stderr.decode()
+
+
+# -- check: a branch's timer that can drag the player out of the branch -------------------
+
+CHAPEL = """\
+scenes:
+  chapel:
+    title: Chapel
+    text: A cold little chapel.
+    on_enter: [schedule collapse in 3]
+    exits:
+      back: airlock
+extend:
+  airlock:
+    exits:
+      chapel: chapel
+events:
+  collapse:
+    {guard}
+    text: The ceiling gives way.
+    to: captured
+"""
+
+
+@pytest.mark.parametrize("guard, warned", [("", True), ("when: at(chapel)", False),
+                                           ("when: not at(airlock)", False)])
+def test_check_warns_of_a_timer_that_can_fire_outside_its_branch(tmp_path, guard, warned):
+    from adventure.author.checks import static_warnings
+    from adventure.story.loader import load_story
+
+    root = tmp_path / "story"
+    shutil.copytree(DEMO, root)
+    (root / "chapel.yaml").write_text(CHAPEL.replace("{guard}", guard))
+    found = [str(w) for w in static_warnings(load_story(root)) if "collapse" in str(w)]
+    if not warned:
+        assert found == []
+        return
+    assert len(found) == 1 and "chapel.yaml:13:3: warning: event 'collapse', scheduled " \
+        "in scene 'chapel', moves the player to 'captured', and can still fire after they " \
+        "have gone on to 'airlock'" in found[0] and "when: at(chapel)" in found[0]
+    (root / "chapel.yaml").write_text(CHAPEL.replace("{guard}", "") + """\
+    do: []
+  calm:
+    text: All is calm.
+    do: [cancel collapse]
+""")
+    assert not [w for w in static_warnings(load_story(root)) if "collapse" in str(w)]

@@ -198,16 +198,17 @@ _SUBJECT = {"it": "it is", "him": "he is", "her": "she is", "them": "they are"}
 
 
 class Event(Record):
-    __slots__ = ("id", "when", "text", "do", "to", "trigger")
+    __slots__ = ("id", "when", "text", "do", "to", "trigger", "loc")
 
     def __init__(self, id: str, when: Expr | None, text: TextSpec | None, do: list[Effect],
-            to: str | None, trigger: str = "") -> None:
+            to: str | None, trigger: str = "", loc: Loc = NOWHERE) -> None:
         self.id = id
         self.when = when
         self.text = text
         self.do = do
         self.to = to
         self.trigger = trigger
+        self.loc = loc
 
 
 class Puzzle(Record):
