@@ -175,9 +175,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _load(path: Path | None) -> tuple[Story | None, list[str], str]:
     root, note = story_note(path)
-    # which story a command works on is said every time, on stderr (never in --json):
-    # an author editing one copy must never be shown another without knowing
-    _note(note)
+    if path is None:
+        # the story a command chose by itself is named, on stderr (never in --json): an
+        # author editing one copy must never be shown another without knowing
+        _note(note)
     name = str(path) if path is not None else display_path(root)
     try:
         return load_story(root, name), [], name

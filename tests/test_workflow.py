@@ -47,9 +47,9 @@ def test_the_story_note_stays_out_of_json(tmp_path):
     assert res.stderr.decode() == f"adventure: story story/ (the checkout at {root})\n"
 
 
-def test_an_explicit_story_is_named_as_given(tmp_path):
+def test_a_story_given_with_story_is_not_named_again(tmp_path):
     res = run("graph", "--story", str(DEMO), cwd=tmp_path)
-    assert res.stderr.decode() == f"adventure: story {DEMO}/ (--story)\n"
+    assert res.returncode == 0 and res.stderr == b""
 
 
 def test_a_story_beside_you_that_is_not_used_is_pointed_out(tmp_path):
@@ -107,3 +107,77 @@ def test_check_warns_of_a_timer_that_can_fire_outside_its_branch(tmp_path, guard
     do: [cancel collapse]
 """)
     assert not [w for w in static_warnings(load_story(root)) if "collapse" in str(w)]
+
+
+# -- YAML traps: read as the author meant, or a located message with the fix ---------------
+
+TRAPS = """\
+story: {id: t, title: T, start: a, version: 1.10}
+scenes:
+  a:
+    title: A
+    text: x
+    actions:
+      - commands: [yes, sure, no]
+        text: Fine.
+      - commands: [sing]
+        text: on
+    things:
+      box: {name: box, holds: on}
+      tin: {name: tin, holds: "on"}
+    exits:
+      out: b
+  b: {title: B, text: 2371-05-01, ending: {kind: victory}}
+"""
+
+
+def _load(tmp_path, text):
+    from adventure.story.diagnostics import StoryError
+    from adventure.story.loader import load_story
+
+    (tmp_path / "s.yaml").write_text(text)
+    try:
+        return load_story(tmp_path), []
+    except StoryError as err:
+        return None, [str(d).split("s.yaml:")[1] for d in err.diagnostics]
+
+
+def test_yaml_booleans_numbers_and_dates_where_text_belongs_are_that_text(tmp_path):
+    from adventure.engine.session import Game, Session
+
+    story, problems = _load(tmp_path, TRAPS)
+    assert problems == []
+    assert story.version == "1.10"  # not 1.1
+    warned = [str(w).split("s.yaml:")[1] for w in story.info.warnings]
+    assert warned == [
+        "7:20: warning: 'yes' in 'commands' is read as the text 'yes' (YAML would make it "
+        "true); write it quoted, \"yes\", to say so",
+        "7:31: warning: 'no' in 'commands' is read as the text 'no' (YAML would make it "
+        "false); write it quoted, \"no\", to say so",
+        "10:15: warning: 'on' in 'text' is read as the text 'on' (YAML would make it true); "
+        "write it quoted, \"on\", to say so",
+        "12:31: warning: 'on' in 'holds' is read as the text 'on' (YAML would make it true); "
+        "write it quoted, \"on\", to say so"]
+    s = Session(Game(story), seed=1)
+    assert s.submit("yes").text == "Fine." and s.submit("no").text == "Fine."
+    assert s.submit("sing").text == "on"
+    assert "2371-05-01" in s.submit("out").text
+    res = run("check", "--story", str(tmp_path), "--random", "0")
+    assert res.returncode == 0 and b"'yes' in 'commands' is read as the text" in res.stdout
+
+
+def test_a_comma_in_a_flow_list_that_cut_an_effect_says_so(tmp_path):
+    _, problems = _load(tmp_path, TRAPS.replace("text: Fine.", "do: [say Hello, world]"))
+    assert len(problems) == 1 and problems[0].startswith("8:25: error: unknown effect")
+    assert problems[0].endswith("The comma inside [...] split one effect in two: quote it "
+                                "(\"say Hello, world\") or write the list as a block, one "
+                                "'- ' per line")
+    story, problems = _load(tmp_path, TRAPS.replace("text: Fine.",
+                                                    "do: [\"say Hello, world\"]"))
+    assert problems == []
+
+
+def test_a_list_item_that_is_not_text_is_pointed_at(tmp_path):
+    _, problems = _load(tmp_path, TRAPS.replace("[yes, sure, no]", "[sure, {a: 1}]"))
+    assert ("7:26: error: 'commands' should be a list of words or phrases, and this item "
+            "is a mapping") in problems

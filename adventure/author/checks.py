@@ -76,7 +76,7 @@ def ways_out(story: Story) -> dict[str, int]:
 # -- static warnings --------------------------------------------------------------------
 
 def static_warnings(story: Story) -> list[Diagnostic]:
-    out: list[Diagnostic] = []
+    out: list[Diagnostic] = list(story.info.warnings)  # what the loader read generously
     reach = reachable(story)
     exits_of = ways_out(story)
     for s in story.scenes.values():

@@ -57,7 +57,7 @@ def story_note(explicit: Path | None) -> tuple[Path, str]:
     says whose story it is, and outside a checkout it says how to pick another, warning
     when the working folder looks like a story of its own."""
     if explicit is not None:
-        return explicit, f"adventure: story {_folder(explicit)} (--story)"
+        return explicit, ""
     root = checkout_root()
     folder = root / "story" if root is not None else PACKAGE / "_story"
     note = (f"adventure: story {_folder(folder)} (the checkout at {root})" if root is not None

@@ -107,6 +107,7 @@ def _run(cx: LoadContext) -> Story:
                     continue
                 maybe |= set(_KEY_LIKE.findall(path.read_text("utf-8", "replace")))
     story = _build(cx, digest.hexdigest())
+    story.info.warnings = sorted(cx.warnings, key=lambda d: (d.loc.file, d.loc.line, d.loc.col))
     if cx.problems:
         problems = cx.problems
         notes = []
