@@ -83,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     _story_option(test)
     test.add_argument("names", nargs="*", metavar="NAME",
                       help="run only these tests (file names without .yaml)")
+    test.add_argument("--bless", action="store_true",
+                      help="record the whole output of each test that passes (or of each "
+                           "NAME) as its transcript, NAME.transcript beside it; later runs "
+                           "show a diff of what changed")
 
     graph = sub.add_parser("graph", help="draw the story as a graph (Mermaid or DOT)",
                            description="The story as a graph: scenes, actions and exits as "
@@ -344,12 +348,14 @@ def cmd_test(args: argparse.Namespace) -> int:
         print(f"adventure: no story test named {', '.join(missing)} in {name}/tests "
               f"(there are: {', '.join(sorted(known)) or 'none'})", file=sys.stderr)
         return EXIT_USAGE
-    outcomes = run_all(story, root, name, args.names or None)
+    outcomes = run_all(story, root, name, args.names or None, blessing=args.bless)
     if not outcomes:
         print(f"No story tests in {name}/tests; add one (see docs/authoring.md).")
         return EXIT_FAILED
     for o in outcomes:
-        if o.passed:
+        if o.blessed is not None:
+            print(f"BLESSED {o.name} ({o.steps} steps): {display_path(o.blessed)}")
+        elif o.passed:
             print(f"PASS {o.name} ({o.steps} steps)")
         else:
             print(f"FAIL {o.name}")

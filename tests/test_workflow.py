@@ -181,3 +181,45 @@ def test_a_list_item_that_is_not_text_is_pointed_at(tmp_path):
     _, problems = _load(tmp_path, TRAPS.replace("[yes, sure, no]", "[sure, {a: 1}]"))
     assert ("7:26: error: 'commands' should be a list of words or phrases, and this item "
             "is a mapping") in problems
+
+
+# -- story tests: blessed transcripts, whole paragraphs in failures ----------------------
+
+def test_bless_records_a_transcript_and_later_runs_show_what_changed(tmp_path):
+    root = checkout(tmp_path / "clone")
+    res = run("test", "--bless", "victory", cwd=root)
+    assert res.returncode == 0 and b"BLESSED Home by the helm code" in res.stdout
+    blessed = root / "story" / "tests" / "victory.transcript"
+    text = blessed.read_text()
+    assert text.startswith(run("play", "--new", stdin="", cwd=root).stdout.decode()
+                           .removesuffix("> \n").rstrip("\n"))  # what a player reads
+    assert "> n\n" in text
+    assert run("test", cwd=root).returncode == 0
+    ship = root / "story" / "ship.yaml"
+    ship.write_text(ship.read_text().replace("a cramped airlock", "a very cramped airlock"))
+    res = run("test", cwd=root)
+    out = res.stdout.decode()
+    assert res.returncode == 1 and "FAIL Home by the helm code" in out
+    assert "the game reads differently from victory.transcript ('adventure test --bless " \
+        "victory' accepts the change)" in out
+    assert "-You stand in a cramped airlock.\n    +You stand in a very cramped airlock." in out
+    assert run("test", "--bless", cwd=root).returncode == 0
+    assert run("test", cwd=root).returncode == 0
+
+
+def test_a_failed_expectation_shows_whole_paragraphs_with_the_words_marked(tmp_path):
+    root = checkout(tmp_path / "clone")
+    (root / "story" / "tests" / "z.yaml").write_text(
+        "steps:\n  - do: n\n    expect: {lacks: [the walls]}\n"
+        "  - do: look\n    expect: {contains: [dancing]}\n")
+    res = run("test", "z", cwd=root)
+    out = res.stdout.decode()
+    assert "the text contains 'the walls', which it should not:\n    | A corridor" in out
+    assert ">>The walls<< are panelled." in out
+    (root / "story" / "tests" / "z.yaml").write_text(
+        "steps:\n  - do: n\n    expect: {contains: [dancing]}\n")
+    out = run("test", "z", cwd=root).stdout.decode()
+    # the whole answer, to its last line: what matters may come last
+    assert "the text does not contain 'dancing'; it was:\n    | Dark corridor\n    |\n" in out
+    assert "    |   3) Go aft (Engineering)" not in out  # choices are not text
+    assert out.rstrip().endswith("0 passed, 1 failed")

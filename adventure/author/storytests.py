@@ -28,6 +28,7 @@ from typing import Any
 from ..engine.session import Game, Result, Session
 from ..story.diagnostics import Loc
 from ..story.model import Story
+from ..story.sanitize import sanitize
 from ..story.yamlsrc import LList, LMap, load_file
 
 EXPECT_KEYS = ("scene", "contains", "lacks", "choices", "no_choices", "vars", "carrying",
@@ -54,6 +55,8 @@ class Outcome:
     path: str
     steps: int = 0
     failures: list[Failure] = field(default_factory=list)
+    transcript: list[str] = field(default_factory=list)  # what a player would have read
+    blessed: Path | None = None  # where --bless wrote the transcript
 
     @property
     def passed(self) -> bool:
@@ -89,6 +92,7 @@ def run_file(game: Game, path: Path, display: str) -> Outcome:
         return outcome
     session = Session(game, seed=seed)
     last: Result = session.opening
+    outcome.transcript.append(_shown(last))
     for i, step in enumerate(steps, 1):
         loc = steps.item_loc(i - 1)
         command, expect = _step(step)
@@ -98,6 +102,7 @@ def run_file(game: Game, path: Path, display: str) -> Outcome:
             break
         if command is not None:
             last = session.submit(command)
+            outcome.transcript.append(f"> {command}\n" + _shown(last))
         outcome.steps = i
         if expect is not None:
             for message in check(game.story, session, last, expect):
@@ -136,10 +141,11 @@ def check(story: Story, session: Session, result: Result, expect: LMap) -> list[
             for text in [want] if isinstance(want, str) else list(want or []):
                 present = str(text).lower() in result.text.lower()
                 if key == "contains" and not present:
-                    out.append(f"the text does not contain {text!r}; it was: "
-                               f"{_clip(result.text)!r}")
+                    out.append(f"the text does not contain {text!r}; it was:\n"
+                               + _indent(result.text))
                 if key == "lacks" and present:
-                    out.append(f"the text contains {text!r}, which it should not")
+                    out.append(f"the text contains {text!r}, which it should not:\n"
+                               + _indent(_marked(result, str(text))))
         elif key in ("choices", "no_choices"):
             labels = [c.label for c in result.choices]
             for label in [want] if isinstance(want, str) else list(want or []):
@@ -166,18 +172,81 @@ def check(story: Story, session: Session, result: Result, expect: LMap) -> list[
     return out
 
 
-def _clip(text: str, n: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[:n] + "..."
+def _indent(text: str) -> str:
+    """Whole paragraphs, indented under the failure (never cut: what matters may be last)."""
+    return "\n".join(f"    | {line}" if line else "    |" for line in text.splitlines())
 
 
-def run_all(story: Story, root: Path, display: str, names: list[str] | None = None
-            ) -> list[Outcome]:
+def _marked(result: Result, words: str) -> str:
+    """The paragraphs that hold `words`, with each place marked >>like this<<."""
+    import re
+
+    pattern = re.compile(re.escape(words), re.I)
+    found = [p for _, p in result.paragraphs if pattern.search(p)] or [result.text]
+    return "\n\n".join(pattern.sub(lambda m: f">>{m.group(0)}<<", p) for p in found)
+
+
+def _shown(result: Result) -> str:
+    """One answer as a transcript keeps it, as `adventure play --plain` prints it: its
+    paragraphs, then its numbered choices."""
+    parts = [f"== {sanitize(p)} ==" if style == "title" else sanitize(p)
+             for style, p in result.paragraphs]
+    if result.show_choices and result.choices:
+        parts.append("\n".join(f"  {c.number}) {sanitize(c.label)}" for c in result.choices))
+    return "\n\n".join(parts) + "\n"
+
+
+def transcript_path(path: Path) -> Path:
+    """Where a story test's blessed transcript lives: beside it."""
+    return path.with_suffix(".transcript")
+
+
+def compare_blessed(outcome: Outcome, path: Path, display: str) -> None:
+    """A test with a blessed transcript must read the same, word for word: a unified diff
+    of what changed otherwise (Inform's blessed transcripts)."""
+    blessed = transcript_path(path)
+    if outcome.failures or not blessed.is_file():
+        return
+    want = blessed.read_text(encoding="utf-8")
+    got = "\n".join(outcome.transcript)
+    if got == want:
+        return
+    import difflib
+
+    diff = difflib.unified_diff(want.splitlines(), got.splitlines(), "blessed", "now",
+                                lineterm="", n=2)
+    shown = list(diff)
+    more = len(shown) - 80
+    text = "\n".join(f"    {line}" for line in shown[:80]) + (
+        f"\n    ... and {more} more lines" if more > 0 else "")
+    outcome.failures.append(Failure(Loc(display, 1, 1), outcome.steps, "",
+                                    f"the game reads differently from {blessed.name} "
+                                    f"('adventure test --bless {path.stem}' accepts the "
+                                    f"change):\n{text}"))
+
+
+def bless(outcome: Outcome, path: Path) -> Path:
+    """Record what a passing test showed as its transcript."""
+    target = transcript_path(path)
+    target.write_text("\n".join(outcome.transcript), encoding="utf-8")
+    return target
+
+
+def run_all(story: Story, root: Path, display: str, names: list[str] | None = None,
+            blessing: bool = False) -> list[Outcome]:
+    """Run the story's tests (or those named). A test with a blessed transcript must match
+    it; with `blessing`, each test that passes its expectations records its transcript."""
     game = Game(story)
     out = []
     for path in story_test_files(root):
         if names and path.stem not in names:
             continue
         rel = path.relative_to(root).as_posix()
-        out.append(run_file(game, path, f"{display.rstrip('/')}/{rel}"))
+        shown = f"{display.rstrip('/')}/{rel}"
+        outcome = run_file(game, path, shown)
+        if blessing and not outcome.failures:
+            outcome.blessed = bless(outcome, path)
+        else:
+            compare_blessed(outcome, path, shown)
+        out.append(outcome)
     return out
