@@ -49,12 +49,27 @@ def rebuild(game: Game, seed: int, log: list[LogEntry]) -> Rebuilt:
     """Replay a log from a new game, stopping before the first command that now means
     something else than it did."""
     state = game.begin(seed).state
+    kept: list[LogEntry] = []
     for i, entry in enumerate(log):
-        result = game.step(state, entry.command, entry.resolved)
-        if result.resolved != entry.resolved:
-            return Rebuilt(state, log[:i], i + 1)
+        meant = renamed(entry.resolved, state.scene, game)
+        result = game.step(state, entry.command, meant)
+        if result.resolved != meant:
+            return Rebuilt(state, kept, i + 1)
+        kept.append(entry if meant == entry.resolved else LogEntry(entry.command, meant))
         state = result.state
-    return Rebuilt(state, list(log), None)
+    return Rebuilt(state, kept, None)
+
+
+def renamed(resolved: str, here: str, game: Game) -> str:
+    """What a logged command means in an edited story where the scene it was played in has
+    a new id: 'action:old_id:x' played in the scene the replay is in is 'action:here:x'.
+    Anything else is kept as logged."""
+    kind, _, rest = resolved.partition(":")
+    scene, sep, what = rest.partition(":")
+    if kind not in ("action", "exit", "fallback") or scene in game.story.scenes \
+            or scene == "global" or bool(sep) != (kind != "fallback"):
+        return resolved
+    return f"{kind}:{here}{sep}{what}"
 
 
 def load_save(game: Game, path: Path) -> tuple[GameState, list[LogEntry], str]:
