@@ -74,6 +74,14 @@ def build_parser() -> argparse.ArgumentParser:
                             "or a journal)")
     start.add_argument("--new", action="store_true",
                        help="start a new game without offering to continue the last one")
+    start.add_argument("--at", metavar="SCENE",
+                       help="start a new game in SCENE (its on_enter runs) instead of at "
+                            "the story's start, to try a branch from its hook; saves "
+                            "record it, so they restore and replay")
+    play.add_argument("--set", action="append", default=[], metavar="VAR=VALUE",
+                      help="with --at: give a variable a value first (repeat for more)")
+    play.add_argument("--give", action="append", default=[], metavar="THING",
+                      help="with --at: the player starts carrying THING (repeat for more)")
 
     test = sub.add_parser("test", help="run the story's tests (tests/*.yaml beside it)",
                           description="Run the story tests in the story's tests/ folder: "
@@ -230,6 +238,19 @@ def cmd_play(args: argparse.Namespace) -> int:
     from .play.replay import FileStore
     from .play.start import StartError, start
 
+    at = None
+    if args.at is not None:
+        from .engine.opening import StartError as BadStart
+        from .engine.opening import make_start
+
+        try:
+            at = make_start(story, args.at, args.set, args.give)
+        except BadStart as exc:
+            print(f"adventure: cannot start --at {args.at}: {exc}.", file=sys.stderr)
+            return EXIT_USAGE
+    elif args.set or args.give:
+        print("adventure: --set and --give go with --at SCENE.", file=sys.stderr)
+        return EXIT_USAGE
     game = Game(story)
     # The story's objects live as long as the game: keep them out of every later
     # collection, so a turn's garbage is all the collector ever looks at.
@@ -239,7 +260,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     store = FileStore(directory, game, journal=person or args.journal or args.cont is not None)
     try:
         session = start(game, store, seed=args.seed, load=args.load, cont=args.cont,
-                        new=args.new, ask=person)
+                        new=args.new, ask=person, at=at)
     except StartError as exc:
         print(f"adventure: {exc}", file=sys.stderr)
         return EXIT_USAGE

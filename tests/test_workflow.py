@@ -223,3 +223,72 @@ def test_a_failed_expectation_shows_whole_paragraphs_with_the_words_marked(tmp_p
     assert "the text does not contain 'dancing'; it was:\n    | Dark corridor\n    |\n" in out
     assert "    |   3) Go aft (Engineering)" not in out  # choices are not text
     assert out.rstrip().endswith("0 passed, 1 failed")
+
+
+# -- start anywhere: play --at, a story test's start: -------------------------------------
+
+def test_play_at_a_scene_with_state_saves_restores_and_replays_from_there(tmp_path):
+    saves = str(tmp_path / "saves")
+    args = ("--story", str(DEMO), "--saves", saves, "--seed", "1")
+    res = run(*args, "--at", "engineering", "--set", "power_on=yes", "--give", "torch",
+              stdin="i\nfore\nsave hook\nundo\nrestart\nrestart\n")
+    out = res.stdout.decode()
+    assert res.returncode == 0, res.stderr
+    assert out.startswith("Starting at engineering; power_on = True; carrying torch (--at): "
+                          "'restart' comes back here.\n\n== Engineering ==")
+    assert "You are carrying a torch" in out and "Saved as 'hook' (turn 2)." in out
+    assert out.count("== Engineering ==") == 3  # the start, undo back to it, the restart
+    res = run(*args, "--load", "hook", stdin="look\n")
+    assert res.stdout.decode().startswith("Restored: turn 2, ")
+    res = run("replay", "hook", *args[:4], "--check")
+    assert res.returncode == 0 and b"== Engineering ==" in res.stdout
+    # the corridor is renamed: the save is rebuilt from its start, not from the story's
+    edited = tmp_path / "story"
+    shutil.copytree(DEMO, edited)
+    for f in edited.glob("*.yaml"):
+        f.write_text(f.read_text().replace("corridor", "hallway"))
+    res = run("--story", str(edited), "--saves", saves, "--load", "hook", stdin="look\n")
+    assert b"rebuilt from its commands: replayed to turn 2, as saved" in res.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--at", "enginering"], "cannot start --at enginering: there is no scene 'enginering' "
+                             "(did you mean 'engineering'?)."),
+    (["--at", "home"], "'home' is an ending; start in a scene that leads to it."),
+    (["--at", "bridge", "--set", "trust"], "'trust' should be VAR=VALUE, as in trust=2."),
+    (["--at", "bridge", "--set", "trust=lots"], "'trust' is a whole number, not 'lots'."),
+    (["--at", "bridge", "--set", "trsut=1"], "there is no variable 'trsut' (did you mean "
+                                             "'trust'?)."),
+    (["--at", "bridge", "--give", "torc"], "there is no thing 'torc' (did you mean "
+                                           "'torch'?)."),
+    (["--give", "torch"], "--set and --give go with --at SCENE."),
+])
+def test_a_bad_start_is_refused_with_the_reason(args, message):
+    res = run("--story", str(DEMO), *args)
+    assert res.returncode == 2 and message in res.stderr.decode(), res.stderr
+
+
+def test_a_story_test_starts_at_a_scene_or_where_another_test_ends(tmp_path):
+    from adventure.author.storytests import run_all
+    from adventure.story.loader import load_story
+
+    root = tmp_path / "story"
+    shutil.copytree(DEMO, root)
+    tests = root / "tests"
+    (tests / "hook.yaml").write_text(
+        "start: {scene: bridge, vars: {code_known: true}, carrying: [torch]}\n"
+        "steps:\n  - do: fly home\n    expect: {ended: home, carrying: [torch]}\n")
+    (tests / "after.yaml").write_text(
+        "start: victory\nsteps:\n  - do: look\n    expect: {ended: home}\n")
+    (tests / "bad.yaml").write_text("start: {scene: brige}\nsteps: [look]\n")
+    (tests / "loop1.yaml").write_text("start: loop2\nsteps: [look]\n")
+    (tests / "loop2.yaml").write_text("start: loop1\nsteps: [look]\n")
+    (tests / "lost.yaml").write_text("start: victroy\nsteps: [look]\n")
+    outcomes = {o.path.rsplit("/", 1)[1]: o for o in run_all(load_story(root), root, "st")}
+    assert outcomes["hook.yaml"].passed and outcomes["after.yaml"].passed
+    assert str(outcomes["bad.yaml"].failures[0]) == (
+        "st/tests/bad.yaml:1:8: step 0: 'start': there is no scene 'brige' (did you mean "
+        "'bridge'?)")
+    assert "goes round in a circle" in str(outcomes["loop1.yaml"].failures[0])
+    assert "'start' names test 'victroy', which does not exist (did you mean 'victory'?)" \
+        in str(outcomes["lost.yaml"].failures[0])

@@ -3,6 +3,8 @@
 ```yaml
 name: Kira reaches the station      # optional; defaults to the file name
 seed: 1                             # optional
+start: {scene: promenade, vars: {odo_intrigued: true}, carrying: [combadge]}
+                                    # optional: or the name of a test to go on from
 steps:
   - kira                            # a command
   - do: enter wormhole              # a command, then what must hold after it
@@ -25,8 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..engine.opening import StartError, make_start
 from ..engine.session import Game, Result, Session
-from ..story.diagnostics import Loc
+from ..story.diagnostics import Loc, did_you_mean
 from ..story.model import Story
 from ..story.sanitize import sanitize
 from ..story.yamlsrc import LList, LMap, load_file
@@ -34,7 +37,8 @@ from ..story.yamlsrc import LList, LMap, load_file
 EXPECT_KEYS = ("scene", "contains", "lacks", "choices", "no_choices", "vars", "carrying",
                "not_carrying", "ended", "score", "turn", "chapter")
 STEP_KEYS = ("do", "expect")
-FILE_KEYS = ("name", "seed", "steps")
+FILE_KEYS = ("name", "seed", "start", "steps")
+START_KEYS = ("scene", "vars", "carrying")
 
 
 @dataclass
@@ -90,8 +94,12 @@ def run_file(game: Game, path: Path, display: str) -> Outcome:
         outcome.failures.append(Failure(data.loc, 0, "", "needs 'steps' (a list) and an "
                                         "optional whole-number 'seed'"))
         return outcome
-    session = Session(game, seed=seed)
-    last: Result = session.opening
+    try:
+        session = begin(game, data, path, seed)
+    except _BadStart as exc:
+        outcome.failures.append(Failure(exc.loc, 0, "", exc.message))
+        return outcome
+    last: Result = session.last or session.opening
     outcome.transcript.append(_shown(last))
     for i, step in enumerate(steps, 1):
         loc = steps.item_loc(i - 1)
@@ -110,6 +118,54 @@ def run_file(game: Game, path: Path, display: str) -> Outcome:
         if outcome.failures:
             break
     return outcome
+
+
+class _BadStart(Exception):
+    def __init__(self, loc: Loc, message: str) -> None:
+        self.loc, self.message = loc, message
+
+
+def begin(game: Game, data: LMap, path: Path, seed: int, seen: tuple[Path, ...] = ()
+          ) -> Session:
+    """The session a test plays in: a new game, or one begun where `start:` says, a scene
+    and state, or the end of another test (its commands played first)."""
+    spec = data.get("start")
+    if spec is None:
+        return Session(game, seed=seed)
+    loc = data.val_loc("start")
+    if isinstance(spec, str):
+        other = path.with_name(f"{spec}{path.suffix}")
+        if not other.is_file():
+            names = sorted(p.stem for p in story_test_files(path.parent.parent))
+            raise _BadStart(loc, f"'start' names test '{spec}', which does not exist"
+                            f"{did_you_mean(spec, names)}")
+        if other in seen or other == path:
+            raise _BadStart(loc, f"'start' goes round in a circle through '{spec}'")
+        odata, problems = load_file(other, str(other))
+        if problems or not isinstance(odata, LMap) or not isinstance(odata.get("steps"),
+                                                                      LList):
+            raise _BadStart(loc, f"test '{spec}' cannot be read; run it for its problem")
+        session = begin(game, odata, other, int(odata.get("seed", seed) or seed),
+                        (*seen, path))
+        for step in odata["steps"]:
+            command, _ = _step(step)
+            if command is not None:
+                session.submit(command)
+        return session
+    if not isinstance(spec, LMap) or not isinstance(spec.get("scene"), str):
+        raise _BadStart(loc, "'start' is the name of another test, or a mapping with "
+                        "'scene' and optional 'vars' and 'carrying'")
+    bad = [k for k in spec if k not in START_KEYS]
+    if bad:
+        raise _BadStart(spec.key_loc(bad[0]), f"unknown key '{bad[0]}' in 'start'; "
+                        f"expected {', '.join(START_KEYS)}")
+    carrying = spec.get("carrying") or []
+    try:
+        start = make_start(game.story, spec["scene"], dict(spec.get("vars") or {}),
+                           [carrying] if isinstance(carrying, str) else list(carrying))
+    except (StartError, TypeError, ValueError) as exc:
+        raise _BadStart(loc, f"'start': {exc}") from None
+    return Session(game, seed=seed, start=start)
 
 
 def _step(step: Any) -> tuple[str | None, LMap | None]:

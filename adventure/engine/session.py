@@ -21,6 +21,7 @@ from .store import SaveError
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
+    from .opening import Start
     from .store import Store
 
 # the names other modules import from here (Game and the records live in their own modules)
@@ -56,8 +57,10 @@ class Session:
     (save, restore, saves, undo, restart, transcript) that sit above `Game.step`."""
 
     def __init__(self, game: Game, seed: int | None = None, store: Store | None = None,
-                 resume: tuple[GameState, list[LogEntry]] | None = None):
+                 resume: tuple[GameState, list[LogEntry]] | None = None,
+                 start: Start | None = None):
         self.game = game
+        self.start = start  # where this game began, when not at the story's start
         self.store = store
         # Each level: what turns the state after it back into the state before it (see
         # GameState.undo_delta), the log it belonged to, that log's length then, and the
@@ -65,7 +68,7 @@ class Session:
         self.undo: deque[tuple[tuple, list[LogEntry], int, Game | None]] = \
             deque(maxlen=UNDO_DEPTH)
         self.pending_restart = False
-        self.opening = game.begin(seed)
+        self.opening = game.begin(seed, start)
         self.state = self.opening.state
         self.log: list[LogEntry] = []
         if resume is not None:
@@ -224,7 +227,7 @@ class Session:
             return self._notice("Restart from the beginning? Type 'restart' again to confirm "
                                 "('undo' takes it back afterwards).")
         self.pending_restart = False
-        result = self.game.begin(self.state.seed)
+        result = self.game.begin(self.state.seed, self.start)
         self.undo.append((self.state.undo_delta(result.state), self.log, len(self.log),
                           None))
         self.state, self.log = result.state, []

@@ -11,6 +11,7 @@ import contextlib
 import time
 from pathlib import Path
 
+from ..engine.opening import Start
 from ..engine.session import Game, Result
 from ..engine.state import GameState, LogEntry
 from ..story.record import Record
@@ -45,10 +46,10 @@ class Rebuilt(Record):
         self.diverged_at = diverged_at  # 1-based turn of the first command whose outcome changed
 
 
-def rebuild(game: Game, seed: int, log: list[LogEntry]) -> Rebuilt:
-    """Replay a log from a new game, stopping before the first command that now means
-    something else than it did."""
-    state = game.begin(seed).state
+def rebuild(game: Game, seed: int, log: list[LogEntry], start: Start | None = None) -> Rebuilt:
+    """Replay a log from a new game (begun at `start`, if the game was), stopping before
+    the first command that now means something else than it did."""
+    state = game.begin(seed, start).state
     kept: list[LogEntry] = []
     for i, entry in enumerate(log):
         meant = renamed(entry.resolved, state.scene, game)
@@ -72,10 +73,15 @@ def renamed(resolved: str, here: str, game: Game) -> str:
     return f"{kind}:{here}{sep}{what}"
 
 
-def load_save(game: Game, path: Path) -> tuple[GameState, list[LogEntry], str]:
-    """Read a save for this game's story: (state, log, what to tell the player)."""
+def load_save(game: Game, path: Path, store: FileStore | None = None
+              ) -> tuple[GameState, list[LogEntry], str]:
+    """Read a save for this game's story: (state, log, what to tell the player). The
+    store, if given, keeps where the saved game began, for its next saves."""
     save = decode(read_document(path), game.story, path)
-    return fit_to_story(game, save)
+    fitted = fit_to_story(game, save)
+    if store is not None:
+        store.start = save.start
+    return fitted
 
 
 def fit_to_story(game: Game, save: SaveFile) -> tuple[GameState, list[LogEntry], str]:
@@ -92,7 +98,7 @@ def fit_to_story(game: Game, save: SaveFile) -> tuple[GameState, list[LogEntry],
         return state, save.log, (f"Restored: turn {state.turn}, "
                                  f"{story.scenes[state.scene].title}. The story has changed "
                                  "since this game was saved; your game still fits it.")
-    rebuilt = rebuild(game, state.seed, save.log)
+    rebuilt = rebuild(game, state.seed, save.log, save.start)
     if rebuilt.diverged_at is None:
         how = f"replayed to turn {rebuilt.state.turn}, as saved"
     else:
@@ -112,6 +118,7 @@ class FileStore:
         self.journaling = journal
         self.journal: Journal | None = None
         self.transcript_file: TextIO | None = None
+        self.start: Start | None = None  # where its game began (play --at), for saves
 
     # saves
     def save(self, name: str, state: GameState, log: list[LogEntry]) -> str:
@@ -119,7 +126,7 @@ class FileStore:
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
             remove_stale_temporaries(path)
-            write_atomic(path, encode(self.game.story, state, log))
+            write_atomic(path, encode(self.game.story, state, log, self.start))
         except OSError as exc:
             raise SaveError(f"Could not save: {exc.strerror or exc}. Any earlier save "
                             f"'{name}' is untouched.") from None
@@ -140,7 +147,7 @@ class FileStore:
         except SaveError as exc:
             raise SaveError(f"Cannot restore '{sanitize(name)}': {exc}") from None
         try:
-            return load_save(self.game, path)
+            return load_save(self.game, path, self)
         except SaveError as exc:
             raise SaveError(f"Cannot restore '{sanitize(name)}': {exc}.") from None
 
@@ -160,9 +167,11 @@ class FileStore:
             if path is not None:
                 # Rewrite it whole: its last line may be torn by the crash we recover from.
                 self.journal = Journal.reopen(path)
+                self.journal.begun = self.start
                 self.journal.rewrite(self.game.story, state.seed, log, state.turn)
             else:
-                self.journal = Journal.start(self.dir, self.game.story, state.seed, log, state.turn)
+                self.journal = Journal.start(self.dir, self.game.story, state.seed, log,
+                                             state.turn, self.start)
         except OSError:
             self.journal = None  # no journal is no reason to refuse to play
 
@@ -269,7 +278,7 @@ def replay(game: Game, save: SaveFile, out: TextIO, check: bool = False, delay: 
            to_turn: int | None = None, width: int | None = None) -> int:
     """Print a saved game turn by turn, wrapped to `width` (a terminal's) or not at all.
     With `check`, exit 1 at the first divergence."""
-    session_state = game.begin(save.state.seed)
+    session_state = game.begin(save.state.seed, save.start)
     out.write(render(session_state, width) + "\n")
     state = session_state.state
     for i, entry in enumerate(save.log, 1):

@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..engine.opening import Start, StartError, start_from_json
 from ..engine.state import GameState, LogEntry
 from ..engine.store import SaveError
 from ..story.model import Story
@@ -38,11 +39,13 @@ _BAD_SLOT = re.compile(r'[\x00-\x1f\x7f/\\<>:"|?*]')
 
 
 class SaveFile(Record):
-    __slots__ = ("story_id", "title", "version", "fingerprint", "saved_at", "state", "log", "path")
+    __slots__ = ("story_id", "title", "version", "fingerprint", "saved_at", "state", "log", "path",
+                 "start")
 
     def __init__(self, story_id: str, title: str, version: str, fingerprint: str, saved_at: str,
                  state: GameState, log: list[LogEntry] | None = None,
-                 path: Path | None = None) -> None:
+                 path: Path | None = None, start: Start | None = None) -> None:
+        self.start = start  # where the game began (play --at), None: the story's start
         self.story_id = story_id
         self.title = title
         self.version = version
@@ -133,7 +136,8 @@ def _hook(step: str) -> None:
         time.sleep(3600)
 
 
-def encode(story: Story, state: GameState, log: list[LogEntry]) -> bytes:
+def encode(story: Story, state: GameState, log: list[LogEntry], start: Start | None = None
+           ) -> bytes:
     scene = story.scenes[state.scene]
     doc = {
         "format": FORMAT,
@@ -148,6 +152,8 @@ def encode(story: Story, state: GameState, log: list[LogEntry]) -> bytes:
         "state": state.to_dict(),
         "log": [e.to_json() for e in log],
     }
+    if start is not None:  # a game begun with --at replays from there
+        doc["start"] = start.to_json()
     return (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -210,11 +216,17 @@ def decode(doc: dict[str, Any], story: Story, path: Path | None = None) -> SaveF
             for e in log):
         raise SaveError("it is damaged: the list of commands is not readable")
     gs = state_from_dict(state)
+    start = None
+    if doc.get("start") is not None:
+        try:
+            start = start_from_json(doc["start"], story)
+        except StartError as exc:
+            raise SaveError(f"it is damaged: {exc}") from None
     return SaveFile(
         story_id=ident["id"], title=str(ident.get("title", "")),
         version=str(ident.get("version", "")), fingerprint=str(ident.get("fingerprint", "")),
         saved_at=str(doc.get("saved_at", "")), state=gs,
-        log=[LogEntry(c, r) for c, r in log], path=path,
+        log=[LogEntry(c, r) for c, r in log], path=path, start=start,
     )
 
 
@@ -356,16 +368,19 @@ class Journal:
         self.path = path
         self.fd = fd
         self.commands = commands  # in the file now: a journal of none is removed at close
+        self.begun: Start | None = None  # where the game began, kept in the header
 
     @classmethod
     def start(cls, directory: Path, story: Story, seed: int,
-              log: list[LogEntry] | None = None, turn: int | None = None) -> Journal:
+              log: list[LogEntry] | None = None, turn: int | None = None,
+              begun: Start | None = None) -> Journal:
         directory.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         path = directory / f"{story.id}-{stamp}-{os.getpid()}-{time.monotonic_ns() % 10**6}" \
                            f"{JOURNAL_SUFFIX}"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
         journal = cls(path, fd)
+        journal.begun = begun
         journal._write_all(story, seed, log or [], turn)
         journal.commands = len(log or [])
         return journal
@@ -375,12 +390,15 @@ class Journal:
         return cls(path, os.open(path, os.O_WRONLY | os.O_APPEND))
 
     @staticmethod
-    def header(story: Story, seed: int) -> dict[str, Any]:
-        return {"journal": FORMAT, "story": story.id, "fingerprint": story.fingerprint,
+    def header(story: Story, seed: int, begun: Start | None = None) -> dict[str, Any]:
+        head = {"journal": FORMAT, "story": story.id, "fingerprint": story.fingerprint,
                 "seed": seed, "started": utc_now()}
+        if begun is not None:
+            head["start"] = begun.to_json()
+        return head
 
     def _text(self, story: Story, seed: int, log: list[LogEntry], turn: int | None) -> bytes:
-        header = json.dumps(self.header(story, seed)) + "\n"
+        header = json.dumps(self.header(story, seed, self.begun)) + "\n"
         lines = [_turn(e) for e in log]
         if lines and turn is not None:
             lines[-1] = _turn(log[-1], turn)
@@ -429,10 +447,13 @@ class Journal:
 
 
 class JournalInfo(Record):
-    __slots__ = ("path", "seed", "fingerprint", "log", "finished", "modified", "story", "turn")
+    __slots__ = ("path", "seed", "fingerprint", "log", "finished", "modified", "story", "turn",
+                 "start")
 
     def __init__(self, path: Path, seed: int, fingerprint: str, log: list[LogEntry], finished: bool,
-                 modified: float, story: str = "", turn: int | None = None) -> None:
+                 modified: float, story: str = "", turn: int | None = None,
+                 start: Any = None) -> None:
+        self.start = start  # the header's start (play --at), unchecked until used
         self.path = path
         self.seed = seed
         self.fingerprint = fingerprint
@@ -480,7 +501,7 @@ def read_journal(path: Path) -> JournalInfo | None:
             # [command, resolved, turn]; journals before the turn was kept have two items
             turn = item[2] if len(item) == 3 and type(item[2]) is int else None
     return JournalInfo(path, head["seed"], str(head.get("fingerprint", "")), log, finished,
-                       modified, str(head.get("story", "")), turn)
+                       modified, str(head.get("story", "")), turn, head.get("start"))
 
 
 def unfinished_journals(directory: Path, story: Story | None = None) -> list[JournalInfo]:

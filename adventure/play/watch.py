@@ -57,7 +57,7 @@ class Watcher:
         if not story_problems(state, story):
             s.game, s.state = game, state
             return [("system", "Story reloaded; you are where you were.")]
-        rebuilt = rebuild(game, state.seed, s.log)
+        rebuilt = rebuild(game, state.seed, s.log, s.start)
         s.replace_game(game, rebuilt.state, rebuilt.log)
         where = ("all your commands replayed" if rebuilt.diverged_at is None else
                  f"replayed up to turn {rebuilt.diverged_at}, whose command no longer does "
