@@ -292,3 +292,21 @@ def test_a_story_test_starts_at_a_scene_or_where_another_test_ends(tmp_path):
     assert "goes round in a circle" in str(outcomes["loop1.yaml"].failures[0])
     assert "'start' names test 'victroy', which does not exist (did you mean 'victory'?)" \
         in str(outcomes["lost.yaml"].failures[0])
+
+
+def test_check_warns_when_an_edit_renumbers_a_choice_a_story_test_types(tmp_path):
+    root = checkout(tmp_path / "clone")
+    (root / "story" / "tests" / "numbers.yaml").write_text("steps: ['1', '3']\n")
+    cache = str(tmp_path / "cache")
+    first = run("check", "--random", "0", cwd=root, ADVENTURE_CACHE=cache)
+    assert first.returncode == 0 and b"renumbered" not in first.stdout
+    ship = root / "story" / "ship.yaml"  # a new exit in the corridor, before 'aft'
+    ship.write_text(ship.read_text().replace("      south: airlock\n",
+                                             "      south: airlock\n      west: crawlway\n"))
+    res = run("check", "--random", "0", cwd=root, ADVENTURE_CACHE=cache)
+    out = res.stdout.decode()
+    assert "tests/numbers.yaml:1:14: warning: step 2 types 3, which chose 'Go aft " \
+        "(Engineering)' when check last ran and now chooses 'Go west (Crawlway)': an edit " \
+        "renumbered the choices; type the choice's words instead of its number" in out, out
+    assert b"renumbered" not in run("check", "--random", "0", cwd=root,
+                                    ADVENTURE_CACHE=cache).stdout  # said once per edit

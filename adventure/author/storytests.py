@@ -29,7 +29,7 @@ from typing import Any
 
 from ..engine.opening import StartError, make_start
 from ..engine.session import Game, Result, Session
-from ..story.diagnostics import Loc, did_you_mean
+from ..story.diagnostics import Diagnostic, Loc, did_you_mean
 from ..story.model import Story
 from ..story.sanitize import sanitize
 from ..story.yamlsrc import LList, LMap, load_file
@@ -61,6 +61,8 @@ class Outcome:
     failures: list[Failure] = field(default_factory=list)
     transcript: list[str] = field(default_factory=list)  # what a player would have read
     blessed: Path | None = None  # where --bless wrote the transcript
+    # the steps that typed a choice's number: (step, number, the label it chose, where)
+    numbered: list[tuple[int, str, str, Loc]] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -109,6 +111,9 @@ def run_file(game: Game, path: Path, display: str) -> Outcome:
                                             "with 'do' and/or 'expect'"))
             break
         if command is not None:
+            if command.strip().isdigit():
+                chosen = [c.label for c in last.choices if str(c.number) == command.strip()]
+                outcome.numbered.append((i, command.strip(), chosen[0] if chosen else "", loc))
             last = session.submit(command)
             outcome.transcript.append(f"> {command}\n" + _shown(last))
         outcome.steps = i
@@ -305,4 +310,40 @@ def run_all(story: Story, root: Path, display: str, names: list[str] | None = No
         else:
             compare_blessed(outcome, path, shown)
         out.append(outcome)
+    return out
+
+
+def renumbered(story: Story, root: Path, display: str, record: Path | None) -> list[Diagnostic]:
+    """Warnings for story-test steps that type a choice's number which now picks another
+    choice than when `check` last ran (an edit renumbered the scene's choices). What each
+    number chose is kept in `record` for the next run."""
+    import json
+
+    outcomes = run_all(story, root, display)
+    now = {o.path: {str(step): label for step, _, label, _ in o.numbered} for o in outcomes}
+    before: dict = {}
+    if record is not None:
+        try:
+            before = json.loads(record.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            before = {}
+    out = []
+    for o in outcomes:
+        old = before.get(o.path) if isinstance(before, dict) else None
+        if not isinstance(old, dict):
+            continue
+        for step, number, label, loc in o.numbered:
+            was = old.get(str(step))
+            if isinstance(was, str) and was and was != label:
+                out.append(Diagnostic(loc, f"step {step} types {number}, which chose '{was}' "
+                                      f"when check last ran and now chooses "
+                                      f"'{label or 'nothing'}': an edit renumbered the "
+                                      "choices; type the choice's words instead of its "
+                                      "number", "warning"))
+    if record is not None:
+        try:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            record.write_text(json.dumps(now), encoding="utf-8")
+        except OSError:
+            pass  # a record is a convenience: no check fails for want of one
     return out
