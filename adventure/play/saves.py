@@ -45,7 +45,6 @@ class SaveFile(Record):
     def __init__(self, story_id: str, title: str, version: str, fingerprint: str, saved_at: str,
                  state: GameState, log: list[LogEntry] | None = None,
                  path: Path | None = None, start: Start | None = None) -> None:
-        self.start = start  # where the game began (play --at), None: the story's start
         self.story_id = story_id
         self.title = title
         self.version = version
@@ -54,6 +53,7 @@ class SaveFile(Record):
         self.state = state
         self.log = [] if log is None else log
         self.path = path
+        self.start = start  # where the game began (play --at), None: the story's start
 
 
 # -- slot names and paths ---------------------------------------------------------
@@ -453,7 +453,6 @@ class JournalInfo(Record):
     def __init__(self, path: Path, seed: int, fingerprint: str, log: list[LogEntry], finished: bool,
                  modified: float, story: str = "", turn: int | None = None,
                  start: Any = None) -> None:
-        self.start = start  # the header's start (play --at), unchecked until used
         self.path = path
         self.seed = seed
         self.fingerprint = fingerprint
@@ -462,6 +461,7 @@ class JournalInfo(Record):
         self.modified = modified
         self.story = story
         self.turn = turn  # the game's turn after its last command (None: an older journal)
+        self.start = start  # the header's start (play --at), unchecked until used
 
     @property
     def name(self) -> str:
