@@ -74,10 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
                             "or a journal)")
     start.add_argument("--new", action="store_true",
                        help="start a new game without offering to continue the last one")
-    start.add_argument("--at", metavar="SCENE",
-                       help="start a new game in SCENE (its on_enter runs) instead of at "
-                            "the story's start, to try a branch from its hook; saves "
-                            "record it, so they restore and replay")
+    play.add_argument("--at", metavar="SCENE",
+                       help="start a new game (--new is implied) in SCENE, its on_enter run, "
+                           "instead of at the story's start, to try a branch from its hook; "
+                           "saves record it, so they restore and replay")
     play.add_argument("--set", action="append", default=[], metavar="VAR=VALUE",
                       help="with --at: give a variable a value first (repeat for more)")
     play.add_argument("--give", action="append", default=[], metavar="THING",
@@ -239,6 +239,10 @@ def cmd_play(args: argparse.Namespace) -> int:
     from .play.start import StartError, start
 
     at = None
+    if args.at is not None and (args.load is not None or args.cont is not None):
+        print("adventure: --at starts a new game; it does not go with --load or --continue.",
+              file=sys.stderr)
+        return EXIT_USAGE
     if args.at is not None:
         from .engine.opening import StartError as BadStart
         from .engine.opening import make_start

@@ -310,3 +310,11 @@ def test_check_warns_when_an_edit_renumbers_a_choice_a_story_test_types(tmp_path
         "renumbered the choices; type the choice's words instead of its number" in out, out
     assert b"renumbered" not in run("check", "--random", "0", cwd=root,
                                     ADVENTURE_CACHE=cache).stdout  # said once per edit
+
+
+def test_at_is_a_new_game_and_does_not_go_with_load_or_continue():
+    ok = run("--story", str(DEMO), "--new", "--at", "bridge", stdin="look\n")
+    assert ok.returncode == 0 and b"== Bridge ==" in ok.stdout
+    for other in (["--load", "x"], ["--continue"]):
+        res = run("--story", str(DEMO), "--at", "bridge", *other)
+        assert res.returncode == 2 and b"--at starts a new game" in res.stderr
