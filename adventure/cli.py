@@ -76,8 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="start a new game without offering to continue the last one")
     play.add_argument("--at", metavar="SCENE",
                        help="start a new game (--new is implied) in SCENE, its on_enter run, "
-                           "instead of at the story's start, to try a branch from its hook; "
-                           "saves record it, so they restore and replay")
+                            "instead of at the story's start, to try a branch from its hook; "
+                            "saves record it, so they restore and replay")
     play.add_argument("--set", action="append", default=[], metavar="VAR=VALUE",
                       help="with --at: give a variable a value first (repeat for more)")
     play.add_argument("--give", action="append", default=[], metavar="THING",
