@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, engine_build
-from .play.places import bundled_story, display_path, saves_dir
+from .play.places import display_path, saves_dir, story_note
 from .story.cache import load as load_story
 from .story.diagnostics import StoryError
 from .story.model import Story
@@ -85,6 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
                             "or a journal)")
     start.add_argument("--new", action="store_true",
                        help="start a new game without offering to continue the last one")
+    play.add_argument("--at", metavar="SCENE",
+                       help="start a new game (--new is implied) in SCENE, its on_enter run, "
+                            "instead of at the story's start, to try a branch from its hook; "
+                            "saves record it, so they restore and replay")
+    play.add_argument("--set", action="append", default=[], metavar="VAR=VALUE",
+                      help="with --at: give a variable a value first (repeat for more)")
+    play.add_argument("--give", action="append", default=[], metavar="THING",
+                      help="with --at: the player starts carrying THING (repeat for more)")
 
     test = sub.add_parser("test", help="run the story's tests (tests/*.yaml beside it)",
                           description="Run the story tests in the story's tests/ folder: "
@@ -94,6 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     _story_option(test)
     test.add_argument("names", nargs="*", metavar="NAME",
                       help="run only these tests (file names without .yaml)")
+    test.add_argument("--bless", action="store_true",
+                      help="record the whole output of each test that passes (or of each "
+                           "NAME) as its transcript, NAME.transcript beside it; later runs "
+                           "show a diff of what changed")
 
     graph = sub.add_parser("graph", help="draw the story as a graph (Mermaid or DOT)",
                            description="The story as a graph: scenes, actions and exits as "
@@ -219,12 +231,28 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _load(path: Path | None) -> tuple[Story | None, list[str], str]:
-    root = path if path is not None else bundled_story()
+    root, note = story_note(path)
+    if path is None:
+        # the story a command chose by itself is named, on stderr (never in --json): an
+        # author editing one copy must never be shown another without knowing
+        _note(note)
     name = str(path) if path is not None else display_path(root)
     try:
         return load_story(root, name), [], name
     except StoryError as err:
         return None, [str(d) for d in err.diagnostics], name
+
+
+def _note(text: str) -> None:
+    if sys.stderr.isatty():  # wrapped to the terminal, but a path is never cut
+        import textwrap
+
+        from .play.plain import terminal_columns
+
+        width = max(terminal_columns() - 1, 20)
+        text = "\n".join(textwrap.fill(line, width, break_long_words=False,
+                                        break_on_hyphens=False) for line in text.split("\n"))
+    print(text, file=sys.stderr)
 
 
 def _usable(path: Path | None) -> tuple[Story, str] | None:
@@ -256,6 +284,23 @@ def cmd_play(args: argparse.Namespace) -> int:
     from .play.safety import safe_history
     from .play.start import StartError, start
 
+    at = None
+    if args.at is not None and (args.load is not None or args.cont is not None):
+        print("adventure: --at starts a new game; it does not go with --load or --continue.",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if args.at is not None:
+        from .engine.opening import StartError as BadStart
+        from .engine.opening import make_start
+
+        try:
+            at = make_start(story, args.at, args.set, args.give)
+        except BadStart as exc:
+            print(f"adventure: cannot start --at {args.at}: {exc}.", file=sys.stderr)
+            return EXIT_USAGE
+    elif args.set or args.give:
+        print("adventure: --set and --give go with --at SCENE.", file=sys.stderr)
+        return EXIT_USAGE
     game = Game(story)
     # The story's objects live as long as the game: keep them out of every later
     # collection, so a turn's garbage is all the collector ever looks at.
@@ -265,7 +310,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     store = FileStore(directory, game, journal=person or args.journal or args.cont is not None)
     try:
         session = start(game, store, seed=args.seed, load=args.load, cont=args.cont,
-                        new=args.new, ask=person)
+                        new=args.new, ask=person, at=at)
     except StartError as exc:
         print(f"adventure: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -359,8 +404,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_saves(args: argparse.Namespace) -> int:
+    from .play.journal import unfinished_journals
     from .play.replay import format_save
-    from .play.saves import list_saves, unfinished_journals
+    from .play.saves import list_saves
     from .play.start import describe_journal
     from .story.sanitize import sanitize
 
@@ -397,12 +443,14 @@ def cmd_test(args: argparse.Namespace) -> int:
         print(f"adventure: no story test named {', '.join(missing)} in {name}/tests "
               f"(there are: {', '.join(sorted(known)) or 'none'})", file=sys.stderr)
         return EXIT_USAGE
-    outcomes = run_all(story, root, name, args.names or None)
+    outcomes = run_all(story, root, name, args.names or None, blessing=args.bless)
     if not outcomes:
         print(f"No story tests in {name}/tests; add one (see docs/authoring.md).")
         return EXIT_FAILED
     for o in outcomes:
-        if o.passed:
+        if o.blessed is not None:
+            print(f"BLESSED {o.name} ({o.steps} steps): {display_path(o.blessed)}")
+        elif o.passed:
             print(f"PASS {o.name} ({o.steps} steps)")
         else:
             print(f"FAIL {o.name}")

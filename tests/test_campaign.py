@@ -99,9 +99,11 @@ def play_by_numbers(game: Game, script: list[str], seed: int = 1):
     return result
 
 
-def test_every_ending_has_a_numbered_path():
+def test_every_numbered_path_names_an_ending_of_the_story():
+    # not the list of endings: a branch with a new ending tests it in its own story test
+    # (test_authoring checks that every ending has one), never by editing this file
     story = load_story(STORY)
-    assert set(BY_NUMBERS) == {s.id for s in story.scenes.values() if s.ending}
+    assert set(BY_NUMBERS) <= {s.id for s in story.scenes.values() if s.ending}
 
 
 @pytest.mark.parametrize("ending", sorted(BY_NUMBERS))

@@ -8,6 +8,7 @@ import pytest
 from conftest import DEMO, play
 
 from adventure.engine.session import Game, Session
+from adventure.engine.world import World
 from adventure.story.diagnostics import StoryError
 from adventure.story.loader import load_story
 
@@ -44,12 +45,42 @@ def branched(tmp_path):
     return root
 
 
+SECOND = """\
+extend:
+  airlock:
+    actions:
+      - {id: sing, commands: [sing], label: Sing a hymn, text: You sing.}
+"""
+
+
+def _labels(root) -> dict[str, list[str]]:
+    game = Game(load_story(root))
+    out = {}
+    for sid in game.story.scenes:
+        s = Session(game, seed=1)
+        s.state.scene = sid
+        out[sid] = [o.label for o in game.offers(World(game.story, s.state))]
+    return out
+
+
+def test_a_branch_never_renumbers_the_choices_a_scene_had(branched, tmp_path):
+    """Every scene's choices before a branch keep their numbers after it, and a second
+    branch keeps the first one's too (each file's choices come after the earlier ones)."""
+    before = _labels(DEMO)
+    one = _labels(branched)
+    (branched / "zzz-second.yaml").write_text(SECOND)
+    two = _labels(branched)
+    for sid, labels in before.items():
+        assert one[sid][:len(labels)] == labels and two[sid][:len(one[sid])] == one[sid]
+    assert two["airlock"][len(one["airlock"]):] == ["Sing a hymn"]
+
+
 def test_an_extension_adds_actions_variants_effects_exits_things_and_hints(branched):
     s = Session(Game(load_story(branched)), seed=1)
     opening = s.opening
     assert "A draught stirs." in opening.text
-    assert [c.label for c in opening.choices] == [
-        "Pray to the Prophets", "Go north (Dark corridor)", "Go up (Dark corridor)"]
+    assert [c.label for c in opening.choices] == [  # the scene's own choices keep 1..n
+        "Go north (Dark corridor)", "Pray to the Prophets", "Go up (Dark corridor)"]
     assert s.submit("pray").text == "Nobody answers."
     assert s.submit("x faded poster").text == "A poster of a beach."
     assert s.submit("kneel").text == "You kneel."

@@ -733,7 +733,8 @@ def test_escape_sequences_in_a_story_never_reach_the_terminal(tmp_path):
     story = demo_copy(tmp_path / "story")
     (story / "evil.yaml").write_text(EVIL_STORY)
     saves = tmp_path / "saves"
-    script = ["look", "x gem", "take all", "inventory", "1", "look", "hint", "choices",
+    # (the branch's choice follows the airlock's own, so it is typed, not numbered)
+    script = ["look", "x gem", "take all", "inventory", "evil", "look", "hint", "choices",
               "help", "save here", "saves", "1", "look"]
     res = run("play", "--story", str(story), "--saves", str(saves), "--seed", "1",
               stdin="\n".join(script).encode() + b"\n")

@@ -17,9 +17,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from adventure.engine.session import Session
-from adventure.play import saves
+from adventure.play import journal, saves
+from adventure.play.journal import read_journal
 from adventure.play.replay import FileStore, load_save
-from adventure.play.saves import JOURNAL_SUFFIX, list_saves, read_journal
+from adventure.play.saves import JOURNAL_SUFFIX, list_saves
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = str(ROOT / "tests" / "demo_story")
@@ -367,7 +368,7 @@ def test_a_journal_turn_is_the_json_line_of_its_entry(tmp_path_factory, command,
     path = tmp_path_factory.mktemp("j") / "t.journal"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     try:
-        saves.Journal(path, fd).append(LogEntry(command, resolved))
+        journal.Journal(path, fd).append(LogEntry(command, resolved))
     finally:
         os.close(fd)
     line = path.read_bytes().decode("utf-8")

@@ -229,9 +229,11 @@ def test_an_edited_story_rebuilds_the_save_and_names_the_turn(demo_game, tmp_pat
     edited = edited_demo(tmp_path, lambda t: t.replace("crawlway", "ductway"))
     state, log, msg = load_save(edited, path)
     assert "rebuilt from its commands" in msg
-    # 'back' was the crawlway's exit; the ductway's is another exit now
-    assert "replayed to turn 6 of 7" in msg and "'back'" in msg
-    assert state.scene == "ductway" and state.turn == 6 and len(log) == 6
+    # 'back' was the crawlway's exit: it is the same exit of the renamed scene, so every
+    # turn is kept (a rename is not a change of meaning)
+    assert "replayed to turn 7, as saved" in msg
+    assert state.scene == "corridor" and state.turn == 7 and len(log) == 7
+    assert log[-1].resolved == "exit:ductway:back" and s.log[-1].resolved == "exit:crawlway:back"
     assert state.moved["chip"] == "player" and "crawlway" not in state.visits
 
 

@@ -20,7 +20,7 @@ def setup(tmp_path):
     return root, session
 
 
-def edit(path, old, new):
+def edit(path, old, new):  # every occurrence
     text = path.read_text()
     assert old in text
     path.write_text(text.replace(old, new))
@@ -61,3 +61,26 @@ def test_a_scene_renamed_under_the_player_rebuilds_the_game(tmp_path):
     res = s.submit("i")
     assert "your game was rebuilt" in res.text
     assert s.state.scene == "engine_room" and s.state.moved.get("torch") == "player"
+
+
+def test_renaming_the_scene_you_played_in_keeps_every_turn_and_undo_goes_back(tmp_path):
+    root, s = setup(tmp_path)
+    for c in ("n", "search walls", "aft", "take torch", "fore"):
+        s.submit(c)
+    before = (s.state.scene, s.state.turn, [e.command for e in s.log], s.state.done.copy())
+    # the corridor, where 'search walls' was played (an action of that scene), gets a new id
+    for f in root.glob("*.yaml"):
+        if "corridor" in f.read_text():
+            edit(f, "corridor", "hallway")
+    res = s.submit("look")
+    assert "all your commands replayed" in res.text, res.text
+    assert "'undo' takes you back to the game before the reload" in res.text
+    assert s.state.scene == "hallway"
+    assert [e.command for e in s.log] == [*before[2], "look"]
+    assert any(e.resolved.startswith("action:hallway:") for e in s.log)
+    assert "Undone: 'look'" in s.submit("undo").text
+    assert s.state.scene == "hallway" and s.state.turn == before[1]
+    res = s.submit("undo")
+    assert "Undone: the reload" in res.text
+    assert (s.state.scene, s.state.turn, [e.command for e in s.log]) == before[:3]
+    assert s.submit("aft").status.scene == "engineering"  # the old story plays on

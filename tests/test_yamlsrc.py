@@ -175,7 +175,6 @@ def test_nested_and_repeated_duplicates_are_all_reported():
     ("v: !!python/object:os.system 'echo hi'", "tag:yaml.org,2002:python/object:os.system"),
     ("v: !!python/name:os.system ''", "tag:yaml.org,2002:python/name:os.system"),
     ("v: !!binary aGVsbG8=", "tag:yaml.org,2002:binary"),
-    ("v: 2001-12-14", "tag:yaml.org,2002:timestamp"),
     ("v: !custom x", "!custom"),
 ])
 def test_unsupported_scalar_tags_are_diagnostics(text, tag):
@@ -183,6 +182,11 @@ def test_unsupported_scalar_tags_are_diagnostics(text, tag):
     assert p.message == f"unsupported YAML tag {tag!r}; write it as a plain string"
     assert (p.loc.line, p.loc.col) == (1, 4)
     assert isinstance(data["v"], str)
+
+
+def test_a_plain_date_is_the_text_written():
+    data, problems = load_text("v: 2001-12-14\nw: [2371-05-01, x]\n", "f.yaml")
+    assert problems == [] and data == {"v": "2001-12-14", "w": ["2371-05-01", "x"]}
 
 
 def test_python_tags_are_not_executed(tmp_path):

@@ -25,7 +25,7 @@ def check_report(story: Story | None, problems: list[str], name: str, games: int
     report["id"], report["title"], report["version"] = story.id, story.title, story.version
     report["summary"] = summary(story)
     report["unanswered_nouns"] = unanswered(story)
-    warnings = static_warnings(story)
+    warnings = static_warnings(story) + _renumbered(story, name)
     shadowed, notes = matching_problems(story)
     warnings += shadowed
     report["notes"] = [str(n) for n in notes]
@@ -51,6 +51,23 @@ def check_report(story: Story | None, problems: list[str], name: str, games: int
     report["warnings"] = [str(w) for w in sorted(
         warnings, key=lambda d: (d.loc.file, d.loc.line, d.loc.col))]
     return report
+
+
+def _renumbered(story: Story, name: str) -> list:
+    """Story-test steps whose typed number now picks another choice (see storytests)."""
+    import hashlib
+    from pathlib import Path
+
+    from ..story.cache import cache_dir
+    from .storytests import renumbered, story_test_files
+
+    root = Path(story.root)
+    if not story_test_files(root):
+        return []
+    where = cache_dir()
+    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
+    return renumbered(story, root, name, None if where is None
+                      else where / f"choices-{key}.json")
 
 
 def _triggers(story: Story) -> list[str]:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from ..story.model import Exit
+    from .opening import Start
     from .result import Offer, Result
 
 MAX_LINE = 1000  # characters in one command; longer input is refused, not parsed
@@ -57,10 +58,13 @@ class Game(Replies):
                        rng=seed & w.MASK64, seed=seed)
         return st
 
-    def begin(self, seed: int | None = None) -> Result:
-        """A new game: the intro and the first scene."""
+    def begin(self, seed: int | None = None, start: Start | None = None) -> Result:
+        """A new game: the intro and the first scene, or the scene and state of `start`."""
         st = self.new_state(seed)
         world = World(self.story, st)
+        if start is not None:
+            start.apply(world)
+            return self._result(world, advanced=False, show_choices=True, before=None)
         world.say(self.story.intro)
         world.enter(self.story.start)
         return self._result(world, advanced=False, show_choices=True, before=None)

@@ -47,24 +47,26 @@ class Offers:
         return world.state.listing.get(a.key, not a.hidden)
 
     def offers(self, world: World) -> list[Offer]:
-        """The numbered choices on offer now: listed actions whose guards hold, then exits.
-        The list may be shared: callers must not change it."""
+        """The numbered choices on offer now: listed actions whose guards hold, then exits;
+        then those an `extend:` of another file adds, file by file, so that a branch never
+        renumbers the choices a scene had. The list may be shared: callers must not change it."""
         plan = self._offer_plan(world.state.scene)
         done, listing = world.state.done, world.state.listing
         if plan.fixed is not None and (not listing or listing.keys().isdisjoint(plan.keys)):
             return plan.fixed  # nothing here depends on the state: the same list every time
         out = []
-        for a, key, once, shown, when, label, offer in plan.actions:  # runs every turn
-            if (once and done.get(key)) or (listing and not listing.get(key, shown)) \
-                    or (not listing and not shown):
-                continue
-            if when is None or when(world):
-                out.append(Offer(world.render(label), a, None) if offer is None else offer)
-        for ex, when, exit_label, offer in plan.exits:
-            if when is None or when(world):
-                # (offer is None only for an exit whose label must be rendered)
-                out.append(Offer(world.render(exit_label), None, ex)  # type: ignore[arg-type]
-                           if offer is None else offer)
+        for actions, exits in plan.groups:
+            for a, key, once, shown, when, label, offer in actions:  # runs every turn
+                if (once and done.get(key)) or (listing and not listing.get(key, shown)) \
+                        or (not listing and not shown):
+                    continue
+                if when is None or when(world):
+                    out.append(Offer(world.render(label), a, None) if offer is None else offer)
+            for ex, when, exit_label, offer in exits:
+                if when is None or when(world):
+                    # (offer is None only for an exit whose label must be rendered)
+                    out.append(Offer(world.render(exit_label), None, ex)  # type: ignore[arg-type]
+                               if offer is None else offer)
         return out
 
     def _labels(self, sid: str, offers: list[Offer]) -> tuple[str, ...]:
@@ -227,7 +229,7 @@ class OfferPlan:
     of `keys` into `listing`. `plain`: no label draws at random, so the choices depend on
     the state alone and a list worked out for a state holds for it again."""
 
-    __slots__ = ("actions", "exits", "keys", "fixed", "labels", "plain")
+    __slots__ = ("actions", "exits", "groups", "keys", "fixed", "labels", "plain")
 
     def __init__(self, scene: Scene, exit_default: Callable[[Exit], str]) -> None:
         self.actions = [(a, a.key, a.once, not a.hidden, a.when, a.label,
@@ -236,6 +238,18 @@ class OfferPlan:
         self.exits = [(ex, ex.when, ex.label, _fixed_offer(
             _fixed(ex.label) if ex.label is not None else exit_default(ex), None, ex))
             for ex in scene.exits if not ex.hidden]
+        # The scene's own choices first (and global ones), then each extending file's:
+        # its actions, then its exits.
+        own = scene.loc.file
+        files = list(dict.fromkeys(
+            [e[0].loc.file for e in self.actions if _extends(e[0], own)]
+            + [e[0].loc.file for e in self.exits if e[0].loc.file != own]))
+        self.groups = [([e for e in self.actions if not _extends(e[0], own)],
+                        [e for e in self.exits if e[0].loc.file == own])]
+        self.groups += [([e for e in self.actions if _extends(e[0], own) and e[0].loc.file == f],
+                         [e for e in self.exits if e[0].loc.file == f]) for f in files]
+        self.actions = [e for acts, _ in self.groups for e in acts]
+        self.exits = [e for _, exs in self.groups for e in exs]
         # every action of the scene: 'reveal' may list one with no label
         self.keys = frozenset(a.key for a in scene.actions)
         self.fixed: list[Offer] | None = None
@@ -243,13 +257,20 @@ class OfferPlan:
         if all(when is None and not once and offer is not None
                for _, _, once, _, when, _, offer in self.actions) \
                 and all(when is None and offer is not None for _, when, _, offer in self.exits):
-            self.fixed = [offer for _, _, _, shown, _, _, offer in self.actions
-                          if shown and offer is not None]
-            self.fixed += [offer for _, _, _, offer in self.exits if offer is not None]
+            self.fixed = []
+            for acts, exs in self.groups:
+                self.fixed += [offer for _, _, _, shown, _, _, offer in acts
+                               if shown and offer is not None]
+                self.fixed += [offer for _, _, _, offer in exs if offer is not None]
             self.labels = tuple([o.label for o in self.fixed])
         specs = [a.label for a in scene.actions] + [ex.label for ex in scene.exits]
         self.plain = all(s is None or (isinstance(s, Template) and not _draws(s))
                          for s in specs)
+
+
+def _extends(a: Action, own_file: str) -> bool:
+    """Was this action added to the scene by another file's `extend:`?"""
+    return not a.key.startswith("global.") and a.loc.file != own_file
 
 
 def _fixed_offer(text: str | None, action: Action | None, exit: Exit | None) -> Offer | None:

@@ -21,6 +21,7 @@ from .state import GameState, LogEntry
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
+    from .opening import Start
     from .store import Store
 
 # the names other modules import from here (Game and the records live in their own modules)
@@ -56,14 +57,18 @@ class Session:
     (save, restore, saves, undo, restart, transcript) that sit above `Game.step`."""
 
     def __init__(self, game: Game, seed: int | None = None, store: Store | None = None,
-                 resume: tuple[GameState, list[LogEntry]] | None = None):
+                 resume: tuple[GameState, list[LogEntry]] | None = None,
+                 start: Start | None = None):
         self.game = game
+        self.start = start  # where this game began, when not at the story's start
         self.store = store
         # Each level: what turns the state after it back into the state before it (see
-        # GameState.undo_delta), the log it belonged to, and that log's length then.
-        self.undo: deque[tuple[tuple, list[LogEntry], int]] = deque(maxlen=UNDO_DEPTH)
+        # GameState.undo_delta), the log it belonged to, that log's length then, and the
+        # game to go back to when the level replaced it (a live reload), else None.
+        self.undo: deque[tuple[tuple, list[LogEntry], int, Game | None]] = \
+            deque(maxlen=UNDO_DEPTH)
         self.pending_restart = False
-        self.opening = game.begin(seed)
+        self.opening = game.begin(seed, start)
         self.state = self.opening.state
         self.log: list[LogEntry] = []
         if resume is not None:
@@ -137,7 +142,7 @@ class Session:
             return result
         delta = result.undo if result.undo is not None else before.undo_delta(result.state)
         if delta:  # empty when the command changed nothing (a look, a refusal)
-            self.undo.append((delta, self.log, len(self.log)))
+            self.undo.append((delta, self.log, len(self.log), None))
             self.unsaved = True
         if result.resolved != "empty":
             entry = LogEntry(line, result.resolved)
@@ -174,7 +179,7 @@ class Session:
                                     "'restore NAME' restores a named save, and 'saves' lists "
                                     "them.", error=True)
             return self._notice(f"{exc} The game goes on as it was.", error=True)
-        self.undo.append((self.state.undo_delta(state), self.log, len(self.log)))
+        self.undo.append((self.state.undo_delta(state), self.log, len(self.log), None))
         self.state, self.log = state, log
         self.store.journal_reset(state, log)
         self.unsaved = False
@@ -190,8 +195,15 @@ class Session:
             return self._notice("There is nothing to undo.", error=True)
         # A snapshot keeps the log it belonged to (restore and restart replace the log)
         # and how long it was; later turns only ever append to it.
-        delta, log, length = self.undo.pop()
+        delta, log, length, game = self.undo.pop()
         state = self.state.undone(delta)
+        if game is not None:  # back to the game (and story) from before a reload
+            self.game, self.state, self.log = game, state, log
+            if self.store is not None:
+                self.store.journal_reset(state, self.log)
+            return self._notice("Undone: the reload. You are back in your game as it was, "
+                                "in the story as it was then (your next edit reloads it).",
+                                look=True)
         undone = [e.command for e in self.log[length:]] if log is self.log else []
         # Cut the log in place: every deeper level of undo holds this same list (or an
         # older one) with a length no greater, so each undo can name what it took back.
@@ -202,14 +214,22 @@ class Session:
         what = f"'{undone[-1]}'" if undone else "the last turn"
         return self._notice(f"Undone: {what}.", look=True)
 
+    def replace_game(self, game: Game, state: GameState, log: list[LogEntry]) -> None:
+        """Play on in another game (a live reload rebuilt this one on an edited story);
+        'undo' brings back the game, state and log as they are now."""
+        self.undo.append((self.state.undo_delta(state), self.log, len(self.log), self.game))
+        self.game, self.state, self.log = game, state, log
+        self.last = None
+
     def _restart(self, _: str) -> Result:
         if not self.state.ended and not self.pending_restart and self.log:
             self.pending_restart = True
             return self._notice("Restart from the beginning? Type 'restart' again to confirm "
                                 "('undo' takes it back afterwards).")
         self.pending_restart = False
-        result = self.game.begin(self.state.seed)
-        self.undo.append((self.state.undo_delta(result.state), self.log, len(self.log)))
+        result = self.game.begin(self.state.seed, self.start)
+        self.undo.append((self.state.undo_delta(result.state), self.log, len(self.log),
+                          None))
         self.state, self.log = result.state, []
         if self.store is not None:
             self.store.journal_reset(self.state, self.log)

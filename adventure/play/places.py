@@ -50,6 +50,53 @@ def bundled_story() -> Path:
     return PACKAGE / "_story"
 
 
+def story_note(explicit: Path | None) -> tuple[Path, str]:
+    """The story folder a command uses, and the line that tells the author so (stderr).
+
+    An author who edits a story must never test another copy without knowing: the note
+    says whose story it is, and outside a checkout it says how to pick another, warning
+    when the working folder looks like a story of its own."""
+    if explicit is not None:
+        return explicit, ""
+    root = checkout_root()
+    folder = root / "story" if root is not None else PACKAGE / "_story"
+    note = (f"adventure: story {_folder(folder)} (the checkout at {root})" if root is not None
+            else f"adventure: story {folder} (the installed copy; you are not in a Terok Nor "
+                 "checkout)")
+    try:
+        here = Path.cwd()
+    except OSError:
+        return folder, note
+    if root is not None and here.is_relative_to(root):
+        return folder, note
+    nearby = next((c for c in (here / "story", here) if _holds_story(c)), None)
+    if nearby is not None:
+        note += (f"\nadventure: warning: {_folder(nearby)} holds a story, but it is not the "
+                 f"one used; give --story {_folder(nearby)} to play or check it")
+    return folder, note
+
+
+def _folder(path: Path) -> str:
+    shown = display_path(path)
+    return shown if shown.endswith(("/", os.sep)) else shown + "/"
+
+
+def _holds_story(folder: Path) -> bool:
+    """Does a folder hold a story: a .yaml file with a top-level `story:` block?"""
+    try:
+        files = sorted(folder.glob("*.y*ml"))[:50]
+    except OSError:
+        return False
+    for f in files:
+        try:
+            with open(f, encoding="utf-8", errors="replace") as fh:
+                if any(line.startswith("story:") for line in fh.read(65536).splitlines()):
+                    return True
+        except OSError:
+            continue
+    return False
+
+
 def display_path(path: Path) -> str:
     """A short name for messages: relative to the working directory when inside it."""
     try:

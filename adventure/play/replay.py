@@ -12,16 +12,17 @@ import os
 import time
 from pathlib import Path
 
+from ..engine.opening import Start
 from ..engine.session import Game, Result
 from ..engine.state import GameState, LogEntry
 from ..story.record import Record
 from ..story.sanitize import sanitize
+from .journal import Journal
 from .plain import render
 from .safety import journal_owner, safe_story_id
 from .saves import (
     JOURNAL_SUFFIX,
     MAX_JOURNALS,
-    Journal,
     SaveError,
     SaveFile,
     complete_vars,
@@ -52,28 +53,48 @@ MAX_REBUILD_COMMANDS = 20_000
 MAX_REBUILD_CHARS = 400_000  # typed characters replayed: each is parsed, typos corrected
 
 
-def rebuild(game: Game, seed: int, log: list[LogEntry]) -> Rebuilt:
-    """Replay a log from a new game, stopping before the first command that now means
-    something else than it did. A log past the rebuild budget is refused (SaveError)
-    before any of it is replayed."""
+def rebuild(game: Game, seed: int, log: list[LogEntry], start: Start | None = None) -> Rebuilt:
+    """Replay a log from a new game (begun at `start`, if the game was), stopping before
+    the first command that now means something else than it did. A log past the rebuild
+    budget is refused (SaveError) before any of it is replayed."""
     typed = sum(len(e.command) for e in log)
     if len(log) > MAX_REBUILD_COMMANDS or typed > MAX_REBUILD_CHARS:
         raise SaveError(f"rebuilding it would replay {len(log):,} commands ({typed:,} "
                         f"characters); a rebuild replays at most {MAX_REBUILD_COMMANDS:,} "
                         f"commands of {MAX_REBUILD_CHARS:,} characters")
-    state = game.begin(seed).state
+    state = game.begin(seed, start).state
+    kept: list[LogEntry] = []
     for i, entry in enumerate(log):
-        result = game.step(state, entry.command, entry.resolved)
-        if result.resolved != entry.resolved:
-            return Rebuilt(state, log[:i], i + 1)
+        meant = renamed(entry.resolved, state.scene, game)
+        result = game.step(state, entry.command, meant)
+        if result.resolved != meant:
+            return Rebuilt(state, kept, i + 1)
+        kept.append(entry if meant == entry.resolved else LogEntry(entry.command, meant))
         state = result.state
-    return Rebuilt(state, list(log), None)
+    return Rebuilt(state, kept, None)
 
 
-def load_save(game: Game, path: Path) -> tuple[GameState, list[LogEntry], str]:
-    """Read a save for this game's story: (state, log, what to tell the player)."""
+def renamed(resolved: str, here: str, game: Game) -> str:
+    """What a logged command means in an edited story where the scene it was played in has
+    a new id: 'action:old_id:x' played in the scene the replay is in is 'action:here:x'.
+    Anything else is kept as logged."""
+    kind, _, rest = resolved.partition(":")
+    scene, sep, what = rest.partition(":")
+    if kind not in ("action", "exit", "fallback") or scene in game.story.scenes \
+            or scene == "global" or bool(sep) != (kind != "fallback"):
+        return resolved
+    return f"{kind}:{here}{sep}{what}"
+
+
+def load_save(game: Game, path: Path, store: FileStore | None = None
+              ) -> tuple[GameState, list[LogEntry], str]:
+    """Read a save for this game's story: (state, log, what to tell the player). The
+    store, if given, keeps where the saved game began, for its next saves."""
     save = decode(read_document(path), game.story, path)
-    return fit_to_story(game, save)
+    fitted = fit_to_story(game, save)
+    if store is not None:
+        store.start = save.start
+    return fitted
 
 
 def fit_to_story(game: Game, save: SaveFile) -> tuple[GameState, list[LogEntry], str]:
@@ -90,7 +111,7 @@ def fit_to_story(game: Game, save: SaveFile) -> tuple[GameState, list[LogEntry],
         return state, save.log, (f"Restored: turn {state.turn}, "
                                  f"{story.scenes[state.scene].title}. The story has changed "
                                  "since this game was saved; your game still fits it.")
-    rebuilt = rebuild(game, state.seed, save.log)
+    rebuilt = rebuild(game, state.seed, save.log, save.start)
     if rebuilt.diverged_at is None:
         how = f"replayed to turn {rebuilt.state.turn}, as saved"
     else:
@@ -110,6 +131,7 @@ class FileStore:
         self.journaling = journal
         self.journal: Journal | None = None
         self.transcript_file: TextIO | None = None
+        self.start: Start | None = None  # where its game began (play --at), for saves
 
     # saves
     def save(self, name: str, state: GameState, log: list[LogEntry]) -> str:
@@ -117,7 +139,7 @@ class FileStore:
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
             remove_stale_temporaries(path)
-            write_atomic(path, encode(self.game.story, state, log))
+            write_atomic(path, encode(self.game.story, state, log, self.start))
         except OSError as exc:
             raise SaveError(f"Could not save: {exc.strerror or exc}. Any earlier save "
                             f"'{name}' is untouched.") from None
@@ -138,7 +160,7 @@ class FileStore:
         except SaveError as exc:
             raise SaveError(f"Cannot restore '{sanitize(name)}': {exc}") from None
         try:
-            return load_save(self.game, path)
+            return load_save(self.game, path, self)
         except SaveError as exc:
             raise SaveError(f"Cannot restore '{sanitize(name)}': {exc}.") from None
 
@@ -158,9 +180,11 @@ class FileStore:
             if path is not None:
                 # Rewrite it whole: its last line may be torn by the crash we recover from.
                 self.journal = Journal.reopen(path)
+                self.journal.begun = self.start
                 self.journal.rewrite(self.game.story, state.seed, log, state.turn)
             else:
-                self.journal = Journal.start(self.dir, self.game.story, state.seed, log, state.turn)
+                self.journal = Journal.start(self.dir, self.game.story, state.seed, log,
+                                             state.turn, self.start)
         except (OSError, SaveError):  # SaveError: a story id that cannot name a file
             self.journal = None  # no journal is no reason to refuse to play
 
@@ -279,7 +303,7 @@ def replay(game: Game, save: SaveFile, out: TextIO, check: bool = False, delay: 
            to_turn: int | None = None, width: int | None = None) -> int:
     """Print a saved game turn by turn, wrapped to `width` (a terminal's) or not at all.
     With `check`, exit 1 at the first divergence."""
-    session_state = game.begin(save.state.seed)
+    session_state = game.begin(save.state.seed, save.start)
     out.write(render(session_state, width) + "\n")
     state = session_state.state
     for i, entry in enumerate(save.log, 1):

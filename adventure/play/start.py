@@ -12,10 +12,13 @@ import sys
 from pathlib import Path
 
 from ..engine.errors import SaveError
+from ..engine.opening import Start, start_from_json
+from ..engine.opening import StartError as OpeningError
 from ..engine.session import Game, Session
 from ..story.sanitize import sanitize
+from .journal import JournalError, JournalInfo, check_journal, unfinished_journals
 from .replay import FileStore, load_save, rebuild
-from .saves import JOURNAL_SUFFIX, JournalError, JournalInfo, check_journal, unfinished_journals
+from .saves import JOURNAL_SUFFIX
 
 
 class StartError(Exception):
@@ -23,9 +26,17 @@ class StartError(Exception):
 
 
 def start(game: Game, store: FileStore, *, seed: int | None, load: str | None,
-          cont: str | None, new: bool, ask: bool) -> Session:
+          cont: str | None, new: bool, ask: bool, at: Start | None = None) -> Session:
     """The session to play. `cont` is None (not asked), "" (the newest unfinished game) or
-    a name from `adventure saves`; `ask` offers the newest unfinished game (a person)."""
+    a name from `adventure saves`; `ask` offers the newest unfinished game (a person);
+    `at` begins a new game there (play --at) instead of at the story's start."""
+    if at is not None:
+        store.start = at
+        session = Session(game, seed=seed, store=store, start=at)
+        session.opening.paragraphs.insert(0, ("system", f"Starting {at.describe()} "
+                                              "(--at): 'restart' comes back here."))
+        store.start_journal(session.state, [])
+        return session
     if load is not None:
         try:
             path = store.path_for(load, allow_path=True)
@@ -36,10 +47,10 @@ def start(game: Game, store: FileStore, *, seed: int | None, load: str | None,
             return _continue(game, store, _journal(Path(load) if Path(load).is_file() else path,
                                                    game.story.id))
         try:
-            state, log, message = load_save(game, path)
+            state, log, message = load_save(game, path, store)
         except SaveError as exc:
             raise StartError(f"cannot load '{sanitize(load)}': {exc}.") from None
-        session = Session(game, store=store, resume=(state, log))
+        session = Session(game, store=store, resume=(state, log), start=store.start)
         session.opening.paragraphs.insert(0, ("system", message))
         store.start_journal(state, log)
         return session
@@ -78,11 +89,18 @@ def _journal(path: Path, story_id: str) -> JournalInfo:
 
 
 def _continue(game: Game, store: FileStore, j: JournalInfo) -> Session:
+    begun = None
+    if j.start is not None:
+        try:
+            begun = start_from_json(j.start, game.story)
+        except OpeningError as exc:
+            raise StartError(f"cannot continue '{sanitize(j.name)}': {exc}.") from None
+    store.start = begun
     try:
-        rebuilt = rebuild(game, j.seed, j.log)
+        rebuilt = rebuild(game, j.seed, j.log, begun)
     except SaveError as exc:
         raise StartError(f"cannot continue '{sanitize(j.name)}': {exc}.") from None
-    session = Session(game, store=store, resume=(rebuilt.state, rebuilt.log))
+    session = Session(game, store=store, resume=(rebuilt.state, rebuilt.log), start=begun)
     note = f"Continuing your game at turn {rebuilt.state.turn}."
     if rebuilt.diverged_at is not None:
         note += (" The story has changed: replayed up to where a command no longer does "

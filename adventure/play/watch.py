@@ -59,12 +59,12 @@ class Watcher:
             s.game, s.state = game, state
             return [("system", "Story reloaded; you are where you were.")]
         try:
-            rebuilt = rebuild(game, state.seed, s.log)
+            rebuilt = rebuild(game, state.seed, s.log, s.start)
         except SaveError as exc:  # past the rebuild budget: the old story plays on
             return [("error", f"Story not reloaded: {exc}.")]
-        s.game, s.state, s.log = game, rebuilt.state, rebuilt.log
-        s.undo.clear()
+        s.replace_game(game, rebuilt.state, rebuilt.log)
         where = ("all your commands replayed" if rebuilt.diverged_at is None else
                  f"replayed up to turn {rebuilt.diverged_at}, whose command no longer does "
                  "what it did")
-        return [("system", f"Story reloaded; your game was rebuilt: {where}.")]
+        return [("system", f"Story reloaded; your game was rebuilt: {where}. 'undo' takes "
+                 "you back to the game before the reload.")]

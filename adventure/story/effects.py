@@ -52,11 +52,31 @@ def compile_effects(items: object, where: Loc, names: EffectNames, report: Repor
     out: list[Effect] = []
     for i, item in enumerate(items):
         loc = items.item_loc(i) if isinstance(items, LList) else where
-        fx = compile_effect(item, loc, names, report)
+        fx = compile_effect(item, loc, names, _comma_hint(items, i, names, report))
         if fx is not None:
             fx.args = tuple(names.expr.share(a) if isinstance(a, str) else a for a in fx.args)
             out.append(fx)
     return out
+
+
+def _comma_hint(items: list, i: int, names: EffectNames, report: Report) -> Report:
+    """The report for item i, which names the YAML trap when a comma inside a [flow list]
+    cut one effect in two (`do: [say Hello, world]`): the item is on its predecessor's
+    line and the two, joined again, make an effect."""
+    if i == 0 or not isinstance(items, LList) or not isinstance(items[i], str) \
+            or not isinstance(items[i - 1], str) \
+            or items.item_loc(i).line != items.item_loc(i - 1).line:
+        return report
+    joined = f"{items[i - 1]}, {items[i]}"
+    try:
+        _statement(joined.strip(), names)
+    except ex.ExprError:
+        return report
+
+    def hinted(loc: Loc, message: str) -> None:
+        report(loc, f"{message}. The comma inside [...] split one effect in two: quote it "
+               f"(\"{joined}\") or write the list as a block, one '- ' per line")
+    return hinted
 
 
 def compile_effect(item: object, loc: Loc, names: EffectNames, report: Report) -> Effect | None:

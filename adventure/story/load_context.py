@@ -25,6 +25,7 @@ ID = re.compile(r"^[a-z][a-z0-9_]*$")
 # Keys that hold prose for the player: their words are counted (StoryInfo.words)
 PROSE_KEYS = frozenset({"text", "description", "epilogue", "intro", "refuse", "take_refuse"})
 _CODE = re.compile(r"\$\{[^}]*\}")
+_PLAIN = re.compile(r"[^,\]\}#\n]*")  # a plain scalar, up to what ends it in a flow
 
 
 class LoadContext:
@@ -58,6 +59,8 @@ class LoadContext:
         self.reads = self.info.reads
         self.writes = self.info.writes
         self.file_chapter: dict[str, str] = {}  # file -> its chapter
+        self.warnings: list[Diagnostic] = []  # the story loads; `check` shows these
+        self._lines: dict[str, list[str]] = {}  # files re-read for what a value was written as
 
     @contextlib.contextmanager
     def chapter_of(self, names: ex.Names, chapter: str):
@@ -87,6 +90,40 @@ class LoadContext:
         if problem not in self._reported:  # a YAML anchor used twice is one problem, once
             self._reported.add(problem)
             self.problems.append(problem)
+
+    def warn(self, loc: Loc, message: str) -> None:
+        self.warnings.append(Diagnostic(loc, message, "warning"))
+
+    # -- YAML that means something else than it says -----------------------------
+    def written(self, loc: Loc) -> str | None:
+        """A plain scalar as written at `loc` (YAML reads `yes` as true, `1.0` as 1)."""
+        if loc.file not in self._lines:
+            rel = loc.file[len(self.display.rstrip("/")) + 1:] \
+                if loc.file.startswith(self.display.rstrip("/") + "/") else None
+            try:
+                text = (self.root / rel).read_text("utf-8") if rel else ""
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            self._lines[loc.file] = text.splitlines()
+        lines = self._lines[loc.file]
+        if not 0 < loc.line <= len(lines):
+            return None
+        m = _PLAIN.match(lines[loc.line - 1], loc.col - 1)
+        return m.group(0).strip() if m and m.group(0).strip() else None
+
+    def as_text(self, value: Any, loc: Loc, key: str) -> Any:
+        """A boolean or number where text belongs, as the author wrote it: `commands: [yes]`
+        means the word yes, `version: 1.0` the text 1.0. A word YAML turns into true or
+        false is taken with a warning (elsewhere it would be a trap)."""
+        if not isinstance(value, bool | int | float):
+            return value
+        raw = self.written(loc)
+        if raw is None or raw.startswith(("'", '"')):
+            return str(value).lower() if isinstance(value, bool) else str(value)
+        if isinstance(value, bool):
+            self.warn(loc, f"'{raw}' in '{key}' is read as the text '{raw}' (YAML would make "
+                      f"it {str(value).lower()}); write it quoted, \"{raw}\", to say so")
+        return raw
 
     # -- ids and where they are defined ----------------------------------------
     def parts(self, sid: str) -> list[LMap]:
@@ -141,12 +178,7 @@ class LoadContext:
     def text_field(self, data: LMap, key: str) -> str | None:
         if key not in data or data[key] is None:
             return None
-        value = data[key]
-        if isinstance(value, bool):
-            self.err(data.val_loc(key), f"'{key}' should be text, not {describe(value)}")
-            return None
-        if isinstance(value, int | float):
-            return str(value)  # version: 1.0 and the like
+        value = self.as_text(data[key], data.val_loc(key), key)
         if not isinstance(value, str):
             self.err(data.val_loc(key), f"'{key}' should be text, not {describe(value)}")
             return None
@@ -163,9 +195,19 @@ class LoadContext:
         value = data.get(key)
         if value is None:
             return []
+        if isinstance(value, bool | int | float):
+            value = self.as_text(value, data.val_loc(key), key)
         if isinstance(value, str):
             return [value]
+        if isinstance(value, LList):
+            value = [self.as_text(v, value.item_loc(i), key) for i, v in enumerate(value)]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            bad = next((i for i, v in enumerate(value) if not isinstance(v, str)), None) \
+                if isinstance(value, list) else None
+            if bad is not None and isinstance(data[key], LList):
+                self.err(data[key].item_loc(bad), f"'{key}' should be a list of words or "
+                         f"phrases, and this item is {describe(value[bad])}")
+                return []
             self.err(data.val_loc(key), f"'{key}' should be a list of words or phrases, "
                      f"not {describe(value)}")
             return []
@@ -227,8 +269,7 @@ class LoadContext:
             if any(o is None or isinstance(o, OneOf) for o in out):
                 return None
             return OneOf(out)  # type: ignore[arg-type]
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            value = str(value)
+        value = self.as_text(value, loc, key)
         if not isinstance(value, str):
             self.err(loc, f"'{key}' should be text, not {describe(value)}")
             return None

@@ -123,6 +123,7 @@ def _run(cx: LoadContext, read: Reader, extra: Iterable[Path]) -> Story:
                     continue
                 maybe |= set(_KEY_LIKE.findall(path.read_text("utf-8", "replace")))
     story = _build(cx, digest.hexdigest())
+    story.info.warnings = sorted(cx.warnings, key=lambda d: (d.loc.file, d.loc.line, d.loc.col))
     if cx.problems:
         problems = cx.problems
         notes = []

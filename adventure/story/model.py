@@ -223,16 +223,17 @@ _SUBJECT = {"it": "it is", "him": "he is", "her": "she is", "them": "they are"}
 
 
 class Event(Record):
-    __slots__ = ("id", "when", "text", "do", "to", "trigger")
+    __slots__ = ("id", "when", "text", "do", "to", "trigger", "loc")
 
     def __init__(self, id: str, when: Expr | None, text: TextSpec | None, do: list[Effect],
-            to: str | None, trigger: str = "") -> None:
+            to: str | None, trigger: str = "", loc: Loc = NOWHERE) -> None:
         self.id = id
         self.when = when
         self.text = text
         self.do = do
         self.to = to
         self.trigger = trigger
+        self.loc = loc
 
 
 class Puzzle(Record):
@@ -250,14 +251,16 @@ class Puzzle(Record):
 class StoryInfo(Record):
     """What the loader learnt on the way that authoring checks need."""
 
-    __slots__ = ("var_locs", "reads", "writes", "moved", "scheduled", "words", "files", "uses")
-    _empty_as_none: ClassVar = ("files",)
+    __slots__ = ("var_locs", "reads", "writes", "moved", "scheduled", "words", "files", "uses",
+                 "warnings")
+    _empty_as_none: ClassVar = ("files", "warnings")
 
     def __init__(self, var_locs: dict[str, Loc] | None = None, reads: set[str] | None = None,
             writes: set[str] | None = None, moved: set[str] | None = None,
             scheduled: dict[str, set] | None = None, words: int = 0,
             files: list[str] | None = None,
-            uses: dict[str, tuple[set[str], set[str]]] | None = None) -> None:
+            uses: dict[str, tuple[set[str], set[str]]] | None = None,
+            warnings: list | None = None) -> None:
         self.var_locs = {} if var_locs is None else var_locs
         self.reads = set() if reads is None else reads  # variables read by guards and text
         self.writes = set() if writes is None else writes  # variables changed by effects
@@ -268,6 +271,8 @@ class StoryInfo(Record):
         # variable -> (chapters whose effects set it, chapters whose guards, conditions
         # and texts read it); what no chapter owns (the metadata) counts for none
         self.uses = {} if uses is None else uses
+        # what the loader took as the author meant but warns about (Diagnostics)
+        self.warnings = [] if warnings is None else warnings
 
 
 class Story(Record):

@@ -38,6 +38,7 @@ _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
@@ -142,7 +143,9 @@ class _Builder:
                     return 0
                 return int(f)
             return f
-        # Timestamps, binary and every application tag: not story data.
+        if tag == _TIMESTAMP:  # a plain 2024-05-01 is text an author wrote, not a date
+            return value
+        # Binary and every application tag: not story data.
         self.problem(node, f"unsupported YAML tag {tag!r}; write it as a plain string")
         return value
 

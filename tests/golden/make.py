@@ -11,6 +11,7 @@ and read the diff. The saves and journals are never rewritten: `--saves` keeps t
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -27,12 +28,41 @@ SCRIPT = Path(sys.executable).parent / "adventure"
 STORIES = {"campaign": ROOT / "story", "demo": ROOT / "tests" / "demo_story"}
 TRANSCRIPTS = HERE / "transcripts"
 SAVES = HERE / "saves"
+# The files each story had when the transcripts were recorded. The transcripts are played
+# on those files alone, so an author who adds a branch (a new file, a new story test)
+# changes no transcript and need not touch tests/; an edit of a recorded file still shows.
+FILES = HERE / "story-files.json"
+_pinned: dict[str, Path] = {}
+
+
+def story_files(label: str) -> list[str]:
+    """The story's files now, story tests included, relative to its folder."""
+    root = STORIES[label]
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.y*ml")
+                  if p.suffix in (".yaml", ".yml"))
+
+
+def pinned(label: str) -> Path:
+    """A copy of the story as recorded (its recorded files only); the story itself when
+    nothing is recorded yet."""
+    if label in _pinned:
+        return _pinned[label]
+    if not FILES.exists():
+        return STORIES[label]
+    folder = Path(tempfile.mkdtemp(prefix=f"golden-{label}-")) / "story"
+    atexit.register(shutil.rmtree, folder.parent, True)
+    for rel in json.loads(FILES.read_text(encoding="utf-8"))[label]:
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(STORIES[label] / rel, folder / rel)
+    _pinned[label] = folder
+    return folder
 
 
 def story_test_scripts() -> dict[str, tuple[Path, int, list[str]]]:
     """name -> (story folder, seed, commands), for every story test of both stories."""
     found = {}
-    for label, story in STORIES.items():
+    for label in STORIES:
+        story = pinned(label)
         for path in sorted((story / "tests").glob("*.yaml")):
             doc = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
             steps = [s if isinstance(s, str) else s.get("do") for s in doc.get("steps", [])]
@@ -48,9 +78,9 @@ def walkthrough_scripts() -> dict[str, tuple[Path, int, list[str]]]:
 
     found = {}
     for name, (script, *_rest) in CHOICES.items():
-        found[f"campaign-choices-{name}"] = (STORIES["campaign"], 1, script.split(" "))
+        found[f"campaign-choices-{name}"] = (pinned("campaign"), 1, script.split(" "))
     for name, (script, *_rest) in TYPED.items():
-        found[f"campaign-typed-{name}"] = (STORIES["campaign"], 1, script.split(", "))
+        found[f"campaign-typed-{name}"] = (pinned("campaign"), 1, script.split(", "))
     return found
 
 
@@ -117,7 +147,7 @@ def make_saves() -> None:
 
 def story_of(save: Path) -> Path:
     story_id = json.loads(save.read_text(encoding="utf-8"))["story"]["id"]
-    return STORIES["demo" if story_id != "terok-nor" else "campaign"]
+    return pinned("demo" if story_id != "terok-nor" else "campaign")
 
 
 def restored(save: Path) -> subprocess.CompletedProcess:
@@ -131,7 +161,7 @@ def continued() -> subprocess.CompletedProcess:
     with tempfile.TemporaryDirectory() as tmp:
         for j in (SAVES / "journal").iterdir():
             shutil.copy(j, Path(tmp) / j.name)
-        return play(STORIES["campaign"], ["--continue"], ["look", "inventory"], Path(tmp))
+        return play(pinned("campaign"), ["--continue"], ["look", "inventory"], Path(tmp))
 
 
 def restore_transcripts() -> dict[str, subprocess.CompletedProcess]:
@@ -142,6 +172,9 @@ def restore_transcripts() -> dict[str, subprocess.CompletedProcess]:
 
 
 def main() -> None:
+    FILES.write_text(json.dumps({label: story_files(label) for label in STORIES}, indent=1)
+                     + "\n", encoding="utf-8")
+    _pinned.clear()
     TRANSCRIPTS.mkdir(exist_ok=True)
     for old in TRANSCRIPTS.glob("*.txt"):
         old.unlink()

@@ -1,0 +1,106 @@
+"""Where a game begins when not at the story's start: `adventure play --at SCENE --set
+var=value --give thing`, or a story test's `start:`, so that a branch is tried and tested
+from its hook. A `Start` is plain data, checked against the story when it is made and
+recorded in saves and journals, so that a game begun there restores and replays."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..story.diagnostics import did_you_mean
+from ..story.record import Record
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from ..story.model import Story
+    from .world import World
+
+_TRUE, _FALSE = ("true", "yes", "on"), ("false", "no", "off")
+
+
+class StartError(ValueError):
+    """A start the story cannot have; the message says what to write instead."""
+
+
+class Start(Record):
+    __slots__ = ("scene", "vars", "things")
+
+    def __init__(self, scene: str, vars: dict[str, Any] | None = None,
+                 things: list[str] | None = None) -> None:
+        self.scene = scene
+        self.vars = {} if vars is None else vars
+        self.things = [] if things is None else things
+
+    def to_json(self) -> dict[str, Any]:
+        return {"scene": self.scene, "vars": dict(self.vars), "things": list(self.things)}
+
+    def apply(self, world: World) -> None:
+        """Set the variables, give the things, then enter the scene (its on_enter runs)."""
+        st = world.state
+        st.vars.update(self.vars)
+        for thing in self.things:
+            st.moved[thing] = "player"
+        st.scene = self.scene
+        world.enter(self.scene)
+
+    def describe(self) -> str:
+        parts = [f"at {self.scene}"] + [f"{k} = {v!r}" for k, v in self.vars.items()]
+        if self.things:
+            parts.append("carrying " + ", ".join(self.things))
+        return "; ".join(parts)
+
+
+def make_start(story: Story, scene: str, sets: dict[str, Any] | list[str] | None = None,
+               things: list[str] | None = None) -> Start:
+    """A checked start. `sets` is a mapping of values, or 'var=value' texts (the command
+    line), whose values are read as the variable's type."""
+    if scene not in story.scenes:
+        raise StartError(f"there is no scene '{scene}'{did_you_mean(scene, story.scenes)}")
+    if story.scenes[scene].ending is not None:
+        raise StartError(f"'{scene}' is an ending; start in a scene that leads to it")
+    values: dict[str, Any] = {}
+    pairs: list[tuple[str, Any]] = []
+    if isinstance(sets, dict):
+        pairs = list(sets.items())
+    else:
+        for item in sets or []:
+            name, eq, value = item.partition("=")
+            if not eq or not name.strip():
+                raise StartError(f"'{item}' should be VAR=VALUE, as in trust=2")
+            pairs.append((name.strip(), value.strip()))
+    for name, value in pairs:
+        values[name] = _typed(story, name, value)
+    for thing in things or []:
+        if thing not in story.things:
+            raise StartError(f"there is no thing '{thing}'{did_you_mean(thing, story.things)}")
+    return Start(scene, values, list(dict.fromkeys(things or [])))
+
+
+def _typed(story: Story, name: str, value: Any) -> Any:
+    if name not in story.initial:
+        raise StartError(f"there is no variable '{name}'"
+                         f"{did_you_mean(name, story.initial)}")
+    kind = type(story.initial[name])
+    if kind is bool:
+        text = str(value).lower()
+        if isinstance(value, bool) or text in _TRUE + _FALSE:
+            return value if isinstance(value, bool) else text in _TRUE
+        raise StartError(f"'{name}' is true or false, not '{value}'")
+    if kind is int:
+        try:
+            if isinstance(value, bool):
+                raise ValueError
+            return int(value)
+        except (TypeError, ValueError):
+            raise StartError(f"'{name}' is a whole number, not '{value}'") from None
+    return str(value)
+
+
+def start_from_json(doc: Any, story: Story) -> Start:
+    """A start read back from a save or a journal (untrusted: checked like a new one)."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("scene"), str) \
+            or not isinstance(doc.get("vars", {}), dict) \
+            or not isinstance(doc.get("things", []), list) \
+            or not all(isinstance(t, str) for t in doc.get("things", [])):
+        raise StartError("its start is not readable")
+    return make_start(story, doc["scene"], doc.get("vars", {}), doc.get("things", []))
