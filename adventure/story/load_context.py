@@ -50,7 +50,7 @@ class LoadContext:
         self.synonyms: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         # scenery: a scene's entries (read with the scene), and each file's shared ones
         self.scenery_src: dict[str, list] = {}
-        self.shared_scenery: list[tuple[object, Loc]] = []
+        self.shared_scenery: list[tuple[object, Loc, str]] = []  # (value, where, file)
         self.synonym_index: SynonymIndex = {}  # made from them once all files are read
         self.first_def: dict[str, Loc] = {}
         self.info = StoryInfo()

@@ -4,7 +4,8 @@ stay where they are, unlisted, so that `examine`, `push`, `take` and the rest an
 as they answer any fixed thing.
 
 ```yaml
-scenery:                       # under a scene, or at the top of a file (shared)
+scenery:                       # under a scene, or at the top of a file (shared by its
+                               # scenes whose text names the noun)
   console: The console glows amber.
   viewport, window: Stars wheel past.     # several names for one thing
   seat:                        # no description: "You see nothing remarkable ..."
@@ -66,17 +67,24 @@ def build_scenery(cx: LoadContext, scenes: dict[str, Scene], things: dict[str, T
                   names: ex.Names) -> None:
     """Add the scenery of every scene to `things`. A noun that a real thing of the scene
     already answers to is left to that thing."""
-    shared: list[Entry] = []
-    for value, loc in cx.shared_scenery:
-        shared += entries(cx, value, loc, names.in_scene(None, True))
+    # a file's shared scenery serves the scenes of that file (of every file, when it
+    # defines none, as story.yaml does)
+    files_with_scenes = {file for _, file, _ in cx.scene_src.values()}
+    shared: list[tuple[Entry, str | None]] = []
+    for value, loc, file in cx.shared_scenery:
+        owner = file if file in files_with_scenes else None
+        shared += [(e, owner) for e in entries(cx, value, loc, names.in_scene(None, True))]
     held: dict[str, set[tuple[str, ...]]] = {}
     for t in things.values():
         held.setdefault(t.location, set()).update([t.name, *t.synonyms])
     for sid, s in scenes.items():
         own = cx.scenery_src.pop(sid, [])
         named = s.words_shown() if shared else frozenset()
+        file = cx.scene_src[sid][1]
         here = held.get(sid, set())
-        for nouns, desc, loc in own + [e for e in shared if any(n[-1] in named for n in e[0])]:
+        near = [e for e, owner in shared if owner in (None, file)
+                and any(n[-1] in named for n in e[0])]
+        for nouns, desc, loc in own + near:
             if nouns[0] in here:
                 continue
             tid = f"scenery.{sid}.{'_'.join(nouns[0])}"

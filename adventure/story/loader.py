@@ -163,7 +163,7 @@ def _collect(cx: LoadContext, name: str, data: LMap) -> None:
         cx.ext_src.setdefault(sid, []).append(edata)
         collect_scene_things(cx, sid, edata)
     if data.get("scenery") is not None:
-        cx.shared_scenery.append((data["scenery"], data.val_loc("scenery")))
+        cx.shared_scenery.append((data["scenery"], data.val_loc("scenery"), name))
     for tid, tdata, kloc in _entries(cx, data, "things", "thing"):
         if cx.define("thing", tid, kloc):
             cx.thing_src[tid] = (tdata, None, kloc)
