@@ -20,7 +20,7 @@ from .story.model import Story
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 MAX_DELAY = 60  # seconds between turns of `replay --delay`
-SUBCOMMANDS = ("play", "check", "test", "graph", "replay", "saves", "lsp")
+SUBCOMMANDS = ("play", "check", "test", "graph", "replay", "saves", "lsp", "agent")
 
 
 class _Version(argparse.Action):
@@ -168,6 +168,14 @@ def build_parser() -> argparse.ArgumentParser:
     lsp.add_argument("--debounce", type=int, default=150, metavar="MS",
                      help="quiet milliseconds after a change before the folder is checked "
                           "(default 150)")
+
+    agent = sub.add_parser("agent", help="play by program: JSON lines on stdin and stdout",
+                           description="Serve the agent protocol (docs/agent.md): one JSON "
+                                       "request a line on stdin (reset, step, valid, save, "
+                                       "load, hash, info), one JSON response a line on stdout.")
+    _story_option(agent)
+    agent.add_argument("--seed", type=int, default=0, metavar="N",
+                       help="seed of the first game, and of 'reset' without one (default 0)")
     return parser
 
 
@@ -222,6 +230,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return cmd_saves(args)
         if args.command == "lsp":
             return cmd_lsp(args)
+        if args.command == "agent":
+            return cmd_agent(args)
         return cmd_play(args)
     except KeyboardInterrupt:
         print(file=sys.stderr)
@@ -349,6 +359,19 @@ def cmd_lsp(args: argparse.Namespace) -> int:
     lsp.server.games = args.random
     lsp.server.debounce = args.debounce / 1000
     return lsp.serve()
+
+
+def cmd_agent(args: argparse.Namespace) -> int:
+    if not 0 <= args.seed < 2 ** 64:
+        print("adventure: --seed takes 0 to 2**64 - 1.", file=sys.stderr)
+        return EXIT_USAGE
+    loaded = _usable(args.story)
+    if loaded is None:
+        return EXIT_USAGE
+    from .engine.session import Game
+    from .play.agent import serve
+
+    return serve(Game(loaded[0]), args.seed)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -140,15 +140,17 @@ def _hook(step: str) -> None:
         time.sleep(3600)
 
 
-def encode(story: Story, state: GameState, log: list[LogEntry], start: Start | None = None
-           ) -> bytes:
+def encode(story: Story, state: GameState, log: list[LogEntry], start: Start | None = None,
+           saved_at: str | None = None) -> bytes:
+    """A save's bytes. `saved_at` None is now; the agent protocol gives "" so that the
+    same game always gives the same bytes."""
     scene = story.scenes[state.scene]
     doc = {
         "format": FORMAT,
         "oldest_readable": OLDEST_READABLE,
         "story": {"id": story.id, "title": story.title, "version": story.version,
                   "fingerprint": story.fingerprint},
-        "saved_at": utc_now(),
+        "saved_at": utc_now() if saved_at is None else saved_at,
         "turn": state.turn,
         "scene": state.scene,
         "scene_title": scene.title,

@@ -1,0 +1,257 @@
+"""`adventure agent`: play by program, one JSON request and one JSON response a line.
+
+The protocol (docs/agent.md, version `PROTOCOL`) drives one `Session` with no store:
+`reset`, `step`, `valid`, `save` / `load` (the engine's own save format, base64),
+`hash` and `info`. Every response is one line; a bad request gets an error object with
+a code, never a traceback, and the process reads on. `Agent.handle` is the same
+protocol in process (the Gymnasium environment and the benchmarks use it).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import sys
+
+from ..engine.errors import SaveError
+from ..engine.session import MAX_LINE, Session
+from .replay import fit_to_story
+from .saves import MAX_SAVE_BYTES, decode, encode
+from .valid import valid_commands
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from typing import IO, Any
+
+    from ..engine.game import Game
+    from ..engine.result import Result
+    from ..engine.state import GameState
+
+PROTOCOL = 1  # the schema's version: a change that breaks a client raises it
+# the longest request line read: a save token of the largest save, with room to spare
+MAX_REQUEST = MAX_SAVE_BYTES * 4 // 3 + 4096
+OPS = ("reset", "step", "valid", "save", "load", "hash", "info")
+
+
+class RequestError(Exception):
+    """A request the protocol cannot serve: its code and a message for the client."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def state_hash(state: GameState) -> str:
+    """A hash of everything in a state that affects future play, and not the turn
+    counter: timers count from now, not from the first turn. The same on every
+    machine and build (canonical JSON, SHA-256)."""
+    data = state.to_dict()
+    del data["turn"]
+    data["timers"] = sorted([due - state.turn, event] for due, event in state.timers)
+    raw = json.dumps(data, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(raw.encode("ascii")).hexdigest()
+
+
+def save_token(game: Game, session: Session) -> str:
+    """The game as the engine saves it, base64. No clock time in it: the same game
+    gives the same token."""
+    raw = encode(game.story, session.state, session.log, saved_at="")
+    return base64.b64encode(raw).decode("ascii")
+
+
+def read_token(game: Game, token: str) -> tuple[GameState, list, str]:
+    """A save token back to (state, log, what restoring said); RequestError if bad."""
+    try:
+        raw = base64.b64decode(token.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        raise RequestError("bad_token", "the token is not base64") from None
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise RequestError("bad_token", "the token is not a save (not JSON)") from None
+    if not isinstance(doc, dict):
+        raise RequestError("bad_token", "the token is not a save")
+    try:
+        return fit_to_story(game, decode(doc, game.story))
+    except SaveError as exc:
+        raise RequestError("bad_token", f"the save cannot be used: {exc}") from None
+
+
+class Agent:
+    """One game played by a program. `handle` takes a request and returns a response
+    (dicts); `handle_line` does the same for one line of JSON."""
+
+    def __init__(self, game: Game, seed: int = 0) -> None:
+        self.game = game
+        self.seed = seed
+        self.session = Session(game, seed=seed)
+
+    # -- lines -----------------------------------------------------------------------
+    def handle_line(self, line: str) -> str:
+        request_id: Any = None
+        try:
+            try:
+                request = json.loads(line)
+            except (ValueError, RecursionError):
+                raise RequestError("bad_json", "the line is not JSON") from None
+            if isinstance(request, dict):
+                request_id = request.get("id")
+            response = self.handle(request)
+        except RequestError as exc:
+            response = error(exc.code, exc.message, request_id)
+        except Exception as exc:  # noqa: BLE001 - a bug must not end an agent's run
+            response = error("internal", f"the engine failed on this request "
+                             f"({type(exc).__name__}: {exc})", request_id)
+        return dump(response)
+
+    def handle(self, request: Any) -> dict[str, Any]:
+        """Serve one request; RequestError for a bad one."""
+        if not isinstance(request, dict):
+            raise RequestError("bad_request", "a request is a JSON object")
+        op = request.get("op")
+        if not isinstance(op, str):
+            raise RequestError("bad_request", "a request needs 'op': one of " + ", ".join(OPS))
+        if op not in OPS:
+            raise RequestError("unknown_op", f"there is no op '{op[:40]}'; the ops are "
+                               + ", ".join(OPS))
+        body = getattr(self, "_" + op)(request)
+        response = {"ok": True, "op": op}
+        if "id" in request:
+            response["id"] = request["id"]
+        response.update(body)
+        return response
+
+    # -- the requests --------------------------------------------------------------------
+    def _reset(self, request: dict[str, Any]) -> dict[str, Any]:
+        seed = _field(request, "seed", int, self.seed)
+        if not 0 <= seed < 2 ** 64:
+            raise RequestError("bad_field", "'seed' is an integer from 0 to 2**64 - 1")
+        self.session = Session(self.game, seed=seed)
+        return self.reply(self.session.opening, score_before=0)
+
+    def _step(self, request: dict[str, Any]) -> dict[str, Any]:
+        command = _field(request, "command", str)
+        if "\n" in command or "\r" in command:
+            raise RequestError("bad_field", "'command' is one line")
+        if len(command) > MAX_LINE:
+            raise RequestError("bad_field", f"'command' is at most {MAX_LINE} characters")
+        before = self.session.state.score
+        return self.reply(self.session.submit(command), before)
+
+    def _valid(self, request: dict[str, Any]) -> dict[str, Any]:
+        return {"commands": [v.to_json() for v in
+                             valid_commands(self.game, self.session.state)]}
+
+    def _save(self, request: dict[str, Any]) -> dict[str, Any]:
+        return {"token": save_token(self.game, self.session)}
+
+    def _load(self, request: dict[str, Any]) -> dict[str, Any]:
+        token = _field(request, "token", str)
+        state, log, said = read_token(self.game, token)
+        self.session = Session(self.game, seed=state.seed, resume=(state, log))
+        reply = self.reply(self.session.opening, state.score)
+        reply["restored"] = said
+        return reply
+
+    def _hash(self, request: dict[str, Any]) -> dict[str, Any]:
+        return {"hash": state_hash(self.session.state)}
+
+    def _info(self, request: dict[str, Any]) -> dict[str, Any]:
+        story = self.game.story
+        return {
+            "protocol": PROTOCOL,
+            "story": {"id": story.id, "title": story.title, "version": story.version,
+                      "fingerprint": story.fingerprint},
+            "scenes": sorted(story.scenes),
+            "endings": [{"id": sid, "title": s.ending.title, "kind": s.ending.kind}
+                        for sid, s in sorted(story.scenes.items()) if s.ending is not None],
+            "max_score": story.max_score,
+            "start": story.start,
+            "seed": self.session.state.seed,
+            "max_command": MAX_LINE,
+        }
+
+    # -- what a step shows --------------------------------------------------------------
+    def reply(self, result: Result, score_before: int) -> dict[str, Any]:
+        st = result.state
+        status = result.status
+        return {
+            "paragraphs": [{"style": style, "text": text} for style, text in result.paragraphs],
+            "choices": [{"number": c.number, "label": c.label} for c in result.choices],
+            "scene": st.scene,
+            "title": status.title,
+            "turn": st.turn,
+            "score": st.score,
+            "score_change": st.score - score_before,
+            "advanced": result.advanced,
+            "ended": st.ended is not None,
+            "ending": st.ended,
+            "resolved": result.resolved,
+            "quit": result.quit,
+        }
+
+
+def _field(request: dict[str, Any], name: str, kind: type, default: Any = None) -> Any:
+    """A request's field of the given type (a missing one is its default, if any)."""
+    if name not in request or (request[name] is None and default is not None):
+        if default is None:
+            raise RequestError("missing_field", f"'{request.get('op')}' needs '{name}'")
+        return default
+    value = request[name]
+    if not isinstance(value, kind) or isinstance(value, bool):
+        what = "an integer" if kind is int else "a string"
+        raise RequestError("bad_field", f"'{name}' must be {what}")
+    return value
+
+
+def error(code: str, message: str, request_id: Any = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"ok": False, "error": {"code": code, "message": message}}
+    if request_id is not None:
+        out["id"] = request_id
+    return out
+
+
+def dump(response: dict[str, Any]) -> str:
+    """One response line: compact, key order as built, the same bytes every run. Text
+    stays readable UTF-8; a lone surrogate (from an id sent as "\\ud800") is escaped."""
+    try:
+        text = json.dumps(response, ensure_ascii=False, separators=(",", ":"),
+                          allow_nan=False)
+    except ValueError:  # an id of NaN or Infinity, which JSON cannot hold: left out
+        response.pop("id", None)
+        return dump(response)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(response, separators=(",", ":"), allow_nan=False)
+    return text
+
+
+def serve(game: Game, seed: int = 0, stdin: IO[bytes] | None = None,
+          stdout: IO[bytes] | None = None) -> int:
+    """Read requests a line at a time until end of input; answer each on one line."""
+    src = stdin if stdin is not None else sys.stdin.buffer
+    out = stdout if stdout is not None else sys.stdout.buffer
+    agent = Agent(game, seed)
+    while True:
+        raw = src.readline(MAX_REQUEST + 1)
+        if not raw:
+            return 0
+        if len(raw) > MAX_REQUEST and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # the rest of the long line, unread
+                raw = src.readline(1 << 20)
+            text = dump(error("too_long", f"a request is at most {MAX_REQUEST:,} bytes"))
+        elif not raw.strip():
+            continue  # a blank line asks nothing
+        else:
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = dump(error("bad_json", "the line is not UTF-8"))
+            else:
+                text = agent.handle_line(line)
+        out.write(text.encode("utf-8") + b"\n")
+        out.flush()

@@ -1,0 +1,318 @@
+"""`adventure agent`: the JSON-lines protocol through the real console script, the exact
+list of valid commands, the state hash, save tokens, and determinism."""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from adventure.engine.session import Game, Session
+from adventure.engine.world import World
+from adventure.play.agent import Agent, serve, state_hash
+from adventure.play.valid import did_something, valid_commands
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = str(ROOT / "tests" / "demo_story")
+SCRIPT = Path(sys.executable).parent / "adventure"
+
+
+class Pipe:
+    """The console script on pipes: one request written, one response line read."""
+
+    def __init__(self, *args: str) -> None:
+        self.proc = subprocess.Popen([str(SCRIPT), "agent", *args], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def raw(self, line: bytes) -> dict:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(line + b"\n")
+        self.proc.stdin.flush()
+        return json.loads(self.proc.stdout.readline())
+
+    def ask(self, **request) -> dict:
+        return self.raw(json.dumps(request).encode())
+
+    def close(self) -> int:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        code = self.proc.wait(timeout=30)
+        assert self.proc.stderr is not None and self.proc.stderr.read() == b""
+        return code
+
+
+def agent_run(lines: list[str], *args: str) -> bytes:
+    res = subprocess.run([str(SCRIPT), "agent", *args], input="\n".join(lines).encode(),
+                         capture_output=True, timeout=60)
+    assert res.returncode == 0 and res.stderr == b"", res.stderr.decode()
+    return res.stdout
+
+
+def test_every_request_round_trips_through_the_console_script(demo_story):
+    pipe = Pipe("--story", DEMO, "--seed", "3")
+    info = pipe.ask(op="info", id="i")
+    assert info["ok"] and info["id"] == "i" and info["protocol"] == 1
+    assert info["story"]["id"] == demo_story.id and info["max_score"] == demo_story.max_score
+    assert set(info["scenes"]) == set(demo_story.scenes)
+    assert {e["id"] for e in info["endings"]} == {
+        sid for sid, s in demo_story.scenes.items() if s.ending is not None}
+
+    opening = pipe.ask(op="reset", seed=5)
+    assert opening["scene"] == demo_story.start and opening["turn"] == 0
+    assert opening["choices"] and opening["paragraphs"][0]["text"]
+    valid = pipe.ask(op="valid")["commands"]
+    kinds = {v["kind"] for v in valid}
+    assert {"choice", "builtin"} <= kinds
+    assert all(v["label"] for v in valid if v["kind"] == "choice")
+    assert [v["label"] for v in valid if v["kind"] == "choice"] == [
+        c["label"] for c in opening["choices"]]
+
+    first = valid[0]
+    step = pipe.ask(op="step", command=first["command"], id=2)
+    assert step["id"] == 2 and step["resolved"] == first["resolves"]
+    for key in ("paragraphs", "choices", "score", "score_change", "turn", "ended", "ending"):
+        assert key in step
+    token = pipe.ask(op="save")["token"]
+    hashed = pipe.ask(op="hash")["hash"]
+    after = pipe.ask(op="step", command="wait")
+    assert after["turn"] == step["turn"] + 1
+    loaded = pipe.ask(op="load", token=token)
+    assert loaded["turn"] == step["turn"] and loaded["scene"] == step["scene"]
+    assert loaded["restored"].startswith("Restored")
+    assert pipe.ask(op="hash")["hash"] == hashed
+    assert pipe.ask(op="step", command="wait") == after  # the same game from the save
+    assert pipe.close() == 0
+
+
+@pytest.mark.parametrize("line, code", [
+    (b"not json", "bad_json"),
+    (b"[1, 2]", "bad_request"),
+    (b'{"id": 4}', "bad_request"),
+    (b'{"op": "fly"}', "unknown_op"),
+    (b'{"op": "step"}', "missing_field"),
+    (b'{"op": "step", "command": 7}', "bad_field"),
+    (b'{"op": "step", "command": "a\\nb"}', "bad_field"),
+    (b'{"op": "step", "command": "' + b"x" * 1001 + b'"}', "bad_field"),
+    (b'{"op": "reset", "seed": -1}', "bad_field"),
+    (b'{"op": "reset", "seed": true}', "bad_field"),
+    (b'{"op": "load"}', "missing_field"),
+    (b'{"op": "load", "token": "***"}', "bad_token"),
+    (b'{"op": "load", "token": "' + base64.b64encode(b"[]") + b'"}', "bad_token"),
+    (b'{"op": "load", "token": "' + base64.b64encode(b"\xff") + b'"}', "bad_token"),
+    (b"\xff\xfe", "bad_json"),
+    (b"[" * 100_000, "bad_json"),
+])
+def test_a_bad_request_gets_an_error_code_and_the_process_reads_on(line, code):
+    pipe = Pipe("--story", DEMO)
+    answer = pipe.raw(line)
+    assert answer["ok"] is False and answer["error"]["code"] == code
+    assert answer["error"]["message"]
+    assert pipe.ask(op="hash")["ok"]  # still serving
+    assert pipe.close() == 0
+
+
+def test_an_error_echoes_the_id_and_an_id_json_cannot_hold_is_dropped():
+    pipe = Pipe("--story", DEMO)
+    assert pipe.ask(op="fly", id=[1, "x"])["id"] == [1, "x"]
+    answer = pipe.raw(b'{"op": "hash", "id": NaN}')
+    assert answer["ok"] and "id" not in answer
+    assert pipe.raw(b'{"op": "hash", "id": "\\ud800"}')["id"] == "\ud800"
+    assert pipe.close() == 0
+
+
+def test_a_save_of_another_story_is_refused_with_the_reason(campaign_game, demo_game):
+    token = Agent(campaign_game).handle({"op": "save"})["token"]
+    answer = json.loads(Agent(demo_game).handle_line(json.dumps({"op": "load",
+                                                                 "token": token})))
+    assert answer["error"]["code"] == "bad_token"
+    assert "another story" in answer["error"]["message"]
+
+
+def test_an_overlong_request_is_refused_and_the_next_one_served(demo_game, monkeypatch):
+    import io
+
+    from adventure.play import agent
+
+    monkeypatch.setattr(agent, "MAX_REQUEST", 100)
+    out = io.BytesIO()
+    serve(demo_game, 0, io.BytesIO(b"x" * 500 + b"\n\n" + b'{"op": "hash"}\n'), out)
+    first, second = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert first["error"]["code"] == "too_long" and second["op"] == "hash"
+
+
+def test_a_crash_in_the_engine_is_an_internal_error_not_the_end(demo_game, monkeypatch):
+    agent = Agent(demo_game)
+    monkeypatch.setattr(agent, "_valid", lambda request: 1 / 0)
+    answer = json.loads(agent.handle_line('{"op": "valid"}'))
+    assert answer["error"]["code"] == "internal"
+    assert json.loads(agent.handle_line('{"op": "hash"}'))["ok"]
+
+
+def _random_script(game: Game, seed: int, steps: int) -> list[str]:
+    """Requests of a random game played from the valid commands."""
+    rnd = random.Random(seed)
+    session = Session(game, seed=seed)
+    lines = [json.dumps({"op": "reset", "seed": seed})]
+    for _ in range(steps):
+        valid = valid_commands(game, session.state)
+        if not valid:
+            break
+        command = rnd.choice(valid).command
+        session.submit(command)
+        lines += [json.dumps({"op": "step", "command": command}), '{"op": "valid"}',
+                  '{"op": "hash"}', '{"op": "save"}']
+    return lines
+
+
+def test_the_same_seed_and_commands_give_the_same_bytes_in_every_run_and_build(
+        campaign_game):
+    lines = _random_script(campaign_game, 11, 40)
+    first = agent_run(lines)
+    assert first == agent_run(lines)
+    # the checkout's plain Python, whatever build the console script runs (compiled by
+    # `pip install .`, or the same files in an editable install)
+    plain = subprocess.run(
+        [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
+         "import adventure.engine.game as g; assert g.__file__.endswith('.py'); "
+         "from adventure.cli import main; sys.exit(main(['agent']))"],
+        input="\n".join(lines).encode(), capture_output=True, timeout=60)
+    assert plain.returncode == 0, plain.stderr.decode()
+    assert plain.stdout == first
+
+
+def test_the_hash_ignores_the_turn_counter_and_sees_everything_else(campaign_game):
+    state = Session(campaign_game, seed=1).state.copy()
+    state.timers = [[state.turn + 3, "e"]]
+    later = state.copy()
+    later.turn += 7
+    later.timers = [[later.turn + 3, "e"]]
+    assert state_hash(state) == state_hash(later)
+    for change in (lambda s: s.vars.update(x=1), lambda s: s.moved.update(t="p"),
+                   lambda s: setattr(s, "rng", s.rng + 1), lambda s: setattr(s, "scene", "x"),
+                   lambda s: s.timers.__setitem__(0, [s.turn + 4, "e"]),
+                   lambda s: s.done.update(a=1), lambda s: s.stack.append("x")):
+        changed = state.copy()
+        change(changed)
+        assert state_hash(changed) != state_hash(state)
+
+
+def test_the_hash_is_the_same_in_another_process():
+    lines = ['{"op": "step", "command": "1"}', '{"op": "hash"}']
+    hashes = set()
+    for seed in ("0", "12345"):  # Python's own string hashing differs per process
+        res = subprocess.run([str(SCRIPT), "agent"], input="\n".join(lines).encode(),
+                             capture_output=True, timeout=60,
+                             env={"PYTHONHASHSEED": seed, "PATH": ""})
+        hashes.add(res.stdout.splitlines()[-1])
+    assert len(hashes) == 1
+
+
+def test_a_save_token_is_the_engines_own_save_format(demo_game):
+    agent = Agent(demo_game, seed=2)
+    agent.handle({"op": "step", "command": "1"})
+    doc = json.loads(base64.b64decode(agent.handle({"op": "save"})["token"]))
+    assert doc["story"]["id"] == demo_game.story.id and doc["format"] >= 1
+    assert doc["state"]["turn"] == agent.session.state.turn and len(doc["log"]) == 1
+
+
+def _outside(game: Game, state, world: World) -> list[str]:
+    """Commands that should do nothing here: built-in verbs with things out of scope,
+    and the labels of other scenes' choices."""
+    story = game.story
+    scope = world.scope()
+    out = [f"{verb} {t.display}" for t in story.things.values() if t.id not in scope
+           and not any(o.display == t.display for o in scope.values())
+           for verb in ("examine", "take", "drop")]
+    here = {o.label for o in game.offers(world)}
+    for s in story.scenes.values():
+        if s.id != state.scene:
+            out += [str(a.label.source) for a in s.actions if a.label is not None
+                    and a.label.source not in here and "${" not in a.label.source
+                    and not a.key.startswith("global.")]
+    return out
+
+
+@pytest.mark.parametrize("story", ["demo", "campaign"])
+def test_valid_is_exact(story, demo_game, campaign_game):
+    """Every listed command, stepped, is understood and not refused; commands from
+    outside the list are refused or not understood."""
+    game = demo_game if story == "demo" else campaign_game
+    rnd = random.Random(7)
+    outside_tried = 0
+    for seed in range(6):
+        session = Session(game, seed=seed)
+        for _ in range(40):
+            state = session.state
+            valid = valid_commands(game, state)
+            if state.ended:
+                assert valid == []
+                break
+            assert valid, f"nothing to do in {state.scene}"
+            for v in valid:
+                result = game.step(state, v.command)
+                assert result.resolved == v.resolves, (state.scene, v.command)
+                assert did_something(game.story, state, result), (state.scene, v.command)
+            world = World(game.story, state.copy())
+            listed = {v.resolves for v in valid}
+            outside = _outside(game, state, world)
+            for command in rnd.sample(outside, min(4, len(outside))):
+                result = game.step(state, command)
+                outside_tried += 1
+                assert result.resolved in listed or not did_something(
+                    game.story, state, result), (state.scene, command, result.resolved)
+            session.submit(rnd.choice(valid).command)
+    assert outside_tried > 50
+
+
+def test_gymnasium_env_checker_passes_and_the_env_plays():
+    gymnasium = pytest.importorskip("gymnasium")
+    from gymnasium.utils.env_checker import check_env
+
+    from adventure.play.gym import ENV_ID, TerokNorEnv
+
+    env = TerokNorEnv(DEMO, max_turns=100)
+    check_env(env, skip_render_check=True)
+    assert gymnasium.make(ENV_ID, story=DEMO).reset(seed=1)[0] == env.reset(seed=1)[0]
+    obs, info = env.reset(seed=4)
+    assert env.observation_space.contains(obs) and info["ending"] is None
+    assert obs == env.reset(seed=4)[0]
+    rnd = random.Random(1)
+    endings, total, steps = set(), 0.0, 0
+    for game in range(12):
+        obs, info = env.reset(seed=game)
+        while True:
+            obs, reward, terminated, truncated, info = env.step(rnd.choice(info["valid"]))
+            assert env.observation_space.contains(obs)
+            total += reward
+            steps += 1
+            assert info["score"] == total
+            if terminated:
+                assert info["ending"] in env.game.story.scenes
+                assert env.game.story.scenes[info["ending"]].ending is not None
+                endings.add(info["ending"])
+            if terminated or truncated:
+                assert truncated != terminated
+                assert truncated or info["valid"] == []
+                break
+        total = 0.0
+    assert endings and steps > 12
+    # a character the story never prints still gives an observation in the space
+    env.reset(seed=0)
+    assert env.observation_space.contains(env.step("examine \u2603")[0])
+
+
+def test_the_gym_observation_fits_the_space_on_the_campaign():
+    pytest.importorskip("gymnasium")
+    from gymnasium.utils.env_checker import check_env
+
+    from adventure.play.gym import TerokNorEnv
+
+    env = TerokNorEnv(max_turns=20)
+    check_env(env, skip_render_check=True)
+    obs, info = env.reset(seed=9)
+    assert "1) " in obs and info["valid"]
