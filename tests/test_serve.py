@@ -239,3 +239,38 @@ def test_serve_usage_errors_exit_2(tmp_path):
     assert bad.returncode == 2 and "is not HOST:PORT" in bad.stderr
     bad = subprocess.run([str(SCRIPT), "serve", "--idle", "0"], capture_output=True, text=True)
     assert bad.returncode == 2 and "--idle" in bad.stderr
+
+
+def test_telnet_is_off_unless_asked_and_then_guests_only(tmp_path):
+    import socket
+
+    server = Server(tmp_path, "--telnet", "127.0.0.1:0")
+    try:
+        port = int(server.wait_log(r"via=telnet host=\S+ port=(\d+): telnet is unencrypted")
+                   .group(1))
+        with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
+            iac_sb, iac_se = b"\xff\xfa", b"\xff\xf0"
+            s.sendall(iac_sb + b"\x18\x00xterm" + iac_se)  # terminal type
+            s.sendall(iac_sb + b"\x1f\x00\x50\x00\x18" + iac_se)  # window 80 x 24
+            seen = b""
+
+            def read_until(wanted: bytes) -> None:
+                nonlocal seen
+                while wanted not in re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", seen):
+                    data = s.recv(65536)
+                    assert data, seen
+                    seen += data
+                    if b"\x1b[6n" in data:
+                        s.sendall(b"\x1b[1;1R")  # answer as a terminal does
+
+            read_until(b"turn 0")
+            s.sendall(b"save x\r")
+            read_until(b"not available")
+        text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", seen).decode("utf-8", "replace")
+        assert "not encrypted" in text and "as a guest" in text
+        server.wait_log("play name=guest-1 guest=True addr=127.0.0.1 via=telnet")
+    finally:
+        server.stop()
+    plain = Server(tmp_path)
+    plain.stop()
+    assert "via=telnet" not in plain.log.read_text()

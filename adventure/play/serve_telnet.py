@@ -26,7 +26,7 @@ class TelnetDoor(TelnetServer):
     """prompt_toolkit's telnet server, with the hub's admission and limits."""
 
     def __init__(self, hub: Hub, host: str, port: int) -> None:
-        super().__init__(host, port, interact=self._interact, enable_cpr=False)
+        super().__init__(host, port, interact=self._interact, enable_cpr=True)
         self.hub = hub
         self.listening: socket.socket | None = None
         self.task: object = None
