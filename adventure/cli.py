@@ -20,7 +20,7 @@ from .story.model import Story
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 MAX_DELAY = 60  # seconds between turns of `replay --delay`
-SUBCOMMANDS = ("play", "check", "test", "graph", "replay", "saves", "lsp", "agent")
+SUBCOMMANDS = ("play", "check", "test", "graph", "replay", "saves", "lsp", "agent", "serve")
 
 
 class _Version(argparse.Action):
@@ -176,7 +176,38 @@ def build_parser() -> argparse.ArgumentParser:
     _story_option(agent)
     agent.add_argument("--seed", type=int, default=0, metavar="N",
                        help="seed of the first game, and of 'reset' without one (default 0)")
+    _serve_parser(sub)
     return parser
+
+
+def _serve_parser(sub: argparse._SubParsersAction) -> None:
+    serve = sub.add_parser("serve", help="let players in over SSH, every game kept",
+                           description="Serve the story to many players at once over SSH "
+                                       "(docs/hosting.md). The SSH user name is the player's "
+                                       "name; the first key a name logs in with keeps it. "
+                                       "Every turn is kept, so a player who comes back "
+                                       "continues. Needs: pip install 'terok-nor[serve]'.")
+    serve.add_argument("--ssh", metavar="HOST:PORT", default="0.0.0.0:2222",
+                       help="where to listen for SSH (default 0.0.0.0:2222; port 0 picks one)")
+    serve.add_argument("--telnet", metavar="HOST:PORT",
+                       help="also listen for telnet (unencrypted; guests only; off by default)")
+    _story_option(serve)
+    serve.add_argument("--db", metavar="PATH|URL",
+                       help="a SQLite file, or postgresql://... (default: terok-nor.sqlite3 "
+                            "in the serve/ folder of your user data folder)")
+    serve.add_argument("--host-key", metavar="FILE", type=Path,
+                       help="the server's SSH host key, made on first start (default: "
+                            "beside a SQLite database, else in the user data folder)")
+    serve.add_argument("--open", action="store_true",
+                       help="open mode for a local event: anyone may log in with any password "
+                            "as a guest (nothing kept) under a name no key holds")
+    serve.add_argument("--max-players", type=int, default=300, metavar="N",
+                       help="connections at once, all doors together (default 300)")
+    serve.add_argument("--per-address", type=int, default=10, metavar="N",
+                       help="connections at once from one address (default 10)")
+    serve.add_argument("--idle", type=float, default=30, metavar="MINUTES",
+                       help="close a connection after this long without a keystroke, with a "
+                            "warning a minute before (default 30)")
 
 
 def _saves_option(p: argparse.ArgumentParser) -> None:
@@ -232,6 +263,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return cmd_lsp(args)
         if args.command == "agent":
             return cmd_agent(args)
+        if args.command == "serve":
+            return cmd_serve(args)
         return cmd_play(args)
     except KeyboardInterrupt:
         print(file=sys.stderr)
@@ -372,6 +405,33 @@ def cmd_agent(args: argparse.Namespace) -> int:
     from .play.agent import serve
 
     return serve(Game(loaded[0]), args.seed)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    if args.max_players < 1 or args.per_address < 1 or args.idle <= 0:
+        print("adventure: --max-players and --per-address take 1 or more, --idle more than 0.",
+              file=sys.stderr)
+        return EXIT_USAGE
+    loaded = _usable(args.story)
+    if loaded is None:
+        return EXIT_USAGE
+    try:
+        from .play import serve
+        from .play.hub import Limits
+    except ImportError as exc:
+        print(f"adventure: serving needs asyncssh ({exc}); install it with "
+              "pip install 'terok-nor[serve]'.", file=sys.stderr)
+        return EXIT_USAGE
+    from .engine.session import Game
+    from .play.places import user_data_dir
+
+    game = Game(loaded[0])
+    gc.freeze()
+    limits = Limits(total=args.max_players, per_address=args.per_address,
+                    idle=args.idle * 60, idle_warning=min(60.0, args.idle * 30))
+    return serve.run(game, db=args.db, data_dir=user_data_dir(), ssh=args.ssh,
+                     telnet=args.telnet, host_key_path=args.host_key, limits=limits,
+                     open_mode=args.open)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

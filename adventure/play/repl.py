@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from prompt_toolkit import PromptSession, print_formatted_text
+from prompt_toolkit.application import run_in_terminal
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
@@ -59,10 +60,12 @@ class StoryCompleter(Completer):
 
 
 class Repl:
-    def __init__(self, session: Session, history_file: Path | None = None):
+    def __init__(self, session: Session, history_file: Path | None = None,
+                 history: History | None = None):
         self.session = session
         self.last = session.opening
-        history: History = InMemoryHistory()
+        self.stopped: str | None = None  # why run_async ends, once `stop` is called
+        history = history if history is not None else InMemoryHistory()
         if history_file is not None:
             try:
                 history_file.parent.mkdir(parents=True, exist_ok=True)
@@ -122,12 +125,8 @@ class Repl:
             return True
 
     def run(self, first_screen: bool = True) -> int:
-        first: list[tuple[str, str]] = []
-        if first_screen:
-            lines = [w for line in FIRST_SCREEN.split("\n")
-                     for w in textwrap.wrap(line, self.width())]
-            first = [("class:system", "\n".join(lines) + "\n"), ("", "\n")]
-        self.show(self.session.opening, before=first)  # one write for the whole first screen
+        """At the local terminal: prompt_toolkit's own event loop, one prompt at a time."""
+        self.opening(first_screen)
         while True:
             try:
                 line = self.prompt.prompt([("class:prompt", "> ")])
@@ -137,15 +136,72 @@ class Repl:
                 if self.session.unsaved and self.session.store is not None \
                         and not self.confirm_leave():
                     continue
-                print_formatted_text(FormattedText([("class:system", "Goodbye.")]), style=THEME)
+                self.goodbye()
                 return 0
-            result = self.session.submit(line)
-            self.last = result
-            print_formatted_text("")
-            self.show(result)
-            if result.quit:
+            if self.turn(line):
                 return 0
 
+    async def run_async(self, first_screen: bool = True) -> int:
+        """Inside an app session of a running event loop (the server runs one per
+        connection): the same loop, awaiting the prompt, and stoppable from outside
+        (`stop`). Leaving never asks: the caller's store keeps every turn."""
+        self.opening(first_screen)
+        while self.stopped is None:
+            try:
+                line = await self.prompt.prompt_async([("class:prompt", "> ")])
+            except KeyboardInterrupt:
+                continue
+            except EOFError:
+                break
+            if self.stopped is not None or not await self.before_turn(line):
+                continue
+            if self.turn(line):
+                return 0
+        if self.stopped:
+            self.say(self.stopped)
+        else:
+            self.goodbye()
+        return 0
+
+    async def before_turn(self, line: str) -> bool:
+        """Hook for the server (pacing, limits): False drops the line."""
+        return True
+
+    def stop(self, message: str = "") -> None:
+        """End `run_async` at its next prompt (now, if it is waiting at one), saying why."""
+        self.stopped = message
+        app = self.prompt.app
+        if app.is_running and not app.future.done():  # type: ignore[union-attr]
+            app.exit(exception=EOFError())
+
+    def say(self, text: str) -> None:
+        """A system line between turns; shown above the prompt when one is waiting."""
+        def show() -> None:
+            print_formatted_text(FormattedText([("class:system", text)]), style=THEME)
+
+        if self.prompt.app.is_running:
+            run_in_terminal(show)
+        else:
+            show()
+
+    def opening(self, first_screen: bool) -> None:
+        first: list[tuple[str, str]] = []
+        if first_screen:
+            lines = [w for line in FIRST_SCREEN.split("\n")
+                     for w in textwrap.wrap(line, self.width())]
+            first = [("class:system", "\n".join(lines) + "\n"), ("", "\n")]
+        self.show(self.session.opening, before=first)  # one write for the whole first screen
+
+    def turn(self, line: str) -> bool:
+        """Play a line and show it; True when the game is over (quit or ended)."""
+        result = self.session.submit(line)
+        self.last = result
+        print_formatted_text("")
+        self.show(result)
+        return result.quit
+
+    def goodbye(self) -> None:
+        print_formatted_text(FormattedText([("class:system", "Goodbye.")]), style=THEME)
 
 def _yes(answer: str) -> bool:
     return answer.strip().lower() in ("y", "yes")

@@ -1,0 +1,97 @@
+"""The telnet door of `adventure serve` (off unless --telnet is given): prompt_toolkit's
+telnet server, for a local event or a LAN. Telnet is unencrypted, so every telnet player is
+a guest: nothing is kept, no name is claimed, and each is told so when they connect.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+
+from prompt_toolkit.contrib.telnet.server import TelnetConnection, TelnetServer
+from prompt_toolkit.data_structures import Size
+
+from .hub import Hub, Link, bound_line, feed_nonblocking, log, typed
+
+UNENCRYPTED = ("This is a telnet connection: it is not encrypted, and you play as a guest "
+               "(nothing is kept). For your own saved games, use ssh.")
+
+
+class TelnetLink(Link):
+    kind = "telnet"
+
+
+class TelnetDoor(TelnetServer):
+    """prompt_toolkit's telnet server, with the hub's admission and limits."""
+
+    def __init__(self, hub: Hub, host: str, port: int) -> None:
+        super().__init__(host, port, interact=self._interact, enable_cpr=True)
+        self.hub = hub
+        self.listening: socket.socket | None = None
+        self.task: object = None
+
+    def _create_socket(self, host: str, port: int) -> socket.socket:  # type: ignore[override]
+        self.listening = super()._create_socket(host, port)
+        return self.listening
+
+    def bound_port(self) -> int:
+        return int(self.listening.getsockname()[1]) if self.listening is not None else 0
+
+    def close(self) -> None:
+        task = self.task
+        if task is not None:
+            task.cancel()  # type: ignore[attr-defined]
+
+    async def _interact(self, connection: TelnetConnection) -> None:
+        address = str(connection.addr[0])
+        refused = self.hub.admit(address)
+        if refused is not None:
+            log.info("refused addr=%s via=telnet reason=%s", address, refused)
+            connection.send(f"Terok Nor: {refused}.\n")
+            return
+        try:
+            log.info("connect addr=%s via=telnet", address)
+            # A client that does not read loses output; it never holds up the others.
+            connection.conn.setblocking(False)
+            link = TelnetLink()
+            limits = self.hub.limits
+            fd = connection.vt100_input.pipe.write_fd  # type: ignore[attr-defined]
+            os.set_blocking(fd, False)
+            used = 0
+
+            def received(data: bytes) -> None:
+                nonlocal used
+                text, used = bound_line(data.decode("utf-8", "replace"), used, limits.line)
+                if typed(text):
+                    link.last_input = time.monotonic()
+                feed_nonblocking(fd, text.encode("utf-8"))
+
+            connection.vt100_input.send_bytes = received  # type: ignore[method-assign]
+            output = connection.vt100_output
+            if output is not None:
+                claimed = output.get_size
+
+                def size() -> Size:
+                    s = claimed()
+                    return Size(rows=max(5, min(s.rows, limits.rows)),
+                                columns=max(20, min(s.columns, limits.columns)))
+
+                output.get_size = size  # type: ignore[method-assign]
+            await self.hub.play(self.hub.guest_name(), True, address, link, notice=UNENCRYPTED)
+        finally:
+            self.hub.release(address)
+
+
+async def open_telnet(hub: Hub, host: str, port: int) -> TelnetDoor:
+    import asyncio
+
+    door = TelnetDoor(hub, host, port)
+    ready = asyncio.Event()
+    door.task = asyncio.create_task(door.run(ready_cb=ready.set))
+    waiter = asyncio.create_task(ready.wait())
+    await asyncio.wait([door.task, waiter], return_when=asyncio.FIRST_COMPLETED)  # type: ignore[list-item]
+    if not ready.is_set():
+        waiter.cancel()
+        door.task.result()  # type: ignore[attr-defined]  # raises the OSError of bind
+    return door

@@ -1,0 +1,297 @@
+"""The server's storage: players and their keys, named saves and each player's game in
+progress, in SQLite (one file, WAL) or PostgreSQL (`postgresql://...`, psycopg 3) with the
+same schema.
+
+Every turn is one transaction that adds one row to `turns`, so a server killed at any
+moment loses at most the turn in flight, and a player who logs in again continues at their
+last completed turn (`PlayerStore.resume`). Saves are the same JSON documents as save files
+(play/saves.py) and are read back as untrusted input in the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..engine.errors import SaveError
+from ..engine.session import Game, Result
+from ..engine.state import GameState, LogEntry
+from ..story.sanitize import sanitize
+from .replay import Rebuilt, fit_to_story, rebuild
+from .saves import MAX_LOG, MAX_SAVE_BYTES, check_slot, decode, encode, utc_now
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+SCHEMA_VERSION = 1
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
+    # trust on first use: the first public key a name logs in with is the name's key
+    "CREATE TABLE IF NOT EXISTS players (name TEXT PRIMARY KEY, key TEXT NOT NULL, "
+    "created TEXT NOT NULL, seen TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS saves (player TEXT NOT NULL, story TEXT NOT NULL, "
+    "slot TEXT NOT NULL, saved_at TEXT NOT NULL, turn INTEGER NOT NULL, "
+    "scene_title TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (player, story, slot))",
+    # the game in progress: one per player and story, its turns one row each
+    "CREATE TABLE IF NOT EXISTS games (player TEXT NOT NULL, story TEXT NOT NULL, "
+    "seed BIGINT NOT NULL, fingerprint TEXT NOT NULL, started TEXT NOT NULL, "
+    "PRIMARY KEY (player, story))",
+    "CREATE TABLE IF NOT EXISTS turns (player TEXT NOT NULL, story TEXT NOT NULL, "
+    "n INTEGER NOT NULL, command TEXT NOT NULL, resolved TEXT NOT NULL, turn INTEGER, "
+    "PRIMARY KEY (player, story, n))",
+)
+MAX_SAVES = 100  # named saves per player and story: a player cannot fill the disk
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened or used; the message says why, for the host."""
+
+
+def is_url(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+class Database:
+    """One connection, SQLite or PostgreSQL, with `?` placeholders in every statement.
+
+    The server is one asyncio thread: statements run one at a time on it. A SQLite commit
+    in WAL mode with synchronous=NORMAL survives a killed process (not a power cut)."""
+
+    def __init__(self, target: str):
+        self.target = target
+        self.postgres = is_url(target)
+        self.errors: tuple[type[BaseException], ...]
+        try:
+            if self.postgres:
+                try:
+                    import psycopg
+                except ImportError:
+                    raise DatabaseError("a PostgreSQL database needs psycopg: "
+                                        "pip install 'terok-nor[serve]'") from None
+                self.errors = (psycopg.Error,)
+                self.conn: Any = psycopg.connect(target, autocommit=True)
+            else:
+                self.errors = (sqlite3.Error,)
+                Path(target).parent.mkdir(parents=True, exist_ok=True)
+                self.conn = sqlite3.connect(target, isolation_level=None, timeout=10)
+                for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+                    self.conn.execute(f"PRAGMA {pragma}")
+            with self.transaction():
+                for statement in SCHEMA:
+                    self.run(statement)
+                found = self.run("SELECT v FROM meta WHERE k = 'schema'")
+                if found and int(found[0][0]) > SCHEMA_VERSION:
+                    raise DatabaseError(f"the database is of a newer schema ({found[0][0]}); "
+                                        "update the server")
+                if not found:
+                    self.run("INSERT INTO meta (k, v) VALUES ('schema', ?)",
+                             (str(SCHEMA_VERSION),))
+        except (OSError, *getattr(self, "errors", ())) as exc:
+            raise DatabaseError(f"cannot open the database {self.where()}: {exc}") from None
+
+    def where(self) -> str:
+        """The target without a password, for messages and logs."""
+        if not self.postgres:
+            return self.target
+        scheme, _, rest = self.target.partition("://")
+        return f"{scheme}://{rest.rpartition('@')[2]}"
+
+    def run(self, sql: str, params: tuple = ()) -> list[tuple]:
+        if self.postgres:
+            sql = sql.replace("?", "%s")
+        cur = self.conn.execute(sql, params)
+        return list(cur.fetchall()) if cur.description else []
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self.postgres:
+            with self.conn.transaction():
+                yield
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+    # -- players -------------------------------------------------------------------
+    def player_key(self, name: str) -> str | None:
+        rows = self.run("SELECT key FROM players WHERE name = ?", (name,))
+        return str(rows[0][0]) if rows else None
+
+    def claim(self, name: str, key: str) -> bool:
+        """Give an unclaimed name to a key; True when the name is (now) that key's."""
+        now = utc_now()
+        with self.transaction():
+            self.run("INSERT INTO players (name, key, created, seen) VALUES (?, ?, ?, ?) "
+                     "ON CONFLICT (name) DO NOTHING", (name, key, now, now))
+            self.run("UPDATE players SET seen = ? WHERE name = ? AND key = ?", (now, name, key))
+        return self.player_key(name) == key
+
+
+class PlayerStore:
+    """One player's saves and game in progress for one story: the engine's `Store`."""
+
+    def __init__(self, db: Database, player: str, game: Game, on_error: Any = None):
+        self.db = db
+        self.player = player
+        self.game = game
+        self.story = game.story.id
+        self.turns = 0  # rows in `turns` for the game in progress
+        self.closed = False  # after a takeover: the newer connection owns the game
+        self.on_error = on_error  # logs a database error the player is not told of
+
+    def _key(self) -> tuple[str, str]:
+        return (self.player, self.story)
+
+    def _failed(self, exc: BaseException) -> None:
+        if self.on_error is not None:
+            self.on_error(exc)
+
+    # -- the game in progress ---------------------------------------------------------
+    def resume(self) -> tuple[Rebuilt, int] | None:
+        """The unfinished game to continue, rebuilt from its turns, with its turn count;
+        None when there is none."""
+        rows = self.db.run("SELECT seed FROM games WHERE player = ? AND story = ?", self._key())
+        if not rows:
+            return None
+        turns = self.db.run("SELECT command, resolved FROM turns WHERE player = ? AND "
+                            "story = ? ORDER BY n LIMIT ?", (*self._key(), MAX_LOG))
+        if not turns:
+            return None
+        log = [LogEntry(str(c), str(r)) for c, r in turns]
+        return rebuild(self.game, int(rows[0][0]), log), len(log)
+
+    def begin(self, state: GameState, log: list[LogEntry]) -> None:
+        """This is now the player's game in progress (a new one, or one continued)."""
+        self.journal_reset(state, log)
+
+    def journal_turn(self, entry: LogEntry, turn: int) -> None:
+        if self.closed:
+            return
+        try:
+            with self.db.transaction():
+                self.db.run("INSERT INTO turns (player, story, n, command, resolved, turn) "
+                            "VALUES (?, ?, ?, ?, ?, ?)",
+                            (*self._key(), self.turns, entry.command, entry.resolved, turn))
+            self.turns += 1
+        except self.db.errors as exc:
+            self._failed(exc)
+
+    def journal_reset(self, state: GameState, log: list[LogEntry]) -> None:
+        if self.closed:
+            return
+        story = self.game.story
+        try:
+            with self.db.transaction():
+                self.db.run("DELETE FROM turns WHERE player = ? AND story = ?", self._key())
+                self.db.run("INSERT INTO games (player, story, seed, fingerprint, started) "
+                            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (player, story) DO UPDATE "
+                            "SET seed = excluded.seed, fingerprint = excluded.fingerprint, "
+                            "started = excluded.started",
+                            (*self._key(), state.seed, story.fingerprint, utc_now()))
+                for n, entry in enumerate(log):
+                    self.db.run("INSERT INTO turns (player, story, n, command, resolved, "
+                                "turn) VALUES (?, ?, ?, ?, ?, ?)",
+                                (*self._key(), n, entry.command, entry.resolved,
+                                 state.turn if n == len(log) - 1 else None))
+            self.turns = len(log)
+        except self.db.errors as exc:
+            self._failed(exc)
+
+    def journal_end(self, finished: bool) -> str:
+        if finished and not self.closed:
+            try:
+                with self.db.transaction():  # nothing is left to continue
+                    self.db.run("DELETE FROM turns WHERE player = ? AND story = ?", self._key())
+                    self.db.run("DELETE FROM games WHERE player = ? AND story = ?", self._key())
+                self.turns = 0
+            except self.db.errors as exc:
+                self._failed(exc)
+            return ""
+        return "Your game is kept: log in again to pick it up where you left it."
+
+    # -- named saves --------------------------------------------------------------------
+    def save(self, name: str, state: GameState, log: list[LogEntry]) -> str:
+        name = check_slot(name)
+        data = encode(self.game.story, state, log).decode("utf-8")
+        if len(data) > MAX_SAVE_BYTES:
+            raise SaveError("Could not save: the game is too long to keep.")
+        scene = self.game.story.scenes[state.scene].title
+        try:
+            with self.db.transaction():
+                count = self.db.run("SELECT COUNT(*) FROM saves WHERE player = ? AND story = ? "
+                                    "AND slot <> ?", (*self._key(), name))[0][0]
+                if int(count) >= MAX_SAVES:
+                    raise SaveError(f"Could not save: you have {MAX_SAVES} saves already; "
+                                    "save over one of them ('saves' lists them).")
+                self.db.run("INSERT INTO saves (player, story, slot, saved_at, turn, "
+                            "scene_title, data) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+                            "(player, story, slot) DO UPDATE SET saved_at = excluded.saved_at, "
+                            "turn = excluded.turn, scene_title = excluded.scene_title, "
+                            "data = excluded.data",
+                            (*self._key(), name, utc_now(), state.turn, scene, data))
+        except self.db.errors as exc:
+            self._failed(exc)
+            raise SaveError(f"Could not save: the server's storage failed. Any earlier save "
+                            f"'{name}' is untouched.") from None
+        return f"Saved as '{name}' (turn {state.turn})."
+
+    def load(self, name: str) -> tuple[GameState, list[LogEntry], str]:
+        try:
+            name = check_slot(name)
+            rows = self.db.run("SELECT data FROM saves WHERE player = ? AND story = ? AND "
+                               "slot = ?", (*self._key(), name))
+        except SaveError as exc:
+            raise SaveError(f"Cannot restore '{sanitize(name)}': {exc}") from None
+        except self.db.errors as exc:
+            self._failed(exc)
+            raise SaveError(f"Cannot restore '{sanitize(name)}': the server's storage "
+                            "failed.") from None
+        if not rows:
+            raise SaveError(f"Cannot restore '{sanitize(name)}': there is no such save.")
+        try:
+            doc = json.loads(str(rows[0][0]))
+            if not isinstance(doc, dict):
+                raise SaveError("it is not a save")
+            return fit_to_story(self.game, decode(doc, self.game.story))
+        except (ValueError, RecursionError):
+            raise SaveError(f"Cannot restore '{sanitize(name)}': it is damaged.") from None
+        except SaveError as exc:
+            raise SaveError(f"Cannot restore '{sanitize(name)}': {exc}.") from None
+
+    def missing(self, name: str) -> bool:
+        try:
+            return not self.db.run("SELECT 1 FROM saves WHERE player = ? AND story = ? AND "
+                                   "slot = ?", (*self._key(), check_slot(name)))
+        except SaveError:
+            return True
+        except self.db.errors:
+            return True
+
+    def listing(self) -> str:
+        rows = self.db.run("SELECT slot, saved_at, turn, scene_title FROM saves WHERE "
+                           "player = ? AND story = ? ORDER BY slot", self._key())
+        if not rows:
+            return "No saved games yet. Type 'save NAME' to make one."
+        return "\n".join(sanitize(f"  {slot:<20} {str(at)[:19].replace('T', ' '):<19}  "
+                                  f"turn {turn!s:<5} {title}")
+                         for slot, at, turn, title in rows)
+
+    # -- transcripts: a player's own terminal can keep one ---------------------------
+    def transcript(self, on: bool) -> str:
+        return ("This server keeps no transcripts; your terminal can (for example, "
+                "ssh ... | tee game.txt, or 'script').")
+
+    def transcribe(self, line: str, result: Result) -> None:
+        pass
