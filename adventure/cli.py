@@ -273,9 +273,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return EXIT_OK
 
 
-def _load(path: Path | None) -> tuple[Story | None, list[str], str]:
+def _load(path: Path | None, announce: bool = True) -> tuple[Story | None, list[str], str]:
     root, note = story_note(path)
-    if path is None:
+    if path is None and announce:
         # the story a command chose by itself is named, on stderr (never in --json): an
         # author editing one copy must never be shown another without knowing
         _note(note)
@@ -298,9 +298,11 @@ def _note(text: str) -> None:
     print(text, file=sys.stderr)
 
 
-def _usable(path: Path | None) -> tuple[Story, str] | None:
-    """The story a command needs, or None after saying on stderr what is wrong with it."""
-    story, problems, name = _load(path)
+def _usable(path: Path | None, announce: bool = True) -> tuple[Story, str] | None:
+    """The story a command needs, or None after saying on stderr what is wrong with it.
+    `announce`: name the story it chose (for authors; not for a player's game, nor for a
+    program reading a protocol)."""
+    story, problems, name = _load(path, announce)
     if story is None:
         _report(problems, name)
         return None
@@ -318,7 +320,7 @@ def _report(problems: list[str], name: str) -> None:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
-    loaded = _usable(args.story)
+    loaded = _usable(args.story, announce=args.watch)
     if loaded is None:
         return EXIT_USAGE
     story, name = loaded
@@ -398,7 +400,7 @@ def cmd_agent(args: argparse.Namespace) -> int:
     if not 0 <= args.seed < 2 ** 64:
         print("adventure: --seed takes 0 to 2**64 - 1.", file=sys.stderr)
         return EXIT_USAGE
-    loaded = _usable(args.story)
+    loaded = _usable(args.story, announce=False)
     if loaded is None:
         return EXIT_USAGE
     from .engine.session import Game
@@ -412,7 +414,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("adventure: --max-players and --per-address take 1 or more, --idle more than 0.",
               file=sys.stderr)
         return EXIT_USAGE
-    loaded = _usable(args.story)
+    loaded = _usable(args.story, announce=False)
     if loaded is None:
         return EXIT_USAGE
     try:

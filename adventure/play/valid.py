@@ -158,17 +158,25 @@ def valid_commands(game: Game, state: GameState) -> list[Valid]:
     scope = world.scope()
     for t in scope.values():
         name = t.display
+        # the name as shown, else the thing's own name, when the shown one is not typable
+        names = list(dict.fromkeys((name, " ".join(t.name))))
+
+        def keep_any(verb: str, tail: str = "", names: list[str] = names) -> None:
+            for n in names:
+                if keep(f"{verb} {n}{tail}", "builtin"):
+                    return
+
         show(f"examine {name}")
         if world.wearing(t.id):
-            keep(f"remove {name}", "builtin")
-        elif world.has(t.id):
-            keep(f"drop {name}", "builtin")
+            keep_any("remove")
+        if world.has(t.id):  # worn things too: dropping takes them off
+            keep_any("drop")
             for holder in _holders(scope, t):
-                keep(f"put {name} {holder.holds} {holder.display}", "builtin")
+                keep_any("put", f" {holder.holds} {holder.display}")
         elif t.portable:
-            keep(f"take {name}", "builtin")
+            keep_any("take")
         if t.wearable and not world.wearing(t.id):
-            keep(f"wear {name}", "builtin")
+            keep_any("wear")
     return out
 
 
