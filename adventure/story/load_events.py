@@ -29,7 +29,7 @@ def event(cx: LoadContext, eid: str, data: LMap, names: ex.Names) -> Event:
     return Event(eid, cx.expr(data, "when", names.in_scene(None, False)),
                  cx.text(data, "text", names.in_scene(None, True)),
                  cx.effects(data, "do", names.in_scene(None, True)), to,
-                 trigger=f"event:{eid}")
+                 trigger=f"event:{eid}", loc=data.loc)
 
 
 def build_puzzles(cx: LoadContext, names: ex.Names) -> dict[str, Puzzle]:
