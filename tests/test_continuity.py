@@ -172,6 +172,15 @@ def test_person_who_can_leave_is_flagged(tmp_path):
     assert "${if with(odo)}" in ws[0]
 
 
+def test_names_with_an_apostrophe_and_other_names(tmp_path):
+    body = ODO.replace("odo: {name: Odo,", "odo: {name: O'Brien, synonyms: [chief],").replace(
+        "Odo watches you from behind the desk.", "Keiko's chief worry is the rent.")
+    assert warnings(story(tmp_path, body)) == []  # someone else's chief
+    for text in ("O'Brien watches you.", "The chief watches you.", "O\u2019Brien's hands."):
+        ws = warnings(story(tmp_path, body.replace("Keiko's chief worry is the rent.", text)))
+        assert len(ws) == 1 and "names 'O'Brien'" in ws[0], text
+
+
 @pytest.mark.parametrize("text", [
     "${if with(odo)}Odo watches you.${else}The desk is empty.${end}",
     "${if here(odo)}Odo watches you.${end}",

@@ -226,19 +226,21 @@ def _plan(plan: list, guards: tuple) -> Iterator[tuple[str, tuple]]:
                 yield from _plan(sub, guards + conds)
 
 
-_WORD = re.compile(r"[a-z0-9]+(?:'s)?")
+_WORD = re.compile(r"[a-z0-9][a-z0-9']*")
 
 
 def _names(text: str, t: Thing, here: bool) -> bool:
     """The text names the thing: its name (a person's other names too), not as someone
     else's ("the glinn's padd") nor, where it cannot be, as one of a kind ("a padd")."""
-    ws = _WORD.findall(text.lower().replace("\u2019", "'"))
+    raw = _WORD.findall(text.lower().replace("\u2019", "'"))
+    # as the parser spells names: no apostrophes ("O'Brien" is obrien)
+    ws = [w.removesuffix("'s").replace("'", "") for w in raw]
     for name in [t.name, *(t.synonyms if t.person else ())]:
         n = len(name)
         for i in range(len(ws) - n + 1):
-            if tuple(w.removesuffix("'s") for w in ws[i:i + n]) != name:
+            if tuple(ws[i:i + n]) != name:
                 continue
-            before = ws[i - 1] if i else ""
+            before = raw[i - 1] if i else ""
             if before.endswith("'s") or (not here and before in ("a", "an", "another")):
                 continue
             return True
