@@ -246,6 +246,8 @@ class PlayReport:
     capped: int = 0  # games that hit the turn cap without ending
     problems: list[Problem] = field(default_factory=list)
     labels: LabelCheck = field(default_factory=LabelCheck)  # choices typed as shown
+    chapter_score: dict[str, int] = field(default_factory=dict)  # most held in each chapter
+    entry_score: dict[str, int] = field(default_factory=dict)  # most held on first entry
 
 
 def _options(game: Game, state: GameState, seen: dict | None = None
@@ -381,6 +383,7 @@ def _play_one(game: Game, seed: int, max_turns: int, report: PlayReport, memory:
     before: list[GameState] = list(resume.before) if resume else []
     mine: Counter = Counter()  # (scene, what it does) -> times chosen in this playthrough
     new = False  # this playthrough found a scene, action or exit never seen before
+    entered: set[str] = set()  # chapters this playthrough has been in
     try:
         if resume:
             state = resume.state
@@ -411,6 +414,13 @@ def _play_one(game: Game, seed: int, max_turns: int, report: PlayReport, memory:
                 new = new or not report.scenes[result.state.scene]
                 report.scenes[result.state.scene] += 1
             state = result.state
+            chapter = game.story.scenes[state.scene].chapter
+            if state.score > report.chapter_score.get(chapter, -1):
+                report.chapter_score[chapter] = state.score
+            if chapter not in entered:
+                entered.add(chapter)
+                if state.score > report.entry_score.get(chapter, -1):
+                    report.entry_score[chapter] = state.score
         if not state.ended:
             report.capped += 1
             return None

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from .lsp_folder import Folder
 
 FUNCTIONS = {"has": "has(thing): the player carries it", "wearing": "wearing(thing)",
-             "here": "here(thing): it is in this scene", "location": "location(thing)",
+             "here": "here(thing): it is in this scene",
+             "with": "with(person): where the player is, seen or not",
+             "location": "location(thing)",
              "visited": "visited(scene): how many times", "at": "at(scene): the player is there",
              "done": "done(action): how many times", "chance": "chance(percent), not in guards",
              "random": "random(low, high), not in guards"}
@@ -204,7 +206,7 @@ def _expression(folder: Folder, text: str) -> list[Item]:
             return _ids(folder, "scene")
         if func == "done":
             return _ids(folder, "action")
-        if func in ("has", "wearing", "here", "location"):
+        if func in ("has", "wearing", "here", "with", "location"):
             return _ids(folder, "thing")
     if re.search(r"\b(has|wearing)\s+$", stripped):
         return _ids(folder, "thing")

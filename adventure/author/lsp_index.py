@@ -23,7 +23,7 @@ from ..story.text import _split
 KINDS = ("scene", "thing", "action", "event", "puzzle", "variable")
 # a place (where a thing starts or moves to) is a scene or a thing: resolved when asked
 PLACE = "place"
-_THING_FUNCS = ("has", "wearing", "here", "location")
+_THING_FUNCS = ("has", "wearing", "here", "with", "location")
 _SCENE_FUNCS = ("visited", "at")
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..story.model import Story
 from .checks import play_warnings, random_play, static_warnings, summary
+from .continuity import continuity_warnings, score_report, score_warnings
 from .matching import matching_problems
 from .nouns import unanswered
 
@@ -28,6 +29,7 @@ def check_report(story: Story | None, problems: list[str], name: str, games: int
     warnings = static_warnings(story) + _renumbered(story, name)
     shadowed, notes = matching_problems(story)
     warnings += shadowed
+    warnings += continuity_warnings(story)
     report["notes"] = [str(n) for n in notes]
     if games:
         game = Game(story)
@@ -45,9 +47,13 @@ def check_report(story: Story | None, problems: list[str], name: str, games: int
             "problems": [{"kind": p.kind, "seed": p.seed, "commands": p.commands,
                           "detail": p.detail} for p in play.problems],
         }
+        report["score"] = score_report(story, play.chapter_score, play.entry_score)
         report["errors"] += [f"{name}: error: random game {p.seed} {p.kind}: {p.detail} "
                              f"(commands: {' / '.join(p.commands) or 'none'})"
                              for p in play.problems]
+    if "score" not in report:
+        report["score"] = score_report(story, None)
+    warnings += score_warnings(story, report["score"])
     report["warnings"] = [str(w) for w in sorted(
         warnings, key=lambda d: (d.loc.file, d.loc.line, d.loc.col))]
     return report
@@ -135,6 +141,16 @@ def print_report(report: dict[str, Any]) -> None:
         out(f"Nouns the text names that only the plain answer meets (scenery would do "
             f"better): {sum(map(len, nouns.values()))} in {_n(len(nouns), 'scene')}; "
             f"{some}{' ...' if len(nouns) > 5 else ''} (all of them: --json)")
+    score = report.get("score")
+    if score:
+        rows = ", ".join(f"{r['chapter']} {r['points']}"
+                         + (f" (held {r['reached']})" if "reached" in r else "")
+                         for r in score["chapters"])
+        last = (f"; on entering the last chapter, at most {score['before_last_chapter']} of "
+                f"{score['max']} ({score['before_last_share']:.0%})"
+                if "before_last_chapter" in score else "")
+        out(f"Score by chapter, points its effects award (most random play held there): "
+            f"{rows}{last}.")
     play = report.get("random_play")
     if play:
         out(f"Random play: {play['games']} games (seed {play['seed']}), "

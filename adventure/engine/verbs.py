@@ -44,13 +44,16 @@ def builtin(world: World, intent: Intent) -> None:
         if not world.has(thing.id) and verb == "give":
             say(("text", f"You aren't carrying {thing.the()}."))
         else:
-            say(("text", f"{person.The()} shows no interest in {thing.the()}."))
+            say(("text", f"{person.The()} {person.agree('shows', 'show')} no interest in "
+                         f"{thing.the()}."))
     elif verb in ("ask", "tell"):
         # the topic is not echoed: typed words have lost their capitals ("sisko")
         if verb == "ask":
-            say(("text", f"{objs[0].The()} has nothing to say about that."))
+            say(("text", f"{objs[0].The()} {objs[0].agree('has', 'have')} nothing to say "
+                         "about that."))
         else:
-            say(("text", f"{objs[0].The()} does not seem interested."))
+            say(("text", f"{objs[0].The()} {objs[0].agree('does', 'do')} not seem "
+                         "interested."))
     elif verb == "examine":
         examine(world, objs[0])
     elif verb == "take":
@@ -99,7 +102,7 @@ ALONE_REPLIES = {
     "wave": "You wave. Nobody waves back.",
 }
 THING_REPLIES = {
-    "talk": "{The} does not answer.",
+    "talk": "{The} {does} not answer.",
     "climb": "You can't climb {the}.",
     "crawl": "You can't crawl into {the}.",
     "push": "Nothing obvious happens.",
@@ -130,7 +133,7 @@ THING_REPLIES = {
 }
 # The same verbs said of a person (a thing whose pronoun is him, her or them).
 PERSON_REPLIES = {
-    "talk": "{The} has nothing to say to you just now.",
+    "talk": "{The} {has} nothing to say to you just now.",
     "push": "{The} would not thank you for that.",
     "pull": "{The} would not thank you for that.",
     "move": "{The} would not thank you for that.",
@@ -151,10 +154,12 @@ def default_reply(verb: str, objs: Sequence[Thing]) -> str:
         return (f"Using {t.the()} on {objs[1].the()} achieves nothing."
                 if verb in ("use", "touch", "push", "move") else
                 f"You can't {verb.replace('_', ' ')} {t.the()} with {objs[1].the()}.")
-    person = t.pronoun != "it"
-    text = (PERSON_REPLIES.get(verb) if person else None) or THING_REPLIES.get(verb) \
+    text = (PERSON_REPLIES.get(verb) if t.person else None) or THING_REPLIES.get(verb) \
         or "Nothing happens."
-    return text.format(the=t.the(), The=t.The())
+    if t.plural:
+        text = text.replace("That isn't", "They aren't")
+    return text.format(the=t.the(), The=t.The(), does=t.agree("does", "do"),
+                       has=t.agree("has", "have"))
 
 
 def each(world: World, verb: str, things: Sequence[Thing]) -> None:
@@ -189,7 +194,8 @@ def take(world: World, t, quiet: bool = False) -> bool:
         if t.take_refuse is not None:
             world.say(t.take_refuse)
         else:
-            world.out.append(("text", f"{t.The()} stays where {t.is_()}."))
+            world.out.append(("text", f"{t.The()} {t.agree('stays', 'stay')} where "
+                                      f"{t.is_()}."))
         return False
     world.move(t.id, w.PLAYER)
     if not quiet:

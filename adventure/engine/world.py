@@ -125,6 +125,19 @@ class World:
     def here(self, thing: str) -> bool:
         return thing in self.scope()
 
+    def is_with(self, thing: str) -> bool:
+        """`with(x)`: x is where the player is: in this scene (on or in something here
+        too), carried, or, in a conversation, in a scene it was called from. Unlike
+        here(), the dark does not hide a companion, and x need not be visible."""
+        where = self.location(thing)
+        seen = {thing}
+        while where in self.story.things and where not in seen:
+            seen.add(where)
+            where = self.location(where)
+        st = self.state
+        return where in (st.scene, PLAYER, WORN) or (
+            where in st.stack and self.story.scenes[st.scene].conversation)
+
     def draw(self) -> int:
         self.state.rng, value = next_random(self.state.rng)
         return value
@@ -227,7 +240,7 @@ class World:
         inside = [t for t in self.contents(holder.id) if t.listed]
         if inside:
             where = "On" if holder.holds == "on" else "In"
-            verb = "is" if len(inside) == 1 else "are"
+            verb = "is" if len(inside) == 1 and not inside[0].plural else "are"
             self.out.append(("text", f"{where} {holder.the()} {verb} {join_names(inside)}."))
 
     # -- things --------------------------------------------------------------

@@ -342,7 +342,7 @@ class _Parser:
         word = t.text
         self.take()  # (
         args: tuple[Node, ...]
-        if word in ("has", "wearing", "here", "location"):
+        if word in ("has", "wearing", "here", "location", "with"):
             args = (self._id_arg("thing", self.names.things),)
             rtype = "str" if word == "location" else "bool"
         elif word in ("visited", "at"):
@@ -367,8 +367,8 @@ class _Parser:
                 args = (first, second)
                 rtype = "int"
         else:
-            funcs = ["has", "wearing", "here", "location", "visited", "at", "done", "chance",
-                     "random"]
+            funcs = ["has", "wearing", "here", "with", "location", "visited", "at", "done",
+                     "chance", "random"]
             raise ExprError(f"unknown function '{word}'{did_you_mean(word, funcs)}", t.pos)
         self.expect(")", "')'")
         return Node(word, t.pos, args, type=rtype)
@@ -401,9 +401,9 @@ def _compile(tree: Tree) -> Compiled:
         if value == "dark":
             return lambda env: env.dark
         return lambda env: env.vars[value]
-    if op in ("has", "wearing", "here", "location", "visited", "at", "done"):
+    if op in ("has", "wearing", "here", "with", "location", "visited", "at", "done"):
         arg = args[0][1]
-        method = {"visited": "visits"}.get(op, op)
+        method = {"visited": "visits", "with": "is_with"}.get(op, op)
         return lambda env: getattr(env, method)(arg)
     if op == "chance":
         f = _compile(args[0])

@@ -52,6 +52,7 @@ def read_meta(cx: LoadContext, meta: LMap) -> Meta:
         cx.err(meta.loc, "the story needs a 'title'")
     if "max_score" in meta and cx.typed(meta, "max_score", int, "a whole number"):
         cx.max_score = meta["max_score"]
+        cx.info.score_loc = meta.key_loc("max_score")
     initial, types = initial_state(cx, meta)
     start = cx.text_field(meta, "start")
     if not start:

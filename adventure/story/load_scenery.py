@@ -96,4 +96,4 @@ def build_scenery(cx: LoadContext, scenes: dict[str, Scene], things: dict[str, T
                 id=tid, name=nouns[0], adjectives=frozenset(), synonyms=nouns[1:],
                 article="the", description=desc, location=sid, portable=False,
                 wearable=False, holds=None, listed=False, take_refuse=None, loc=loc,
-                pronoun="them" if plural else "it", called=" ".join(nouns[0]))
+                called=" ".join(nouns[0]), plural=plural)

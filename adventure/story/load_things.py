@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from .load_context import LoadContext
 
 THING_KEYS = ("name", "adjectives", "synonyms", "article", "description", "location",
-              "portable", "wearable", "holds", "listed", "take_refuse", "pronoun", "light")
+              "portable", "wearable", "holds", "listed", "take_refuse", "pronoun", "light",
+              "plural")
 
 
 def collect_scene_things(cx: LoadContext, sid: str, sdata: LMap) -> None:
@@ -69,12 +70,16 @@ def thing(cx: LoadContext, tid: str, data: LMap, scene: str | None, kloc: Loc,
     if holds is not None and holds not in ("in", "on"):
         cx.err(data.val_loc("holds"), "'holds' should be 'in' or 'on'")
         holds = None
+    plural = cx.flag(data, "plural")
     article = cx.text_field(data, "article")
     if article is None:
-        article = "an" if name[:1].lower() in "aeiou" else "a"
+        article = "some" if plural else "an" if name[:1].lower() in "aeiou" else "a"
     elif not re.fullmatch(r"[A-Za-z]+", article):
         cx.err(data.val_loc("article"), "'article' should be one word: a, an, the, "
                "some, your, ... or none")
+    elif plural and article.lower() in ("a", "an"):
+        cx.err(data.val_loc("article"), f"'{article}' does not go with a plural thing "
+               "(\"a prayer beads\"): leave 'article' out for 'some', or write the, your, ...")
     portable = cx.flag(data, "portable")
     wearable = cx.flag(data, "wearable")
     text_names = names.in_scene(scene, True)
@@ -87,7 +92,7 @@ def thing(cx: LoadContext, tid: str, data: LMap, scene: str | None, kloc: Loc,
         listed=cx.flag(data, "listed", portable or wearable),
         take_refuse=cx.text(data, "take_refuse", text_names), loc=kloc,
         pronoun=pronoun(cx, data), called=" ".join(name.split()),
-        light=light(cx, data, names.in_scene(scene, False)),
+        light=light(cx, data, names.in_scene(scene, False)), plural=plural,
     )
 
 

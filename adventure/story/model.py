@@ -162,13 +162,13 @@ class Scene(Record):
 class Thing(Record):
     __slots__ = ("id", "name", "adjectives", "synonyms", "article", "description", "location",
                  "portable", "wearable", "holds", "listed", "take_refuse", "loc", "pronoun",
-                 "called", "light")
+                 "called", "light", "plural")
 
     def __init__(self, id: str, name: Words, adjectives: frozenset[str], synonyms: list[Words],
             article: str, description: TextSpec | None, location: str, portable: bool,
             wearable: bool, holds: str | None, listed: bool, take_refuse: TextSpec | None,
             loc: Loc = NOWHERE, pronoun: str = "it", called: str = "",
-            light: Expr | bool = False) -> None:
+            light: Expr | bool = False, plural: bool = False) -> None:
         self.id = id
         self.name = name
         self.adjectives = adjectives
@@ -185,6 +185,7 @@ class Thing(Record):
         self.pronoun = pronoun  # what 'him', 'her', 'them' or 'it' can mean
         self.called = called  # the name as the author wrote it ("O'Brien"), for sentences
         self.light = light  # a light source: True, or lit while its condition holds
+        self.plural = plural  # grammatical number: "the beads are", "some beads"
 
     @property
     def display(self) -> str:
@@ -209,7 +210,16 @@ class Thing(Record):
 
     def is_(self) -> str:
         """'it is', 'he is', 'they are': the thing as the subject of a short clause."""
-        return _SUBJECT.get(self.pronoun, "it is")
+        return "they are" if self.plural else _SUBJECT.get(self.pronoun, "it is")
+
+    def agree(self, singular: str, plural: str) -> str:
+        """The verb that agrees with the thing as subject: 'stays' or 'stay'."""
+        return plural if self.plural or self.pronoun == "them" else singular
+
+    @property
+    def person(self) -> bool:
+        """Someone rather than something: a pronoun him, her or them (not a plural 'it')."""
+        return self.pronoun != "it"
 
 
 def capital(text: str) -> str:
@@ -252,7 +262,7 @@ class StoryInfo(Record):
     """What the loader learnt on the way that authoring checks need."""
 
     __slots__ = ("var_locs", "reads", "writes", "moved", "scheduled", "words", "files", "uses",
-                 "warnings")
+                 "warnings", "score_loc")
     _empty_as_none: ClassVar = ("files", "warnings")
 
     def __init__(self, var_locs: dict[str, Loc] | None = None, reads: set[str] | None = None,
@@ -260,7 +270,7 @@ class StoryInfo(Record):
             scheduled: dict[str, set] | None = None, words: int = 0,
             files: list[str] | None = None,
             uses: dict[str, tuple[set[str], set[str]]] | None = None,
-            warnings: list | None = None) -> None:
+            warnings: list | None = None, score_loc: Loc = NOWHERE) -> None:
         self.var_locs = {} if var_locs is None else var_locs
         self.reads = set() if reads is None else reads  # variables read by guards and text
         self.writes = set() if writes is None else writes  # variables changed by effects
@@ -273,6 +283,7 @@ class StoryInfo(Record):
         self.uses = {} if uses is None else uses
         # what the loader took as the author meant but warns about (Diagnostics)
         self.warnings = [] if warnings is None else warnings
+        self.score_loc = score_loc  # where max_score is written, for the score's warnings
 
 
 class Story(Record):
