@@ -336,7 +336,7 @@ scenes:
 def test_timer_that_outlives_its_chapter(tmp_path):
     ws = warnings(story(tmp_path, TIMER, later=LATER))
     assert len(ws) == 1, ws
-    assert ws[0].startswith("st/s.yaml:7:10: warning: event 'alarm', scheduled in scene 'a' "
+    assert ws[0].startswith("st/s.yaml:7:3: warning: event 'alarm', scheduled in scene 'a' "
                             "(chapter 's'), can fire in scene 'b' of chapter 'later'")
     assert "cancel alarm" in ws[0]
 

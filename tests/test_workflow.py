@@ -28,7 +28,7 @@ def retitle(root: Path, title: str) -> None:
 
 
 @pytest.mark.parametrize("args", [["check", "--random", "2"], ["test"], ["graph"],
-                                  ["play"]])
+                                  ["play", "--watch"]])
 def test_every_subcommand_uses_and_names_the_checkouts_story(tmp_path, args):
     root = checkout(tmp_path / "clone")
     retitle(root, "The Edited Derelict")

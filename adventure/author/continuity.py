@@ -75,7 +75,15 @@ class Steps:
                 if f is not None and f.to:
                     found.append((f.to, f.do, "the fallback"))
         self.schedules = self._schedules()
+        # events that another event schedules: they can fire anywhere (worked out once,
+        # not once per event: a story of thousands of events stays linear)
+        self.chained = {fx.args[0] for e in story.events.values() for fx, _ in ops(e.do)
+                        if fx.kind == "schedule"}
         self.fires = {eid: self._fires(eid) for eid in story.events}
+        self.fire_here: dict[str, list[str]] = {}  # scene -> events that can fire there
+        for eid, fires in self.fires.items():
+            for sid in fires:
+                self.fire_here.setdefault(sid, []).append(eid)
 
     def reach(self, sid: str) -> set[str]:
         """The scenes the player can get to from `sid`."""
@@ -106,8 +114,7 @@ class Steps:
         """Scenes where event `eid` can fire -> the scene that scheduled it. A timer
         scheduled from anywhere else (a global action, another event) fires anywhere."""
         anywhere = None in self.story.info.scheduled.get(eid, ())
-        if anywhere or any(fx.kind == "schedule" and fx.args[0] == eid
-                           for e in self.story.events.values() for fx, _ in ops(e.do)):
+        if anywhere or eid in self.chained:
             return dict.fromkeys(self.story.scenes, "")
         found: dict[str, str] = {}
         for start, delay in self.schedules.get(eid, ()):
@@ -342,10 +349,10 @@ _SAME_TWICE = ("say", "set", "move", "list", "cancel")
 def repeat_warnings(story: Story, steps: Steps) -> list[Diagnostic]:
     out = []
     for s in story.scenes.values():
-        timed = any(s.id in fires for fires in steps.fires.values())
+        here = steps.fire_here.get(s.id, [])
+        timed = bool(here)
         # what else can change while the player stays: other choices, timers, globals
-        lists = [a.do for a in s.actions] + [e.do for eid, e in story.events.items()
-                                              if s.id in steps.fires[eid]]
+        lists = [a.do for a in s.actions] + [story.events[eid].do for eid in here]
         changed = {a.key for a in s.actions} | {"turn"}
         moved: set[str] = set()
         for effects in lists:
