@@ -213,8 +213,10 @@ class Thing(Record):
         return "they are" if self.plural else _SUBJECT.get(self.pronoun, "it is")
 
     def agree(self, singular: str, plural: str) -> str:
-        """The verb that agrees with the thing as subject: 'stays' or 'stay'."""
-        return plural if self.plural or self.pronoun == "them" else singular
+        """The verb that agrees with the thing's name as subject: 'stays' or 'stay'. The
+        name's number decides ('plural: true'), not the pronoun: "your companion has",
+        whoever 'they' are."""
+        return plural if self.plural else singular
 
     @property
     def person(self) -> bool:
