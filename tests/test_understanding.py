@@ -185,3 +185,12 @@ def test_no_internal_token_reaches_the_player_in_random_campaign_play():
             for _style, text in result.paragraphs:
                 found = TOKEN.search(text)
                 assert found is None, (seed, line, found.group(0), text)
+
+
+def test_a_name_the_text_writes_is_answered_as_a_person_not_as_the_name(tmp_path):
+    root = tmp_path / "st"
+    root.mkdir()
+    (root / "story.yaml").write_text(STATION.replace(
+        "A door leads north to the hall.", "A door leads north to the hall, where Garak waits."))
+    s = Session(Game(load_story(root)), seed=1)
+    assert said(s, "x garak") == "Garak is not someone you can reach just now."

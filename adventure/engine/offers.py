@@ -118,7 +118,7 @@ class Offers:
             self.routes(sid), self.vocabulary(sid),
             lambda: frozenset(a.key for a in own + glob if not self.listed(world, a)),
             lambda: [label_words(o.label, self.synonyms) for o in offers],
-            scene.words_shown)
+            scene.words_shown, scene.names_shown)
 
     def _scene_parts(self, scene: Scene) -> tuple[list[Action], list[Action], list[Action],
                                                   dict[str, Words]]:

@@ -52,7 +52,7 @@ class Context:
 
     __slots__ = ("synonyms", "own", "globals", "spent", "exits", "_scope", "exit_titles", "choices",
                  "fallback", "conversation", "phrases", "refs", "routes", "vocabulary", "unlisted",
-                 "labels", "mentioned")
+                 "labels", "mentioned", "names")
 
     def __init__(self, synonyms: SynonymIndex, own: list[Action],
                  globals: list[Action], spent: list[Action], exits: list[Exit],
@@ -64,7 +64,8 @@ class Context:
                  vocabulary: frozenset[str] = frozenset(),
                  unlisted: Callable[[], frozenset[str]] = frozenset,
                  labels: Callable[[], list[Words]] = list,
-                 mentioned: Callable[[], frozenset[str]] = frozenset) -> None:
+                 mentioned: Callable[[], frozenset[str]] = frozenset,
+                 names: Callable[[], frozenset[str]] = frozenset) -> None:
         self.synonyms = synonyms
         self.own = own  # the scene's own actions that can be matched now
         self.globals = globals
@@ -82,6 +83,7 @@ class Context:
         self.unlisted = unlisted  # keys of hidden actions not yet revealed (lazy)
         self.labels = labels  # the numbered choices' labels, as words (lazy)
         self.mentioned = mentioned  # every word the scene's text can show (lazy)
+        self.names = names  # the names it writes with a capital (lazy)
 
     @property
     def scope(self) -> dict[str, Thing]:
@@ -531,6 +533,9 @@ def _one(ws: Words, ctx: Context) -> Thing | Intent:
         if all(w in ctx.mentioned() for w in ws):
             # named by the text, declared nowhere: not a way forward, and said so plainly
             noun = shown(ws, ctx)
+            if len(ws) == 1 and ws[0] in ctx.names():  # a person's name: Odo, not "the odo"
+                return Intent("unknown", words=ws, message=f"{noun.capitalize()} is not "
+                              "someone you can reach just now.")
             are = "are" if noun.endswith("s") and not noun.endswith("ss") else "is"
             return Intent("unknown", words=ws, message=f"The {noun} {are} not something "
                           "you need to worry about.")

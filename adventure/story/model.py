@@ -9,7 +9,7 @@ from __future__ import annotations
 from .diagnostics import NOWHERE, Loc
 from .expr import Expr
 from .record import Record
-from .text import Template, source_words
+from .text import Template, source_names, source_words
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
@@ -156,6 +156,13 @@ class Scene(Record):
         found = set(source_words(self.text))
         for _, text in self.variants:
             found |= source_words(text)
+        return frozenset(found)
+
+    def names_shown(self) -> frozenset[str]:
+        """The names (capitalised in mid-sentence) the scene's text can show."""
+        found = set(source_names(self.text))
+        for _, text in self.variants:
+            found |= source_names(text)
         return frozenset(found)
 
 

@@ -273,3 +273,15 @@ def source_words(spec: object) -> frozenset[str]:
     sources = [o.source for o in getattr(spec, "options", ())] or \
         [getattr(spec, "source", "")]
     return frozenset(w for src in sources for w in words(_EXPR.sub(" ", src)))
+
+
+_NAME = re.compile(r"(?<=[a-z,;] )([A-Z][a-z'\-]+)")
+
+
+def source_names(spec: object) -> frozenset[str]:
+    """The words a text writes with a capital in mid-sentence ("Odo", "Julian"): names,
+    lower-cased as a player types them."""
+    sources = [o.source for o in getattr(spec, "options", ())] or \
+        [getattr(spec, "source", "")]
+    return frozenset(m.lower().replace("'", "") for src in sources
+                     for m in _NAME.findall(_EXPR.sub(" ", src)))
