@@ -144,3 +144,29 @@ def test_any_listed_label_typed_any_way_does_what_its_number_does(campaign, data
     n = data.draw(st.integers(1, len(offers)))
     typed = _typed(offers[n - 1].label, data.draw)
     assert game.step(state, typed).resolved == game.step(state, str(n)).resolved, typed
+
+
+def test_a_label_may_be_typed_with_i_and_us_its_own_pronouns_and_a_particle(tmp_path):
+    root = tmp_path / "st"
+    root.mkdir()
+    (root / "story.yaml").write_text(textwrap.dedent("""\
+        story: {id: t, title: T, start: deck}
+        scenes:
+          deck:
+            title: Deck
+            text: The tractor beam has you.
+            actions:
+              - {id: uneasy, commands: [confess], label: Admit that this trip has you uneasy,
+                 text: You admit it.}
+              - {id: drop, commands: [drift], label: Let it go and turn back to the console,
+                 text: You let it go.}
+              - {id: beam, commands: [yield], label: Let the tractor beam take you in,
+                 text: The beam takes you in.}
+              - {id: walk, commands: [stroll], label: Walk on toward the hatch,
+                 text: You walk on.}
+        """))
+    game = Game(load_story(root))
+    for line, reply in [("admit i'm uneasy", "You admit it."), ("let it go", "You let it go."),
+                        ("let the tractor beam take us in", "The beam takes you in."),
+                        ("walk on", "You walk on.")]:
+        assert said(Session(game, seed=1), line) == reply, line

@@ -194,3 +194,18 @@ def test_a_name_the_text_writes_is_answered_as_a_person_not_as_the_name(tmp_path
         "A door leads north to the hall.", "A door leads north to the hall, where Garak waits."))
     s = Session(Game(load_story(root)), seed=1)
     assert said(s, "x garak") == "Garak is not someone you can reach just now."
+
+
+def test_him_and_her_fall_back_on_the_person_last_named_whoever_they_are(tmp_path):
+    root = tmp_path / "st"
+    root.mkdir()
+    (root / "story.yaml").write_text(STATION.replace("pronoun: her", "pronoun: them"))
+    s = Session(Game(load_story(root)), seed=1)
+    said(s, "x intendant")
+    assert "She watches you" in said(s, "x her")
+
+
+def test_it_means_a_thing_a_story_action_named_by_its_words(station):
+    s = Session(station, seed=1)
+    said(s, "x desk", "press buzzer")  # the buzzer is no thing: 'it' stays the desk
+    assert "Black glass" in said(s, "x it")

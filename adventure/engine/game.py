@@ -17,7 +17,15 @@ from . import verbs
 from . import world as w
 from .labels import LINKS
 from .machine import StoryMachine
-from .parser import _DIRECTION_WORDS, Context, Intent, _builtin_verb, parse, thing_matches
+from .parser import (
+    _DIRECTION_WORDS,
+    Context,
+    Intent,
+    _builtin_verb,
+    parse,
+    thing_matches,
+    thing_words,
+)
 from .reply import Replies, describe
 from .state import GameState
 from .world import World
@@ -199,6 +207,11 @@ class Game(Replies):
         a = intent.action
         if a is not None:
             named += [self.story.things[t] for t in (a.thing, a.second) if t]
+            if not named and intent.words:  # 'take hypospray' written as a command
+                nouns = set(intent.words)
+                found = [t for t in world.scope().values()
+                         if not nouns.isdisjoint(thing_words(t)[0])]
+                named += found[:1] if len(found) == 1 else []
         for t in named[:1] if intent.preposition == "all" else named:
             world.write("refs", t.pronoun, t.id)
             if t.pronoun != "it" and "it" not in world.state.refs:

@@ -27,6 +27,11 @@ Words = tuple[str, ...]
 
 # Possessives that a label uses and a player leaves out (or the other way round).
 FILLER = frozenset({"your", "my", "his", "her", "their", "our", "its", "own"})
+# The speaker and the listener: "admit i'm uneasy" for "Admit that this trip has you
+# uneasy", "take us in" for "take you in". A fit may skip them.
+PEOPLE = frozenset({"i", "im", "me", "myself", "you", "youre", "yourself", "we", "us",
+                    "ourselves", "them", "that", "this"})
+ONWARD = frozenset({"on", "back", "forward", "ahead", "away", "along", "onward", "onwards"})
 # Words that link a verb to its nouns: no key noun, so a fit need not keep them.
 LINKS = frozenset({"to", "at", "on", "onto", "in", "into", "toward", "towards", "from",
                    "with", "for", "of", "and", "then", "about", "over", "through", "across",
@@ -65,9 +70,11 @@ def fits(typed: Words, labels: list[Words], names: Callable[[str], frozenset[str
     """The labels a shorter command fits best (empty when none does). `names(word)` gives
     the ids of the things in view that the word names."""
     t = [w for w in normal(typed) if w not in LINKS]
-    if len(t) < 2:  # a verb alone is too little to choose by
+    # a lone verb is too little to choose by, but a verb of going with its particle
+    # ("walk on", "turn back") says enough when one label fits
+    if not t or (len(t) < 2 and not (len(typed) > 1 and set(typed[1:]) <= ONWARD)):
         return []
-    verb, rest = _verb(t[0]), t[1:]
+    verb, rest = _verb(t[0]), [w for w in t[1:] if w not in PEOPLE]
     best: list[int] = []
     best_score = 0
     for i, lw in enumerate(labels):
@@ -84,8 +91,10 @@ def fits(typed: Words, labels: list[Words], names: Callable[[str], frozenset[str
             else:
                 break
         else:
-            if score > best_score:
+            if score > best_score or not best:
                 best, best_score = [i], score
             elif score == best_score:
                 best.append(i)
+    if not rest and len(best) > 1:
+        return []  # "walk on" with two labels to walk: too little to ask about
     return best

@@ -136,17 +136,19 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
         hits = labels.whole(ws, ctx.labels())
         if hits:
             return _choice(hits, ws, ctx)
+    typed = ws  # as typed, before pronouns are resolved: labels use pronouns too
     if not PRONOUNS.isdisjoint(ws):
         ws, missing = _pronouns(ws, ctx)
         if missing:
-            return Intent("unknown", words=ws, message=f"I'm not sure what '{missing}' "
-                          "refers to here; name it.")
+            chosen = _label(typed, ctx) if ctx.choices else None
+            return chosen or Intent("unknown", words=ws, message=f"I'm not sure what "
+                                    f"'{missing}' refers to here; name it.")
     intent = _parse(ws, ctx)
     if intent.options:
         intent.words = ws  # the whole command, to finish once the player says which
     weak = intent.kind == "unknown" or (intent.kind == "builtin" and intent.verb in DEFAULTS)
     if weak and not intent.options and ctx.choices:
-        chosen = _label(ws, ctx)
+        chosen = _label(typed, ctx) or (_label(ws, ctx) if ws != typed else None)
         if chosen is not None:
             return chosen
     if intent.kind == "unknown" and not intent.options and ctx.vocabulary:
@@ -192,6 +194,10 @@ def _pronouns(ws: Words, ctx: Context) -> tuple[Words, str]:
                 # nobody named yet: the one person of that kind in view
                 kind = [t.id for t in ctx.scope.values() if t.pronoun == w]
                 ref = kind[0] if len(kind) == 1 else None
+                last = ctx.refs.get("them")
+                if ref is None and w != "them" and last in ctx.scope \
+                        and not ctx.scope[last].plural:  # the person last named, 'they'
+                    ref = last
             if ref is None or ref not in ctx.scope:
                 return ws, w
             out.append(f"@{ref}")
