@@ -21,11 +21,11 @@ def run(game, commands: str, sep: str = " "):
 
 
 CHOICES = {
-    "continued-kira": ("1 1 1 1 1 1 2 2 2 2 1 2 1 2 2 3 1 1 2 3 1 2 1 4 4 4 2",
+    "continued-kira": ("1 1 1 1 1 1 2 2 2 2 1 1 1 2 2 3 1 1 2 3 1 2 1 4 4 4 2",
                        "intendant_audience", 50),
-    "continued-bashir": ("2 3 2 4 1 2 3 2 2 1 2 3 3 2 4 4 4 2", "intendant_audience", 35),
-    "fire": ("1 3 1 2 3 4", "destroyed", None),
-    "example": ("2 3 1 2 3 5 1 3 1 3 2", "shot_resisting", None),
+    "continued-bashir": ("2 3 2 4 1 1 3 2 2 1 2 3 3 2 3 3 3 2", "intendant_audience", 35),
+    "fire": ("1 3 1 1 3 4", "destroyed", None),
+    "example": ("2 3 1 1 3 5 1 3 1 3 2", "shot_resisting", None),
     "lost": ("1 3" + " 4" * 10, "lost_in_wormhole", None),
 }
 
