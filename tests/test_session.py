@@ -365,3 +365,22 @@ def test_a_scene_whose_choices_never_change_still_follows_reveal_and_hide(tmp_pa
     assert labels(session.submit("s")) == ["Knock", "Go north (Yard)"]
     assert labels(session.submit("lurk")) == ["Knock", "Go north (Yard)"]  # no label: unlisted
     assert labels(session.submit("undo")) == ["Knock", "Go north (Yard)"]
+
+
+def test_undo_after_the_end_names_the_move_that_ended_the_game(demo_game):
+    from adventure.engine.world import World
+
+    s = Session(demo_game, seed=1)
+    # play at random until an ending, then type something, then undo
+    import random
+    rng = random.Random(3)
+    for _ in range(300):
+        if s.state.ended:
+            break
+        offers = demo_game.offers(World(demo_game.story, s.state))
+        line = str(rng.randint(1, len(offers)))
+        s.submit(line)
+    assert s.state.ended
+    last = s.log[-1].command
+    s.submit("pull handle")
+    assert s.submit("undo").text.startswith(f"Undone: '{last}'.")

@@ -144,7 +144,8 @@ class Session:
         if delta:  # empty when the command changed nothing (a look, a refusal)
             self.undo.append((delta, self.log, len(self.log), None))
             self.unsaved = True
-        if result.resolved != "empty":
+        if result.resolved != "empty" and not (before.ended and result.state.ended):
+            # (after the end, only what starts a game again is part of the game)
             entry = LogEntry(line, result.resolved)
             self.log.append(entry)
             if self.store is not None:
