@@ -209,3 +209,13 @@ def test_it_means_a_thing_a_story_action_named_by_its_words(station):
     s = Session(station, seed=1)
     said(s, "x desk", "press buzzer")  # the buzzer is no thing: 'it' stays the desk
     assert "Black glass" in said(s, "x it")
+
+
+def test_a_pronoun_in_a_story_phrase_means_the_thing_it_names(tmp_path):
+    root = tmp_path / "st"
+    root.mkdir()
+    (root / "story.yaml").write_text(STATION.replace(
+        "commands: [press buzzer]", "commands: [press buzzer, turn key in box]"))
+    s = Session(Game(load_story(root)), seed=1)
+    said(s, "take key")
+    assert "a bell rings" in said(s, "turn it in box")

@@ -147,6 +147,12 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
     if intent.options:
         intent.words = ws  # the whole command, to finish once the player says which
     weak = intent.kind == "unknown" or (intent.kind == "builtin" and intent.verb in DEFAULTS)
+    if weak and ws != typed:  # 'use it on kira': the story's phrase names the thing itself
+        named = tuple(n for w in ws for n in (ctx.scope[w[1:]].name if w[1:] in ctx.scope
+                                               and w.startswith("@") else (w,)))
+        again = _parse(named, ctx)
+        if again.kind == "action":
+            return again
     if weak and not intent.options and ctx.choices:
         chosen = _label(typed, ctx) or (_label(ws, ctx) if ws != typed else None)
         if chosen is not None:
