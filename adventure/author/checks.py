@@ -135,7 +135,7 @@ def stray_events(story: Story) -> list[Diagnostic]:
     for event in story.events.values():
         sources = story.info.scheduled.get(event.id, set())
         if not event.to or not sources or None in sources or event.id in cancelled \
-                or (event.when is not None and _asks_where(event.when.tree)):
+                or (event.when is not None and asks_where(event.when.tree)):
             continue
         mine = {sid for sid in sources if story.scenes[sid].loc.file == event.loc.file}
         if not mine:
@@ -160,7 +160,8 @@ def stray_events(story: Story) -> list[Diagnostic]:
     return out
 
 
-def _asks_where(tree: tuple) -> bool:
+def asks_where(tree: tuple) -> bool:
+    """Does a condition ask where the player is (at(...))?"""
     trees = [tree]
     while trees:
         op, value, args, _ = trees.pop()

@@ -20,7 +20,7 @@ from ..story.effects import Op
 from ..story.model import Action, OneOf, Scene, Story, Thing
 from ..story.places import PLAYER, WORN
 from ..story.text import Template
-from .checks import chapters, reachable, warn
+from .checks import asks_where, chapters, reachable, warn
 
 HERE, CARRIED, AWAY = "here", "carried", "away"
 SCORE_SHARE = 0.8  # at most this share of max_score before the last chapter
@@ -47,6 +47,14 @@ def _moves(effects: list[Op], thing: str) -> list[tuple[str, bool]]:
 def _writes(effects: list[Op]) -> set[str]:
     return {fx.args[0] for fx, _ in ops(effects)  # type: ignore[misc]
             if fx.kind in ("set", "assign", "add")}
+
+
+def steps_of(story: Story) -> Steps:
+    """The story's Steps, worked out once for all the checks that walk them."""
+    found = story.derived.get("author.steps")
+    if found is None:
+        found = story.derived["author.steps"] = Steps(story)
+    return found
 
 
 class Steps:
@@ -409,7 +417,7 @@ def event_warnings(story: Story, steps: Steps) -> list[Diagnostic]:
     chapter = {sid: s.chapter for sid, s in story.scenes.items()}
     ahead: dict[str, set[str]] = {}  # scene -> the chapters that can still come
     for eid, e in story.events.items():
-        if e.when is not None and _reads_at(e.when):
+        if e.when is not None and asks_where(e.when.tree):
             continue  # it says itself where it may fire
         for sid, start in steps.fires[eid].items():
             if not start or chapter[sid] == chapter[start] or story.scenes[sid].ending:
@@ -427,22 +435,12 @@ def event_warnings(story: Story, steps: Steps) -> list[Diagnostic]:
     return out
 
 
-def _reads_at(cond: object) -> bool:
-    todo = [cond.tree]  # type: ignore[attr-defined]
-    while todo:
-        op, _, args, _ = todo.pop()
-        if op == "at":
-            return True
-        todo.extend(args)
-    return False
-
-
 # -- the score by chapter -----------------------------------------------------------------
 
 def play_order(story: Story) -> list[str]:
     """The chapters in the order play reaches them: by the fewest moves from the start
     to any of their scenes (then as the files come)."""
-    steps = Steps(story)
+    steps = steps_of(story)
     depth = {story.start: 0}
     todo = [story.start]
     while todo:
@@ -503,7 +501,7 @@ def score_report(story: Story, reached: dict[str, int] | None,
 def _for_good(story: Story, last: str) -> bool:
     """Once in chapter `last`, the player never goes back to an earlier one (chapters
     that a hub joins have no 'before')."""
-    steps = Steps(story)
+    steps = steps_of(story)
     return all(story.scenes[x].chapter == last for sid, s in story.scenes.items()
                if s.chapter == last for x in steps.reach(sid))
 
@@ -539,7 +537,7 @@ def score_warnings(story: Story, score: dict[str, object] | None) -> list[Diagno
 
 
 def continuity_warnings(story: Story) -> list[Diagnostic]:
-    steps = Steps(story)
+    steps = steps_of(story)
     return place_warnings(story, steps) + repeat_warnings(story, steps) + \
         event_warnings(story, steps)
 

@@ -8,19 +8,31 @@ from .model import Event, Puzzle
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeVar
+
     from .load_context import LoadContext
     from .yamlsrc import LMap
+
+if TYPE_CHECKING:
+    T = TypeVar("T")
 
 EVENT_KEYS = ("when", "text", "do", "to")
 PUZZLE_KEYS = ("scene", "when", "solved", "hints")
 
 
+def _build(cx: LoadContext, sources: dict[str, LMap], names: ex.Names,
+           make: Callable[[LoadContext, str, LMap, ex.Names], T]) -> dict[str, T]:
+    """Each event or puzzle, read in the chapter of the file it was written in."""
+    built = {}
+    for ident, data in sources.items():
+        with cx.chapter_of(names, cx.file_chapter_of(data)):
+            built[ident] = make(cx, ident, data, names)
+    return built
+
+
 def build_events(cx: LoadContext, names: ex.Names) -> dict[str, Event]:
-    events = {}
-    for eid, d in cx.event_src.items():
-        with cx.chapter_of(names, cx.file_chapter_of(d)):
-            events[eid] = event(cx, eid, d, names)
-    return events
+    return _build(cx, cx.event_src, names, event)
 
 
 def event(cx: LoadContext, eid: str, data: LMap, names: ex.Names) -> Event:
@@ -33,11 +45,7 @@ def event(cx: LoadContext, eid: str, data: LMap, names: ex.Names) -> Event:
 
 
 def build_puzzles(cx: LoadContext, names: ex.Names) -> dict[str, Puzzle]:
-    puzzles = {}
-    for pid, d in cx.puzzle_src.items():
-        with cx.chapter_of(names, cx.file_chapter_of(d)):
-            puzzles[pid] = puzzle(cx, pid, d, names)
-    return puzzles
+    return _build(cx, cx.puzzle_src, names, puzzle)
 
 
 def puzzle(cx: LoadContext, pid: str, data: LMap, names: ex.Names) -> Puzzle:
