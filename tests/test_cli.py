@@ -255,7 +255,7 @@ def test_docs_cli_lists_every_option_of_every_subcommand():
     """docs/cli.md and --help say the same: each subcommand's row names all its options."""
     import argparse
 
-    from adventure.cli import build_parser
+    from adventure.cliparser import build_parser
 
     page = (ROOT / "docs" / "cli.md").read_text()
     import re

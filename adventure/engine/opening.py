@@ -5,13 +5,13 @@ recorded in saves and journals, so that a game begun there restores and replays.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..story.diagnostics import did_you_mean
 from ..story.record import Record
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..story.model import Story
     from .world import World
 

@@ -1,0 +1,59 @@
+"""The command lines most starts use, read without argparse.
+
+A player's `adventure`, `adventure --new`, `adventure --story DIR --saves DIR` and the
+like are read here, so a start does not import argparse (and gettext, locale) nor build
+the parser of every subcommand: together more work than a piped game of a small story.
+Anything this reader is not sure of (help, a subcommand, an abbreviation, a value that
+starts with '-', options that exclude each other) it declines, and argparse reads the
+line, with argparse's messages. A test checks that what it accepts, argparse reads the
+same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+_FLAGS = {"--new": "new", "--plain": "plain", "--journal": "journal", "--watch": "watch"}
+_VALUES = {"--story": "story", "--saves": "saves", "--seed": "seed", "--load": "load"}
+
+
+def quick_play_args(argv: list[str]) -> SimpleNamespace | None:
+    """The `play` namespace argparse would make of argv, or None to let argparse read it."""
+    args = list(argv)
+    if args and args[0] == "play":
+        del args[0]
+    ns = SimpleNamespace(command="play", story=None, seed=None, watch=False, plain=False,
+                         journal=False, saves=None, cont=None, load=None, new=False, at=None,
+                         set=[], give=[])
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        name, eq, value = arg.partition("=")
+        if not eq and name in _FLAGS:
+            setattr(ns, _FLAGS[name], True)
+            i += 1
+            continue
+        if name not in _VALUES:
+            return None  # a subcommand, help, --continue, --at, an abbreviation...
+        if not eq:
+            if i + 1 >= len(args):
+                return None
+            value = args[i + 1]
+            i += 1
+        i += 1
+        if not value or value.startswith("-"):
+            return None  # argparse has its own reading of these (and its messages)
+        dest = _VALUES[name]
+        if dest == "seed":
+            try:
+                setattr(ns, dest, int(value))
+            except ValueError:
+                return None
+        elif dest == "load":
+            ns.load = value
+        else:
+            setattr(ns, dest, Path(value))
+    if ns.new and ns.load is not None:
+        return None  # mutually exclusive: argparse says so
+    return ns
