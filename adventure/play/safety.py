@@ -11,7 +11,7 @@ import re
 import stat
 from pathlib import Path
 
-from ..engine.store import SaveError
+from ..engine.errors import SaveError
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..engine.errors import SaveError
 from ..engine.session import Game, Session
-from ..engine.store import SaveError
 from ..story.cache import load as load_story
 from ..story.diagnostics import StoryError
 from ..story.files import story_files
