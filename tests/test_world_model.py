@@ -256,3 +256,98 @@ def test_choices_with_none_on_offer_says_so(tmp_path):
     s = Session(Game(load_story(root)), seed=1)
     assert s.submit("choices").text == ("There are no numbered choices here; type a command "
                                          "(or 'help').")
+
+
+VAULT = """\
+story:
+  id: vault
+  title: Vault
+  start: hall
+  state:
+    lamp_on: false
+  wording:
+    dark_examine: "Only {the}'s breathing tells you where to find {pronoun}."
+things:
+  lamp:
+    name: lamp
+    location: player
+    portable: true
+    light: lamp_on
+  nell:
+    name: Nell
+    article: none
+    pronoun: her
+    location: hall
+    holds: "on"
+    description: Nell, in a miner's coat.
+  pick:
+    name: pick
+    portable: true
+    location: nell
+scenes:
+  hall:
+    title: Hall
+    text: A hall. Nell waits by the vault door.
+    exits:
+      down:
+        to: vault
+        do: [move nell to vault]
+    actions:
+      - id: light
+        commands: [light lamp]
+        do: [set lamp_on]
+        text: The lamp glows.
+  vault:
+    title: Vault
+    dark: true
+    text: A vault of bare rock.
+    exits:
+      up:
+        to: hall
+        do: [move nell to hall]
+    things:
+      crate:
+        name: crate
+        description: A crate.
+    actions:
+      - id: ask_nell
+        verbs: [ask, talk to]
+        thing: nell
+        text: '"Still here," says Nell.'
+"""
+
+
+@pytest.fixture(scope="module")
+def vault(tmp_path_factory) -> Game:
+    root = tmp_path_factory.mktemp("vault") / "story"
+    root.mkdir()
+    (root / "story.yaml").write_text(VAULT, encoding="utf-8")
+    return Game(load_story(root))
+
+
+def test_a_companion_is_heard_in_the_dark(vault):
+    s, out = play(vault, "down", "talk to nell", "ask her about the way", "x nell",
+                  "take nell", "take pick", "x crate", "listen to nell")
+    assert "You can hear Nell close by." in out[0] and "bare rock" not in out[0]
+    assert out[1] == out[2] == '"Still here," says Nell.'  # her own action, by voice
+    assert out[3] == "Only Nell's breathing tells you where to find her."  # story wording
+    assert "too dark" in out[4] and "Nell" in out[4]  # touching is seeing, in the dark
+    assert "can't see any 'pick'" in out[5]  # what she holds is not heard
+    assert "can't see any 'crate'" in out[6]
+    assert "from Nell" in out[7]
+
+
+def test_a_companion_seen_again_in_the_light(vault):
+    s, out = play(vault, "light lamp", "down", "x nell", "x crate")
+    assert out[2].startswith("Nell, in a miner's coat.") and out[3] == "A crate."
+    assert "You can hear" not in out[1] and "On Nell is a pick" in out[2]
+
+
+def test_a_person_elsewhere_is_not_heard_in_the_dark(tmp_path):
+    root = tmp_path / "story"
+    root.mkdir()
+    (root / "story.yaml").write_text(VAULT.replace("do: [move nell to vault]", "text: Alone."),
+                                     encoding="utf-8")
+    _, out = play(Game(load_story(root)), "down", "talk to nell")
+    assert "You can hear" not in out[0]
+    assert "can't see any 'nell'" in out[1]
