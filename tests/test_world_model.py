@@ -351,3 +351,127 @@ def test_a_person_elsewhere_is_not_heard_in_the_dark(tmp_path):
     _, out = play(Game(load_story(root)), "down", "talk to nell")
     assert "You can hear" not in out[0]
     assert "can't see any 'nell'" in out[1]
+
+
+LANTERN = """\
+story:
+  id: lantern
+  title: Lantern
+  start: shed
+  max_score: 1
+  state:
+    lit: false
+    name: Ada
+things:
+  lantern:
+    name: ${if lit}lit${else}cold${end} lantern
+    location: shed
+    portable: true
+    description: A tin lantern.
+  ghost:
+    name: ${name}
+    synonyms: [ghost, spirit]
+    article: none
+    pronoun: her
+    location: shed
+    listed: true
+scenes:
+  shed:
+    title: Shed
+    text: A shed.
+    actions:
+      - id: light
+        commands: [light lantern]
+        do: [set lit, name = "Old Ada"]
+        text: It catches.
+      - id: leave
+        commands: [leave]
+        to: out
+  out:
+    title: Out
+    text: ""
+    ending:
+      kind: victory
+      title: ${if lit}Out, by lantern light${else}Out in the dark${end}
+"""
+
+
+@pytest.fixture(scope="module")
+def lantern(tmp_path_factory) -> Game:
+    root = tmp_path_factory.mktemp("lantern") / "story"
+    root.mkdir()
+    (root / "story.yaml").write_text(LANTERN, encoding="utf-8")
+    return Game(load_story(root))
+
+
+def test_a_things_name_is_a_template(lantern):
+    s, out = play(lantern, "look", "take lantern", "light lantern", "i", "x lit lantern",
+                  "x cold lantern", "x spirit", "drop it", "look")
+    assert "a cold lantern" in out[0] and "Ada" in out[0]
+    assert out[3] == "You are carrying a lit lantern."  # named as it reads now
+    assert out[4] == out[5] == "A tin lantern."  # every word it can show still names it
+    assert "Old Ada" in out[6]
+    assert "You can see a lit lantern and Old Ada here." in out[8]
+
+
+def test_a_templated_name_reads_as_at_the_start_outside_play(lantern):
+    t = lantern.story.things["lantern"]
+    assert t.display == "cold lantern" and t.the() == "the cold lantern"
+    assert t.name == ("lantern",)  # the words a player types do not change with the state
+    assert lantern.story.things["ghost"].display == "Ada"
+    assert lantern.story.scenes["out"].ending.title == "Out in the dark"
+
+
+def test_an_ending_title_is_a_template(lantern):
+    _, out = play(lantern, "light lantern", "leave")
+    assert "*** Out, by lantern light ***" in out[1]
+    _, out = play(lantern, "leave")
+    assert "*** Out in the dark ***" in out[0]
+
+
+def test_a_name_all_in_template_needs_synonyms(tmp_path):
+    root = tmp_path / "story"
+    root.mkdir()
+    (root / "story.yaml").write_text(LANTERN.replace("    synonyms: [ghost, spirit]\n", ""),
+                                     encoding="utf-8")
+    with pytest.raises(StoryError) as err:
+        load_story(root)
+    assert "story.yaml:16:11: error: the name of thing 'ghost' is all ${...}" in str(err.value)
+
+
+def test_check_locates_a_template_where_text_is_not_one(tmp_path):
+    from adventure.author.checks import static_warnings
+
+    root = tmp_path / "story"
+    root.mkdir()
+    text = (LANTERN.replace("  title: Lantern\n", "  title: Lantern\n  author: ${name}\n")
+            .replace("  max_score: 1\n", "  max_score: 1\n  ranks: {0: '${name} the Dim'}\n")
+            .replace("commands: [leave]", "commands: [leave, 'go ${name}']")
+            .replace("      kind: victory", "      kind: ${name}"))
+    (root / "story.yaml").write_text(text, encoding="utf-8")
+    story = load_story(root)
+    found = [str(d) for d in static_warnings(story)]
+    lines = text.splitlines()
+
+    def at(line_has: str, value: str) -> str:  # where `value` is written on its line
+        n = next(i for i, line in enumerate(lines) if line_has in line)
+        return f"story.yaml:{n + 1}:{lines[n].index(value) + 1}: warning: "
+
+    for where, what in [(at("author:", "${name}"), "the story's author is shown as written"),
+                        (at("ranks:", "'${name}"), "rank 0 is shown as written"),
+                        (at("commands: [leave", "'go"), "'commands' holds words a player"),
+                        (at("kind: ${name}", "${name}"), "an ending's kind is shown as")]:
+        assert any(where + what in w for w in found), (where, what, found)
+    # titles, names and every other text are templates: nothing said of them
+    assert len([w for w in found if "'${...}' is not filled in" in w]) == 4, found
+
+
+def test_a_story_test_says_that_it_expects_text_as_written(tmp_path):
+    root = tmp_path / "story"
+    (root / "tests").mkdir(parents=True)
+    (root / "story.yaml").write_text(LANTERN, encoding="utf-8")
+    (root / "tests" / "t.yaml").write_text(
+        "steps:\n  - do: look\n    expect: {lacks: ['${name}'], contains: [Ada]}\n")
+    [outcome] = run_all(load_story(root), root, "story")
+    assert not outcome.passed
+    assert "'lacks' expects '${name}', which is compared as written" in str(outcome), outcome

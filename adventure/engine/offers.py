@@ -206,7 +206,7 @@ class Offers:
                 out.setdefault(ex.key, ex.key)
                 out.setdefault(f"go to {self.story.scenes[ex.to].title.lower()}",
                                f"go to {self.story.scenes[ex.to].title}")
-        for t in ctx.scope.values():
+        for t in map(world.shown, ctx.scope.values()):
             out.setdefault(f"examine {t.display}", f"examine {t.display}")
             if t.portable and not world.has(t.id):
                 out.setdefault(f"take {t.display}", f"take {t.display}")

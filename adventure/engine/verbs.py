@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 def builtin(world: World, intent: Intent) -> None:
     verb = intent.verb
-    objs = intent.objects
+    objs = [world.shown(t) for t in intent.objects]  # as each is named now
     say = world.out.append
     heard = [t for t in objs if t.person and world.heard(t)]
     if heard and intent.preposition == "all":
@@ -37,7 +37,7 @@ def builtin(world: World, intent: Intent) -> None:
     elif verb == "wait":
         say(("text", world.word("time_passes")))
     elif verb == "inventory":
-        carried = world.carried()
+        carried = [world.shown(t) for t in world.carried()]
         if not carried:
             say(("text", world.word("carrying_nothing")))
         else:
@@ -301,7 +301,7 @@ def _next_hint(world: World, key: str, hints: list) -> None:
 
 def help_text(world: World) -> str:
     scope = list(world.scope().values())
-    thing = scope[0].display if scope else "console"
+    thing = world.shown(scope[0]).display if scope else "console"
     exits = world.story.scenes[world.state.scene].exits
     place = exits[0].key if exits else "north"
     return "\n".join([

@@ -187,6 +187,12 @@ class World:
         scene = self.story.scenes[sid]
         return scene.title if scene.title_text is None else self.render(scene.title_text)
 
+    def shown(self, t: Thing) -> Thing:
+        """The thing as it is named now (a name may be a template)."""
+        if t.name_text is None:
+            return t
+        return t.renamed(self.render(t.name_text).strip() or t.called)
+
     # -- scenes --------------------------------------------------------------
     def enter(self, sid: str) -> None:
         """Arrive in a scene: count the visit, run its effects, describe it."""
@@ -209,10 +215,11 @@ class World:
             self.describe(sid, full=not (st.hints.get(BRIEF) and st.visits[sid] > 1))
         self.out.extend(said)
         if scene.ending is not None:
-            title = scene.ending.title.strip()
+            e = scene.ending
+            title = (e.title if e.title_text is None else self.render(e.title_text)).strip()
             # as the author wrote it when they framed it themselves ("*** You have won ***")
             self.out.append(("ending", title if title[:1] in "*=-~#[(" else f"*** {title} ***"))
-            self.say(scene.ending.epilogue)
+            self.say(e.epilogue)
             if self.story.max_score is not None:
                 self.out.append(("text", self.word("ending_score",
                                                    max=str(self.story.max_score))))
@@ -223,7 +230,7 @@ class World:
         if self.dark:
             self.out.append(("title", self.word("dark_title")))
             self.out.append(("text", self.word("dark_text")))
-            heard = [t for t in self.scope().values() if t.person]
+            heard = [self.shown(t) for t in self.scope().values() if t.person]
             if heard:
                 self.out.append(("text", self.word("dark_company", names=join_names(heard))))
             return
@@ -237,7 +244,7 @@ class World:
             self.say(text)
         here = self.contents(sid)
         if here:
-            listed = [t for t in here if t.listed]
+            listed = [self.shown(t) for t in here if t.listed]
             if listed:
                 self.out.append(("text", f"You can see {join_names(listed)} here."))
             for holder in here:
@@ -245,7 +252,8 @@ class World:
                     self.describe_contents(holder)
 
     def describe_contents(self, holder: Thing) -> None:
-        inside = [t for t in self.contents(holder.id) if t.listed]
+        holder = self.shown(holder)
+        inside = [self.shown(t) for t in self.contents(holder.id) if t.listed]
         if inside:
             where = "On" if holder.holds == "on" else "In"
             verb = "is" if len(inside) == 1 and not inside[0].plural else "are"

@@ -69,6 +69,8 @@ def scene(cx: LoadContext, sid: str, data: LMap, file: str, chapter: str, names:
     if title and "${" in title:  # a template: rendered when shown (Scene.title: initially)
         shown = cx.text(data, "title", free)
         title_text = shown if isinstance(shown, Template) else None
+    if "chapter" in data:
+        cx.shown_plain(data, "chapter", "a chapter's name")
     end = ending(cx, data, free)
     text = cx.text(data, "text", free, required=end is None)
     if data.get("scenery") is not None:
@@ -98,9 +100,12 @@ def ending(cx: LoadContext, data: LMap, names: ex.Names) -> Ending | None:
         return None
     e = data["ending"]
     cx.keys(e, ENDING_KEYS, "an ending")
-    kind = cx.text_field(e, "kind") or "ending"
-    return Ending(kind, cx.text_field(e, "title") or kind.capitalize(),
-                  cx.text(e, "epilogue", names))
+    kind = cx.shown_plain(e, "kind", "an ending's kind") or "ending"
+    title = cx.text_field(e, "title") or kind.capitalize()
+    shown = cx.text(e, "title", names) if "${" in title else None
+    # a template is rendered when the game ends; `title` is how it reads at the start
+    return Ending(kind, title, cx.text(e, "epilogue", names),
+                  title_text=shown if isinstance(shown, Template) else None)
 
 
 def variants(cx: LoadContext, data: LMap, guard: ex.Names, free: ex.Names

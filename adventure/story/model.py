@@ -33,12 +33,14 @@ Words = tuple[str, ...]
 
 
 class Ending(Record):
-    __slots__ = ("kind", "title", "epilogue")
+    __slots__ = ("kind", "title", "epilogue", "title_text")
 
-    def __init__(self, kind: str, title: str, epilogue: TextSpec | None) -> None:
+    def __init__(self, kind: str, title: str, epilogue: TextSpec | None,
+            title_text: Template | None = None) -> None:
         self.kind = kind
-        self.title = title
+        self.title = title  # as it reads in the story's initial state (outside play)
         self.epilogue = epilogue
+        self.title_text = title_text  # a title with ${...}: rendered when the game ends
 
 
 class Exit(Record):
@@ -169,13 +171,15 @@ class Scene(Record):
 class Thing(Record):
     __slots__ = ("id", "name", "adjectives", "synonyms", "article", "description", "location",
                  "portable", "wearable", "holds", "listed", "take_refuse", "loc", "pronoun",
-                 "called", "light", "plural")
+                 "called", "light", "plural", "name_text", "name_words")
 
     def __init__(self, id: str, name: Words, adjectives: frozenset[str], synonyms: list[Words],
             article: str, description: TextSpec | None, location: str, portable: bool,
             wearable: bool, holds: str | None, listed: bool, take_refuse: TextSpec | None,
             loc: Loc = NOWHERE, pronoun: str = "it", called: str = "",
-            light: Expr | bool = False, plural: bool = False) -> None:
+            light: Expr | bool = False, plural: bool = False,
+            name_text: Template | None = None, name_words: frozenset[str] = frozenset()
+            ) -> None:
         self.id = id
         self.name = name
         self.adjectives = adjectives
@@ -193,6 +197,18 @@ class Thing(Record):
         self.called = called  # the name as the author wrote it ("O'Brien"), for sentences
         self.light = light  # a light source: True, or lit while its condition holds
         self.plural = plural  # grammatical number: "the beads are", "some beads"
+        # A name with ${...}: rendered where it is shown in play (World.shown); `called` is
+        # how it reads at the start, `name` the words outside ${...}, and `name_words` the
+        # words its branches can show, which describe it as adjectives do.
+        self.name_text = name_text
+        self.name_words = name_words
+
+    def renamed(self, called: str) -> Thing:
+        """The same thing named as its template reads now."""
+        cls, values = self.__reduce__()
+        t: Thing = cls(*values)
+        t.called = called
+        return t
 
     @property
     def display(self) -> str:
