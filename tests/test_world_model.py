@@ -475,3 +475,48 @@ def test_a_story_test_says_that_it_expects_text_as_written(tmp_path):
     [outcome] = run_all(load_story(root), root, "story")
     assert not outcome.passed
     assert "'lacks' expects '${name}', which is compared as written" in str(outcome), outcome
+
+
+def test_the_worked_example_passes_check_strict_and_maps_its_real_exits():
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).parent / "adventure"
+    res = subprocess.run([str(script), "check", "--strict", "--story", str(EXAMPLE)],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "warning" not in res.stdout and "never taken" not in res.stdout
+    graph = subprocess.run([str(script), "graph", "--story", str(EXAMPLE)],
+                           capture_output=True, text=True, timeout=60).stdout
+    story = load_story(EXAMPLE)
+    drawn = {line.split()[0] + " " + line.split()[-1] for line in graph.splitlines()
+             if "-->|" in line and '|"read' not in line}
+    real = {f"s_{s.id} s_{ex.to}" for s in story.scenes.values() for ex in s.exits
+            if not ex.blocked}
+    assert drawn == real and all(a != b for a, b in (d.split() for d in drawn))
+    assert any(ex.blocked for s in story.scenes.values() for ex in s.exits)
+
+
+def test_a_way_that_leads_nowhere_only_refuses(tmp_path):
+    story = load_story(EXAMPLE)
+    s = Session(Game(story), seed=1)
+    assert s.last is not None and not any("north" in c.label.lower() for c in s.last.choices)
+    out = s.submit("north").text
+    assert "not going back out" in out and s.state.turn == 1  # the player tried
+    here = story.scenes[story.start].title
+    assert "not going back out" not in s.submit(f"go to {here}").text  # not a way there
+    root = tmp_path / "story"
+    root.mkdir()
+    (root / "story.yaml").write_text((EXAMPLE / "story.yaml").read_text().replace(
+        "      north:\n        refuse:", "      north:\n        when: false\n        refuse:"))
+    with pytest.raises(StoryError) as err:
+        load_story(root)
+    assert "exit 'north' leads nowhere (it has no 'to'), so it only refuses: 'when'" \
+        in str(err.value)
+
+
+def test_points_guarded_by_done_are_scored_once():
+    s = Session(Game(load_story(EXAMPLE)), seed=1)
+    for line in ("w", "hang cloak on hook", "take cloak", "hang cloak on hook"):
+        s.submit(line)
+    assert s.state.score == 1 and s.state.done["cloakroom.hang"] == 2

@@ -66,7 +66,7 @@ def ways_out(story: Story) -> dict[str, int]:
     """How many distinct ways lead out of each scene (exits, moving actions, fallback)."""
     count = {}
     for s in story.scenes.values():
-        moves = {("exit", ex.key) for ex in s.exits}
+        moves = {("exit", ex.key) for ex in s.exits if not ex.blocked}
         moves |= {("action", a.id) for a in s.actions if a.to or a.call or a.ret}
         if s.fallback and s.fallback.to:
             moves.add(("fallback", ""))

@@ -128,7 +128,8 @@ class Offers:
         if parts is None:
             own = [a for a in scene.actions if not a.key.startswith("global.")]
             glob = [a for a in scene.actions if a.key.startswith("global.")]
-            titles = {ex.key: words(self.story.scenes[ex.to].title) for ex in scene.exits}
+            titles = {ex.key: words(self.story.scenes[ex.to].title) for ex in scene.exits
+                      if not ex.blocked}  # 'go to' never names a way that leads nowhere
             parts = self._parts[scene.id] = (own, glob, [a for a in scene.actions if a.once],
                                              titles)
         return parts

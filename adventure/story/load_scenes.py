@@ -5,6 +5,7 @@ and the check that every extension names a scene some file defines."""
 from __future__ import annotations
 
 from .diagnostics import Loc, did_you_mean
+from .expr import constant
 from .load_actions import scene_actions
 from .load_scenery import entries
 from .model import Dark, Ending, Exit, Fallback, Scene
@@ -164,8 +165,16 @@ def part_exits(cx: LoadContext, sid: str, data: LMap, guard: ex.Names, free: ex.
             spec.locate_key("to", kloc, section.val_loc(key))
         cx.keys(spec, EXIT_KEYS, f"exit '{key}'")
         to = cx.scene_ref(spec, "to")
-        if spec.get("to") is None:
-            cx.err(spec.loc, f"exit '{key}' needs 'to' (the scene it leads to)")
+        blocked = "to" not in spec and "refuse" in spec
+        if blocked:  # a way that leads nowhere: it only refuses ("The door is locked.")
+            for k in ("when", "do", "text", "label", "hidden"):
+                if k in spec:
+                    cx.err(spec.key_loc(k), f"exit '{key}' leads nowhere (it has no 'to'), "
+                           f"so it only refuses: '{k}' has nothing to do there")
+            to = sid
+        elif spec.get("to") is None:
+            cx.err(spec.loc, f"exit '{key}' needs 'to' (the scene it leads to), or only a "
+                   "'refuse' text for a way that leads nowhere")
         if not words(str(key)):
             cx.err(kloc, f"exit '{key}' needs a name a player can type")
             continue
@@ -173,6 +182,12 @@ def part_exits(cx: LoadContext, sid: str, data: LMap, guard: ex.Names, free: ex.
         names += [(abbr,) for abbr in DIRECTIONS.get(str(key), ())]
         names += cx.phrases(spec, "names")
         if to is None:
+            continue
+        if blocked:
+            out.append(Exit(key=str(key), to=sid, names=names, label=None,
+                            when=constant(False), refuse=cx.text(spec, "refuse", free),
+                            text=None, hidden=True, trigger=f"exit:{sid}:{key}", loc=kloc,
+                            blocked=True))
             continue
         out.append(Exit(
             key=str(key), to=to, names=names, label=cx.text(spec, "label", free),

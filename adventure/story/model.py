@@ -45,12 +45,13 @@ class Ending(Record):
 
 class Exit(Record):
     __slots__ = ("key", "to", "names", "label", "when", "refuse", "text", "hidden", "trigger",
-                 "loc", "do")
+                 "loc", "do", "blocked")
     _empty_as_none: ClassVar = ("do",)
 
     def __init__(self, key: str, to: str, names: list[Words], label: TextSpec | None,
             when: Expr | None, refuse: TextSpec | None, text: TextSpec | None, hidden: bool,
-            trigger: str = "", loc: Loc = NOWHERE, do: list[Effect] | None = None) -> None:
+            trigger: str = "", loc: Loc = NOWHERE, do: list[Effect] | None = None,
+            blocked: bool = False) -> None:
         self.key = key
         self.to = to
         self.names = names
@@ -62,6 +63,9 @@ class Exit(Record):
         self.trigger = trigger
         self.loc = loc
         self.do = [] if do is None else do  # run as the player goes, before the text
+        # a way that leads nowhere (written with no 'to'): it only refuses, is never
+        # listed, and is no edge of the story's map (`to` is its own scene)
+        self.blocked = blocked
 
 
 class Action(Record):
