@@ -87,7 +87,7 @@ def thing(cx: LoadContext, tid: str, data: LMap, scene: str | None, kloc: Loc,
     synonyms = [words(s) for s in cx.str_list(data, "synonyms") if words(s)]
     name_text, name_words, typed = templated_name(cx, tid, data, name, text_names, synonyms)
     if name_text is not None and "article" not in data:
-        article = ""  # worked out from the name as it reads at the start (loader)
+        article = ""  # a or an, for the name as it reads when it is shown (with_article)
     return Thing(
         id=tid, name=typed or words(name) or (tid,),
         adjectives=frozenset(w for a in cx.str_list(data, "adjectives") for w in words(a)),

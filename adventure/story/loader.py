@@ -263,9 +263,6 @@ def initial_names(start: Initial, scenes: dict[str, Scene], things: dict[str, Th
     for t in things.values():
         if t.name_text is not None:
             t.called = _initially(start, t.name_text, " ".join(t.name))
-            if not t.article:  # the default article, for the name as it first reads
-                t.article = "some" if t.plural else \
-                    "an" if t.called[:1].lower() in "aeiou" else "a"
 
 
 def _initially(start: Initial, template: Template, default: str) -> str:

@@ -222,6 +222,9 @@ class Thing(Record):
         """'a padd', 'your locket', 'Odo': for lists of things."""
         if self.article == "none":
             return self.display
+        if not self.article:  # a templated name: 'a sealed crate', 'an open crate'
+            return ("some " if self.plural else "an " if self.display[:1].lower() in "aeiou"
+                    else "a ") + self.display
         return f"{self.article} {self.display}"
 
     def the(self) -> str:
