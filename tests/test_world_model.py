@@ -520,3 +520,14 @@ def test_points_guarded_by_done_are_scored_once():
     for line in ("w", "hang cloak on hook", "take cloak", "hang cloak on hook"):
         s.submit(line)
     assert s.state.score == 1 and s.state.done["cloakroom.hang"] == 2
+
+
+def test_a_suggestion_is_made_once_and_hang_cloak_needs_no_hook():
+    import re
+
+    s = Session(Game(load_story(EXAMPLE)), seed=1)
+    s.submit("w")
+    said = s.submit("hangg").text
+    suggested = re.findall(r"'([^']+)'", said.split("Did you mean:")[1].split("?")[0])
+    assert suggested and len(suggested) == len(set(suggested)), said  # not 'hang', 'hang'
+    assert "You hang the velvet cloak" in s.submit("hang cloak").text
