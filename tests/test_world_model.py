@@ -531,3 +531,65 @@ def test_a_suggestion_is_made_once_and_hang_cloak_needs_no_hook():
     suggested = re.findall(r"'([^']+)'", said.split("Did you mean:")[1].split("?")[0])
     assert suggested and len(suggested) == len(set(suggested)), said  # not 'hang', 'hang'
     assert "You hang the velvet cloak" in s.submit("hang cloak").text
+
+
+EVERY_TEXT = """\
+story:
+  id: texts
+  title: Texts
+  start: room
+  state:
+    n: 7
+  wording:
+    not_possible: Not possible, ${n}.
+events:
+  bell:
+    text: The bell rings ${n} times.
+scenes:
+  room:
+    title: Room ${n}
+    text: A room.
+    exits:
+      north:
+        to: room
+        when: false
+        refuse: North is shut, ${n}.
+      west:
+        refuse: West leads nowhere, ${n}.
+    things:
+      statue:
+        name: statue
+        take_refuse: Statue ${n} is too heavy.
+    actions:
+      - id: ring
+        commands: [ring]
+        label: Ring ${n} times
+        do: [schedule bell in 0]
+      - id: sing
+        commands: [sing]
+        when: false
+        refuse: You cannot sing, ${n}.
+      - id: hum
+        commands: [hum]
+        when: false
+    fallback:
+      when: n > 100
+      text: Never.
+      go: Never go ${n}.
+"""
+
+
+def test_every_text_a_player_reads_is_a_template(tmp_path):
+    root = tmp_path / "story"
+    root.mkdir()
+    (root / "story.yaml").write_text(EVERY_TEXT, encoding="utf-8")
+    s = Session(Game(load_story(root)), seed=1)
+    assert s.last is not None and "Room 7" in s.last.text
+    assert [c.label for c in s.last.choices] == ["Ring 7 times"]
+    said = {line: s.submit(line).text for line in
+            ("north", "west", "take statue", "ring", "sing", "hum")}
+    assert said == {"north": "North is shut, 7.", "west": "West leads nowhere, 7.",
+                    "take statue": "Statue 7 is too heavy.",
+                    "ring": said["ring"], "sing": "You cannot sing, 7.",
+                    "hum": "Not possible, 7."}
+    assert "The bell rings 7 times." in said["ring"]
