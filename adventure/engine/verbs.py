@@ -24,7 +24,7 @@ def builtin(world: World, intent: Intent) -> None:
     verb = intent.verb
     objs = [world.shown(t) for t in intent.objects]  # as each is named now
     say = world.out.append
-    heard = [t for t in objs if t.person and world.heard(t)]
+    heard = [t for t in objs if world.heard(t)]
     if heard and intent.preposition == "all":
         objs = [t for t in objs if t not in heard]  # 'take all' does not grope at people
     elif heard and verb not in BY_VOICE:

@@ -130,7 +130,7 @@ class World:
     def here(self, thing: str) -> bool:
         """In view: in scope, and not someone only heard in the dark."""
         t = self.scope().get(thing)
-        return t is not None and not (t.person and self.heard(t))
+        return t is not None and not self.heard(t)
 
     def is_with(self, thing: str) -> bool:
         """`with(x)`: x is where the player is: in this scene (on or in something here
