@@ -283,6 +283,7 @@ def test_gymnasium_env_checker_passes_and_the_env_plays():
     assert obs == env.reset(seed=4)[0]
     rnd = random.Random(1)
     endings, total, steps = set(), 0.0, 0
+    env = TerokNorEnv(DEMO, max_turns=200)  # random moves need room to reach an ending
     for game in range(12):
         obs, info = env.reset(seed=game)
         while True:

@@ -15,7 +15,7 @@ from adventure.story.loader import load_story
 from adventure.story.model import Story
 
 DEMO_CHAPTERS = {
-    "aboard": {"airlock", "corridor", "crawlway", "engineering"},
+    "aboard": {"airlock", "corridor", "crawlway", "engineering", "hold"},
     "escape": {"bridge", "computer", "home", "captured"},
 }
 

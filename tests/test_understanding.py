@@ -219,18 +219,3 @@ def test_a_pronoun_in_a_story_phrase_means_the_thing_it_names(tmp_path):
     s = Session(Game(load_story(root)), seed=1)
     said(s, "take key")
     assert "a bell rings" in said(s, "turn it in box")
-
-
-def test_check_says_that_an_ending_title_or_a_things_name_is_not_a_template(tmp_path):
-    from adventure.author.checks import static_warnings
-
-    root = tmp_path / "st"
-    root.mkdir()
-    text = STATION.replace("    name: key\n", "    name: ${mood} key\n")
-    text = text.replace("    text: An empty hall.\n    exits:\n      south: office\n",
-                        "    text: An empty hall.\n"
-                        "    ending: {kind: victory, title: '${mood} wins'}\n")
-    (root / "story.yaml").write_text(text)
-    found = [str(d) for d in static_warnings(load_story(root))]
-    assert any("ending title of scene 'hall' is shown as written" in w for w in found), found
-    assert any("name of thing 'key' is shown as written" in w for w in found), found

@@ -58,6 +58,7 @@ def test_a_scene_renamed_under_the_player_rebuilds_the_game(tmp_path):
         s.submit(c)
     edit(root / "ship.yaml", "engineering", "engine_room")
     edit(root / "story.yaml", "scene: engineering", "scene: engine_room")
+    edit(root / "hold.yaml", "engineering", "engine_room")
     res = s.submit("i")
     assert "your game was rebuilt" in res.text
     assert s.state.scene == "engine_room" and s.state.moved.get("torch") == "player"

@@ -256,3 +256,340 @@ def test_choices_with_none_on_offer_says_so(tmp_path):
     s = Session(Game(load_story(root)), seed=1)
     assert s.submit("choices").text == ("There are no numbered choices here; type a command "
                                          "(or 'help').")
+
+
+VAULT = """\
+story:
+  id: vault
+  title: Vault
+  start: hall
+  state:
+    lamp_on: false
+  wording:
+    dark_examine: "Only {the}'s breathing tells you where to find {pronoun}."
+things:
+  lamp:
+    name: lamp
+    location: player
+    portable: true
+    light: lamp_on
+  nell:
+    name: Nell
+    article: none
+    pronoun: her
+    location: hall
+    holds: "on"
+    description: Nell, in a miner's coat.
+  pick:
+    name: pick
+    portable: true
+    location: nell
+scenes:
+  hall:
+    title: Hall
+    text: A hall. Nell waits by the vault door.
+    exits:
+      down:
+        to: vault
+        do: [move nell to vault]
+    actions:
+      - id: light
+        commands: [light lamp]
+        do: [set lamp_on]
+        text: The lamp glows.
+  vault:
+    title: Vault
+    dark: true
+    text: A vault of bare rock.
+    exits:
+      up:
+        to: hall
+        do: [move nell to hall]
+    things:
+      crate:
+        name: crate
+        description: A crate.
+    actions:
+      - id: ask_nell
+        verbs: [ask, talk to]
+        thing: nell
+        text: '"Still here," says Nell.'
+"""
+
+
+@pytest.fixture(scope="module")
+def vault(tmp_path_factory) -> Game:
+    root = tmp_path_factory.mktemp("vault") / "story"
+    root.mkdir()
+    (root / "story.yaml").write_text(VAULT, encoding="utf-8")
+    return Game(load_story(root))
+
+
+def test_a_companion_is_heard_in_the_dark(vault):
+    s, out = play(vault, "down", "talk to nell", "ask her about the way", "x nell",
+                  "take nell", "take pick", "x crate", "listen to nell")
+    assert "You can hear Nell close by." in out[0] and "bare rock" not in out[0]
+    assert out[1] == out[2] == '"Still here," says Nell.'  # her own action, by voice
+    assert out[3] == "Only Nell's breathing tells you where to find her."  # story wording
+    assert "too dark" in out[4] and "Nell" in out[4]  # touching is seeing, in the dark
+    assert "can't see any 'pick'" in out[5]  # what she holds is not heard
+    assert "can't see any 'crate'" in out[6]
+    assert "from Nell" in out[7]
+
+
+def test_a_companion_seen_again_in_the_light(vault):
+    s, out = play(vault, "light lamp", "down", "x nell", "x crate")
+    assert out[2].startswith("Nell, in a miner's coat.") and out[3] == "A crate."
+    assert "You can hear" not in out[1] and "On Nell is a pick" in out[2]
+
+
+def test_a_person_elsewhere_is_not_heard_in_the_dark(tmp_path):
+    root = tmp_path / "story"
+    root.mkdir()
+    (root / "story.yaml").write_text(VAULT.replace("do: [move nell to vault]", "text: Alone."),
+                                     encoding="utf-8")
+    _, out = play(Game(load_story(root)), "down", "talk to nell")
+    assert "You can hear" not in out[0]
+    assert "can't see any 'nell'" in out[1]
+
+
+LANTERN = """\
+story:
+  id: lantern
+  title: Lantern
+  start: shed
+  max_score: 1
+  state:
+    lit: false
+    name: Ada
+things:
+  lantern:
+    name: ${if lit}lit${else}cold${end} lantern
+    location: shed
+    portable: true
+    description: A tin lantern.
+  ghost:
+    name: ${name}
+    synonyms: [ghost, spirit]
+    article: none
+    pronoun: her
+    location: shed
+    listed: true
+scenes:
+  shed:
+    title: Shed
+    text: A shed.
+    actions:
+      - id: light
+        commands: [light lantern]
+        do: [set lit, name = "Old Ada"]
+        text: It catches.
+      - id: leave
+        commands: [leave]
+        to: out
+  out:
+    title: Out
+    text: ""
+    ending:
+      kind: victory
+      title: ${if lit}Out, by lantern light${else}Out in the dark${end}
+"""
+
+
+@pytest.fixture(scope="module")
+def lantern(tmp_path_factory) -> Game:
+    root = tmp_path_factory.mktemp("lantern") / "story"
+    root.mkdir()
+    (root / "story.yaml").write_text(LANTERN, encoding="utf-8")
+    return Game(load_story(root))
+
+
+def test_a_things_name_is_a_template(lantern):
+    s, out = play(lantern, "look", "take lantern", "light lantern", "i", "x lit lantern",
+                  "x cold lantern", "x spirit", "drop it", "look")
+    assert "a cold lantern" in out[0] and "Ada" in out[0]
+    assert out[3] == "You are carrying a lit lantern."  # named as it reads now
+    assert out[4] == out[5] == "A tin lantern."  # every word it can show still names it
+    assert "Old Ada" in out[6]
+    assert "You can see a lit lantern and Old Ada here." in out[8]
+
+
+def test_a_templated_name_reads_as_at_the_start_outside_play(lantern):
+    t = lantern.story.things["lantern"]
+    assert t.display == "cold lantern" and t.the() == "the cold lantern"
+    assert t.name == ("lantern",)  # the words a player types do not change with the state
+    assert lantern.story.things["ghost"].display == "Ada"
+    assert lantern.story.scenes["out"].ending.title == "Out in the dark"
+
+
+def test_an_ending_title_is_a_template(lantern):
+    _, out = play(lantern, "light lantern", "leave")
+    assert "*** Out, by lantern light ***" in out[1]
+    _, out = play(lantern, "leave")
+    assert "*** Out in the dark ***" in out[0]
+
+
+def test_a_name_all_in_template_needs_synonyms(tmp_path):
+    root = tmp_path / "story"
+    root.mkdir()
+    (root / "story.yaml").write_text(LANTERN.replace("    synonyms: [ghost, spirit]\n", ""),
+                                     encoding="utf-8")
+    with pytest.raises(StoryError) as err:
+        load_story(root)
+    assert "story.yaml:16:11: error: the name of thing 'ghost' is all ${...}" in str(err.value)
+
+
+def test_check_locates_a_template_where_text_is_not_one(tmp_path):
+    from adventure.author.checks import static_warnings
+
+    root = tmp_path / "story"
+    root.mkdir()
+    text = (LANTERN.replace("  title: Lantern\n", "  title: Lantern\n  author: ${name}\n")
+            .replace("  max_score: 1\n", "  max_score: 1\n  ranks: {0: '${name} the Dim'}\n")
+            .replace("commands: [leave]", "commands: [leave, 'go ${name}']")
+            .replace("      kind: victory", "      kind: ${name}"))
+    (root / "story.yaml").write_text(text, encoding="utf-8")
+    story = load_story(root)
+    found = [str(d) for d in static_warnings(story)]
+    lines = text.splitlines()
+
+    def at(line_has: str, value: str) -> str:  # where `value` is written on its line
+        n = next(i for i, line in enumerate(lines) if line_has in line)
+        return f"story.yaml:{n + 1}:{lines[n].index(value) + 1}: warning: "
+
+    for where, what in [(at("author:", "${name}"), "the story's author is shown as written"),
+                        (at("ranks:", "'${name}"), "rank 0 is shown as written"),
+                        (at("commands: [leave", "'go"), "'commands' holds words a player"),
+                        (at("kind: ${name}", "${name}"), "an ending's kind is shown as")]:
+        assert any(where + what in w for w in found), (where, what, found)
+    # titles, names and every other text are templates: nothing said of them
+    assert len([w for w in found if "'${...}' is not filled in" in w]) == 4, found
+
+
+def test_a_story_test_says_that_it_expects_text_as_written(tmp_path):
+    root = tmp_path / "story"
+    (root / "tests").mkdir(parents=True)
+    (root / "story.yaml").write_text(LANTERN, encoding="utf-8")
+    (root / "tests" / "t.yaml").write_text(
+        "steps:\n  - do: look\n    expect: {lacks: ['${name}'], contains: [Ada]}\n")
+    [outcome] = run_all(load_story(root), root, "story")
+    assert not outcome.passed
+    assert "'lacks' expects '${name}', which is compared as written" in str(outcome), outcome
+
+
+def test_the_worked_example_passes_check_strict_and_maps_its_real_exits():
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).parent / "adventure"
+    res = subprocess.run([str(script), "check", "--strict", "--story", str(EXAMPLE)],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "warning" not in res.stdout and "never taken" not in res.stdout
+    graph = subprocess.run([str(script), "graph", "--story", str(EXAMPLE)],
+                           capture_output=True, text=True, timeout=60).stdout
+    story = load_story(EXAMPLE)
+    drawn = {line.split()[0] + " " + line.split()[-1] for line in graph.splitlines()
+             if "-->|" in line and '|"read' not in line}
+    real = {f"s_{s.id} s_{ex.to}" for s in story.scenes.values() for ex in s.exits
+            if not ex.blocked}
+    assert drawn == real and all(a != b for a, b in (d.split() for d in drawn))
+    assert any(ex.blocked for s in story.scenes.values() for ex in s.exits)
+
+
+def test_a_way_that_leads_nowhere_only_refuses(tmp_path):
+    story = load_story(EXAMPLE)
+    s = Session(Game(story), seed=1)
+    assert s.last is not None and not any("north" in c.label.lower() for c in s.last.choices)
+    out = s.submit("north").text
+    assert "not going back out" in out and s.state.turn == 1  # the player tried
+    here = story.scenes[story.start].title
+    assert "not going back out" not in s.submit(f"go to {here}").text  # not a way there
+    root = tmp_path / "story"
+    root.mkdir()
+    (root / "story.yaml").write_text((EXAMPLE / "story.yaml").read_text().replace(
+        "      north:\n        refuse:", "      north:\n        when: false\n        refuse:"))
+    with pytest.raises(StoryError) as err:
+        load_story(root)
+    assert "exit 'north' leads nowhere (it has no 'to'), so it only refuses: 'when'" \
+        in str(err.value)
+
+
+def test_points_guarded_by_done_are_scored_once():
+    s = Session(Game(load_story(EXAMPLE)), seed=1)
+    for line in ("w", "hang cloak on hook", "take cloak", "hang cloak on hook"):
+        s.submit(line)
+    assert s.state.score == 1 and s.state.done["cloakroom.hang"] == 2
+
+
+def test_a_suggestion_is_made_once_and_hang_cloak_needs_no_hook():
+    import re
+
+    s = Session(Game(load_story(EXAMPLE)), seed=1)
+    s.submit("w")
+    said = s.submit("hangg").text
+    suggested = re.findall(r"'([^']+)'", said.split("Did you mean:")[1].split("?")[0])
+    assert suggested and len(suggested) == len(set(suggested)), said  # not 'hang', 'hang'
+    assert "You hang the velvet cloak" in s.submit("hang cloak").text
+
+
+EVERY_TEXT = """\
+story:
+  id: texts
+  title: Texts
+  start: room
+  state:
+    n: 7
+  wording:
+    not_possible: Not possible, ${n}.
+events:
+  bell:
+    text: The bell rings ${n} times.
+scenes:
+  room:
+    title: Room ${n}
+    text: A room.
+    exits:
+      north:
+        to: room
+        when: false
+        refuse: North is shut, ${n}.
+      west:
+        refuse: West leads nowhere, ${n}.
+    things:
+      statue:
+        name: statue
+        take_refuse: Statue ${n} is too heavy.
+    actions:
+      - id: ring
+        commands: [ring]
+        label: Ring ${n} times
+        do: [schedule bell in 0]
+      - id: sing
+        commands: [sing]
+        when: false
+        refuse: You cannot sing, ${n}.
+      - id: hum
+        commands: [hum]
+        when: false
+    fallback:
+      when: n > 100
+      text: Never.
+      go: Never go ${n}.
+"""
+
+
+def test_every_text_a_player_reads_is_a_template(tmp_path):
+    root = tmp_path / "story"
+    root.mkdir()
+    (root / "story.yaml").write_text(EVERY_TEXT, encoding="utf-8")
+    s = Session(Game(load_story(root)), seed=1)
+    assert s.last is not None and "Room 7" in s.last.text
+    assert [c.label for c in s.last.choices] == ["Ring 7 times"]
+    said = {line: s.submit(line).text for line in
+            ("north", "west", "take statue", "ring", "sing", "hum")}
+    assert said == {"north": "North is shut, 7.", "west": "West leads nowhere, 7.",
+                    "take statue": "Statue 7 is too heavy.",
+                    "ring": said["ring"], "sing": "You cannot sing, 7.",
+                    "hum": "Not possible, 7."}
+    assert "The bell rings 7 times." in said["ring"]

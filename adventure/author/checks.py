@@ -66,7 +66,7 @@ def ways_out(story: Story) -> dict[str, int]:
     """How many distinct ways lead out of each scene (exits, moving actions, fallback)."""
     count = {}
     for s in story.scenes.values():
-        moves = {("exit", ex.key) for ex in s.exits}
+        moves = {("exit", ex.key) for ex in s.exits if not ex.blocked}
         moves |= {("action", a.id) for a in s.actions if a.to or a.call or a.ret}
         if s.fallback and s.fallback.to:
             moves.add(("fallback", ""))
@@ -88,7 +88,6 @@ def static_warnings(story: Story) -> list[Diagnostic]:
         elif not s.ending and exits_of[s.id] == 0 and not _event_leaves(story, s.id):
             out.append(warn(s.loc, f"scene '{s.id}' is a dead end: it is not an ending and "
                             "has no exit, moving action or fallback"))
-    out += plain_texts(story)
     info = story.info
     for var, loc in info.var_locs.items():
         if var in info.reads and var not in info.writes:
@@ -497,21 +496,3 @@ def variable_uses(story: Story) -> dict[str, tuple[set[str], set[str]]]:
     the file; the metadata belongs to none."""
     none: tuple[set[str], set[str]] = (set(), set())
     return {v: story.info.uses.get(v, none) for v in story.initial}
-
-
-def plain_texts(story: Story) -> list[Diagnostic]:
-    """Ending titles and things' names are shown as written: a ${...} in them would be
-    shown as it stands, so say so where it is written."""
-    out = []
-    for s in story.scenes.values():
-        if s.ending is not None and "${" in s.ending.title:
-            out.append(warn(s.loc, f"the ending title of scene '{s.id}' is shown as written: "
-                            "'${...}' is not filled in there; write the changing part in the "
-                            "ending's epilogue"))
-    for t in story.things.values():
-        if "${" in t.called:
-            out.append(warn(t.loc, f"the name of thing '{t.id}' is shown as written: "
-                            "'${...}' is not filled in there; give it a fixed name and put what "
-                            "changes in its description"))
-    return out
-

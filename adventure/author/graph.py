@@ -109,6 +109,8 @@ def _build(story: Story) -> _Graph:
         if s.ending is not None:
             continue  # only restart and quit work after an ending
         for ex in s.exits:
+            if ex.blocked:
+                continue  # a way that leads nowhere is no edge
             edges.append(_Edge(s.id, ex.to, _hidden(ex.key, ex.hidden), "exit"))
         for a in s.actions:
             glob = a.key.startswith("global.")

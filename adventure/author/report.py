@@ -81,7 +81,7 @@ def _triggers(story: Story) -> list[str]:
     out = []
     for s in story.scenes.values():
         out += [a.trigger for a in s.actions if not a.key.startswith("global.")]
-        out += [ex.trigger for ex in s.exits]
+        out += [ex.trigger for ex in s.exits if not ex.blocked]  # a blocked way: never taken
     out += [a.trigger for a in story.global_actions]
     return list(dict.fromkeys(out))
 

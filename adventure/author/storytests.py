@@ -201,6 +201,10 @@ def check(story: Story, session: Session, result: Result, expect: LMap) -> list[
             out.append(f"expected chapter '{want}', got '{story.scenes[st.scene].chapter}'")
         elif key in ("contains", "lacks"):
             for text in [want] if isinstance(want, str) else list(want or []):
+                if "${" in str(text):  # a test expects what the player sees, not a template
+                    out.append(f"'{key}' expects {str(text)!r}, which is compared as written: "
+                               "'${...}' is not filled in; write the text as a player sees it")
+                    continue
                 present = str(text).lower() in result.text.lower()
                 if key == "contains" and not present:
                     out.append(f"the text does not contain {text!r}; it was:\n"

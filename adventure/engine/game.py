@@ -124,7 +124,8 @@ class Game(Replies):
             if plain.kind == "unknown":
                 intent = plain
         if intent.corrected and not (pending and pending.get("confirm")):
-            shown = " ".join(w if not w.startswith("@") else self.story.things[w[1:]].display
+            shown = " ".join(w if not w.startswith("@") else
+                             world.shown(self.story.things[w[1:]]).display
                              for w in intent.corrected)
             if self._final(intent):
                 world.state.pending = {"confirm": list(intent.corrected)}

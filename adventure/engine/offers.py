@@ -128,7 +128,8 @@ class Offers:
         if parts is None:
             own = [a for a in scene.actions if not a.key.startswith("global.")]
             glob = [a for a in scene.actions if a.key.startswith("global.")]
-            titles = {ex.key: words(self.story.scenes[ex.to].title) for ex in scene.exits}
+            titles = {ex.key: words(self.story.scenes[ex.to].title) for ex in scene.exits
+                      if not ex.blocked}  # 'go to' never names a way that leads nowhere
             parts = self._parts[scene.id] = (own, glob, [a for a in scene.actions if a.once],
                                              titles)
         return parts
@@ -206,7 +207,7 @@ class Offers:
                 out.setdefault(ex.key, ex.key)
                 out.setdefault(f"go to {self.story.scenes[ex.to].title.lower()}",
                                f"go to {self.story.scenes[ex.to].title}")
-        for t in ctx.scope.values():
+        for t in map(world.shown, ctx.scope.values()):
             out.setdefault(f"examine {t.display}", f"examine {t.display}")
             if t.portable and not world.has(t.id):
                 out.setdefault(f"take {t.display}", f"take {t.display}")

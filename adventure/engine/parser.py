@@ -356,7 +356,8 @@ def thing_words(t: Thing) -> tuple[frozenset[str], frozenset[str]]:
     found = _THING_WORDS.get(id(t))
     if found is None or found[0] is not t:
         nouns = frozenset({t.name[-1], *(s[-1] for s in t.synonyms)})
-        vocab = frozenset((*t.name, *t.adjectives, *(w for s in t.synonyms for w in s)))
+        vocab = frozenset((*t.name, *t.adjectives, *t.name_words,
+                           *(w for s in t.synonyms for w in s)))
         found = remember(_THING_WORDS, id(t), (t, nouns, vocab), limit=100_000)
     return found[1], found[2]
 

@@ -22,14 +22,22 @@ if TYPE_CHECKING:
 
 def builtin(world: World, intent: Intent) -> None:
     verb = intent.verb
-    objs = intent.objects
+    objs = [world.shown(t) for t in intent.objects]  # as each is named now
     say = world.out.append
+    heard = [t for t in objs if world.heard(t)]
+    if heard and intent.preposition == "all":
+        objs = [t for t in objs if t not in heard]  # 'take all' does not grope at people
+    elif heard and verb not in BY_VOICE:
+        t = heard[0]
+        say(("text", world.word("dark_examine" if verb == "examine" else "too_dark",
+                                the=t.the(), The=t.The(), pronoun=t.pronoun)))
+        return
     if verb == "look":
         world.describe(world.state.scene)
     elif verb == "wait":
         say(("text", world.word("time_passes")))
     elif verb == "inventory":
-        carried = world.carried()
+        carried = [world.shown(t) for t in world.carried()]
         if not carried:
             say(("text", world.word("carrying_nothing")))
         else:
@@ -85,6 +93,10 @@ def builtin(world: World, intent: Intent) -> None:
         put(world, objs[0], objs[1], intent.preposition)
     elif verb in ALONE_REPLIES or verb in THING_REPLIES:
         say(("text", default_reply(verb, objs)))
+
+
+# What can be done to someone heard but not seen (a person with the player in the dark)
+BY_VOICE = frozenset({"talk", "ask", "tell", "listen"})
 
 
 # What a built-in verb does when the story says nothing more: the replies a player of
@@ -289,7 +301,7 @@ def _next_hint(world: World, key: str, hints: list) -> None:
 
 def help_text(world: World) -> str:
     scope = list(world.scope().values())
-    thing = scope[0].display if scope else "console"
+    thing = world.shown(scope[0]).display if scope else "console"
     exits = world.story.scenes[world.state.scene].exits
     place = exits[0].key if exits else "north"
     return "\n".join([

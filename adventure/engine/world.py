@@ -47,7 +47,7 @@ class World:
         self.described = False  # a scene was described (entered, or 'look'): show choices
         self.offered_before: tuple[str, ...] | None = None  # choice labels before the command
         # scope() (with its scene) and contents() of this command, until a thing moves
-        self._scope: tuple[str, dict[str, Thing]] | None = None
+        self._scope: tuple[tuple[str, bool], dict[str, Thing]] | None = None
         self._held: dict[str, list[Thing]] | None = None
         # (field, key) -> its value before this command first wrote it (GONE: absent):
         # the turn's undo record, so undo never has to compare two whole states.
@@ -122,8 +122,15 @@ class World:
     def wearing(self, thing: str) -> bool:
         return self.location(thing) == WORN
 
+    def heard(self, t: Thing) -> bool:
+        """Is this someone the player can only hear (a person with them in the dark)?"""
+        return t.person and self.story.scenes[self.state.scene].dark is not None \
+            and self.dark
+
     def here(self, thing: str) -> bool:
-        return thing in self.scope()
+        """In view: in scope, and not someone only heard in the dark."""
+        t = self.scope().get(thing)
+        return t is not None and not self.heard(t)
 
     def is_with(self, thing: str) -> bool:
         """`with(x)`: x is where the player is: in this scene (on or in something here
@@ -182,6 +189,12 @@ class World:
         scene = self.story.scenes[sid]
         return scene.title if scene.title_text is None else self.render(scene.title_text)
 
+    def shown(self, t: Thing) -> Thing:
+        """The thing as it is named now (a name may be a template)."""
+        if t.name_text is None:
+            return t
+        return t.renamed(self.render(t.name_text).strip() or t.called)
+
     # -- scenes --------------------------------------------------------------
     def enter(self, sid: str) -> None:
         """Arrive in a scene: count the visit, run its effects, describe it."""
@@ -204,10 +217,11 @@ class World:
             self.describe(sid, full=not (st.hints.get(BRIEF) and st.visits[sid] > 1))
         self.out.extend(said)
         if scene.ending is not None:
-            title = scene.ending.title.strip()
+            e = scene.ending
+            title = (e.title if e.title_text is None else self.render(e.title_text)).strip()
             # as the author wrote it when they framed it themselves ("*** You have won ***")
             self.out.append(("ending", title if title[:1] in "*=-~#[(" else f"*** {title} ***"))
-            self.say(scene.ending.epilogue)
+            self.say(e.epilogue)
             if self.story.max_score is not None:
                 self.out.append(("text", self.word("ending_score",
                                                    max=str(self.story.max_score))))
@@ -218,6 +232,9 @@ class World:
         if self.dark:
             self.out.append(("title", self.word("dark_title")))
             self.out.append(("text", self.word("dark_text")))
+            heard = [self.shown(t) for t in self.scope().values() if t.person]
+            if heard:
+                self.out.append(("text", self.word("dark_company", names=join_names(heard))))
             return
         self.out.append(("title", self.title(sid)))
         text = scene.text
@@ -229,7 +246,7 @@ class World:
             self.say(text)
         here = self.contents(sid)
         if here:
-            listed = [t for t in here if t.listed]
+            listed = [self.shown(t) for t in here if t.listed]
             if listed:
                 self.out.append(("text", f"You can see {join_names(listed)} here."))
             for holder in here:
@@ -237,7 +254,8 @@ class World:
                     self.describe_contents(holder)
 
     def describe_contents(self, holder: Thing) -> None:
-        inside = [t for t in self.contents(holder.id) if t.listed]
+        holder = self.shown(holder)
+        inside = [self.shown(t) for t in self.contents(holder.id) if t.listed]
         if inside:
             where = "On" if holder.holds == "on" else "In"
             verb = "is" if len(inside) == 1 and not inside[0].plural else "are"
@@ -282,32 +300,35 @@ class World:
         return [t for t in self.story.things.values() if self.location(t.id) in (PLAYER, WORN)]
 
     def scope(self) -> dict[str, Thing]:
-        """Things the player can see or touch: here, carried, and inside or on those.
+        """Things the player can see or touch: here, carried, and inside or on those. In
+        the dark: what they carry or wear, and the people with them (heard, not seen).
         Kept until the scene changes or a thing moves (the parser, `here()` guards and
         hints ask for it several times a turn); callers must not change it."""
         scene = self.state.scene
-        if self.story.scenes[scene].dark is not None and self.dark:
-            scene = PLAYER  # in the dark: only what the player carries or wears
+        dark = self.story.scenes[scene].dark is not None and self.dark
         cached = self._scope
-        if cached is not None and cached[0] == scene:
+        if cached is not None and cached[0] == (scene, dark):
             return cached[1]
-        # Scope depends on the scene (the player, in the dark; in a conversation, the
-        # scenes it was called from too) and where things have moved, nothing else: games
-        # come back to the same few arrangements, so it is kept per story as well.
-        stack = tuple(self.state.stack) if scene != PLAYER \
-            and self.story.scenes[scene].conversation else ()
-        key = (scene, stack, *self.state.moved.items())
+        # Scope depends on the scene (in a conversation, the scenes it was called from
+        # too), the dark and where things have moved, nothing else: games come back to
+        # the same few arrangements, so it is kept per story as well.
+        stack = tuple(self.state.stack) if self.story.scenes[scene].conversation else ()
+        key = (scene, dark, stack, *self.state.moved.items())
         known = self.story.derived.setdefault("scopes", {})
         found = known.get(key)
         if found is None:
-            found = remember(known, key, self._find_scope(scene))
-        self._scope = (scene, found)
+            found = remember(known, key, self._find_scope(scene, dark))
+        self._scope = ((scene, dark), found)
         return found
 
-    def _find_scope(self, scene: str) -> dict[str, Thing]:
+    def _find_scope(self, scene: str, dark: bool) -> dict[str, Thing]:
         found: dict[str, Thing] = {}
-        frontier = [PLAYER, WORN] if scene == PLAYER else [scene, PLAYER, WORN]
-        if scene != PLAYER and self.story.scenes[scene].conversation:
+        frontier = [PLAYER, WORN] if dark else [scene, PLAYER, WORN]
+        if dark:
+            # a companion is heard in the dark: a person with the player (with(x)), though
+            # nothing they hold or stand on comes with them
+            found.update((t.id, t) for t in _people(self.story) if self.is_with(t.id))
+        elif self.story.scenes[scene].conversation:
             # a conversation keeps in view whoever and whatever was there when it began
             frontier += self.state.stack
         while frontier:
@@ -328,6 +349,14 @@ def join_names(things: list[Thing]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _people(story: Story) -> list[Thing]:
+    """The story's people (things with a pronoun him, her or them), found once."""
+    found = story.derived.get("people")
+    if found is None:
+        found = story.derived["people"] = [t for t in story.things.values() if t.person]
+    return found
 
 
 def _index(story: Story) -> tuple[dict[str, list[Thing]], dict[str, int]]:

@@ -184,6 +184,15 @@ class LoadContext:
             return None
         return value
 
+    def shown_plain(self, data: LMap, key: str, what: str) -> str | None:
+        """A text a player sees but that is not a template (the story's title, author,
+        release, a rank, an ending's kind, a chapter): a ${...} in it is said where."""
+        value = self.text_field(data, key)
+        if value is not None and "${" in value:
+            self.warn(data.val_loc(key), f"{what} is shown as written: '${{...}}' is not "
+                      "filled in there (only texts, titles and names are templates)")
+        return value
+
     def flag(self, data: LMap, key: str, default: bool = False) -> bool:
         if key not in data:
             return default
@@ -211,6 +220,12 @@ class LoadContext:
             self.err(data.val_loc(key), f"'{key}' should be a list of words or phrases, "
                      f"not {describe(value)}")
             return []
+        for i, v in enumerate(value):
+            if "${" in v:  # words to type: a template would have to be typed as written
+                where = data[key].item_loc(i) if isinstance(data[key], LList) \
+                    else data.val_loc(key)
+                self.warn(where, f"'{key}' holds words a player types: '${{...}}' is not "
+                          "filled in there; list each wording as it is typed")
         return list(value)
 
     def phrases(self, data: LMap, key: str) -> list[tuple[str, ...]]:

@@ -47,7 +47,7 @@ def read_meta(cx: LoadContext, meta: LMap) -> Meta:
                "saves are tied to it)")
     elif not STORY_ID.match(ident):
         cx.err(meta.val_loc("id"), "the story id may hold letters, digits, - and _")
-    title = cx.text_field(meta, "title") or ""
+    title = cx.shown_plain(meta, "title", "the story's title") or ""
     if not title:
         cx.err(meta.loc, "the story needs a 'title'")
     if "max_score" in meta and cx.typed(meta, "max_score", int, "a whole number"):
@@ -136,6 +136,9 @@ def read_ranks(cx: LoadContext, meta: LMap) -> list[tuple[int, str]]:
         elif not isinstance(value, str) or not value.strip():
             cx.err(section.val_loc(str(key)), f"rank {key} should be a name, not {describe(value)}")
         else:
+            if "${" in value:
+                cx.warn(section.val_loc(str(key)), f"rank {key} is shown as written: "
+                        "'${...}' is not filled in there")
             out.append((key, value))
     if out and cx.max_score is None:
         cx.err(meta.key_loc("ranks"), "'ranks' need a score: give the story a 'max_score'")

@@ -5,6 +5,7 @@ and the check that every extension names a scene some file defines."""
 from __future__ import annotations
 
 from .diagnostics import Loc, did_you_mean
+from .expr import constant
 from .load_actions import scene_actions
 from .load_scenery import entries
 from .model import Dark, Ending, Exit, Fallback, Scene
@@ -69,6 +70,8 @@ def scene(cx: LoadContext, sid: str, data: LMap, file: str, chapter: str, names:
     if title and "${" in title:  # a template: rendered when shown (Scene.title: initially)
         shown = cx.text(data, "title", free)
         title_text = shown if isinstance(shown, Template) else None
+    if "chapter" in data:
+        cx.shown_plain(data, "chapter", "a chapter's name")
     end = ending(cx, data, free)
     text = cx.text(data, "text", free, required=end is None)
     if data.get("scenery") is not None:
@@ -98,9 +101,12 @@ def ending(cx: LoadContext, data: LMap, names: ex.Names) -> Ending | None:
         return None
     e = data["ending"]
     cx.keys(e, ENDING_KEYS, "an ending")
-    kind = cx.text_field(e, "kind") or "ending"
-    return Ending(kind, cx.text_field(e, "title") or kind.capitalize(),
-                  cx.text(e, "epilogue", names))
+    kind = cx.shown_plain(e, "kind", "an ending's kind") or "ending"
+    title = cx.text_field(e, "title") or kind.capitalize()
+    shown = cx.text(e, "title", names) if "${" in title else None
+    # a template is rendered when the game ends; `title` is how it reads at the start
+    return Ending(kind, title, cx.text(e, "epilogue", names),
+                  title_text=shown if isinstance(shown, Template) else None)
 
 
 def variants(cx: LoadContext, data: LMap, guard: ex.Names, free: ex.Names
@@ -159,8 +165,16 @@ def part_exits(cx: LoadContext, sid: str, data: LMap, guard: ex.Names, free: ex.
             spec.locate_key("to", kloc, section.val_loc(key))
         cx.keys(spec, EXIT_KEYS, f"exit '{key}'")
         to = cx.scene_ref(spec, "to")
-        if spec.get("to") is None:
-            cx.err(spec.loc, f"exit '{key}' needs 'to' (the scene it leads to)")
+        blocked = "to" not in spec and "refuse" in spec
+        if blocked:  # a way that leads nowhere: it only refuses ("The door is locked.")
+            for k in ("when", "do", "text", "label", "hidden"):
+                if k in spec:
+                    cx.err(spec.key_loc(k), f"exit '{key}' leads nowhere (it has no 'to'), "
+                           f"so it only refuses: '{k}' has nothing to do there")
+            to = sid
+        elif spec.get("to") is None:
+            cx.err(spec.loc, f"exit '{key}' needs 'to' (the scene it leads to), or only a "
+                   "'refuse' text for a way that leads nowhere")
         if not words(str(key)):
             cx.err(kloc, f"exit '{key}' needs a name a player can type")
             continue
@@ -168,6 +182,12 @@ def part_exits(cx: LoadContext, sid: str, data: LMap, guard: ex.Names, free: ex.
         names += [(abbr,) for abbr in DIRECTIONS.get(str(key), ())]
         names += cx.phrases(spec, "names")
         if to is None:
+            continue
+        if blocked:
+            out.append(Exit(key=str(key), to=sid, names=names, label=None,
+                            when=constant(False), refuse=cx.text(spec, "refuse", free),
+                            text=None, hidden=True, trigger=f"exit:{sid}:{key}", loc=kloc,
+                            blocked=True))
             continue
         out.append(Exit(
             key=str(key), to=to, names=names, label=cx.text(spec, "label", free),

@@ -9,6 +9,7 @@ import re
 from .diagnostics import did_you_mean
 from .model import Thing
 from .places import NOWHERE, PLAYER, WORN
+from .text import Template, fixed_text, source_words
 from .vocab import words
 from .yamlsrc import LMap
 
@@ -83,17 +84,46 @@ def thing(cx: LoadContext, tid: str, data: LMap, scene: str | None, kloc: Loc,
     portable = cx.flag(data, "portable")
     wearable = cx.flag(data, "wearable")
     text_names = names.in_scene(scene, True)
+    synonyms = [words(s) for s in cx.str_list(data, "synonyms") if words(s)]
+    name_text, name_words, typed = templated_name(cx, tid, data, name, text_names, synonyms)
+    if name_text is not None and "article" not in data:
+        article = ""  # a or an, for the name as it reads when it is shown (with_article)
     return Thing(
-        id=tid, name=words(name) or (tid,),
+        id=tid, name=typed or words(name) or (tid,),
         adjectives=frozenset(w for a in cx.str_list(data, "adjectives") for w in words(a)),
-        synonyms=[words(s) for s in cx.str_list(data, "synonyms") if words(s)],
+        synonyms=synonyms,
         article=article, description=cx.text(data, "description", text_names),
         location=location, portable=portable or wearable, wearable=wearable, holds=holds,
         listed=cx.flag(data, "listed", portable or wearable),
         take_refuse=cx.text(data, "take_refuse", text_names), loc=kloc,
         pronoun=pronoun(cx, data), called=" ".join(name.split()),
         light=light(cx, data, names.in_scene(scene, False)), plural=plural,
+        name_text=name_text, name_words=name_words,
     )
+
+
+def templated_name(cx: LoadContext, tid: str, data: LMap, name: str, names: ex.Names,
+                   synonyms: list[tuple[str, ...]]
+                   ) -> tuple[Template | None, frozenset[str], tuple[str, ...]]:
+    """A name with ${...}: (its template, the words its branches can show, the words a
+    player types for it). Those words stay fixed, so the parser's vocabulary does not
+    change with the state: the words written outside ${...} are the name ("lamp" in
+    "${if lit}lit${else}cold${end} lamp"), the branches' words describe it like
+    adjectives ("lit", "cold"), and a name written all in ${...} is typed by its
+    synonyms."""
+    if "${" not in name:
+        return None, frozenset(), ()
+    spec = cx.text(data, "name", names)
+    if not isinstance(spec, Template):
+        return None, frozenset(), ()
+    typed = words(fixed_text(spec))
+    if not typed:
+        if not synonyms:
+            cx.err(data.val_loc("name"), f"the name of thing '{tid}' is all ${{...}}, so a "
+                   "player has no fixed word to type for it: give it 'synonyms'")
+            return None, frozenset(), ()
+        typed = synonyms[0]
+    return spec, source_words(spec) - frozenset(typed), typed
 
 
 def light(cx: LoadContext, data: LMap, guard: ex.Names) -> ex.Expr | bool:

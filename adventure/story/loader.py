@@ -43,6 +43,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
     from typing import Any
 
+    from .model import Scene, Thing
+    from .text import Template
+
     Reader = Callable[[Path, str], tuple[Any, list[Diagnostic]]]
 
 # load_story, and the keys each part of a file may hold, whichever module reads that part
@@ -143,7 +146,7 @@ def _run(cx: LoadContext, read: Reader, extra: Iterable[Path]) -> Story:
 # -- pass 1: what is defined where ---------------------------------------------
 def _collect(cx: LoadContext, name: str, data: LMap) -> None:
     cx.keys(data, FILE_KEYS, "a story file")
-    chapter = cx.text_field(data, "chapter") or Path(name).stem
+    chapter = cx.shown_plain(data, "chapter", "a chapter's name") or Path(name).stem
     cx.file_chapter[name] = chapter
     if "story" in data:
         meta = data["story"]
@@ -231,13 +234,12 @@ def _build(cx: LoadContext, fingerprint: str) -> Story:
     by_key.update({a.key: a for a in globals_})
     hidden = frozenset(k for k, a in by_key.items() if a.hidden)
     start = Initial(m.initial, m.start or "", things)
-    for s in scenes.values():
-        if s.title_text is not None:  # outside play (saves list, graph): as at the start
-            with contextlib.suppress(Exception):  # a title that needs play to read
-                s.title = start.render(s.title_text) or s.title
+    initial_names(start, scenes, things)
     return Story(
-        id=m.ident or "", title=m.title, author=cx.text_field(meta, "author") or "",
-        version=cx.text_field(meta, "version") or "", start=m.start or "",
+        id=m.ident or "", title=m.title,
+        author=cx.shown_plain(meta, "author", "the story's author") or "",
+        version=cx.shown_plain(meta, "version", "the story's version") or "",
+        start=m.start or "",
         initial=m.initial, max_score=cx.max_score,
         intro=cx.text(meta, "intro", names.in_scene(None, True)),
         scenes=scenes, things=things, events=events, global_actions=globals_,
@@ -247,6 +249,27 @@ def _build(cx: LoadContext, fingerprint: str) -> Story:
         initially_hidden=hidden, info=cx.info,
         wording=read_wording(cx, meta, names.in_scene(None, True)), ranks=read_ranks(cx, meta),
     )
+
+
+def initial_names(start: Initial, scenes: dict[str, Scene], things: dict[str, Thing]
+                  ) -> None:
+    """Templated titles and names as they read outside play (the saves list, the graph,
+    an editor's hover, check's messages): rendered in the story's initial state."""
+    for s in scenes.values():
+        if s.title_text is not None:
+            s.title = _initially(start, s.title_text, s.title)
+        if s.ending is not None and s.ending.title_text is not None:
+            s.ending.title = _initially(start, s.ending.title_text, s.ending.title)
+    for t in things.values():
+        if t.name_text is not None:
+            t.called = _initially(start, t.name_text, " ".join(t.name))
+
+
+def _initially(start: Initial, template: Template, default: str) -> str:
+    try:
+        return start.render(template) or default
+    except Exception:  # a text that needs play to read (a value only a game has)
+        return default
 
 
 class Initial:

@@ -33,22 +33,25 @@ Words = tuple[str, ...]
 
 
 class Ending(Record):
-    __slots__ = ("kind", "title", "epilogue")
+    __slots__ = ("kind", "title", "epilogue", "title_text")
 
-    def __init__(self, kind: str, title: str, epilogue: TextSpec | None) -> None:
+    def __init__(self, kind: str, title: str, epilogue: TextSpec | None,
+            title_text: Template | None = None) -> None:
         self.kind = kind
-        self.title = title
+        self.title = title  # as it reads in the story's initial state (outside play)
         self.epilogue = epilogue
+        self.title_text = title_text  # a title with ${...}: rendered when the game ends
 
 
 class Exit(Record):
     __slots__ = ("key", "to", "names", "label", "when", "refuse", "text", "hidden", "trigger",
-                 "loc", "do")
+                 "loc", "do", "blocked")
     _empty_as_none: ClassVar = ("do",)
 
     def __init__(self, key: str, to: str, names: list[Words], label: TextSpec | None,
             when: Expr | None, refuse: TextSpec | None, text: TextSpec | None, hidden: bool,
-            trigger: str = "", loc: Loc = NOWHERE, do: list[Effect] | None = None) -> None:
+            trigger: str = "", loc: Loc = NOWHERE, do: list[Effect] | None = None,
+            blocked: bool = False) -> None:
         self.key = key
         self.to = to
         self.names = names
@@ -60,6 +63,9 @@ class Exit(Record):
         self.trigger = trigger
         self.loc = loc
         self.do = [] if do is None else do  # run as the player goes, before the text
+        # a way that leads nowhere (written with no 'to'): it only refuses, is never
+        # listed, and is no edge of the story's map (`to` is its own scene)
+        self.blocked = blocked
 
 
 class Action(Record):
@@ -169,13 +175,15 @@ class Scene(Record):
 class Thing(Record):
     __slots__ = ("id", "name", "adjectives", "synonyms", "article", "description", "location",
                  "portable", "wearable", "holds", "listed", "take_refuse", "loc", "pronoun",
-                 "called", "light", "plural")
+                 "called", "light", "plural", "name_text", "name_words")
 
     def __init__(self, id: str, name: Words, adjectives: frozenset[str], synonyms: list[Words],
             article: str, description: TextSpec | None, location: str, portable: bool,
             wearable: bool, holds: str | None, listed: bool, take_refuse: TextSpec | None,
             loc: Loc = NOWHERE, pronoun: str = "it", called: str = "",
-            light: Expr | bool = False, plural: bool = False) -> None:
+            light: Expr | bool = False, plural: bool = False,
+            name_text: Template | None = None, name_words: frozenset[str] = frozenset()
+            ) -> None:
         self.id = id
         self.name = name
         self.adjectives = adjectives
@@ -193,6 +201,18 @@ class Thing(Record):
         self.called = called  # the name as the author wrote it ("O'Brien"), for sentences
         self.light = light  # a light source: True, or lit while its condition holds
         self.plural = plural  # grammatical number: "the beads are", "some beads"
+        # A name with ${...}: rendered where it is shown in play (World.shown); `called` is
+        # how it reads at the start, `name` the words outside ${...}, and `name_words` the
+        # words its branches can show, which describe it as adjectives do.
+        self.name_text = name_text
+        self.name_words = name_words
+
+    def renamed(self, called: str) -> Thing:
+        """The same thing named as its template reads now."""
+        cls, values = self.__reduce__()
+        t: Thing = cls(*values)
+        t.called = called
+        return t
 
     @property
     def display(self) -> str:
@@ -202,6 +222,9 @@ class Thing(Record):
         """'a padd', 'your locket', 'Odo': for lists of things."""
         if self.article == "none":
             return self.display
+        if not self.article:  # a templated name: 'a sealed crate', 'an open crate'
+            return ("some " if self.plural else "an " if self.display[:1].lower() in "aeiou"
+                    else "a ") + self.display
         return f"{self.article} {self.display}"
 
     def the(self) -> str:

@@ -275,6 +275,12 @@ def source_words(spec: object) -> frozenset[str]:
     return frozenset(w for src in sources for w in words(_EXPR.sub(" ", src)))
 
 
+def fixed_text(t: Template) -> str:
+    """What a template always shows: its text outside every ${...} (a thing's name
+    for matching, when the name is a template)."""
+    return " ".join(p for p in t.plan if isinstance(p, str))
+
+
 _NAME = re.compile(r"(?<=[a-z,;] )([A-Z][a-z'\-]+)")
 
 

@@ -10,6 +10,11 @@ from __future__ import annotations
 DEFAULTS: dict[str, str] = {
     "dark_title": "Darkness",
     "dark_text": "It is pitch dark, and you can't see a thing.",
+    # a person with the player in the dark ({the}, {The}: the person; {pronoun}: him,
+    # her or them; {names}: everyone heard)
+    "dark_company": "You can hear {names} close by.",
+    "dark_examine": "You can't see {the} in the dark, but you can hear {pronoun} close by.",
+    "too_dark": "It is too dark for that. You can hear {the}, but not see {pronoun}.",
     "worn": "worn",  # inventory: "a cloak (worn)"; Inform says "being worn"
     "carrying_nothing": "You are carrying nothing.",
     "not_possible": "That isn't possible just now.",
