@@ -208,6 +208,11 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--idle", type=float, default=30, metavar="MINUTES",
                        help="close a connection after this long without a keystroke, with a "
                             "warning a minute before (default 30)")
+    serve.add_argument("--status", action="store_true",
+                       help="do not serve: show what each server using this --db reports "
+                            "(players, connections, commands/s, p99 latency) and exit: 0 when "
+                            "one is running, 1 when none is")
+    serve.add_argument("--json", action="store_true", help="with --status: as JSON")
 
 
 def _saves_option(p: argparse.ArgumentParser) -> None:
@@ -410,6 +415,14 @@ def cmd_agent(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    if args.status or args.json:
+        if not args.status:
+            print("adventure: --json goes with --status.", file=sys.stderr)
+            return EXIT_USAGE
+        from .play.places import user_data_dir
+        from .play.serve import db_target, status
+
+        return status(db_target(args.db, user_data_dir()), as_json=args.json)
     if args.max_players < 1 or args.per_address < 1 or args.idle <= 0:
         print("adventure: --max-players and --per-address take 1 or more, --idle more than 0.",
               file=sys.stderr)

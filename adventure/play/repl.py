@@ -155,7 +155,7 @@ class Repl:
                 break
             if self.stopped is not None or not await self.before_turn(line):
                 continue
-            if self.turn(line):
+            if await self.turn_async(line):
                 return 0
         if self.stopped:
             self.say(self.stopped)
@@ -194,7 +194,14 @@ class Repl:
 
     def turn(self, line: str) -> bool:
         """Play a line and show it; True when the game is over (quit or ended)."""
-        result = self.session.submit(line)
+        return self.shown(self.session.submit(line))
+
+    async def turn_async(self, line: str) -> bool:
+        """`turn` for `run_async`; the server plays the line off its event loop."""
+        return self.turn(line)
+
+    def shown(self, result: Result) -> bool:
+        """Show a turn's result; True when the game is over."""
         self.last = result
         print_formatted_text("")
         self.show(result)

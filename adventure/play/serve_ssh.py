@@ -61,6 +61,12 @@ class PlayerSSHSession(PromptToolkitSSHSession):
 
     async def _play(self, _: PromptToolkitSSHSession) -> None:
         door = self.door
+        if not await door.claimed():
+            if self._chan is not None:
+                self._chan.write("Terok Nor: that name was just claimed by another key, or "
+                                 "the server's storage failed; try again.\r\n")
+                self._chan.exit(1)
+            return
         await door.hub.play(door.name, door.guest, door.address, self.link)
 
     def _get_size(self) -> Size:
@@ -157,11 +163,12 @@ class PlayerSSHServer(PromptToolkitSSHServer):
     def public_key_auth_supported(self) -> bool:
         return True
 
-    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+    async def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         if not self.name:
             return False
+        db = self.hub.db
         try:
-            owner = self.hub.db.player_key(self.name)
+            owner = await db.call(db.player_key, self.name)
         except self.hub.db.errors as exc:
             self.hub.db_error(exc)
             return False
@@ -175,8 +182,8 @@ class PlayerSSHServer(PromptToolkitSSHServer):
     def password_auth_supported(self) -> bool:
         return self.hub.open_mode
 
-    def validate_password(self, username: str, password: str) -> bool:
-        return self._guest_allowed()
+    async def validate_password(self, username: str, password: str) -> bool:
+        return await self._guest_allowed()
 
     def kbdint_auth_supported(self) -> bool:
         return True  # so a client with no key is told how to make one
@@ -194,16 +201,18 @@ class PlayerSSHServer(PromptToolkitSSHServer):
                                  "with that key, or choose another name.\n", "", [])
         return ("Terok Nor", NO_KEY, "", [])
 
-    def validate_kbdint_response(self, username: str, responses: Sequence[str]) -> bool:
-        return self._guest_allowed()
+    async def validate_kbdint_response(self, username: str, responses: Sequence[str]
+                                       ) -> bool:
+        return await self._guest_allowed()
 
-    def _guest_allowed(self) -> bool:
+    async def _guest_allowed(self) -> bool:
         """Open mode only, and only under a name no key has claimed."""
         if not self.hub.open_mode or not self.name:
             self.reason = self.reason or "no key"
             return False
+        db = self.hub.db
         try:
-            claimed = self.hub.db.player_key(self.name) is not None
+            claimed = await db.call(db.player_key, self.name) is not None
         except self.hub.db.errors as exc:
             self.hub.db_error(exc)
             return False
@@ -214,22 +223,26 @@ class PlayerSSHServer(PromptToolkitSSHServer):
         return True
 
     def auth_completed(self) -> None:
-        if self.guest or self.key is None:
+        if self.key is None:
             self.guest = True
-        else:
-            try:
-                ok = self.hub.db.claim(self.name, self.key)
-            except self.hub.db.errors as exc:
-                self.hub.db_error(exc)
-                ok = False
-            if not ok and self.conn is not None:
-                self.reason = "claim failed"
-                self.conn.disconnect(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
-                                     "Terok Nor: that name was just claimed by another key.")
-                return
         self.reason = ""
         log.info("login addr=%s name=%s auth=%s", self.address, self.name,
                  "guest" if self.guest else "key")
+
+    async def claimed(self) -> bool:
+        """A key's first login claims its name (after the signature is checked), and
+        every login marks the name seen; False when another key got there first."""
+        if self.guest or self.key is None:
+            return True
+        db = self.hub.db
+        try:
+            ok = await db.call(db.claim, self.name, self.key)
+        except db.errors as exc:
+            self.hub.db_error(exc)
+            ok = False
+        if not ok:
+            self.reason = "claim failed"
+        return ok
 
     def session_requested(self) -> PlayerSSHSession:  # type: ignore[override]
         if self.sessions:
