@@ -28,6 +28,19 @@ class TelnetLink(Link):
     kind = "telnet"
 
 
+class DoorConnection(TelnetConnection):
+    """prompt_toolkit's telnet connection, telling the door when it closes (before the
+    terminal type arrives, prompt_toolkit's own waits on forever)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.gone = asyncio.Event()
+
+    def close(self) -> None:
+        super().close()
+        self.gone.set()
+
+
 class TelnetDoor(TelnetServer):
     """prompt_toolkit's telnet server, with the hub's admission and limits."""
 
@@ -77,16 +90,20 @@ class TelnetDoor(TelnetServer):
         reason = ""
         try:
             with create_pipe_input() as pipe:
-                connection = TelnetConnection(conn, addr, self._interact, self,
-                                              encoding=self.encoding, style=self.style,
-                                              vt100_input=pipe, enable_cpr=self.enable_cpr)
+                connection = DoorConnection(conn, addr, self._interact, self,
+                                            encoding=self.encoding, style=self.style,
+                                            vt100_input=pipe, enable_cpr=self.enable_cpr)
                 self.connections.add(connection)
                 app = asyncio.ensure_future(connection.run_application())
                 hello = asyncio.ensure_future(connection._ready.wait())
+                gone = asyncio.ensure_future(connection.gone.wait())
                 try:
-                    await asyncio.wait([app, hello], timeout=self.hub.limits.hello,
+                    await asyncio.wait([app, hello, gone], timeout=self.hub.limits.hello,
                                        return_when=asyncio.FIRST_COMPLETED)
-                    if not hello.done():
+                    if gone.done() and not hello.done():
+                        reason = "left before saying its terminal type"
+                        app.cancel()
+                    elif not hello.done():
                         reason = "no terminal type"
                         with contextlib.suppress(OSError):
                             conn.send(NO_HELLO.encode())
@@ -96,6 +113,7 @@ class TelnetDoor(TelnetServer):
                         await app
                 finally:
                     hello.cancel()
+                    gone.cancel()
                     self.connections.discard(connection)
                     connection.close()
         except Exception as exc:  # one connection's failure is logged, never the server's
