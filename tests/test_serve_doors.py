@@ -78,3 +78,19 @@ def test_status_reports_each_server_and_says_when_none_is_running(tmp_path, caps
     db.close()
     assert status(str(path)) == 1
     assert "b:2 (ssh 0.0.0.0:2223): not reporting since" in capsys.readouterr().out
+
+
+def test_connections_share_prompt_toolkits_default_key_bindings():
+    from prompt_toolkit.application import Application
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from adventure.play.hub import share_key_bindings
+
+    share_key_bindings()
+    share_key_bindings()  # twice is once
+    with create_pipe_input() as pipe:
+        one = Application(input=pipe, output=DummyOutput())
+        two = Application(input=pipe, output=DummyOutput())
+    assert one._default_bindings is two._default_bindings
+    assert one._default_bindings.bindings  # still the real ones

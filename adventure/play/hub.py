@@ -101,6 +101,29 @@ def feed_nonblocking(fd: int, data: bytes) -> None:
         os.write(fd, data)
 
 
+def share_key_bindings() -> None:
+    """One set of prompt_toolkit's default key bindings for every connection, not one
+    each: about half of an idle connection's memory (some 250 KB of ~500) is these
+    tables, built afresh for every application, though nothing in them belongs to one
+    (their handlers and filters act on the running application, `get_app()`). Each
+    session's own bindings (the prompt's) stay its own."""
+    import functools
+    import sys
+
+    import prompt_toolkit.application.application  # noqa: F401
+    import prompt_toolkit.shortcuts.prompt  # noqa: F401
+
+    for module, names in (("prompt_toolkit.application.application",
+                           ("load_key_bindings", "load_page_navigation_bindings")),
+                          ("prompt_toolkit.shortcuts.prompt",
+                           ("load_auto_suggest_bindings", "load_open_in_editor_bindings"))):
+        where = sys.modules[module]
+        for name in names:
+            made = getattr(where, name, None)
+            if made is not None and not hasattr(made, "cache_info"):
+                setattr(where, name, functools.cache(made))
+
+
 class BoundedHistory(InMemoryHistory):
     """Input history for Up-arrow and suggestions, with its memory bounded."""
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ..engine.session import Game
-from .hub import Hub, Limits, log, parse_address
+from .hub import Hub, Limits, log, parse_address, share_key_bindings
 from .sqlstore import Database, DatabaseError, is_url, server_id
 
 STATS_EVERY = 60.0  # seconds between stats lines in the log
@@ -67,6 +67,7 @@ async def serve(game: Game, *, db_target: str, ssh: str | None, telnet: str | No
         db = Database(db_target)
     except DatabaseError as exc:
         raise ServeError(str(exc)) from None
+    share_key_bindings()
     hub = Hub(game, db, limits, open_mode)
     closers: list[Closer] = []
     doors: list[str] = []

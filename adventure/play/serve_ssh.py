@@ -12,6 +12,8 @@ authentication hook is our own.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import time
 from collections.abc import Sequence
@@ -48,9 +50,45 @@ class SSHLink(Link):
         return int(chan.get_write_buffer_size()) if chan is not None else 0
 
 
+class Gathered:
+    """A channel's output as prompt_toolkit writes it, sent once per turn of the event
+    loop: a turn's echo, text, cursor query and new prompt leave in one SSH packet, not
+    a handful (each packet costs an encryption, a system call and a wake-up of the
+    client, which on a busy machine is most of a turn's time)."""
+
+    def __init__(self, session: PlayerSSHSession) -> None:
+        self.session = session
+        self.parts: list[str] = []
+
+    def write(self, data: str) -> None:
+        if not self.parts:
+            asyncio.get_running_loop().call_soon(self.send)
+        self.parts.append(data)
+
+    def send(self) -> None:
+        data = "".join(self.parts).replace("\n", "\r\n")
+        self.parts.clear()
+        chan = self.session._chan
+        if chan is not None and data:
+            with contextlib.suppress(BrokenPipeError, OSError, asyncssh.Error):
+                chan.write(data)
+
+    def isatty(self) -> bool:
+        return True
+
+    def flush(self) -> None:
+        pass  # sent at the end of this turn of the loop
+
+    @property
+    def encoding(self) -> str:
+        chan = self.session._chan
+        return str(chan._orig_chan.get_encoding()[0]) if chan is not None else "utf-8"
+
+
 class PlayerSSHSession(PromptToolkitSSHSession):
     """One channel: prompt_toolkit's session with the server's limits on what comes in
-    (line length, a full input pipe) and on the size the client claims."""
+    (line length, a full input pipe) and on the size the client claims, and its output
+    gathered (`Gathered`)."""
 
     def __init__(self, door: PlayerSSHServer) -> None:
         super().__init__(self._play, enable_cpr=True)  # the toolbar needs it
@@ -58,8 +96,16 @@ class PlayerSSHSession(PromptToolkitSSHSession):
         self.link = SSHLink(self)
         self.line_chars = 0
         self.nonblocking = False
+        self.gathered = Gathered(self)
+        self.stdout = self.gathered  # type: ignore[assignment]
 
     async def _play(self, _: PromptToolkitSSHSession) -> None:
+        try:
+            await self._play_on()
+        finally:
+            self.gathered.send()  # the last words, before prompt_toolkit closes the channel
+
+    async def _play_on(self) -> None:
         door = self.door
         if not await door.claimed():
             if self._chan is not None:
