@@ -208,6 +208,9 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--idle", type=float, default=30, metavar="MINUTES",
                        help="close a connection after this long without a keystroke, with a "
                             "warning a minute before (default 30)")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="N server processes sharing the SSH port, to use N cores; limits "
+                            "count per worker (default 1)")
     serve.add_argument("--status", action="store_true",
                        help="do not serve: show what each server using this --db reports "
                             "(players, connections, commands/s, p99 latency) and exit: 0 when "
@@ -423,9 +426,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from .play.serve import db_target, status
 
         return status(db_target(args.db, user_data_dir()), as_json=args.json)
-    if args.max_players < 1 or args.per_address < 1 or args.idle <= 0:
-        print("adventure: --max-players and --per-address take 1 or more, --idle more than 0.",
-              file=sys.stderr)
+    if args.max_players < 1 or args.per_address < 1 or args.idle <= 0 \
+            or not 1 <= args.workers <= 64:
+        print("adventure: --max-players and --per-address take 1 or more, --idle more than 0, "
+              "--workers 1 to 64.", file=sys.stderr)
         return EXIT_USAGE
     loaded = _usable(args.story, announce=False)
     if loaded is None:
@@ -446,7 +450,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                     idle=args.idle * 60, idle_warning=min(60.0, args.idle * 30))
     return serve.run(game, db=args.db, data_dir=user_data_dir(), ssh=args.ssh,
                      telnet=args.telnet, host_key_path=args.host_key, limits=limits,
-                     open_mode=args.open)
+                     open_mode=args.open, workers=args.workers)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -63,7 +64,7 @@ def check_cycle() -> None:
 class Server:
     """`adventure serve` as a subprocess; its log is a file read for 'ready'."""
 
-    def __init__(self, tmp: Path, players: int, port: int = 0) -> None:
+    def __init__(self, tmp: Path, players: int, port: int = 0, workers: int = 1) -> None:
         self.log_path = tmp / "serve.log"
         self.db = tmp / "players.sqlite3"
         start = len(self.log_path.read_text()) if self.log_path.exists() else 0
@@ -72,10 +73,10 @@ class Server:
             [ADVENTURE, "serve", "--ssh", f"127.0.0.1:{port}", "--story", str(CAMPAIGN),
              "--db", str(self.db), "--host-key", str(tmp / "host_key"),
              "--max-players", str(players + 10), "--per-address", str(players + 10),
-             "--idle", "60"],
+             "--idle", "60", "--workers", str(workers)],
             stdout=subprocess.DEVNULL, stderr=self.log_path.open("a"))
         deadline = time.monotonic() + 60
-        while "ready db=" not in (text := self.log_path.read_text()[start:]):
+        while (text := self.log_path.read_text()[start:]).count("ready db=") < workers:
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"serve_bench: the server did not start:\n{text[-2000:]}")
             time.sleep(0.002)  # polling its log for a line
@@ -84,16 +85,34 @@ class Server:
         assert found is not None
         self.port = int(found.group(1))
 
+    def pids(self) -> list[int]:
+        """The server and its workers (--workers)."""
+        found = [self.proc.pid]
+        for task in Path(f"/proc/{self.proc.pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                found += [int(p) for p in (task / "children").read_text().split()]
+        return found
+
     def rss(self) -> int:
-        """Resident memory in bytes."""
-        status = Path(f"/proc/{self.proc.pid}/status").read_text()
-        found = re.search(r"VmRSS:\s+(\d+) kB", status)
-        return int(found.group(1)) * 1024 if found else 0
+        """Memory in bytes: the proportional set size (Pss) of the server's processes,
+        which is its resident memory for one process and counts the story that workers
+        share once, not once each."""
+        total = 0
+        for pid in self.pids():
+            with contextlib.suppress(OSError):
+                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+                found = re.search(r"Pss:\s+(\d+) kB", rollup)
+                total += int(found.group(1)) * 1024 if found else 0
+        return total
 
     def cpu(self) -> float:
-        """User + system CPU seconds so far."""
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """User + system CPU seconds so far, of the server's processes."""
+        total = 0.0
+        for pid in self.pids():
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
         self.proc.send_signal(sig)
@@ -234,22 +253,24 @@ def p99(values: list[float]) -> float:
 async def bench(args: argparse.Namespace, say: Callable[[str], None]) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="serve-bench-"))
     out: dict = {"players": args.players, "active": args.active, "interval_s": args.interval,
+                 "workers": args.workers,
                  "seconds": args.seconds, "load_before": os.getloadavg()}
     server: Server | None = None
     players: list[Player] = []
     try:
         check_cycle()
         Server(tmp, args.players).stop()  # the first start caches the campaign
+        w = args.workers
         startups = []
         for _ in range(args.startups):
-            s = Server(tmp, args.players)
+            s = Server(tmp, args.players, workers=w)
             startups.append(s.startup)
             s.stop()
         out["startup_s"] = statistics.median(startups)
         say(f"start-up with the cached campaign: median {out['startup_s'] * 1000:.0f} ms "
             f"of {len(startups)} (to the 'ready' log line)")
 
-        server = Server(tmp, args.players)
+        server = Server(tmp, args.players, workers=w)
         port = server.port
         key = asyncssh.generate_private_key("ssh-ed25519")
         players = [Player(f"p{i:04d}", i < args.active) for i in range(args.players)]
@@ -314,7 +335,7 @@ async def bench(args: argparse.Namespace, say: Callable[[str], None]) -> dict:
         server.stop(signal.SIGKILL)
         await asyncio.wait_for(asyncio.gather(*typing), COMMAND_TIMEOUT + 5)
         seen = {p.name: (p.turn, p.in_flight) for p in players}
-        server = Server(tmp, args.players, port)
+        server = Server(tmp, args.players, port, workers=w)
         out["restart_s"] = server.startup
         shown = await connect_all(players, port, key, args.parallel)
         kept = journal(server.db)
@@ -357,13 +378,16 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--startups", type=int, default=5, help="start-ups timed (5)")
     ap.add_argument("--parallel", type=int, default=8, help="logins at once while "
                     "connecting (8)")
+    ap.add_argument("--workers", type=int, default=1, help="server processes sharing the "
+                    "port (adventure serve --workers; 1)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     return ap
 
 
 def checked(args: argparse.Namespace) -> argparse.Namespace:
     if not 1 <= args.active <= args.players <= 2000 or not 0 < args.seconds <= 3600 \
-            or args.interval <= 0 or args.startups < 1 or args.parallel < 1:
+            or args.interval <= 0 or args.startups < 1 or args.parallel < 1 \
+            or not 1 <= args.workers <= 64:
         raise SystemExit("serve_bench: 1 <= --active <= --players <= 2000, 0 < --seconds "
                          "<= 3600, --interval > 0, --startups and --parallel >= 1")
     return args

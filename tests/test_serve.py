@@ -358,3 +358,31 @@ def test_a_locked_database_holds_up_no_one_else(tmp_path, keys):
         again.leave()
     finally:
         server.stop()
+
+
+def test_workers_share_the_port_report_each_and_drain_or_die_together(tmp_path, keys):
+    server = Server(tmp_path, "--workers", "2")
+    try:
+        alice = Player(server, "alice", keys["alice"])
+        alice.expect("turn 0")
+        alice.play("1", "turn 1")
+        bob = Player(server, "bob", keys["bob"])
+        bob.expect("turn 0")
+        deadline = time.monotonic() + 60
+        while "all 2 servers" not in (shown := status_of(server)).stdout:
+            assert time.monotonic() < deadline, shown.stdout
+        assert "(worker 1 of 2)" in shown.stdout and "(worker 2 of 2)" in shown.stdout
+        server.proc.send_signal(signal.SIGKILL)  # the whole server, workers too
+        server.proc.wait(timeout=30)
+        alice.ended()
+        bob.ended()
+    finally:
+        if server.proc.poll() is None:
+            server.stop(signal.SIGKILL)
+
+    server = Server(tmp_path, "--workers", "2")
+    alice = Player(server, "alice", keys["alice"])
+    alice.expect("Continuing your game at turn 1")
+    assert server.stop(signal.SIGTERM) == 0
+    assert "shutting down" in alice.ended()
+    assert server.log.read_text().count("worker=2 stopped") == 1

@@ -11,7 +11,9 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import signal
+import socket
 import sys
 import time
 from pathlib import Path
@@ -54,8 +56,10 @@ def setup_logging() -> None:
 
 
 async def serve(game: Game, *, db_target: str, ssh: str | None, telnet: str | None,
-                host_key_path: Path, limits: Limits, open_mode: bool = False) -> int:
-    """Run until SIGTERM or SIGINT, then drain. Raises ServeError when it cannot start."""
+                host_key_path: Path, limits: Limits, open_mode: bool = False,
+                ssh_sock: socket.socket | None = None, worker: str = "") -> int:
+    """Run until SIGTERM or SIGINT, then drain. Raises ServeError when it cannot start.
+    `ssh_sock`: a listening socket to accept on instead of binding `ssh` (workers)."""
     from .serve_ssh import host_key, open_door
 
     try:
@@ -79,7 +83,7 @@ async def serve(game: Game, *, db_target: str, ssh: str | None, telnet: str | No
                 raise ServeError(f"cannot read or make the host key {host_key_path}: "
                                  f"{exc}") from None
             try:
-                acceptor = await open_door(hub, *ssh_at, key)
+                acceptor = await open_door(hub, *ssh_at, key, sock=ssh_sock)
             except OSError as exc:
                 raise ServeError(f"cannot listen for SSH on {ssh}: {exc.strerror or exc}"
                                  ) from None
@@ -87,7 +91,7 @@ async def serve(game: Game, *, db_target: str, ssh: str | None, telnet: str | No
             port = acceptor.sockets[0].getsockname()[1]
             log.info("listening via=ssh host=%s port=%d mode=%s", ssh_at[0], port,
                      "open" if open_mode else "keys")
-            doors.append(f"ssh {ssh_at[0]}:{port}")
+            doors.append(f"ssh {ssh_at[0]}:{port}{worker}")
         if telnet_at is not None:
             from .serve_telnet import open_telnet
 
@@ -187,8 +191,76 @@ def _ago(seconds: float) -> str:
     return f"{seconds // 3600} h {seconds % 3600 // 60} min"
 
 
+def run_workers(game: Game, workers: int, *, target: str, ssh: str, telnet: str | None,
+                host_key_path: Path, limits: Limits, open_mode: bool) -> int:
+    """`--workers N`: N server processes, forked after the story is loaded (so they share
+    its memory), accepting SSH connections from one listening socket: each its own event
+    loop, database connection and players, all on every core. The parent only forwards
+    SIGTERM/SIGINT and waits; a worker dies with it (so `kill -9` of the server is of
+    all of it). Telnet, if asked, is served by the first worker."""
+    from .serve_ssh import host_key
+
+    try:
+        host, port = parse_address(ssh, 2222)
+        host_key(host_key_path)  # made once, before the workers read it
+        Database(target).close()  # made (schema) once; a bad --db stops here
+        listening = socket.create_server((host, port), backlog=1024)
+    except ValueError as exc:
+        print(f"adventure: {exc}", file=sys.stderr)
+        return 2
+    except DatabaseError as exc:
+        print(f"adventure: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"adventure: cannot listen for SSH on {ssh} or make the host key "
+              f"{host_key_path}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    children: list[int] = []
+    for n in range(workers):
+        pid = os.fork()
+        if pid == 0:  # a worker
+            code = 1
+            try:
+                _die_with_parent()
+                for handler in log.handlers:  # which worker said it
+                    handler.setFormatter(logging.Formatter(
+                        f"%(asctime)s %(levelname)s worker={n + 1} %(message)s",
+                        "%Y-%m-%dT%H:%M:%S"))
+                code = asyncio.run(serve(
+                    game, db_target=target, ssh=ssh, telnet=telnet if n == 0 else None,
+                    host_key_path=host_key_path, limits=limits, open_mode=open_mode,
+                    ssh_sock=listening, worker=f" (worker {n + 1} of {workers})"))
+            except ServeError as exc:
+                print(f"adventure: {exc}", file=sys.stderr)
+                code = 2
+            except BaseException as exc:  # noqa: BLE001  # a worker never returns to the CLI
+                log.error("worker %d failed: %s: %s", n + 1, type(exc).__name__, exc)
+            finally:
+                os._exit(code)
+        children.append(pid)
+    listening.close()
+
+    def forward(sig: int, _: object) -> None:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in children]
+    return 0 if all(c == 0 for c in codes) else 2 if all(c == 2 for c in codes) else 1
+
+
+def _die_with_parent() -> None:
+    """Linux: this process gets SIGKILL when the parent dies, however it dies."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def run(game: Game, *, db: str | None, data_dir: Path, ssh: str | None, telnet: str | None,
-        host_key_path: Path | None, limits: Limits, open_mode: bool) -> int:
+        host_key_path: Path | None, limits: Limits, open_mode: bool, workers: int = 1) -> int:
     """`adventure serve`, after the story is loaded: 0 after a clean drain, 2 when the
     server cannot start (the reason on stderr)."""
     setup_logging()
@@ -196,6 +268,9 @@ def run(game: Game, *, db: str | None, data_dir: Path, ssh: str | None, telnet: 
     if host_key_path is None:
         base = Path(target).parent if not is_url(target) else data_dir / "serve"
         host_key_path = base / "ssh_host_ed25519_key"
+    if workers > 1 and ssh is not None:
+        return run_workers(game, workers, target=target, ssh=ssh, telnet=telnet,
+                           host_key_path=host_key_path, limits=limits, open_mode=open_mode)
     try:
         return asyncio.run(serve(game, db_target=target, ssh=ssh, telnet=telnet,
                                  host_key_path=host_key_path, limits=limits,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import socket
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -297,10 +298,11 @@ class PlayerSSHServer(PromptToolkitSSHServer):
         return PlayerSSHSession(self)
 
 
-async def open_door(hub: Hub, host: str, port: int, host_key: asyncssh.SSHKey
-                    ) -> asyncssh.SSHAcceptor:
+async def open_door(hub: Hub, host: str, port: int, host_key: asyncssh.SSHKey,
+                    sock: socket.socket | None = None) -> asyncssh.SSHAcceptor:
+    """Listen on HOST:PORT, or on `sock` (the socket workers share, serve.run_workers)."""
     return await asyncssh.create_server(
-        lambda: PlayerSSHServer(hub), host, port, server_host_keys=[host_key],
+        lambda: PlayerSSHServer(hub), host, port, sock=sock, server_host_keys=[host_key],
         login_timeout=30, keepalive_interval=60, keepalive_count_max=3,
         allow_scp=False, agent_forwarding=False, x11_forwarding=False,
         line_editor=False)
