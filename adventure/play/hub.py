@@ -369,14 +369,17 @@ class Hub:
         logged = time.monotonic()
         while True:
             try:
-                await self.db.call(self.db.report_server, server, address, started,
-                                   self.figures())
+                await self.db.call(self._report, server, address, started, self.figures())
             except self.db.errors as exc:
                 self.db_error(exc)
             await asyncio.sleep(every)
             if time.monotonic() - logged >= log_every:
                 logged = time.monotonic()
                 log.info("%s", self.stats())
+
+    def _report(self, server: str, address: str, started: float, figures: dict) -> None:
+        if not self.draining:  # a report still queued must not outlive the server's row
+            self.db.report_server(server, address, started, figures)
 
     def db_error(self, exc: BaseException) -> None:
         log.error("storage error %s: %s", type(exc).__name__, str(exc).splitlines()[0][:200]
