@@ -218,9 +218,18 @@ def cmd_agent(args: Namespace) -> int:
 
 
 def cmd_serve(args: Namespace) -> int:
-    if args.max_players < 1 or args.per_address < 1 or args.idle <= 0:
-        print("adventure: --max-players and --per-address take 1 or more, --idle more than 0.",
-              file=sys.stderr)
+    if args.status or args.json:
+        if not args.status:
+            print("adventure: --json goes with --status.", file=sys.stderr)
+            return EXIT_USAGE
+        from .play.places import user_data_dir
+        from .play.serve import db_target, status
+
+        return status(db_target(args.db, user_data_dir()), as_json=args.json)
+    if args.max_players < 1 or args.per_address < 1 or args.idle <= 0 \
+            or not 1 <= args.workers <= 64:
+        print("adventure: --max-players and --per-address take 1 or more, --idle more than 0, "
+              "--workers 1 to 64.", file=sys.stderr)
         return EXIT_USAGE
     loaded = _usable(args.story, announce=False)
     if loaded is None:
@@ -241,7 +250,7 @@ def cmd_serve(args: Namespace) -> int:
                     idle=args.idle * 60, idle_warning=min(60.0, args.idle * 30))
     return serve.run(game, db=args.db, data_dir=user_data_dir(), ssh=args.ssh,
                      telnet=args.telnet, host_key_path=args.host_key, limits=limits,
-                     open_mode=args.open)
+                     open_mode=args.open, workers=args.workers)
 
 
 def cmd_check(args: Namespace) -> int:

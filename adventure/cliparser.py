@@ -198,6 +198,14 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--idle", type=float, default=30, metavar="MINUTES",
                        help="close a connection after this long without a keystroke, with a "
                             "warning a minute before (default 30)")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="N server processes sharing the SSH port, to use N cores; limits "
+                            "count per worker (default 1)")
+    serve.add_argument("--status", action="store_true",
+                       help="do not serve: show what each server using this --db reports "
+                            "(players, connections, commands/s, p99 latency) and exit: 0 when "
+                            "one is running, 1 when none is")
+    serve.add_argument("--json", action="store_true", help="with --status: as JSON")
 
 
 def _saves_option(p: argparse.ArgumentParser) -> None:

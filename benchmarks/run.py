@@ -764,7 +764,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer runs and smaller sizes")
     ap.add_argument("--only", nargs="*", help="run only these sections (startup commands "
-                    "scale saves random instructions agent)")
+                    "scale saves random instructions agent serve)")
     ap.add_argument("--write", action="store_true", help="write the table to "
                     "benchmarks/RESULTS.md (the committed record; without it, only printed)")
     args = ap.parse_args()
@@ -775,12 +775,14 @@ def main() -> int:
     # PYTHONDONTWRITEBYTECODE would otherwise compile the engine on every start.)
     subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "adventure")], check=False)
     from agent_bench import bench_agent  # after the path is set: it imports the engine
+    from serve_bench import bench_serve
 
     sections = [("install", bench_install), ("startup", bench_startup),
                 ("commands", bench_commands),
                 ("scale", bench_scale), ("saves", bench_saves), ("random", bench_random),
                 ("instructions", bench_instructions),
-                ("agent", lambda quick: bench_agent(quick, row, ADVENTURE))]
+                ("agent", lambda quick: bench_agent(quick, row, ADVENTURE)),
+                ("serve", lambda quick: bench_serve(quick, row))]
     for name, fn in sections:
         if args.only and name not in args.only:
             SKIPPED.append(f"{name}: not selected (--only)")

@@ -3,6 +3,7 @@ client in a pty (pexpect) as the player, on a free loopback port."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -274,3 +275,114 @@ def test_telnet_is_off_unless_asked_and_then_guests_only(tmp_path):
     plain = Server(tmp_path)
     plain.stop()
     assert "via=telnet" not in plain.log.read_text()
+
+
+def status_of(server: Server, *more: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(SCRIPT), "serve", "--status", "--db",
+                           str(server.tmp / "players.sqlite3"), *more],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_status_shows_the_running_server_and_its_players(tmp_path, keys):
+    server = Server(tmp_path)
+    try:
+        alice = Player(server, "alice", keys["alice"])
+        alice.expect("turn 0")
+        alice.play("1", "turn 1")
+        deadline = time.monotonic() + 60
+        while True:  # the server writes its figures every few seconds
+            shown = status_of(server)
+            if "1 player," in shown.stdout or time.monotonic() > deadline:
+                break
+        assert shown.returncode == 0, shown.stdout + shown.stderr
+        assert re.search(r"\(ssh 127\.0\.0\.1:\d+\), up .*: 1 player, 0 guests, "
+                         r"1 connection; last minute: \d+\.\d commands/s, p99 \d+\.\d ms",
+                         shown.stdout), shown.stdout
+        [row] = json.loads(status_of(server, "--json").stdout)["servers"]
+        assert row["players"] == 1 and row["reporting"] and row["p99_ms"] > 0
+        alice.leave()
+    finally:
+        server.stop()
+    gone = status_of(server)
+    assert gone.returncode == 1 and "No server has reported" in gone.stdout
+    usage = subprocess.run([str(SCRIPT), "serve", "--json"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "--json goes with --status" in usage.stderr
+
+
+def test_a_telnet_connection_counts_before_its_terminal_type(tmp_path, keys):
+    import socket
+
+    server = Server(tmp_path, "--telnet", "127.0.0.1:0", "--max-players", "1")
+    try:
+        port = int(server.wait_log(r"via=telnet host=\S+ port=(\d+)").group(1))
+        with socket.create_connection(("127.0.0.1", port), timeout=20):
+            server.wait_log("connect addr=127.0.0.1 via=telnet")
+            assert "the server is full" in Player(server, "alice", keys["alice"]).ended()
+        server.wait_log("reason=left before saying its terminal type")
+        alice = Player(server, "alice", keys["alice"])
+        alice.expect("turn 0")
+        alice.leave()
+    finally:
+        server.stop()
+
+
+def test_a_locked_database_holds_up_no_one_else(tmp_path, keys):
+    """A turn waiting for the database waits on the database's thread: the others'
+    terminals keep answering, and the turn is kept once the database is free."""
+    import sqlite3
+
+    server = Server(tmp_path)
+    try:
+        alice = Player(server, "alice", keys["alice"])
+        alice.expect("turn 0")
+        bob = Player(server, "bob", keys["bob"])
+        bob.expect("turn 0")
+        holder = sqlite3.connect(str(tmp_path / "players.sqlite3"), isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # a backup, say, holds the database
+        try:
+            alice.child.sendline("1")
+            alice.expect("1")
+            bob.child.send("wai")
+            bob.expect("wai")  # echoed while alice's turn waits for the database
+            assert "storage error" not in server.log.read_text()
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        alice.expect("turn 1")
+        bob.child.sendline("t")
+        bob.expect("turn 1")
+        alice.leave()
+        bob.leave()
+        again = Player(server, "alice", keys["alice"])
+        again.expect("Continuing your game at turn 1")
+        again.leave()
+    finally:
+        server.stop()
+
+
+def test_workers_share_the_port_report_each_and_drain_or_die_together(tmp_path, keys):
+    server = Server(tmp_path, "--workers", "2")
+    try:
+        alice = Player(server, "alice", keys["alice"])
+        alice.expect("turn 0")
+        alice.play("1", "turn 1")
+        bob = Player(server, "bob", keys["bob"])
+        bob.expect("turn 0")
+        deadline = time.monotonic() + 60
+        while "all 2 servers" not in (shown := status_of(server)).stdout:
+            assert time.monotonic() < deadline, shown.stdout
+        assert "(worker 1 of 2)" in shown.stdout and "(worker 2 of 2)" in shown.stdout
+        server.proc.send_signal(signal.SIGKILL)  # the whole server, workers too
+        server.proc.wait(timeout=30)
+        alice.ended()
+        bob.ended()
+    finally:
+        if server.proc.poll() is None:
+            server.stop(signal.SIGKILL)
+
+    server = Server(tmp_path, "--workers", "2")
+    alice = Player(server, "alice", keys["alice"])
+    alice.expect("Continuing your game at turn 1")
+    assert server.stop(signal.SIGTERM) == 0
+    assert "shutting down" in alice.ended()
+    assert server.log.read_text().count("worker=2 stopped") == 1

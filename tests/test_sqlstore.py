@@ -165,3 +165,51 @@ def test_names_addresses_and_lines():
     text, used = bound_line("yy\rzz", used, 10)
     assert text == "\rzz" and used == 2
     assert not typed("\x1b[12;1R") and typed("\x1b[12;1Rn")
+
+
+def test_a_locked_database_never_holds_up_the_event_loop(tmp_path, demo_game):
+    """A turn's journal entry waits for the database on the database's thread while
+    the loop goes on serving others; the turn completes, in one transaction, once the
+    lock is gone."""
+    import asyncio
+    import sqlite3
+
+    path = tmp_path / "players.sqlite3"
+    db = Database(str(path))
+    store = PlayerStore(db, "alice", demo_game)
+    session = Session(demo_game, store=store)
+    store.begin(session.state, [])
+    holder = sqlite3.connect(str(path), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the database
+
+    async def main() -> None:
+        turn = asyncio.ensure_future(db.call(session.submit, "1"))
+        ticks = 0
+        while ticks < 20:  # the loop runs while the turn waits for the lock
+            await asyncio.sleep(0)
+            ticks += 1
+        assert not turn.done()
+        holder.execute("ROLLBACK")
+        result = await turn
+        assert result.state.turn == 1
+
+    try:
+        asyncio.run(main())
+        assert store.turns == 1
+        found = PlayerStore(db, "alice", demo_game).resume()
+        assert found is not None and found[0].state.turn == 1
+    finally:
+        holder.close()
+        db.close()
+
+
+def test_servers_report_their_figures_and_forget_them(db):
+    figures = {"players": 3, "guests": 1, "connections": 5, "commands_per_s": 2.5,
+               "p99_ms": 12.25}
+    db.report_server("host:1", "ssh 127.0.0.1:2222", 1000.0, figures)
+    db.report_server("host:1", "ssh 127.0.0.1:2222", 1000.0, {**figures, "players": 4})
+    [row] = db.servers()
+    assert row["id"] == "host:1" and row["players"] == 4 and row["p99_ms"] == 12.25
+    assert row["started"] == 1000 and row["seen"] >= row["started"]
+    db.forget_server("host:1")
+    assert db.servers() == []

@@ -25,6 +25,8 @@ from .sqlstore import Database, PlayerStore
 
 log = logging.getLogger("adventure.serve")
 
+STATS_WINDOW = 60.0  # seconds of turns that commands/s and p99 are taken over
+
 NAME = re.compile(r"[a-z][a-z0-9_-]{1,23}\Z")
 NAME_RULE = ("2 to 24 characters: lower-case letters, digits, '-' and '_', starting with a "
              "letter")
@@ -51,6 +53,7 @@ class Limits:
     columns: int = 500  # a window's size as the server believes it, at most
     rows: int = 200
     history: int = 200  # lines of input history kept per connection
+    hello: float = 30.0  # seconds for a telnet client to say its terminal type
 
 
 class Link:
@@ -96,6 +99,29 @@ def feed_nonblocking(fd: int, data: bytes) -> None:
     (a client typing faster than its game reads) is dropped."""
     with contextlib.suppress(BlockingIOError):
         os.write(fd, data)
+
+
+def share_key_bindings() -> None:
+    """One set of prompt_toolkit's default key bindings for every connection, not one
+    each: about half of an idle connection's memory (some 250 KB of ~500) is these
+    tables, built afresh for every application, though nothing in them belongs to one
+    (their handlers and filters act on the running application, `get_app()`). Each
+    session's own bindings (the prompt's) stay its own."""
+    import functools
+    import sys
+
+    import prompt_toolkit.application.application  # noqa: F401
+    import prompt_toolkit.shortcuts.prompt  # noqa: F401
+
+    for module, names in (("prompt_toolkit.application.application",
+                           ("load_key_bindings", "load_page_navigation_bindings")),
+                          ("prompt_toolkit.shortcuts.prompt",
+                           ("load_auto_suggest_bindings", "load_open_in_editor_bindings"))):
+        where = sys.modules[module]
+        for name in names:
+            made = getattr(where, name, None)
+            if made is not None and not hasattr(made, "cache_info"):
+                setattr(where, name, functools.cache(made))
 
 
 class BoundedHistory(InMemoryHistory):
@@ -154,9 +180,17 @@ class ServedRepl(Repl):
         self.tokens -= 1
         return self.stopped is None
 
-    def turn(self, line: str) -> bool:
+    async def turn_async(self, line: str) -> bool:
+        """The turn on the database's threads (its journal entry is written there, one
+        transaction, before anything is shown), so no player's storage ever holds up
+        the event loop; a guest keeps nothing, so plays on the loop. The time from the
+        line to its output drawn is what the stats count."""
         start = time.perf_counter()
-        over = super().turn(line)
+        if self.session.store is not None:
+            result = await self.hub.db.call(self.session.submit, line)
+        else:
+            result = self.session.submit(line)
+        over = self.shown(result)
         self.hub.counted(time.perf_counter() - start)
         self.player.turns += 1
         return over
@@ -175,8 +209,9 @@ class Hub:
         self.addresses: dict[str, int] = {}
         self.draining = False
         self.guests = 0
-        self.commands = 0
-        self.latencies: deque[float] = deque(maxlen=100_000)
+        self.started = time.monotonic()
+        # (when, seconds) of each turn in the last STATS_WINDOW; bounded however fast
+        self.recent: deque[tuple[float, float]] = deque(maxlen=200_000)
 
     # -- connections -------------------------------------------------------------------
     def admit(self, address: str) -> str | None:
@@ -223,7 +258,10 @@ class Hub:
         try:
             if not guest:
                 store = PlayerStore(self.db, name, self.game, on_error=self.db_error)
-            session = self.session_for(name, store)
+                # reading and replaying a long game takes a while: not on the loop
+                session = await self.db.call(self.session_for, name, store)
+            else:
+                session = self.session_for(name, None)
             if notice:
                 session.opening.paragraphs.insert(0, ("system", notice))
             player.repl = ServedRepl(session, self, player)
@@ -302,23 +340,46 @@ class Hub:
 
     # -- operations --------------------------------------------------------------------
     def counted(self, seconds: float) -> None:
-        self.commands += 1
-        self.latencies.append(seconds)
+        self.recent.append((time.monotonic(), seconds))
 
-    def stats(self, window: float) -> str:
-        lat = sorted(self.latencies)
-        self.latencies.clear()
+    def figures(self) -> dict:
+        """Who is here now, and the turns of the last STATS_WINDOW seconds."""
+        now = time.monotonic()
+        recent = self.recent
+        while recent and recent[0][0] < now - STATS_WINDOW:
+            recent.popleft()
+        lat = sorted(seconds for _, seconds in recent)
         p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000 if lat else 0.0
-        rate = self.commands / window if window > 0 else 0.0
-        self.commands = 0
+        window = max(1.0, min(STATS_WINDOW, now - self.started))
         guests = sum(p.guest for p in self.players.values())
-        return (f"stats players={len(self.players) - guests} guests={guests} "
-                f"connections={self.connections} commands_per_s={rate:.1f} p99_ms={p99:.1f}")
+        return {"players": len(self.players) - guests, "guests": guests,
+                "connections": self.connections, "commands_per_s": len(lat) / window,
+                "p99_ms": p99}
 
-    async def report(self, every: float) -> None:
+    def stats(self) -> str:
+        f = self.figures()
+        return (f"stats players={f['players']} guests={f['guests']} "
+                f"connections={f['connections']} commands_per_s={f['commands_per_s']:.1f} "
+                f"p99_ms={f['p99_ms']:.1f}")
+
+    async def report(self, server: str, address: str, every: float, log_every: float) -> None:
+        """The figures into the database every `every` seconds (for `serve --status`),
+        and into the log every `log_every`."""
+        started = time.time()
+        logged = time.monotonic()
         while True:
+            try:
+                await self.db.call(self._report, server, address, started, self.figures())
+            except self.db.errors as exc:
+                self.db_error(exc)
             await asyncio.sleep(every)
-            log.info("%s", self.stats(every))
+            if time.monotonic() - logged >= log_every:
+                logged = time.monotonic()
+                log.info("%s", self.stats())
+
+    def _report(self, server: str, address: str, started: float, figures: dict) -> None:
+        if not self.draining:  # a report still queued must not outlive the server's row
+            self.db.report_server(server, address, started, figures)
 
     def db_error(self, exc: BaseException) -> None:
         log.error("storage error %s: %s", type(exc).__name__, str(exc).splitlines()[0][:200]

@@ -11,14 +11,15 @@ import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
-from prompt_toolkit import PromptSession, print_formatted_text
-from prompt_toolkit.application import run_in_terminal
+from prompt_toolkit import PromptSession
+from prompt_toolkit.application import get_app_session, run_in_terminal
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
-from prompt_toolkit.styles import Style
+from prompt_toolkit.renderer import print_formatted_text as render_fragments
+from prompt_toolkit.styles import Style, default_ui_style, merge_styles
 
 from ..engine.session import Result, Session
 from ..story.sanitize import sanitize
@@ -39,6 +40,18 @@ THEME = Style.from_dict({
     "prompt": "bold",
     "bottom-toolbar": "reverse",
 })
+# Merged with prompt_toolkit's defaults once: its print_formatted_text merges them again on
+# every call, which rebuilds a style of some 150 rules (about 10 ms, most of a served turn).
+PRINT_STYLE = merge_styles([default_ui_style(), THEME])
+
+
+def echo(fragments: list[tuple[str, str]], end: str = "\n") -> None:
+    """Styled text to this session's output (prompt_toolkit's print_formatted_text,
+    without its per-call style merge)."""
+    output = get_app_session().output
+    render_fragments(output, [*fragments, ("", end)], PRINT_STYLE,
+                     color_depth=output.get_default_color_depth())
+    output.flush()
 
 FIRST_SCREEN = ("Type a number to choose, or a command: look, examine, go north.\n"
                 "help lists commands; hint helps; Tab completes; Ctrl-D quits.")
@@ -112,7 +125,7 @@ class Repl:
                 for more in label[1:]:
                     out += [("class:choice", "      " + more), ("", "\n")]
             out.append(("", "\n"))
-        print_formatted_text(FormattedText(out), style=THEME, end="")
+        echo(out, end="")
 
     def confirm_leave(self) -> bool:
         """Ctrl-D with unsaved progress: ask once (the journal keeps it either way)."""
@@ -155,7 +168,7 @@ class Repl:
                 break
             if self.stopped is not None or not await self.before_turn(line):
                 continue
-            if self.turn(line):
+            if await self.turn_async(line):
                 return 0
         if self.stopped:
             self.say(self.stopped)
@@ -177,7 +190,7 @@ class Repl:
     def say(self, text: str) -> None:
         """A system line between turns; shown above the prompt when one is waiting."""
         def show() -> None:
-            print_formatted_text(FormattedText([("class:system", text)]), style=THEME)
+            echo([("class:system", text)])
 
         if self.prompt.app.is_running:
             run_in_terminal(show)
@@ -194,14 +207,21 @@ class Repl:
 
     def turn(self, line: str) -> bool:
         """Play a line and show it; True when the game is over (quit or ended)."""
-        result = self.session.submit(line)
+        return self.shown(self.session.submit(line))
+
+    async def turn_async(self, line: str) -> bool:
+        """`turn` for `run_async`; the server plays the line off its event loop."""
+        return self.turn(line)
+
+    def shown(self, result: Result) -> bool:
+        """Show a turn's result; True when the game is over."""
         self.last = result
-        print_formatted_text("")
+        echo([])
         self.show(result)
         return result.quit
 
     def goodbye(self) -> None:
-        print_formatted_text(FormattedText([("class:system", "Goodbye.")]), style=THEME)
+        echo([("class:system", "Goodbye.")])
 
 def _yes(answer: str) -> bool:
     return answer.strip().lower() in ("y", "yes")

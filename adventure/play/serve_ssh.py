@@ -12,7 +12,10 @@ authentication hook is our own.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import socket
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -48,9 +51,45 @@ class SSHLink(Link):
         return int(chan.get_write_buffer_size()) if chan is not None else 0
 
 
+class Gathered:
+    """A channel's output as prompt_toolkit writes it, sent once per turn of the event
+    loop: a turn's echo, text, cursor query and new prompt leave in one SSH packet, not
+    a handful (each packet costs an encryption, a system call and a wake-up of the
+    client, which on a busy machine is most of a turn's time)."""
+
+    def __init__(self, session: PlayerSSHSession) -> None:
+        self.session = session
+        self.parts: list[str] = []
+
+    def write(self, data: str) -> None:
+        if not self.parts:
+            asyncio.get_running_loop().call_soon(self.send)
+        self.parts.append(data)
+
+    def send(self) -> None:
+        data = "".join(self.parts).replace("\n", "\r\n")
+        self.parts.clear()
+        chan = self.session._chan
+        if chan is not None and data:
+            with contextlib.suppress(BrokenPipeError, OSError, asyncssh.Error):
+                chan.write(data)
+
+    def isatty(self) -> bool:
+        return True
+
+    def flush(self) -> None:
+        pass  # sent at the end of this turn of the loop
+
+    @property
+    def encoding(self) -> str:
+        chan = self.session._chan
+        return str(chan._orig_chan.get_encoding()[0]) if chan is not None else "utf-8"
+
+
 class PlayerSSHSession(PromptToolkitSSHSession):
     """One channel: prompt_toolkit's session with the server's limits on what comes in
-    (line length, a full input pipe) and on the size the client claims."""
+    (line length, a full input pipe) and on the size the client claims, and its output
+    gathered (`Gathered`)."""
 
     def __init__(self, door: PlayerSSHServer) -> None:
         super().__init__(self._play, enable_cpr=True)  # the toolbar needs it
@@ -58,9 +97,23 @@ class PlayerSSHSession(PromptToolkitSSHSession):
         self.link = SSHLink(self)
         self.line_chars = 0
         self.nonblocking = False
+        self.gathered = Gathered(self)
+        self.stdout = self.gathered  # type: ignore[assignment]
 
     async def _play(self, _: PromptToolkitSSHSession) -> None:
+        try:
+            await self._play_on()
+        finally:
+            self.gathered.send()  # the last words, before prompt_toolkit closes the channel
+
+    async def _play_on(self) -> None:
         door = self.door
+        if not await door.claimed():
+            if self._chan is not None:
+                self._chan.write("Terok Nor: that name was just claimed by another key, or "
+                                 "the server's storage failed; try again.\r\n")
+                self._chan.exit(1)
+            return
         await door.hub.play(door.name, door.guest, door.address, self.link)
 
     def _get_size(self) -> Size:
@@ -157,11 +210,12 @@ class PlayerSSHServer(PromptToolkitSSHServer):
     def public_key_auth_supported(self) -> bool:
         return True
 
-    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+    async def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         if not self.name:
             return False
+        db = self.hub.db
         try:
-            owner = self.hub.db.player_key(self.name)
+            owner = await db.call(db.player_key, self.name)
         except self.hub.db.errors as exc:
             self.hub.db_error(exc)
             return False
@@ -175,8 +229,8 @@ class PlayerSSHServer(PromptToolkitSSHServer):
     def password_auth_supported(self) -> bool:
         return self.hub.open_mode
 
-    def validate_password(self, username: str, password: str) -> bool:
-        return self._guest_allowed()
+    async def validate_password(self, username: str, password: str) -> bool:
+        return await self._guest_allowed()
 
     def kbdint_auth_supported(self) -> bool:
         return True  # so a client with no key is told how to make one
@@ -194,16 +248,18 @@ class PlayerSSHServer(PromptToolkitSSHServer):
                                  "with that key, or choose another name.\n", "", [])
         return ("Terok Nor", NO_KEY, "", [])
 
-    def validate_kbdint_response(self, username: str, responses: Sequence[str]) -> bool:
-        return self._guest_allowed()
+    async def validate_kbdint_response(self, username: str, responses: Sequence[str]
+                                       ) -> bool:
+        return await self._guest_allowed()
 
-    def _guest_allowed(self) -> bool:
+    async def _guest_allowed(self) -> bool:
         """Open mode only, and only under a name no key has claimed."""
         if not self.hub.open_mode or not self.name:
             self.reason = self.reason or "no key"
             return False
+        db = self.hub.db
         try:
-            claimed = self.hub.db.player_key(self.name) is not None
+            claimed = await db.call(db.player_key, self.name) is not None
         except self.hub.db.errors as exc:
             self.hub.db_error(exc)
             return False
@@ -214,22 +270,26 @@ class PlayerSSHServer(PromptToolkitSSHServer):
         return True
 
     def auth_completed(self) -> None:
-        if self.guest or self.key is None:
+        if self.key is None:
             self.guest = True
-        else:
-            try:
-                ok = self.hub.db.claim(self.name, self.key)
-            except self.hub.db.errors as exc:
-                self.hub.db_error(exc)
-                ok = False
-            if not ok and self.conn is not None:
-                self.reason = "claim failed"
-                self.conn.disconnect(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
-                                     "Terok Nor: that name was just claimed by another key.")
-                return
         self.reason = ""
         log.info("login addr=%s name=%s auth=%s", self.address, self.name,
                  "guest" if self.guest else "key")
+
+    async def claimed(self) -> bool:
+        """A key's first login claims its name (after the signature is checked), and
+        every login marks the name seen; False when another key got there first."""
+        if self.guest or self.key is None:
+            return True
+        db = self.hub.db
+        try:
+            ok = await db.call(db.claim, self.name, self.key)
+        except db.errors as exc:
+            self.hub.db_error(exc)
+            ok = False
+        if not ok:
+            self.reason = "claim failed"
+        return ok
 
     def session_requested(self) -> PlayerSSHSession:  # type: ignore[override]
         if self.sessions:
@@ -238,10 +298,11 @@ class PlayerSSHServer(PromptToolkitSSHServer):
         return PlayerSSHSession(self)
 
 
-async def open_door(hub: Hub, host: str, port: int, host_key: asyncssh.SSHKey
-                    ) -> asyncssh.SSHAcceptor:
+async def open_door(hub: Hub, host: str, port: int, host_key: asyncssh.SSHKey,
+                    sock: socket.socket | None = None) -> asyncssh.SSHAcceptor:
+    """Listen on HOST:PORT, or on `sock` (the socket workers share, serve.run_workers)."""
     return await asyncssh.create_server(
-        lambda: PlayerSSHServer(hub), host, port, server_host_keys=[host_key],
+        lambda: PlayerSSHServer(hub), host, port, sock=sock, server_host_keys=[host_key],
         login_timeout=30, keepalive_interval=60, keepalive_count_max=3,
         allow_scp=False, agent_forwarding=False, x11_forwarding=False,
         line_editor=False)

@@ -10,10 +10,17 @@ last completed turn (`PlayerStore.resume`). Saves are the same JSON documents as
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import json
+import os
+import socket
 import sqlite3
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..engine.errors import SaveError
@@ -25,7 +32,9 @@ from .saves import MAX_LOG, MAX_SAVE_BYTES, check_slot, decode, encode, utc_now
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
 SCHEMA_VERSION = 1
 SCHEMA = (
@@ -43,6 +52,12 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS turns (player TEXT NOT NULL, story TEXT NOT NULL, "
     "n INTEGER NOT NULL, command TEXT NOT NULL, resolved TEXT NOT NULL, turn INTEGER, "
     "PRIMARY KEY (player, story, n))",
+    # each running server's figures, for `adventure serve --status` (rewritten every few
+    # seconds; a server that stops deletes its row, one that was killed leaves it behind)
+    "CREATE TABLE IF NOT EXISTS servers (id TEXT PRIMARY KEY, address TEXT NOT NULL, "
+    "started BIGINT NOT NULL, seen BIGINT NOT NULL, players INTEGER NOT NULL, "
+    "guests INTEGER NOT NULL, connections INTEGER NOT NULL, "
+    "commands_per_s DOUBLE PRECISION NOT NULL, p99_ms DOUBLE PRECISION NOT NULL)",
 )
 MAX_SAVES = 100  # named saves per player and story: a player cannot fill the disk
 
@@ -56,15 +71,25 @@ def is_url(target: str) -> bool:
 
 
 class Database:
-    """One connection, SQLite or PostgreSQL, with `?` placeholders in every statement.
+    """SQLite or PostgreSQL, with `?` placeholders in every statement, a connection per
+    thread.
 
-    The server is one asyncio thread: statements run one at a time on it. A SQLite commit
-    in WAL mode with synchronous=NORMAL survives a killed process (not a power cut)."""
+    The server's event loop never waits for the database: it hands each call (a whole
+    turn, whose journal entry is one transaction) to `call`, which runs it on the
+    database's own threads: one for SQLite (it has one writer at a time anyway, and one
+    thread never waits on SQLite's lock inside this process), a few for PostgreSQL. A
+    SQLite commit in WAL mode with synchronous=NORMAL survives a killed process (not a
+    power cut)."""
 
-    def __init__(self, target: str):
+    def __init__(self, target: str, threads: int = 4):
         self.target = target
         self.postgres = is_url(target)
         self.errors: tuple[type[BaseException], ...]
+        self.local = threading.local()
+        self.opened: list[Any] = []  # every thread's connection, to close them all
+        self.lock = threading.Lock()
+        self.pool = ThreadPoolExecutor(max_workers=threads if self.postgres else 1,
+                                       thread_name_prefix="db")
         try:
             if self.postgres:
                 try:
@@ -73,13 +98,9 @@ class Database:
                     raise DatabaseError("a PostgreSQL database needs psycopg: "
                                         "pip install 'terok-nor[serve]'") from None
                 self.errors = (psycopg.Error,)
-                self.conn: Any = psycopg.connect(target, autocommit=True)
             else:
                 self.errors = (sqlite3.Error,)
                 Path(target).parent.mkdir(parents=True, exist_ok=True)
-                self.conn = sqlite3.connect(target, isolation_level=None, timeout=10)
-                for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
-                    self.conn.execute(f"PRAGMA {pragma}")
             with self.transaction():
                 for statement in SCHEMA:
                     self.run(statement)
@@ -91,7 +112,35 @@ class Database:
                     self.run("INSERT INTO meta (k, v) VALUES ('schema', ?)",
                              (str(SCHEMA_VERSION),))
         except (OSError, *getattr(self, "errors", ())) as exc:
+            self.close()
             raise DatabaseError(f"cannot open the database {self.where()}: {exc}") from None
+
+    @property
+    def conn(self) -> Any:
+        """This thread's connection, opened on first use."""
+        conn = getattr(self.local, "conn", None)
+        if conn is None:
+            if self.postgres:
+                import psycopg
+
+                conn = psycopg.connect(self.target, autocommit=True)
+            else:
+                # check_same_thread off only so that close() can close every thread's
+                # connection; each is used by its own thread alone.
+                conn = sqlite3.connect(self.target, isolation_level=None, timeout=10,
+                                       check_same_thread=False)
+                for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+                    conn.execute(f"PRAGMA {pragma}")
+            self.local.conn = conn
+            with self.lock:
+                self.opened.append(conn)
+        return conn
+
+    async def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(*args)` on the database's threads, awaited: the event loop goes on
+        serving everyone else meanwhile."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pool, functools.partial(fn, *args))
 
     def where(self) -> str:
         """The target without a password, for messages and logs."""
@@ -121,8 +170,13 @@ class Database:
         self.conn.execute("COMMIT")
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.conn.close()
+        self.pool.shutdown(wait=True)
+        with self.lock:
+            opened, self.opened = self.opened, []
+        for conn in opened:
+            with contextlib.suppress(Exception):
+                conn.close()
+        self.local = threading.local()
 
     # -- players -------------------------------------------------------------------
     def player_key(self, name: str) -> str | None:
@@ -137,6 +191,36 @@ class Database:
                      "ON CONFLICT (name) DO NOTHING", (name, key, now, now))
             self.run("UPDATE players SET seen = ? WHERE name = ? AND key = ?", (now, name, key))
         return self.player_key(name) == key
+
+
+    # -- servers, for `serve --status` -----------------------------------------------------
+    def report_server(self, server: str, address: str, started: float, figures: dict) -> None:
+        with self.transaction():
+            self.run("INSERT INTO servers (id, address, started, seen, players, guests, "
+                     "connections, commands_per_s, p99_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                     "ON CONFLICT (id) DO UPDATE SET address = excluded.address, "
+                     "started = excluded.started, seen = excluded.seen, "
+                     "players = excluded.players, guests = excluded.guests, "
+                     "connections = excluded.connections, "
+                     "commands_per_s = excluded.commands_per_s, p99_ms = excluded.p99_ms",
+                     (server, address, int(started), int(time.time()), figures["players"],
+                      figures["guests"], figures["connections"],
+                      float(figures["commands_per_s"]), float(figures["p99_ms"])))
+
+    def forget_server(self, server: str) -> None:
+        self.run("DELETE FROM servers WHERE id = ?", (server,))
+
+    def servers(self) -> list[dict]:
+        rows = self.run("SELECT id, address, started, seen, players, guests, connections, "
+                        "commands_per_s, p99_ms FROM servers ORDER BY id")
+        keys = ("id", "address", "started", "seen", "players", "guests", "connections",
+                "commands_per_s", "p99_ms")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def server_id() -> str:
+    """This server process among those sharing a database."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class PlayerStore:
