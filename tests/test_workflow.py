@@ -251,6 +251,61 @@ def test_play_at_a_scene_with_state_saves_restores_and_replays_from_there(tmp_pa
     assert b"rebuilt from its commands: replayed to turn 2, as saved" in res.stdout
 
 
+AT_BRIDGE = ("--at", "bridge", "--set", "code_known=true", "--give", "torch")
+
+
+def test_every_restart_of_a_game_begun_with_at_comes_back_to_its_start(tmp_path):
+    """'r' and 'play again' at an ending, and 'restart' (at the end or confirmed during
+    play), begin again where --at began, with its --set and --give; undo takes a restart
+    back; a save made after one restores, restarts and replays from there too."""
+    saves = str(tmp_path / "saves")
+    args = ("--story", str(DEMO), "--saves", saves, "--seed", "1")
+    lines = ["fly home", "r", "i", "fly home", "play again", "fly home", "restart",
+             "aft", "save after", "restart", "restart", "undo"]
+    res = run(*args, *AT_BRIDGE, stdin="\n".join(lines) + "\n")
+    out = res.stdout.decode()
+    assert res.returncode == 0, res.stderr
+    again = "Starting again at bridge; code_known = True; carrying torch."
+    assert out.count(f"\n{again}\n\n== Bridge ==") == 4, out
+    assert "A short demonstration" not in out and "== Airlock ==" not in out
+    assert "You are carrying a torch" in out  # the --give, after 'r'
+    assert out.count("Home at last") == 3  # each time, the helm code was set by --set
+    assert "Restart from where this game began (at bridge; code_known = True; carrying " \
+        "torch)? Type 'restart' again" in out
+    assert out.rstrip().split("> undo")[-1].lstrip().startswith(
+        "Undone: the last turn.\n\n== Dark corridor ==")
+    res = run(*args, "--load", "after", stdin="restart\nrestart\n")
+    assert res.returncode == 0 and f"{again}\n\n== Bridge ==" in res.stdout.decode()
+    res = run("replay", "after", *args[:4], "--check")
+    assert res.returncode == 0, res.stdout
+    assert b"every turn matches the saved game" in res.stdout
+
+
+def test_a_continued_game_begun_with_at_restarts_at_its_start(tmp_path):
+    saves = str(tmp_path / "saves")
+    args = ("--story", str(DEMO), "--saves", saves, "--journal")
+    first = run(*args, *AT_BRIDGE, stdin="aft\n")  # left unfinished: the journal is kept
+    assert first.returncode == 0 and b"== Dark corridor ==" in first.stdout
+    res = run(*args, "--continue", stdin="restart\nrestart\n")
+    out = res.stdout.decode()
+    assert out.startswith("Continuing your game at turn 1."), out
+    assert "Starting again at bridge; code_known = True; carrying torch.\n\n== Bridge ==" \
+        in out
+
+
+def test_a_story_test_that_starts_somewhere_restarts_there(tmp_path):
+    root = checkout(tmp_path / "clone")
+    (root / "story" / "tests" / "again.yaml").write_text(
+        "start: {scene: bridge, vars: {code_known: true}, carrying: [torch]}\nsteps:\n"
+        "  - do: fly home\n    expect: {ended: home}\n"
+        "  - do: r\n    expect: {scene: bridge, carrying: [torch], contains: [Starting "
+        "again at bridge]}\n"
+        "  - do: fly home\n    expect: {ended: home}\n")
+    res = run("test", "again", cwd=root)
+    assert res.returncode == 0, res.stdout
+    assert res.stdout.decode().rstrip().endswith("1 passed, 0 failed")
+
+
 @pytest.mark.parametrize("args, message", [
     (["--at", "enginering"], "cannot start --at enginering: there is no scene 'enginering' "
                              "(did you mean 'engineering'?)."),
