@@ -367,6 +367,32 @@ def test_check_warns_when_an_edit_renumbers_a_choice_a_story_test_types(tmp_path
                                     ADVENTURE_CACHE=cache).stdout  # said once per edit
 
 
+def test_check_warns_when_a_new_branch_renumbers_another_branchs_choices(tmp_path):
+    """Across branches: a new file that sorts before an existing branch, both extending
+    one scene without an order, moves that branch's choice; check says so twice: the
+    tie, with its fix, and the story-test step whose number now means something else."""
+    root = checkout(tmp_path / "clone")
+    story = root / "story"
+    (story / "zz-hatch.yaml").write_text(
+        "extend:\n  airlock:\n    exits:\n      hatch: {to: corridor, label: Climb the "
+        "hatch}\n")
+    (story / "tests" / "hatch.yaml").write_text("steps:\n  - do: '2'\n"
+                                               "    expect: {scene: corridor}\n")
+    cache = str(tmp_path / "cache")
+    first = run("check", "--random", "0", cwd=root, ADVENTURE_CACHE=cache)
+    assert first.returncode == 0 and b"warning" not in first.stdout, first.stdout
+    (story / "aa-prayer.yaml").write_text(
+        "extend:\n  airlock:\n    actions:\n      - {id: pray, commands: [pray], label: "
+        "Pray, text: Nobody answers.}\n")
+    out = run("check", "--random", "0", cwd=root, ADVENTURE_CACHE=cache).stdout.decode()
+    assert "story/zz-hatch.yaml:2:3: warning: this extension of scene 'airlock' and the " \
+        "one at story/aa-prayer.yaml:2:3 have no 'order:'" in out, out
+    assert "story/tests/hatch.yaml:2:5: warning: step 1 types 2, which chose 'Climb the " \
+        "hatch' when check last ran and now chooses 'Pray': an edit renumbered the " \
+        "choices" in out, out
+    assert run("test", cwd=root).returncode == 1  # the test itself now fails too
+
+
 def test_at_is_a_new_game_and_does_not_go_with_load_or_continue():
     ok = run("--story", str(DEMO), "--new", "--at", "bridge", stdin="look\n")
     assert ok.returncode == 0 and b"== Bridge ==" in ok.stdout
