@@ -103,6 +103,11 @@ def test_check_warns_of_a_timer_that_can_fire_outside_its_branch(tmp_path, guard
                      "'when: at(chapel)', or 'cancel collapse' on the way out"]
     res = run("check", "--random", "0", "--story", str(root))
     assert res.stdout.count(b"event 'collapse'") == 1  # one check, one warning
+    from adventure.author.lsp_folder import Folder  # and the editor shows the same one
+
+    shown = Folder(root).check()[f"{root.resolve()}/chapel.yaml"]
+    assert [str(d) for d in shown if "collapse" in str(d)] == [
+        f.replace(str(root), str(root.resolve())) for f in found]
     # the fix it names: cancelled on the way out of the branch
     (root / "chapel.yaml").write_text(CHAPEL.replace("{guard}", "").replace(
         "      back: airlock", "      back: {to: airlock, do: [cancel collapse]}"))
