@@ -334,11 +334,26 @@ scenes:
 
 
 def test_timer_that_outlives_its_chapter(tmp_path):
-    ws = warnings(story(tmp_path, TIMER, later=LATER))
-    assert len(ws) == 1, ws
-    assert ws[0].startswith("st/s.yaml:7:3: warning: event 'alarm', scheduled in scene 'a' "
-                            "(chapter 's'), can fire in scene 'b' of chapter 'later'")
-    assert "cancel alarm" in ws[0]
+    quiet = TIMER.replace(", to: cell}", "}")  # it moves no one: its chapter is the matter
+    (w,) = warnings(story(tmp_path, quiet, later=LATER))
+    assert w == ("st/s.yaml:7:3: warning: event 'alarm', scheduled in scene 'a', can fire in "
+                 "scene 'b': after the player has left chapter 's' for good; give it a guard "
+                 "such as 'when: at(a)', or 'cancel alarm' on the way out")
+
+
+def test_a_timer_out_of_place_for_both_reasons_is_one_warning(tmp_path):
+    (w,) = warnings(story(tmp_path, TIMER, later=LATER))
+    assert w == ("st/s.yaml:7:3: warning: event 'alarm', scheduled in scene 'a', can fire in "
+                 "scene 'b': after the player has left chapter 's' for good, and outside the "
+                 "scenes of its file, where it moves the player to 'cell'; give it a guard "
+                 "such as 'when: at(a)', or 'cancel alarm' on the way out")
+
+
+def test_a_timer_that_moves_the_player_out_of_its_file_in_a_hub_of_chapters(tmp_path):
+    later = LATER.replace("exits: {on: c}", "exits: {on: c, back: a}")
+    (w,) = warnings(story(tmp_path, TIMER, later=later))
+    assert "can fire in scene 'b': outside the scenes of its file, where it moves the " \
+        "player to 'cell'" in w and "for good" not in w
 
 
 @pytest.mark.parametrize("change", [
@@ -362,7 +377,7 @@ def test_timer_fires_within_its_delay(tmp_path):
 
 def test_timer_in_a_hub_of_chapters_is_not_flagged(tmp_path):
     later = LATER.replace("exits: {on: c}", "exits: {on: c, back: a}")
-    assert warnings(story(tmp_path, TIMER, later=later)) == []
+    assert warnings(story(tmp_path, TIMER.replace(", to: cell}", "}"), later=later)) == []
 
 
 # -- the score by chapter ----------------------------------------------------------------

@@ -6,6 +6,8 @@ import shutil
 
 import pytest
 from conftest import DEMO, play
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from adventure.engine.session import Game, Session
 from adventure.engine.world import World
@@ -139,3 +141,93 @@ def test_a_branch_can_add_whole_scenes_and_link_them_in(branched):
     s = Session(Game(load_story(branched)), seed=1)
     res = play(s, "closet")
     assert res.status.scene == "closet" and res.status.chapter == "side"
+
+
+# -- the order of extensions: `order:` first, by it; then by file path ----------------------
+
+def _ext(actions: str = "", exits: str = "", order: str = "", hint: str = "") -> str:
+    body = f"    order: {order}\n" if order else ""
+    if actions:
+        body += f"    actions:\n      - {{id: {actions}, commands: [{actions}], " \
+                f"label: {actions.capitalize()}, text: ok}}\n"
+    if exits:
+        body += f"    exits:\n      {exits}: corridor\n"
+    if hint:
+        body += f"    hints: [{hint}]\n"
+    return "extend:\n  airlock:\n" + body
+
+
+def _warnings(root) -> list[str]:
+    return [str(w) for w in load_story(root, "st").info.warnings]
+
+
+def test_a_new_file_never_moves_an_extension_that_has_an_order(branched):
+    """The branch a story ships pins its place with `order:`; a later file whose path
+    sorts first still comes after it, whatever it adds."""
+    pinned = branched / "zz-branch.yaml"
+    pinned.write_text(BRANCH.replace("  airlock:\n", "  airlock:\n    order: 1\n", 1))
+    before = _labels(branched)
+    (branched / "aa-new.yaml").write_text(_ext(actions="sing", exits="up_again"))
+    after = _labels(branched)
+    for sid, labels in before.items():
+        assert after[sid][:len(labels)] == labels
+    assert after["airlock"][len(before["airlock"]):] == ["Sing", "Go to Dark corridor"]
+    assert _warnings(branched) == []  # one extension without an order is no tie
+
+
+def test_an_order_puts_extensions_in_that_order_with_their_exits_and_hints(branched):
+    (branched / "zz-branch.yaml").unlink()
+    (branched / "aa.yaml").write_text(_ext(actions="sing", order="2", hint="Sing."))
+    (branched / "mm.yaml").write_text(_ext(exits="up", order="1", hint="Go up."))
+    (branched / "bb.yaml").write_text(_ext(actions="dance", hint="Dance."))  # no order: last
+    s = Session(Game(load_story(branched)), seed=1)
+    assert [c.label for c in s.opening.choices] == [
+        "Go north (Dark corridor)", "Go up (Dark corridor)", "Sing", "Dance"]
+    hints = [s.submit("hint").text for _ in range(4)]
+    assert [h.split(": ", 1)[1].split(".")[0] for h in hints[1:]] == ["Go up", "Sing", "Dance"]
+
+
+def test_two_extensions_that_could_trade_places_are_warned_with_the_fix(branched):
+    (branched / "aa-new.yaml").write_text(_ext(actions="sing"))
+    (msg,) = _warnings(branched)
+    assert msg == (
+        "st/zz-branch.yaml:2:3: warning: this extension of scene 'airlock' and the one at "
+        "st/aa-new.yaml:2:3 have no 'order:', so their choices are numbered by file path, "
+        "and a file added or renamed between them renumbers one of them; to keep the "
+        "numbers they have now, give the one at st/aa-new.yaml:2:3 'order: 1' and this one "
+        "'order: 2' (extensions with an order come first, lower first; those without one "
+        "come after them all)")
+    before = _labels(branched)
+    (branched / "aa-new.yaml").write_text(_ext(actions="sing", order="1"))
+    (branched / "zz-branch.yaml").write_text(
+        BRANCH.replace("  airlock:\n", "  airlock:\n    order: 2\n", 1))
+    assert _warnings(branched) == [] and _labels(branched) == before  # the fix as told
+    (branched / "zz-branch.yaml").write_text(
+        BRANCH.replace("  airlock:\n", "  airlock:\n    order: 1\n", 1))
+    (msg,) = _warnings(branched)
+    assert msg.startswith("st/zz-branch.yaml:3:5: warning: this extension of scene "
+                          "'airlock' has the same 'order: 1' as the one at "
+                          "st/aa-new.yaml:2:3") and "(order: 2)" in msg
+
+
+@pytest.mark.parametrize("value", ["yes", "'1'", "1.5", "[1]"])
+def test_an_order_that_is_not_a_whole_number(branched, value):
+    (branched / "aa-new.yaml").write_text(_ext(actions="sing", order=value))
+    (msg,) = problems(branched)
+    assert msg.startswith("st/aa-new.yaml:3:12: error: 'order' is a whole number"), msg
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.lists(st.text("abz-_", min_size=1, max_size=4), min_size=1, max_size=3,
+                      unique=True))
+def test_files_added_under_any_names_renumber_no_ordered_extension(branched, names):
+    pinned = branched / "zz-branch.yaml"
+    pinned.write_text(BRANCH.replace("  airlock:\n", "  airlock:\n    order: 1\n", 1))
+    for old in branched.glob("new-*.yaml"):
+        old.unlink()
+    before = _labels(branched)
+    for i, name in enumerate(names):
+        (branched / f"new-{name}.yaml").write_text(_ext(actions=f"act{i}"))
+        after = _labels(branched)
+        assert after["airlock"][:len(before["airlock"])] == before["airlock"]

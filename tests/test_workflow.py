@@ -87,26 +87,33 @@ events:
 @pytest.mark.parametrize("guard, warned", [("", True), ("when: at(chapel)", False),
                                            ("when: not at(airlock)", False)])
 def test_check_warns_of_a_timer_that_can_fire_outside_its_branch(tmp_path, guard, warned):
-    from adventure.author.checks import static_warnings
+    from adventure.author.continuity import timer_warnings
     from adventure.story.loader import load_story
 
     root = tmp_path / "story"
     shutil.copytree(DEMO, root)
     (root / "chapel.yaml").write_text(CHAPEL.replace("{guard}", guard))
-    found = [str(w) for w in static_warnings(load_story(root)) if "collapse" in str(w)]
+    found = [str(w) for w in timer_warnings(load_story(root)) if "collapse" in str(w)]
     if not warned:
         assert found == []
         return
-    assert len(found) == 1 and "chapel.yaml:13:3: warning: event 'collapse', scheduled " \
-        "in scene 'chapel', moves the player to 'captured', and can still fire after they " \
-        "have gone on to 'airlock'" in found[0] and "when: at(chapel)" in found[0]
-    (root / "chapel.yaml").write_text(CHAPEL.replace("{guard}", "") + """\
-    do: []
-  calm:
-    text: All is calm.
-    do: [cancel collapse]
-""")
-    assert not [w for w in static_warnings(load_story(root)) if "collapse" in str(w)]
+    assert found == [f"{root}/chapel.yaml:13:3: warning: event 'collapse', scheduled in "
+                     "scene 'chapel', can fire in scene 'airlock': outside the scenes of its "
+                     "file, where it moves the player to 'captured'; give it a guard such as "
+                     "'when: at(chapel)', or 'cancel collapse' on the way out"]
+    res = run("check", "--random", "0", "--story", str(root))
+    assert res.stdout.count(b"event 'collapse'") == 1  # one check, one warning
+    from adventure.author.lsp_folder import Folder  # and the editor shows the same one
+
+    shown = Folder(root).check()[f"{root.resolve()}/chapel.yaml"]
+    assert [str(d) for d in shown if "collapse" in str(d)] == [
+        f.replace(str(root), str(root.resolve())) for f in found]
+    # the fix it names: cancelled on the way out of the branch
+    (root / "chapel.yaml").write_text(CHAPEL.replace("{guard}", "").replace(
+        "      back: airlock", "      back: {to: airlock, do: [cancel collapse]}"))
+    assert not [w for w in timer_warnings(load_story(root)) if "collapse" in str(w)]
+    res = run("check", "--random", "0", "--story", str(root))
+    assert b"event 'collapse'" not in res.stdout
 
 
 # -- YAML traps: read as the author meant, or a located message with the fix ---------------
@@ -251,6 +258,61 @@ def test_play_at_a_scene_with_state_saves_restores_and_replays_from_there(tmp_pa
     assert b"rebuilt from its commands: replayed to turn 2, as saved" in res.stdout
 
 
+AT_BRIDGE = ("--at", "bridge", "--set", "code_known=true", "--give", "torch")
+
+
+def test_every_restart_of_a_game_begun_with_at_comes_back_to_its_start(tmp_path):
+    """'r' and 'play again' at an ending, and 'restart' (at the end or confirmed during
+    play), begin again where --at began, with its --set and --give; undo takes a restart
+    back; a save made after one restores, restarts and replays from there too."""
+    saves = str(tmp_path / "saves")
+    args = ("--story", str(DEMO), "--saves", saves, "--seed", "1")
+    lines = ["fly home", "r", "i", "fly home", "play again", "fly home", "restart",
+             "aft", "save after", "restart", "restart", "undo"]
+    res = run(*args, *AT_BRIDGE, stdin="\n".join(lines) + "\n")
+    out = res.stdout.decode()
+    assert res.returncode == 0, res.stderr
+    again = "Starting again at bridge; code_known = True; carrying torch."
+    assert out.count(f"\n{again}\n\n== Bridge ==") == 4, out
+    assert "A short demonstration" not in out and "== Airlock ==" not in out
+    assert "You are carrying a torch" in out  # the --give, after 'r'
+    assert out.count("Home at last") == 3  # each time, the helm code was set by --set
+    assert "Restart from where this game began (at bridge; code_known = True; carrying " \
+        "torch)? Type 'restart' again" in out
+    assert out.rstrip().split("> undo")[-1].lstrip().startswith(
+        "Undone: the last turn.\n\n== Dark corridor ==")
+    res = run(*args, "--load", "after", stdin="restart\nrestart\n")
+    assert res.returncode == 0 and f"{again}\n\n== Bridge ==" in res.stdout.decode()
+    res = run("replay", "after", *args[:4], "--check")
+    assert res.returncode == 0, res.stdout
+    assert b"every turn matches the saved game" in res.stdout
+
+
+def test_a_continued_game_begun_with_at_restarts_at_its_start(tmp_path):
+    saves = str(tmp_path / "saves")
+    args = ("--story", str(DEMO), "--saves", saves, "--journal")
+    first = run(*args, *AT_BRIDGE, stdin="aft\n")  # left unfinished: the journal is kept
+    assert first.returncode == 0 and b"== Dark corridor ==" in first.stdout
+    res = run(*args, "--continue", stdin="restart\nrestart\n")
+    out = res.stdout.decode()
+    assert out.startswith("Continuing your game at turn 1."), out
+    assert "Starting again at bridge; code_known = True; carrying torch.\n\n== Bridge ==" \
+        in out
+
+
+def test_a_story_test_that_starts_somewhere_restarts_there(tmp_path):
+    root = checkout(tmp_path / "clone")
+    (root / "story" / "tests" / "again.yaml").write_text(
+        "start: {scene: bridge, vars: {code_known: true}, carrying: [torch]}\nsteps:\n"
+        "  - do: fly home\n    expect: {ended: home}\n"
+        "  - do: r\n    expect: {scene: bridge, carrying: [torch], contains: [Starting "
+        "again at bridge]}\n"
+        "  - do: fly home\n    expect: {ended: home}\n")
+    res = run("test", "again", cwd=root)
+    assert res.returncode == 0, res.stdout
+    assert res.stdout.decode().rstrip().endswith("1 passed, 0 failed")
+
+
 @pytest.mark.parametrize("args, message", [
     (["--at", "enginering"], "cannot start --at enginering: there is no scene 'enginering' "
                              "(did you mean 'engineering'?)."),
@@ -310,6 +372,32 @@ def test_check_warns_when_an_edit_renumbers_a_choice_a_story_test_types(tmp_path
         "renumbered the choices; type the choice's words instead of its number" in out, out
     assert b"renumbered" not in run("check", "--random", "0", cwd=root,
                                     ADVENTURE_CACHE=cache).stdout  # said once per edit
+
+
+def test_check_warns_when_a_new_branch_renumbers_another_branchs_choices(tmp_path):
+    """Across branches: a new file that sorts before an existing branch, both extending
+    one scene without an order, moves that branch's choice; check says so twice: the
+    tie, with its fix, and the story-test step whose number now means something else."""
+    root = checkout(tmp_path / "clone")
+    story = root / "story"
+    (story / "zz-hatch.yaml").write_text(
+        "extend:\n  airlock:\n    exits:\n      hatch: {to: corridor, label: Climb the "
+        "hatch}\n")
+    (story / "tests" / "hatch.yaml").write_text("steps:\n  - do: '2'\n"
+                                               "    expect: {scene: corridor}\n")
+    cache = str(tmp_path / "cache")
+    first = run("check", "--random", "0", cwd=root, ADVENTURE_CACHE=cache)
+    assert first.returncode == 0 and b"warning" not in first.stdout, first.stdout
+    (story / "aa-prayer.yaml").write_text(
+        "extend:\n  airlock:\n    actions:\n      - {id: pray, commands: [pray], label: "
+        "Pray, text: Nobody answers.}\n")
+    out = run("check", "--random", "0", cwd=root, ADVENTURE_CACHE=cache).stdout.decode()
+    assert "story/zz-hatch.yaml:2:3: warning: this extension of scene 'airlock' and the " \
+        "one at story/aa-prayer.yaml:2:3 have no 'order:'" in out, out
+    assert "story/tests/hatch.yaml:2:5: warning: step 1 types 2, which chose 'Climb the " \
+        "hatch' when check last ran and now chooses 'Pray': an edit renumbered the " \
+        "choices" in out, out
+    assert run("test", cwd=root).returncode == 1  # the test itself now fails too
 
 
 def test_at_is_a_new_game_and_does_not_go_with_load_or_continue():

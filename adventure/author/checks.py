@@ -115,47 +115,6 @@ def static_warnings(story: Story) -> list[Diagnostic]:
             if ex.when is not None and _never(ex.when, story):
                 out.append(warn(ex.loc, f"the guard of exit '{ex.key}' in scene '{s.id}' can "
                                 f"never hold: '{ex.when.source}'"))
-    out += stray_events(story)
-    return out
-
-
-def stray_events(story: Story) -> list[Diagnostic]:
-    """Timed events that move the player and can fire after the player has left the scenes
-    that scheduled them (a branch's timer dragging the player out of the main story).
-
-    An event defined in the file whose scenes schedule it was written for those scenes
-    (one defined elsewhere, say beside the story's metadata, may chase the player
-    anywhere). It stays there when its guard asks where the player is (at()) or when some
-    effect cancels it; otherwise every way out of the file's scenes is a way for it to go
-    off elsewhere."""
-    cancelled = _cancelled(story)
-    graph = edges(story, events=False)
-    out = []
-    for event in story.events.values():
-        sources = story.info.scheduled.get(event.id, set())
-        if not event.to or not sources or None in sources or event.id in cancelled \
-                or (event.when is not None and asks_where(event.when.tree)):
-            continue
-        mine = {sid for sid in sources if story.scenes[sid].loc.file == event.loc.file}
-        if not mine:
-            continue
-        seen, todo, away = set(mine), sorted(mine), None
-        while todo and away is None:
-            for nxt in sorted(graph[todo.pop(0)]):
-                if nxt in seen or story.scenes[nxt].ending:
-                    continue
-                if story.scenes[nxt].loc.file != event.loc.file:
-                    away = nxt
-                    break
-                seen.add(nxt)
-                todo.append(nxt)
-        if away is not None:
-            first = sorted(mine)[0]
-            out.append(warn(event.loc, f"event '{event.id}', scheduled in scene '{first}', "
-                            f"moves the player to '{event.to}', and can still fire after they "
-                            f"have gone on to '{away}', outside the scenes of this file; give "
-                            f"it a guard such as 'when: at({first})', or 'cancel {event.id}' "
-                            "on the way out"))
     return out
 
 
@@ -168,28 +127,6 @@ def asks_where(tree: tuple) -> bool:
             return True
         trees.extend(args)
     return False
-
-
-def _cancelled(story: Story) -> set[str]:
-    """Every event some effect cancels."""
-    out: set[str] = set()
-    effects: list = []
-    for s in story.scenes.values():
-        effects += s.on_enter
-        for a in s.actions:
-            effects += a.do
-        if s.fallback is not None:
-            effects += s.fallback.do
-    for e in story.events.values():
-        effects += e.do
-    while effects:
-        op = effects.pop()
-        if getattr(op, "kind", None) == "cancel":
-            out.add(op.args[0])
-        for arg in getattr(op, "args", ()):
-            if isinstance(arg, list):
-                effects.extend(arg)
-    return out
 
 
 def _event_leaves(story: Story, sid: str) -> bool:

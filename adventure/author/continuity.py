@@ -3,7 +3,9 @@
 - Text that names a thing or a person whose place is not settled when it is shown:
   it can be here, or carried, or elsewhere, depending on what the player did.
 - A listed choice that changes nothing the second time (it wants `once: true`).
-- A timed event that can fire in a chapter other than the one that scheduled it.
+- A timed event that can fire where it no longer belongs: after the player has left the
+  chapter that scheduled it for good, or (one that moves the player) outside the scenes
+  of the file that defines and schedules it, a branch's timer dragging the player out.
 
 Where a thing can be is worked out from the effects that move it, scene by scene along
 the story's graph, and from `take` for a portable thing. A thing the player drops is
@@ -410,27 +412,46 @@ def _changes_again(a: Action, changed: set[str], moved: set[str]) -> bool:
 
 # -- timers ------------------------------------------------------------------------------
 
-def event_warnings(story: Story, steps: Steps) -> list[Diagnostic]:
-    """A timer that can fire after the player has left its chapter for good (from where
-    it fires, no way leads back into the chapter that scheduled it)."""
+def timer_warnings(story: Story, steps: Steps | None = None) -> list[Diagnostic]:
+    """One warning per timed event that can come due where it no longer belongs (within
+    its delay, one scene a turn, unless a sure `cancel` on the way stops it):
+    - it moves the player and can fire outside the scenes of the file that defines it,
+      which scheduled it (a branch's timer dragging the player out of the main story; an
+      event defined elsewhere, say beside the story's metadata, may chase them anywhere);
+    - it can fire after the player has left the chapter that scheduled it for good (from
+      where it fires, no way leads back into that chapter).
+    An event whose guard asks where the player is (at()) says itself where it may fire."""
+    steps = steps if steps is not None else steps_of(story)
     out = []
-    chapter = {sid: s.chapter for sid, s in story.scenes.items()}
+    scenes = story.scenes
     ahead: dict[str, set[str]] = {}  # scene -> the chapters that can still come
+
+    def left_for_good(sid: str, start: str) -> bool:
+        if scenes[sid].chapter == scenes[start].chapter:
+            return False
+        if sid not in ahead:
+            ahead[sid] = {scenes[x].chapter for x in steps.reach(sid)}
+        return scenes[start].chapter not in ahead[sid]  # else back and forth: fine
+
     for eid, e in story.events.items():
         if e.when is not None and asks_where(e.when.tree):
-            continue  # it says itself where it may fire
+            continue
         for sid, start in steps.fires[eid].items():
-            if not start or chapter[sid] == chapter[start] or story.scenes[sid].ending:
-                continue  # the game is over in an ending: nothing fires there
-            if sid not in ahead:
-                ahead[sid] = {chapter[x] for x in steps.reach(sid)}
-            if chapter[start] in ahead[sid]:
-                continue  # chapters the player goes back and forth between
-            out.append(warn(e.loc, f"event '{eid}', scheduled in scene '{start}' (chapter "
-                            f"'{chapter[start]}'), can fire in scene '{sid}' of chapter "
-                            f"'{chapter[sid]}', after the player has left that chapter for good; "
-                            f"cancel it on the way out ('cancel {eid}') "
-                            "or give it a 'when' that names where it may fire (at(...))"))
+            if not start or scenes[sid].ending:
+                continue  # scheduled from anywhere; or the game is over: nothing fires
+            own = scenes[start].loc.file == e.loc.file
+            away = bool(e.to) and own and scenes[sid].loc.file != e.loc.file
+            gone = left_for_good(sid, start)
+            if not (away or gone):
+                continue
+            why = [f"after the player has left chapter '{scenes[start].chapter}' for good"
+                   ] if gone else []
+            if away:
+                why.append(f"outside the scenes of its file, where it moves the player to "
+                           f"'{e.to}'")
+            out.append(warn(e.loc, f"event '{eid}', scheduled in scene '{start}', can fire "
+                            f"in scene '{sid}': {', and '.join(why)}; give it a guard such "
+                            f"as 'when: at({start})', or 'cancel {eid}' on the way out"))
             break
     return out
 
@@ -539,5 +560,5 @@ def score_warnings(story: Story, score: dict[str, object] | None) -> list[Diagno
 def continuity_warnings(story: Story) -> list[Diagnostic]:
     steps = steps_of(story)
     return place_warnings(story, steps) + repeat_warnings(story, steps) + \
-        event_warnings(story, steps)
+        timer_warnings(story, steps)
 

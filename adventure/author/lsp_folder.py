@@ -17,6 +17,7 @@ from ..story.model import Story
 from ..story.places import NOWHERE, PLAYER, WORN
 from ..story.yamlsrc import LMap, load_file, load_source
 from .checks import play_warnings, random_play, static_warnings
+from .continuity import timer_warnings
 from .lsp_index import PLACE, FileIndex, Occ, index_file, index_test_file
 
 RESERVED = ex.KEYWORDS | set(ex.BUILTIN_VARS) | {PLAYER, WORN, NOWHERE}
@@ -97,7 +98,7 @@ class Folder:
             problems = list(err.diagnostics)
         else:
             self.story = story
-            problems = static_warnings(story)
+            problems = static_warnings(story) + timer_warnings(story)
         for path in self.tests():
             self._read(path, self.name(path), test=True)
         seen = {self.name(p) for p in self._parsed if p.exists() or p in self.buffers}

@@ -71,11 +71,21 @@ class Game(Replies):
         st = self.new_state(seed)
         world = World(self.story, st)
         if start is not None:
+            st.start = start  # so that a restart, however it is asked for, comes back here
             start.apply(world)
             return self._result(world, advanced=False, show_choices=True, before=None)
         world.say(self.story.intro)
         world.enter(self.story.start)
         return self._result(world, advanced=False, show_choices=True, before=None)
+
+    def again(self, state: GameState) -> Result:
+        """A restart of the game `state` belongs to: with its seed, where it began (the
+        story's start, or the scene and state of `play --at` or a test's `start:`)."""
+        start = state.start
+        result = self.begin(state.seed, start)
+        if start is not None:
+            result.paragraphs.insert(0, ("system", f"Starting again {start.describe()}."))
+        return result
 
     # -- one command -----------------------------------------------------------
     def step(self, state: GameState, line: str, resolved: str | None = None,
@@ -356,7 +366,7 @@ class Game(Replies):
     def _after_ending(self, world: World, line: str, before: GameState) -> Result:
         ws = words(line)
         if ws in (("restart",), ("r",), ("play", "again")):
-            return self.begin(before.seed)
+            return self.again(before)
         if ws in (("quit",), ("q",)):
             res = self._result(world, advanced=False, show_choices=False, before=before)
             res.paragraphs = [("system", "Goodbye.")]  # not the question about what next

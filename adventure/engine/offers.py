@@ -239,11 +239,13 @@ class OfferPlan:
         self.exits = [(ex, ex.when, ex.label, _fixed_offer(
             _fixed(ex.label) if ex.label is not None else exit_default(ex), None, ex))
             for ex in scene.exits if not ex.hidden]
-        # The scene's own choices first (and global ones), then each extending file's:
-        # its actions, then its exits.
+        # The scene's own choices first (and global ones), then each extending file's,
+        # in the order the loader gave the extensions (`order:`, then file path): its
+        # actions, then its exits.
         own = scene.loc.file
         files = list(dict.fromkeys(
-            [e[0].loc.file for e in self.actions if _extends(e[0], own)]
+            [f for f in scene.extended_by if f != own]
+            + [e[0].loc.file for e in self.actions if _extends(e[0], own)]
             + [e[0].loc.file for e in self.exits if e[0].loc.file != own]))
         self.groups = [([e for e in self.actions if not _extends(e[0], own)],
                         [e for e in self.exits if e[0].loc.file == own])]

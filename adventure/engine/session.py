@@ -60,7 +60,6 @@ class Session:
                  resume: tuple[GameState, list[LogEntry]] | None = None,
                  start: Start | None = None):
         self.game = game
-        self.start = start  # where this game began, when not at the story's start
         self.store = store
         # Each level: what turns the state after it back into the state before it (see
         # GameState.undo_delta), the log it belonged to, that log's length then, and the
@@ -80,6 +79,11 @@ class Session:
         self.last_line: str | None = None  # for 'again'
         self.oops: tuple[str, str] | None = None  # (unknown word, its line), for 'oops'
         self.last: Result | None = self.opening  # its offers serve the next step
+
+    @property
+    def start(self) -> Start | None:
+        """Where this game began, when not at the story's start (its state keeps it)."""
+        return self.state.start
 
     # -- the one entry point -------------------------------------------------------
     def submit(self, line: str) -> Result:
@@ -225,10 +229,12 @@ class Session:
     def _restart(self, _: str) -> Result:
         if not self.state.ended and not self.pending_restart and self.log:
             self.pending_restart = True
-            return self._notice("Restart from the beginning? Type 'restart' again to confirm "
+            where = "the beginning" if self.start is None else \
+                f"where this game began ({self.start.describe()})"
+            return self._notice(f"Restart from {where}? Type 'restart' again to confirm "
                                 "('undo' takes it back afterwards).")
         self.pending_restart = False
-        result = self.game.begin(self.state.seed, self.start)
+        result = self.game.again(self.state)
         self.undo.append((self.state.undo_delta(result.state), self.log, len(self.log),
                           None))
         self.state, self.log = result.state, []

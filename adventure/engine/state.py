@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 # GameState's fields, in the order of its __init__ (compiled, the class keeps no __slots__)
 FIELDS = ("scene", "vars", "turn", "score", "moved", "visits", "done", "listing", "timers",
-          "stack", "hints", "rng", "seed", "ended", "refs", "pending")
+          "stack", "hints", "rng", "seed", "ended", "refs", "pending", "start")
 
 
 class LogEntry(Record):
@@ -42,7 +42,7 @@ class GameState(Record):
             timers: list[list[Any]] | None = None, stack: list[str] | None = None,
             hints: dict[str, int] | None = None, rng: int = 0, seed: int = 0,
             ended: str | None = None, refs: dict[str, str] | None = None,
-            pending: dict[str, Any] | None = None) -> None:
+            pending: dict[str, Any] | None = None, start: Any = None) -> None:
         self.scene = scene
         self.vars = vars
         self.turn = turn
@@ -59,6 +59,10 @@ class GameState(Record):
         self.ended = ended
         self.refs = {} if refs is None else refs  # pronoun -> thing last named
         self.pending = pending  # a question the parser asked ("which do you mean")
+        # Where this game began when not at the story's start (an engine.opening.Start,
+        # plain data never changed): a restart begins there again. Saves and journals
+        # keep it beside the state, checked, so it is not part of to_dict.
+        self.start = start
 
     def copy(self) -> GameState:
         # positional: a copy is made every turn
@@ -67,7 +71,7 @@ class GameState(Record):
             self.visits.copy(), self.done.copy(), self.listing.copy(),
             [list(t) for t in self.timers] if self.timers else [], self.stack.copy(),
             self.hints.copy(), self.rng, self.seed, self.ended, self.refs.copy(),
-            dict(self.pending) if self.pending else None)
+            dict(self.pending) if self.pending else None, self.start)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -132,6 +136,8 @@ class GameState(Record):
             out.append(("ended", self.ended, None))
         if self.pending != newer.pending:
             out.append(("pending", self.pending, None))
+        if self.start is not newer.start:  # a restore of a game begun elsewhere
+            out.append(("start", self.start, None))
         return out
 
     def undone(self, delta: tuple) -> GameState:
@@ -149,9 +155,11 @@ class GameState(Record):
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> GameState:
-        return cls(**{k: data[k] for k in FIELDS if k in data}).copy()
+        # never a start from the data: a save's start is read and checked on its own
+        return cls(**{k: data[k] for k in FIELDS if k in data and k != "start"}).copy()
 
 
 GONE = object()  # a key that is absent, in undo records
 _DICT_FIELDS = ("vars", "moved", "visits", "done", "listing", "hints", "refs")
-_OTHER_FIELDS = ("scene", "turn", "score", "timers", "stack", "rng", "seed", "ended", "pending")
+_OTHER_FIELDS = ("scene", "turn", "score", "timers", "stack", "rng", "seed", "ended", "pending",
+                 "start")

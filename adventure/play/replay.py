@@ -86,15 +86,10 @@ def renamed(resolved: str, here: str, game: Game) -> str:
     return f"{kind}:{here}{sep}{what}"
 
 
-def load_save(game: Game, path: Path, store: FileStore | None = None
-              ) -> tuple[GameState, list[LogEntry], str]:
+def load_save(game: Game, path: Path) -> tuple[GameState, list[LogEntry], str]:
     """Read a save for this game's story: (state, log, what to tell the player). The
-    store, if given, keeps where the saved game began, for its next saves."""
-    save = decode(read_document(path), game.story, path)
-    fitted = fit_to_story(game, save)
-    if store is not None:
-        store.start = save.start
-    return fitted
+    state keeps where the saved game began (play --at), for a restart and its next saves."""
+    return fit_to_story(game, decode(read_document(path), game.story, path))
 
 
 def fit_to_story(game: Game, save: SaveFile) -> tuple[GameState, list[LogEntry], str]:
@@ -131,7 +126,6 @@ class FileStore:
         self.journaling = journal
         self.journal: Journal | None = None
         self.transcript_file: TextIO | None = None
-        self.start: Start | None = None  # where its game began (play --at), for saves
 
     # saves
     def save(self, name: str, state: GameState, log: list[LogEntry]) -> str:
@@ -139,7 +133,7 @@ class FileStore:
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
             remove_stale_temporaries(path)
-            write_atomic(path, encode(self.game.story, state, log, self.start))
+            write_atomic(path, encode(self.game.story, state, log, state.start))
         except OSError as exc:
             raise SaveError(f"Could not save: {exc.strerror or exc}. Any earlier save "
                             f"'{name}' is untouched.") from None
@@ -160,7 +154,7 @@ class FileStore:
         except SaveError as exc:
             raise SaveError(f"Cannot restore '{sanitize(name)}': {exc}") from None
         try:
-            return load_save(self.game, path, self)
+            return load_save(self.game, path)
         except SaveError as exc:
             raise SaveError(f"Cannot restore '{sanitize(name)}': {exc}.") from None
 
@@ -180,11 +174,12 @@ class FileStore:
             if path is not None:
                 # Rewrite it whole: its last line may be torn by the crash we recover from.
                 self.journal = Journal.reopen(path)
-                self.journal.begun = self.start
+                self.journal.begun = state.start
+                self.journal.begun = state.start  # a restored game may have begun elsewhere
                 self.journal.rewrite(self.game.story, state.seed, log, state.turn)
             else:
                 self.journal = Journal.start(self.dir, self.game.story, state.seed, log,
-                                             state.turn, self.start)
+                                             state.turn, state.start)
         except (OSError, SaveError):  # SaveError: a story id that cannot name a file
             self.journal = None  # no journal is no reason to refuse to play
 
@@ -204,6 +199,7 @@ class FileStore:
     def journal_reset(self, state: GameState, log: list[LogEntry]) -> None:
         if self.journal is not None:
             try:
+                self.journal.begun = state.start  # a restored game may have begun elsewhere
                 self.journal.rewrite(self.game.story, state.seed, log, state.turn)
             except OSError:
                 self.journal = None

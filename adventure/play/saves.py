@@ -233,6 +233,7 @@ def decode(doc: dict[str, Any], story: Story, path: Path | None = None) -> SaveF
             start = start_from_json(doc["start"], story)
         except StartError as exc:
             raise SaveError(f"it is damaged: {exc}") from None
+    gs.start = start
     return SaveFile(
         story_id=ident["id"], title=str(ident.get("title", "")),
         version=str(ident.get("version", "")), fingerprint=str(ident.get("fingerprint", "")),

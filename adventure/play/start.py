@@ -31,7 +31,6 @@ def start(game: Game, store: FileStore, *, seed: int | None, load: str | None,
     a name from `adventure saves`; `ask` offers the newest unfinished game (a person);
     `at` begins a new game there (play --at) instead of at the story's start."""
     if at is not None:
-        store.start = at
         session = Session(game, seed=seed, store=store, start=at)
         session.opening.paragraphs.insert(0, ("system", f"Starting {at.describe()} "
                                               "(--at): 'restart' comes back here."))
@@ -47,10 +46,10 @@ def start(game: Game, store: FileStore, *, seed: int | None, load: str | None,
             return _continue(game, store, _journal(Path(load) if Path(load).is_file() else path,
                                                    game.story.id))
         try:
-            state, log, message = load_save(game, path, store)
+            state, log, message = load_save(game, path)
         except SaveError as exc:
             raise StartError(f"cannot load '{sanitize(load)}': {exc}.") from None
-        session = Session(game, store=store, resume=(state, log), start=store.start)
+        session = Session(game, store=store, resume=(state, log))
         session.opening.paragraphs.insert(0, ("system", message))
         store.start_journal(state, log)
         return session
@@ -95,12 +94,11 @@ def _continue(game: Game, store: FileStore, j: JournalInfo) -> Session:
             begun = start_from_json(j.start, game.story)
         except OpeningError as exc:
             raise StartError(f"cannot continue '{sanitize(j.name)}': {exc}.") from None
-    store.start = begun
     try:
         rebuilt = rebuild(game, j.seed, j.log, begun)
     except SaveError as exc:
         raise StartError(f"cannot continue '{sanitize(j.name)}': {exc}.") from None
-    session = Session(game, store=store, resume=(rebuilt.state, rebuilt.log), start=begun)
+    session = Session(game, store=store, resume=(rebuilt.state, rebuilt.log))
     note = f"Continuing your game at turn {rebuilt.state.turn}."
     if rebuilt.diverged_at is not None:
         note += (" The story has changed: replayed up to where a command no longer does "

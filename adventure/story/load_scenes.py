@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .load_context import LoadContext
     from .model import Action, TextSpec
 
-EXTEND_KEYS = ("actions", "variants", "on_enter", "exits", "things", "hints")
+EXTEND_KEYS = ("order", "actions", "variants", "on_enter", "exits", "things", "hints")
 SCENE_KEYS = ("title", "chapter", "text", "variants", "on_enter", "ending", "exits", "things",
               "scenery",
               "actions", "fallback", "hints", "conversation", "dark")
@@ -28,6 +28,58 @@ FALLBACK_KEYS = ("when", "text", "do", "to", "go")
 GO_KEYS = ("text", "do", "to")
 ENDING_KEYS = ("kind", "title", "epilogue")
 VARIANT_KEYS = ("when", "text")
+
+
+def order_extensions(cx: LoadContext) -> None:
+    """Put each scene's extensions in the order their choices are numbered in (and their
+    variants, entry effects and hints run in): those with an `order:` first, by it; then
+    those without, by file path. So a file added later never moves an extension that has
+    an order; two that could trade places are warned about, with the fix."""
+    for sid, found in cx.ext_src.items():
+        keyed = [(_order(cx, e), e) for e in found]
+        keyed.sort(key=lambda k: (k[0] is None, k[0] or 0))  # stable: ties by file path
+        cx.ext_src[sid] = [e for _, e in keyed]
+        for i in range(1, len(keyed)):
+            if keyed[i][0] == keyed[i - 1][0]:
+                _tie(cx, sid, keyed[i - 1], keyed[i])
+
+
+def _order(cx: LoadContext, ext: LMap) -> int | None:
+    if "order" not in ext:
+        return None
+    value = ext["order"]
+    if not isinstance(value, int) or isinstance(value, bool):
+        cx.err(ext.val_loc("order"), "'order' is a whole number: extensions of a scene with "
+               "a lower order come first, and those without one after all that have one")
+        return None
+    return value
+
+
+def _tie(cx: LoadContext, sid: str, first: tuple[int | None, LMap],
+         second: tuple[int | None, LMap]) -> None:
+    order, ext = second
+    if first[1].loc.file == ext.loc.file:
+        return  # one file cannot extend a scene twice (YAML keys are unique)
+    before = _where(cx, sid, first[1])
+    if order is None:
+        cx.warn(_where(cx, sid, ext), f"this extension of scene '{sid}' and the one at "
+                f"{before} have no 'order:', so their choices are numbered by file path, "
+                "and a file added or renamed between them renumbers one of them; to keep "
+                f"the numbers they have now, give the one at {before} 'order: 1' and this "
+                "one 'order: 2' (extensions with an order come first, lower first; those "
+                "without one come after them all)")
+        return
+    cx.warn(ext.key_loc("order"), f"this extension of scene '{sid}' has the same "
+            f"'order: {order}' as the one at {before}, so their choices are numbered by "
+            "file path, and a file added or renamed between them renumbers one of them; "
+            f"give this one a higher order (order: {order + 1}) to keep the numbers they "
+            "have now")
+
+
+def _where(cx: LoadContext, sid: str, ext: LMap) -> Loc:
+    """Where a file's `extend:` names scene `sid`."""
+    return next((kloc for s, kloc in cx.ext_keys if s == sid and kloc.file == ext.loc.file),
+                ext.loc)
 
 
 def check_extensions(cx: LoadContext) -> None:
@@ -87,6 +139,7 @@ def scene(cx: LoadContext, sid: str, data: LMap, file: str, chapter: str, names:
         hints=[h for p in parts for h in cx.hints(p, "hints", free)],
         conversation=cx.flag(data, "conversation"), loc=cx.first_def[f"scene:{sid}"],
         title_text=title_text, dark=dark(cx, data, guard),
+        extended_by=list(dict.fromkeys(p.loc.file for p in parts[1:])),
     )
     s.actions = scene_actions(cx, sid, parts, guard, globals_, s.conversation)
     if end and (s.exits or any(not a.key.startswith("global.") for a in s.actions)):

@@ -31,6 +31,7 @@ from .load_scenes import (
     VARIANT_KEYS,
     build_scenes,
     check_extensions,
+    order_extensions,
 )
 from .load_things import THING_KEYS, build_things, collect_scene_things
 from .model import Story
@@ -218,6 +219,7 @@ def _build(cx: LoadContext, fingerprint: str) -> Story:
     meta = cx.meta
     assert meta is not None
     m = read_meta(cx, meta)
+    order_extensions(cx)  # before any action is numbered: auto ids count across them
     names = ex.Names(
         variables=m.types, scenes=set(cx.scene_src), things=set(cx.thing_src),
         actions=action_keys(cx), used=cx.reads, shared=cx.shared,

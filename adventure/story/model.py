@@ -131,8 +131,10 @@ class Dark(Record):
 
 class Scene(Record):
     __slots__ = ("id", "title", "chapter", "text", "variants", "on_enter", "ending", "exits",
-                 "actions", "fallback", "hints", "conversation", "loc", "title_text", "dark")
-    _empty_as_none: ClassVar = ("variants", "on_enter", "exits", "actions", "hints")
+                 "actions", "fallback", "hints", "conversation", "loc", "title_text", "dark",
+                 "extended_by")
+    _empty_as_none: ClassVar = ("variants", "on_enter", "exits", "actions", "hints",
+                                "extended_by")
 
     def __init__(self, id: str, title: str, chapter: str, text: TextSpec,
             variants: list[tuple[Expr, TextSpec]] | None = None,
@@ -140,7 +142,7 @@ class Scene(Record):
             exits: list[Exit] | None = None, actions: list[Action] | None = None,
             fallback: Fallback | None = None, hints: list[TextSpec] | None = None,
             conversation: bool = False, loc: Loc = NOWHERE, title_text: Template | None = None,
-            dark: Dark | None = None) -> None:
+            dark: Dark | None = None, extended_by: list[str] | None = None) -> None:
         self.id = id
         self.title = title  # as it reads in the story's initial state (saves list, graph)
         self.chapter = chapter
@@ -156,6 +158,8 @@ class Scene(Record):
         self.loc = loc
         self.title_text = title_text  # a title with ${...}: rendered each time it is shown
         self.dark = dark
+        # the files whose `extend:` adds to it, in the order their choices come
+        self.extended_by = [] if extended_by is None else extended_by
 
     def words_shown(self) -> frozenset[str]:
         """Every word the scene's text (and its variants) can show."""
