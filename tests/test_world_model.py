@@ -593,3 +593,11 @@ def test_every_text_a_player_reads_is_a_template(tmp_path):
                     "ring": said["ring"], "sing": "You cannot sing, 7.",
                     "hum": "Not possible, 7."}
     assert "The bell rings 7 times." in said["ring"]
+
+
+def test_the_score_line_counts_turns_in_good_english(cellar):
+    """'in 1 turn', 'in 2 turns' (and 'in 0 turns'): never 'in 1 turns'."""
+    _, out = play(cellar, "score", "light lamp", "score", "wait", "score")
+    assert "in 0 turns." in out[0]
+    assert "in 1 turn." in out[2]
+    assert "in 2 turns." in out[4]

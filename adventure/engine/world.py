@@ -179,7 +179,9 @@ class World:
         spec = self.story.wording.get(key)
         text = DEFAULTS[key] if spec is None else self.render(spec)
         if fill or "{" in text:
-            fill = {"score": str(self.state.score), "turn": str(self.state.turn), **fill}
+            turn = self.state.turn
+            fill = {"score": str(self.state.score), "turn": str(turn),
+                    "turns": f"{turn} turn" if turn == 1 else f"{turn} turns", **fill}
             for name, value in fill.items():
                 text = text.replace("{" + name + "}", value)
         return text

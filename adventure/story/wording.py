@@ -2,7 +2,8 @@
 
 Each entry is a text template (it may use `${...}` like any story text); the engine
 shows the story's version where it has one, else the default here. In the score phrases
-the engine fills in `{score}`, `{turn}`, `{max}` (the story's max_score) and `{rank}`.
+the engine fills in `{score}`, `{turn}` (a number), `{turns}` ("1 turn",
+"5 turns"), `{max}` (the story's max_score) and `{rank}`.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ DEFAULTS: dict[str, str] = {
     "cant_go": "You can't go that way just now.",
     "barred": "The way on is barred.",
     "time_passes": "Time passes.",
-    "score": "You have scored {score} out of a possible {max}, in {turn} turns.",
+    "score": "You have scored {score} out of a possible {max}, in {turns}.",
     "no_score": "This story keeps no score.",
     "ending_score": "In that game you scored {score} out of a possible {max}, "
-                    "in {turn} turns.",
+                    "in {turns}.",
     "rank": "That gives you the rank of {rank}.",
 }
