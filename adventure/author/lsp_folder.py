@@ -224,14 +224,8 @@ def _fresh(data: Any) -> Any:
     copy of that mapping and the kept parse stays whole for the next check."""
     if not isinstance(data, LMap) or not isinstance(data.get("scenes"), LMap):
         return data
-    out, scenes = _copy(data), _copy(data["scenes"])
+    out, scenes = data.clone(), data["scenes"].clone()
     out["scenes"] = scenes
-    return out
-
-
-def _copy(m: LMap) -> LMap:
-    out = LMap(m)
-    out.at_, out.file, out.pos = m.at_, m.file, m.pos
     return out
 
 
