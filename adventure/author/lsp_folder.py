@@ -11,6 +11,7 @@ from typing import Any
 
 from ..story import expr as ex
 from ..story.diagnostics import Diagnostic, Loc, StoryError
+from ..story.gcpause import collector_paused
 from ..story.load_context import ID
 from ..story.loader import load_story
 from ..story.model import Story
@@ -97,7 +98,8 @@ class Folder:
             problems = list(err.diagnostics)
         else:
             self.story = story
-            problems = static_warnings(story)
+            with collector_paused():  # no cycles made; a large story's heap is not rescanned
+                problems = static_warnings(story)
         for path in self.tests():
             self._read(path, self.name(path), test=True)
         seen = {self.name(p) for p in self._parsed if p.exists() or p in self.buffers}
@@ -203,7 +205,7 @@ class Folder:
             things=set() if story is None else set(story.things),
             actions=set() if story is None else set(story.actions_by_key))
         try:
-            node = ex._Parser(src, names.in_scene(None, True)).parse()
+            node = ex.syntax_tree(src, names.in_scene(None, True))
         except ex.ExprError as err:
             return f"`{src}`\n\ndoes not parse: {err.message}"
         return f"`{src}`\n\nparses as `{_show(node)}` ({node.type})"

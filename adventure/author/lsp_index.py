@@ -15,10 +15,10 @@ from typing import Any, NamedTuple
 
 from ..story import expr as ex
 from ..story.diagnostics import Loc
-from ..story.effects import _ASSIGN, _MOVE, _SAY, _SCHEDULE, _WORDS
+from ..story.effects import effect_shape
 from ..story.load_actions import action_id
 from ..story.located import LList, LMap, locate
-from ..story.text import _split
+from ..story.text import split_template
 
 KINDS = ("scene", "thing", "action", "event", "puzzle", "variable")
 # a place (where a thing starts or moves to) is a scene or a thing: resolved when asked
@@ -295,7 +295,7 @@ class _Walker:
                 scene: str | None = None) -> None:
         """The `${...}` of a text; `base`/`at`: the text is part of `base` from `at`."""
         try:
-            parts = _split(value)
+            parts = split_template(value)
         except ex.ExprError:
             return
         for kind, inner, offset in parts:
@@ -366,19 +366,23 @@ class _Walker:
             where = locate(loc, src, lead + m.start(group))
             self.out.occs.append(Occ(kind, ident, where.line, where.col, len(word), role))
 
-        if m := _SAY.match(stmt):
+        shape = effect_shape(stmt)
+        if shape is None:
+            return
+        form, m = shape
+        if form == "say":
             self.text_in(m.group(1), loc, src, lead + m.start(1), scene)
-        elif m := _WORDS.match(stmt):
+        elif form == "words":
             verb = m.group(1)
             kind = {"set": "variable", "unset": "variable", "reveal": "action",
                     "hide": "action", "cancel": "event"}.get(verb, "thing")
             put(kind, m, 2, "write" if kind == "variable" else "ref")
-        elif m := _MOVE.match(stmt):
+        elif form == "move":
             put("thing", m, 1)
             put(PLACE, m, 2)
-        elif m := _SCHEDULE.match(stmt):
+        elif form == "schedule":
             put("event", m, 1)
-        elif m := _ASSIGN.match(stmt):
+        else:  # assign
             put("variable", m, 1, "write")
             self.expr_in(m.group(3), loc, src, lead + m.start(3), scene)
 
