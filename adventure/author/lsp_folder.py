@@ -16,6 +16,7 @@ from ..story.load_context import ID
 from ..story.loader import load_story
 from ..story.model import Story
 from ..story.places import NOWHERE, PLAYER, WORN
+from ..story.reuse import SceneMemo
 from ..story.yamlsrc import LMap, load_file, load_source
 from .checks import play_warnings, random_play, static_warnings
 from .lsp_index import PLACE, FileIndex, Occ, index_file, index_test_file
@@ -35,6 +36,7 @@ class Folder:
         self.story: Story | None = None  # the last story that loaded
         self.problems: list[Diagnostic] = []
         self.files: list[str] = []  # the files of the last check
+        self.memo = SceneMemo()  # the scenes of unchanged files are not compiled again
 
     # -- files and names -------------------------------------------------------------
     def name(self, path: Path) -> str:
@@ -93,7 +95,8 @@ class Folder:
         by file name (every file of the folder has an entry, empty when clean)."""
         extra = [p for p in self.buffers if self.holds(p) and not p.exists()]
         try:
-            story = load_story(self.root, self.display, read=self._read, extra=extra)
+            story = load_story(self.root, self.display, read=self._read, extra=extra,
+                               memo=self.memo)
         except StoryError as err:
             problems = list(err.diagnostics)
         else:

@@ -61,6 +61,7 @@ class LoadContext:
         self.file_chapter: dict[str, str] = {}  # file -> its chapter
         self.warnings: list[Diagnostic] = []  # the story loads; `check` shows these
         self._lines: dict[str, list[str]] = {}  # files re-read for what a value was written as
+        self.memo: Any = None  # reuse.SceneMemo: an editor's scenes of the last load
 
     @contextlib.contextmanager
     def chapter_of(self, names: ex.Names, chapter: str):
