@@ -6,6 +6,7 @@ effects compiler, a story revived from the cache) does not have to import PyYAML
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterator
 
@@ -154,7 +155,8 @@ def locate(loc: Loc, text: str, offset: int) -> Loc:
     read from the file's source when the value was folded, escaped or written over
     several lines, so that the position is exact whatever YAML did to the text."""
     source: Source | None = getattr(loc, "source", None)
-    if source is not None and text:
+    if source is not None and text and not (isinstance(loc, BlockLoc)
+                                            and not _folded(source, loc.line)):
         found = _walk_to(loc, source, text, min(max(offset, 0), len(text) - 1))
         if found is not None:
             line, col = source.line_col(found)
@@ -167,6 +169,18 @@ def locate(loc: Loc, text: str, offset: int) -> Loc:
     if newlines:
         return Loc(loc.file, loc.line + newlines, 1)
     return Loc(start.file, start.line, start.col + offset)
+
+
+_FOLDED = re.compile(r">[-+0-9]*[ \t]*(#.*)?\r?$")
+
+
+def _folded(source: Source, line: int) -> bool:
+    """Is the block scalar whose text starts on `line` folded (its header, on the line
+    before, ends in '>')? A literal block needs no walk: its lines are the source's."""
+    starts = source.starts()
+    if not 2 <= line <= len(starts):
+        return True
+    return _FOLDED.search(source.text, starts[line - 2], starts[line - 1] - 1) is not None
 
 
 def _walk_to(loc: Loc, source: Source, text: str, offset: int) -> int | None:

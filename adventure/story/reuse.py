@@ -69,15 +69,37 @@ class SceneMemo:
         self.context, self.names = tuple(sections), names_key
         self.reused = 0
 
-    def scene(self, cx: Any, sid: str, names: ex.Names, build: Callable[[], Scene]) -> Scene:
-        """The scene `sid`, reused or built (inside the load's chapter_of for it)."""
+    def _key(self, cx: Any, sid: str) -> tuple:
         data, file, chapter = cx.scene_src[sid]
-        key = (data, *cx.ext_src.get(sid, ()), file, chapter, cx.first_def.get(f"scene:{sid}"))
+        return (data, *cx.ext_src.get(sid, ()), file, chapter, cx.first_def.get(f"scene:{sid}"))
+
+    def reuse(self, cx: Any, sid: str, chapter: str) -> Scene | None:
+        """The scene `sid` as the last load compiled it, with what compiling it did to
+        the load done again; None when it must be compiled (then call scene())."""
         old = self.entries.get(sid)
-        if old is not None and _same(old.key[:-3], key[:-3]) and old.key[-3:] == key[-3:]:
-            self._replay(cx, sid, names, old)
-            self.reused += 1
-            return old.scene
+        if old is None:
+            return None
+        key = self._key(cx, sid)
+        if not (_same(old.key[:-3], key[:-3]) and old.key[-3:] == key[-3:]):
+            return None
+        for d in old.problems:
+            cx.err(d.loc, d.message)
+        cx.warnings.extend(old.warnings)
+        info = cx.info
+        info.words += old.words
+        cx.count_uses(chapter, old.reads, old.writes)
+        info.moved |= old.moved
+        for event, where in old.scheduled.items():
+            info.scheduled.setdefault(event, set()).update(where)
+        if old.scenery is not None:
+            cx.scenery_src[sid] = old.scenery
+        self.reused += 1
+        return old.scene
+
+    def scene(self, cx: Any, sid: str, names: ex.Names, build: Callable[[], Scene]) -> Scene:
+        """The scene `sid` built, and what building it did to the load kept (inside the
+        load's chapter_of for it)."""
+        key = self._key(cx, sid)
         info = cx.info
         problems, warnings, words = len(cx.problems), len(cx.warnings), info.words
         moved, scheduled = info.moved, info.scheduled
@@ -99,20 +121,6 @@ class SceneMemo:
         entry.scenery = cx.scenery_src.get(sid)
         self.entries[sid] = entry
         return made
-
-    def _replay(self, cx: Any, sid: str, names: ex.Names, e: _Entry) -> None:
-        for d in e.problems:
-            cx.err(d.loc, d.message)
-        cx.warnings.extend(e.warnings)
-        cx.info.words += e.words
-        if names.used is not None:
-            names.used |= e.reads
-        cx.writes |= e.writes
-        cx.info.moved |= e.moved
-        for event, where in e.scheduled.items():
-            cx.info.scheduled.setdefault(event, set()).update(where)
-        if e.scenery is not None:
-            cx.scenery_src[sid] = e.scenery
 
     def finish(self, kept: dict[str, Scene]) -> None:
         """The load is over: forget scenes it no longer has."""
