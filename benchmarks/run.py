@@ -589,10 +589,11 @@ else:
             data, _ = load_source(text, "x.yaml")
             index_file("x.yaml", text, data)
     alone = Path(tempfile.mkdtemp(prefix="bench-lsp-alone-"))
-    shutil.copy(root / "story.yaml", alone / "story.yaml")  # the metadata, no scenes
     # its moves to scenes of other files go to its own scenes instead (an unknown scene
     # would cost a did-you-mean each, which no re-check of the whole story pays)
     first = int(re.search(r"^  s(\\d+):", text, re.M).group(1))
+    (alone / "story.yaml").write_text(  # the metadata, starting in the file
+        (root / "story.yaml").read_text().replace("start: s0", f"start: s{first}"))
     (alone / path.name).write_text(re.sub(
         r"\\bs(\\d+)\\b", lambda m: f"s{first + (int(m.group(1)) - first) % 1000}", text))
     alone_story = load_story(alone)  # loads: a story of the edited file's scenes

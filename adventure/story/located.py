@@ -155,8 +155,9 @@ def locate(loc: Loc, text: str, offset: int) -> Loc:
     read from the file's source when the value was folded, escaped or written over
     several lines, so that the position is exact whatever YAML did to the text."""
     source: Source | None = getattr(loc, "source", None)
-    if source is not None and text and not (isinstance(loc, BlockLoc)
-                                            and not _folded(source, loc.line)):
+    # a literal block's lines are the source's: counting finds them (and costs nothing)
+    if source is not None and text and (not isinstance(loc, BlockLoc)
+                                        or _folded(source, loc.line)):
         found = _walk_to(loc, source, text, min(max(offset, 0), len(text) - 1))
         if found is not None:
             line, col = source.line_col(found)
