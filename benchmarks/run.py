@@ -605,6 +605,8 @@ else:
     out["parsed"] = timed(parsed, 3)
     out["alone"] = timed(loaded, 3)
     out["edit"] = edits(folder, path, 3)
+    shutil.rmtree(alone, ignore_errors=True)
+shutil.rmtree(root if sys.argv[1] != "campaign" else root.parent, ignore_errors=True)
 print(json.dumps(out))
 """
 
