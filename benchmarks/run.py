@@ -531,6 +531,107 @@ def bench_scale(quick: bool) -> None:
         shutil.rmtree(d, ignore_errors=True)
 
 
+# -- the language server (adventure lsp) ---------------------------------------------
+
+CHILD_LSP = """
+import json, re, shutil, statistics, sys, tempfile, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+sys.path.insert(0, sys.argv[2] + "/benchmarks")
+from adventure.author.lsp_complete import complete
+from adventure.author.lsp_folder import Folder
+from adventure.author.lsp_index import index_file
+from adventure.story.gcpause import collector_paused
+from adventure.story.loader import load_story
+from adventure.story.yamlsrc import load_source
+out = {}
+med = statistics.median
+
+def timed(fn, n):
+    times = []
+    for _ in range(n):
+        t = time.perf_counter(); fn(); times.append(time.perf_counter() - t)
+    return med(times)
+
+def edits(folder, path, n):
+    text = path.read_text()
+    def edit(i=[0]):  # a title changes: the file is parsed, the story checked again
+        i[0] += 1
+        folder.buffers[path] = text.replace("title: ", f"title: x{i[0]} ", 1)
+        folder.check()
+    return timed(edit, n)
+
+if sys.argv[1] == "campaign":
+    root = Path(tempfile.mkdtemp(prefix="bench-lsp-")) / "story"
+    shutil.copytree(sys.argv[3], root)
+    folder = Folder(root)
+    folder.check()
+    story = folder.story
+    path = Path(story.scenes[story.start].loc.file)
+    lines = path.read_text().split("\\n")
+    row = next(i for i, l in enumerate(lines) if re.search(r"\\bto: *\\w", l))
+    col = lines[row].index("to:") + 4
+    name = folder.name(path)
+    out["hover"] = timed(lambda: folder.hover(name, row + 1, col + 1), 50)
+    out["completion"] = timed(lambda: complete(folder, lines, row, col), 50)
+    out["edit"] = edits(folder, path, 20)
+else:
+    from gen_story import generate
+    root = Path(tempfile.mkdtemp(prefix="bench-lsp-10k-"))
+    generate(int(sys.argv[1]), root)
+    folder = Folder(root)
+    folder.check()
+    files = sorted(p for p in root.rglob("*.yaml") if folder.holds(p))
+    path = files[len(files) // 2]
+    text = path.read_text()
+    def parsed():  # what the server does for the edited file itself: read and index it
+        with collector_paused():
+            data, _ = load_source(text, "x.yaml")
+            index_file("x.yaml", text, data)
+    alone = Path(tempfile.mkdtemp(prefix="bench-lsp-alone-"))
+    # its moves to scenes of other files go to its own scenes instead (an unknown scene
+    # would cost a did-you-mean each, which no re-check of the whole story pays)
+    first = int(re.search(r"^  s(\\d+):", text, re.M).group(1))
+    (alone / "story.yaml").write_text(  # the metadata, starting in the file
+        (root / "story.yaml").read_text().replace("start: s0", f"start: s{first}"))
+    (alone / path.name).write_text(re.sub(
+        r"\\bs(\\d+)\\b", lambda m: f"s{first + (int(m.group(1)) - first) % 1000}", text))
+    alone_story = load_story(alone)  # loads: a story of the edited file's scenes
+    assert len(alone_story.scenes) == 1000
+    def loaded():  # the edited file loaded as a story of its own (its scenes compiled)
+        load_story(alone)
+        with collector_paused():
+            index_file("x.yaml", text, load_source(text, "x.yaml")[0])
+    out["parsed"] = timed(parsed, 3)
+    out["alone"] = timed(loaded, 3)
+    out["edit"] = edits(folder, path, 3)
+    shutil.rmtree(alone, ignore_errors=True)
+shutil.rmtree(root if sys.argv[1] != "campaign" else root.parent, ignore_errors=True)
+print(json.dumps(out))
+"""
+
+
+def bench_lsp(quick: bool) -> None:
+    """The language server's answers, in process on its Folder (the protocol's own cost
+    is pygls's): issue 23's limits."""
+    def run(*args: str) -> dict:
+        done = subprocess.run([PY, "-c", CHILD_LSP, args[0], str(ROOT), *args[1:]],
+                              capture_output=True, text=True, check=True)
+        return json.loads(done.stdout)
+    c = run("campaign", str(CAMPAIGN))
+    for key, what in (("completion", "completion"), ("hover", "hover")):
+        row("lsp", f"{what} on the campaign", c[key] * 1000, "ms", 50, "-", None,
+            "< 50 ms", c[key] < 0.05)
+    row("lsp", "edit re-checked, campaign", c["edit"] * 1000, "ms", 20, "-", None,
+        "< 300 ms", c["edit"] < 0.3)
+    big = run("10000")
+    row("lsp", "edit re-checked, 10,000 scenes", big["edit"], "s", 3,
+        "reloading the edited file alone (loaded as a story, indexed)", big["alone"],
+        "<= 1.2x", big["edit"] / big["alone"] <= 1.2)
+    row("lsp", "edit re-checked, 10,000 scenes", big["edit"], "s", 3,
+        "parsing and indexing the edited file alone", big["parsed"])
+
+
 # -- 4. saves and replay -----------------------------------------------------------
 
 DEMO_LOOP = ["n", "search walls", "s", "take suit", "drop suit", "look", "wait", "inventory",
@@ -764,7 +865,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer runs and smaller sizes")
     ap.add_argument("--only", nargs="*", help="run only these sections (startup commands "
-                    "scale saves random instructions agent serve)")
+                    "scale saves random instructions agent serve lsp)")
     ap.add_argument("--write", action="store_true", help="write the table to "
                     "benchmarks/RESULTS.md (the committed record; without it, only printed)")
     args = ap.parse_args()
@@ -782,7 +883,8 @@ def main() -> int:
                 ("scale", bench_scale), ("saves", bench_saves), ("random", bench_random),
                 ("instructions", bench_instructions),
                 ("agent", lambda quick: bench_agent(quick, row, ADVENTURE)),
-                ("serve", lambda quick: bench_serve(quick, row))]
+                ("serve", lambda quick: bench_serve(quick, row)),
+                ("lsp", bench_lsp)]
     for name, fn in sections:
         if args.only and name not in args.only:
             SKIPPED.append(f"{name}: not selected (--only)")

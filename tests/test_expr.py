@@ -598,3 +598,38 @@ def test_equal_expressions_share_one_tree_and_true_stays_apart_from_one():
     assert one(env) == 1 and true(env) is True
     other = ex.parse("score > 2 and not alarm", names())  # another story: its own copy
     assert other.tree == a.tree and other.tree is not a.tree
+
+
+# ---- the public API tools read effects and texts with --------------------------------
+
+@pytest.mark.parametrize("src, form, parts", [
+    ("say Hello ${name}", "say", ("Hello ${name}",)),
+    ("give padd", "words", ("give", "padd")),
+    ("move padd to hall", "move", ("padd", "hall")),
+    ("schedule alarm in 3", "schedule", ("alarm", "3")),
+    ("trust += 2", "assign", ("trust", "+=", "2")),
+])
+def test_effect_shape_reads_each_form_as_the_compiler_does(src, form, parts):
+    from adventure.story.effects import effect_shape
+    found = effect_shape(src)
+    assert found is not None and found[0] == form and found[1].groups() == parts
+
+
+def test_effect_shape_of_no_form_is_none():
+    from adventure.story.effects import effect_shape
+    assert effect_shape("dance wildly") is None
+    assert effect_shape("trust == 2") is None
+
+
+def test_split_template_gives_each_code_part_with_its_offset():
+    from adventure.story.text import split_template
+    src = "Trust ${trust}, ${if alarm}loud${end}."
+    code = [(inner, at) for kind, inner, at in split_template(src) if kind == "code"]
+    assert [src[at:at + len(inner)] for inner, at in code] == [inner for inner, _ in code]
+    assert [inner for inner, _ in code] == ["trust", "if alarm", "end"]
+
+
+def test_syntax_tree_shows_how_an_expression_reads():
+    tree = ex.syntax_tree("not alarm and trust > 2", names())
+    assert (tree.op, tree.type) == ("and", "bool")
+    assert tree.args[0].op == "not"

@@ -345,8 +345,6 @@ def test_thing_inside_itself(tmp_path):
     assert found == ("st/s.yaml:18:3", "thing 'box' is inside itself (through 'box')")
 
 
-@pytest.mark.xfail(reason="BUG: a guard over several lines (plain scalar) is reported on "
-                          "its first line", strict=True)
 def test_error_in_a_multi_line_guard_is_on_the_right_line(tmp_path):
     files = yard_with("actions:\n  - commands: [x]\n    when: alarm and\n      trsut > 2\n")
     assert only(tmp_path, files) == (

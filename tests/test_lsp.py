@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -21,7 +22,7 @@ pytest_lsp = pytest.importorskip("pytest_lsp")
 from conftest import STORY  # noqa: E402
 from lsprotocol import types as t  # noqa: E402
 from pygls.exceptions import JsonRpcException  # noqa: E402
-from pygls.uris import from_fs_path  # noqa: E402
+from pygls.uris import from_fs_path, to_fs_path  # noqa: E402
 
 from adventure.story.load_scenes import SCENE_KEYS  # noqa: E402
 from adventure.story.loader import load_story  # noqa: E402
@@ -31,15 +32,80 @@ DEADLINE = 60  # seconds a message may take on a loaded machine before the test 
 pytestmark = pytest.mark.asyncio
 
 
+class Editor:
+    """The client as an editor drives it: a buffer's version per file, and each request
+    the tests make on a file (and a position in it)."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+        self.versions: dict[str, int] = {}
+
+    def open(self, path: Path, text: str | None = None) -> None:
+        self.client.text_document_did_open(t.DidOpenTextDocumentParams(t.TextDocumentItem(
+            uri=uri(path), language_id="yaml", version=1,
+            text=path.read_text("utf-8") if text is None else text)))
+
+    def change(self, path: Path, text: str) -> None:
+        """Replace a buffer's whole text, unsaved."""
+        u = uri(path)
+        self.versions[u] = self.versions.get(u, 1) + 1
+        self.client.text_document_did_change(t.DidChangeTextDocumentParams(
+            t.VersionedTextDocumentIdentifier(uri=u, version=self.versions[u]),
+            [t.TextDocumentContentChangeWholeDocument(text=text)]))
+
+    def save(self, path: Path) -> None:
+        self.client.text_document_did_save(t.DidSaveTextDocumentParams(doc(path)))
+
+    async def diagnostics(self, path: Path, until) -> list[t.Diagnostic]:
+        """The diagnostics of a file once `until(them)` holds."""
+        async def wait():
+            while True:
+                found = self.client.diagnostics.get(uri(path))
+                if found is not None and until(found):
+                    return found
+                await self.client.wait_for_notification(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        return await asyncio.wait_for(wait(), DEADLINE)
+
+    async def definition(self, path: Path, at: t.Position) -> list[t.Location]:
+        return await self.client.text_document_definition_async(
+            t.DefinitionParams(doc(path), at))
+
+    async def references(self, path: Path, at: t.Position) -> list[t.Location]:
+        return await self.client.text_document_references_async(t.ReferenceParams(
+            context=t.ReferenceContext(True), text_document=doc(path), position=at))
+
+    async def hover(self, path: Path, at: t.Position) -> str:
+        info = await self.client.text_document_hover_async(t.HoverParams(doc(path), at))
+        return info.contents.value
+
+    async def completion(self, path: Path, at: t.Position) -> set[str]:
+        got = await self.client.text_document_completion_async(
+            t.CompletionParams(doc(path), at))
+        return {i.label for i in (got.items if hasattr(got, "items") else got)}
+
+    async def symbols(self, path: Path) -> list[t.DocumentSymbol]:
+        return await self.client.text_document_document_symbol_async(
+            t.DocumentSymbolParams(doc(path)))
+
+    async def rename(self, path: Path, at: t.Position, new: str) -> t.WorkspaceEdit:
+        return await self.client.text_document_rename_async(t.RenameParams(doc(path), at, new))
+
+
 @contextlib.asynccontextmanager
-async def served(root: Path, *args: str):
-    config = pytest_lsp.ClientServerConfig(server_command=[str(SCRIPT), "lsp", *args])
+async def editing(root: Path, *open_paths: Path, random: int = 0):
+    """`adventure lsp` serving a story folder (random play on save: `random` games),
+    with files open in it."""
+    config = pytest_lsp.ClientServerConfig(
+        server_command=[str(SCRIPT), "lsp", "--random", str(random)])
     client = await config.start()
     await client.initialize_session(t.InitializeParams(
         capabilities=pytest_lsp.client_capabilities("visual-studio-code"),
         root_uri=from_fs_path(str(root))))
+    editor = Editor(client)
     try:
-        yield client
+        for path in open_paths:
+            editor.open(path)
+        yield editor
     finally:
         await client.shutdown_session()
         await client.stop()
@@ -49,43 +115,8 @@ def uri(path: Path) -> str:
     return from_fs_path(str(path.resolve()))
 
 
-def open_file(client, path: Path, text: str | None = None) -> None:
-    client.text_document_did_open(t.DidOpenTextDocumentParams(t.TextDocumentItem(
-        uri=uri(path), language_id="yaml", version=1,
-        text=path.read_text("utf-8") if text is None else text)))
-
-
-_versions: dict[str, int] = {}
-
-
-def change(client, path: Path, text: str) -> None:
-    """Replace a buffer's whole text, unsaved."""
-    u = uri(path)
-    _versions[u] = _versions.get(u, 1) + 1
-    client.text_document_did_change(t.DidChangeTextDocumentParams(
-        t.VersionedTextDocumentIdentifier(uri=u, version=_versions[u]),
-        [t.TextDocumentContentChangeWholeDocument(text=text)]))
-
-
-async def diagnostics(client, path: Path, until) -> list[t.Diagnostic]:
-    """The diagnostics of a file once `until(them)` holds."""
-    async def wait():
-        while True:
-            found = client.diagnostics.get(uri(path))
-            if found is not None and until(found):
-                return found
-            await client.wait_for_notification(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-    return await asyncio.wait_for(wait(), DEADLINE)
-
-
-def pos_of(text: str, needle: str, nth: int = 0, inside: int = 0) -> t.Position:
-    """The position of the nth `needle` in a text, `inside` characters into it."""
-    at = -1
-    for _ in range(nth + 1):
-        at = text.index(needle, at + 1)
-    at += inside
-    line = text.count("\n", 0, at)
-    return t.Position(line, at - (text.rfind("\n", 0, at) + 1))
+def doc(path: Path) -> t.TextDocumentIdentifier:
+    return t.TextDocumentIdentifier(uri(path))
 
 
 def text_at(path: Path, r: t.Range) -> str:
@@ -100,12 +131,24 @@ def campaign(tmp_path):
     return root, load_story(root, str(root))
 
 
-def cross_file_exit(story):
-    """A scene with an exit or action `to:` a scene defined in another file."""
+class Move(NamedTuple):
+    """A scene with an exit or action `to:` a scene another file defines, and where."""
+    root: Path
+    story: Any
+    scene: Any
+    target: str
+    path: Path  # the file of `scene`
+    at: t.Position  # on the target of its `to:`
+
+
+@pytest.fixture
+def move(campaign) -> Move:
+    root, story = campaign
     for s in story.scenes.values():
         for a in s.actions:
             if a.to and story.scenes[a.to].loc.file != s.loc.file and a.loc.line:
-                return s, a.to
+                path = Path(s.loc.file)
+                return Move(root, story, s, a.to, path, to_line(path, a.to, s.loc.line))
     raise AssertionError("the campaign has no cross-file move")
 
 
@@ -119,75 +162,67 @@ def to_line(path: Path, target: str, after: int) -> t.Position:
     raise AssertionError(f"no 'to: {target}' after line {after}")
 
 
+def from_fs_to(u: str) -> str:
+    return to_fs_path(u) or u
+
+
+def is_error(d: t.Diagnostic) -> bool:
+    return d.severity == t.DiagnosticSeverity.Error
+
+
 # -- diagnostics -------------------------------------------------------------------------
 
-async def test_the_campaign_opens_clean_and_a_typo_in_to_shows_and_clears(campaign):
-    root, story = campaign
-    scene, target = cross_file_exit(story)
-    path = Path(scene.loc.file)
-    text = path.read_text("utf-8")
-    async with served(root, "--random", "0") as client:
-        open_file(client, path)
-        found = await diagnostics(client, path, lambda d: True)
-        assert [d for d in found if d.severity == t.DiagnosticSeverity.Error] == []
-        at = to_line(path, target, scene.loc.line)
+async def test_the_campaign_opens_clean_and_a_typo_in_to_shows_and_clears(move):
+    text = move.path.read_text("utf-8")
+    at, target = move.at, move.target
+    async with editing(move.root, move.path) as editor:
+        found = await editor.diagnostics(move.path, lambda d: True)
+        assert [d for d in found if is_error(d)] == []
         lines = text.split("\n")
         lines[at.line] = lines[at.line][:at.character] + target + "x" + \
             lines[at.line][at.character + len(target):]
-        change(client, path, "\n".join(lines))  # unsaved: only the buffer has the typo
-        found = await diagnostics(client, path, lambda d: any(
+        editor.change(move.path, "\n".join(lines))  # unsaved: only the buffer has the typo
+        found = await editor.diagnostics(move.path, lambda d: any(
             "unknown scene" in x.message for x in d))
         bad = next(x for x in found if "unknown scene" in x.message)
-        assert bad.severity == t.DiagnosticSeverity.Error
+        assert is_error(bad)
         assert (bad.range.start.line, bad.range.start.character) == (at.line, at.character)
         assert bad.range.end.character == at.character + len(target) + 1
         assert f"did you mean '{target}'" in bad.message
-        change(client, path, text)
-        await diagnostics(client, path, lambda d: not any(
-            x.severity == t.DiagnosticSeverity.Error for x in d))
+        editor.change(move.path, text)
+        await editor.diagnostics(move.path, lambda d: not any(is_error(x) for x in d))
 
 
-async def test_an_edit_in_one_file_breaks_another(campaign):
-    root, story = campaign
-    scene, target = cross_file_exit(story)
-    there = Path(story.scenes[target].loc.file)
-    here = Path(scene.loc.file)
+async def test_an_edit_in_one_file_breaks_another(move):
+    target = move.target
+    there = Path(move.story.scenes[target].loc.file)
     text = there.read_text("utf-8")
-    async with served(root, "--random", "0") as client:
-        open_file(client, there)
-        await diagnostics(client, there, lambda d: True)
-        line = story.scenes[target].loc.line
+    async with editing(move.root, there) as editor:
+        await editor.diagnostics(there, lambda d: True)
+        line = move.story.scenes[target].loc.line
         lines = text.split("\n")
         lines[line - 1] = lines[line - 1].replace(f"{target}:", f"{target}_gone:", 1)
-        change(client, there, "\n".join(lines))
-        found = await diagnostics(client, here, lambda d: any(
+        editor.change(there, "\n".join(lines))
+        found = await editor.diagnostics(move.path, lambda d: any(
             f"unknown scene '{target}'" in x.message for x in d))
         assert all(x.range.start.line >= 0 for x in found)
 
 
-async def test_a_broken_file_gets_a_located_syntax_error_and_keeps_its_symbols(campaign):
-    root, story = campaign
-    scene, target = cross_file_exit(story)
-    path = Path(scene.loc.file)
-    text = path.read_text("utf-8")
-    async with served(root, "--random", "0") as client:
-        open_file(client, path)
-        await diagnostics(client, path, lambda d: True)
-        before = await client.text_document_document_symbol_async(
-            t.DocumentSymbolParams(t.TextDocumentIdentifier(uri(path))))
-        broken = text + "\nscenes: [unclosed\n"
-        change(client, path, broken)
-        found = await diagnostics(client, path, lambda d: any(
+async def test_a_broken_file_gets_a_located_syntax_error_and_keeps_its_symbols(move):
+    text = move.path.read_text("utf-8")
+    async with editing(move.root, move.path) as editor:
+        await editor.diagnostics(move.path, lambda d: True)
+        before = await editor.symbols(move.path)
+        editor.change(move.path, text + "\nscenes: [unclosed\n")
+        found = await editor.diagnostics(move.path, lambda d: any(
             "YAML syntax" in x.message for x in d))
         syntax = next(x for x in found if "YAML syntax" in x.message)
         assert syntax.range.start.line >= len(text.split("\n")) - 1
-        after = await client.text_document_document_symbol_async(
-            t.DocumentSymbolParams(t.TextDocumentIdentifier(uri(path))))
+        after = await editor.symbols(move.path)
         assert [s.name for s in after] == [s.name for s in before]
-        at = to_line(path, target, scene.loc.line)
-        found_def = await client.text_document_definition_async(t.DefinitionParams(
-            t.TextDocumentIdentifier(uri(path)), at))
-        assert found_def and found_def[0].uri == uri(Path(story.scenes[target].loc.file))
+        found_def = await editor.definition(move.path, move.at)
+        assert found_def and found_def[0].uri == uri(
+            Path(move.story.scenes[move.target].loc.file))
 
 
 async def test_random_play_runs_on_save_and_reports_in_the_background(tmp_path):
@@ -200,75 +235,68 @@ async def test_random_play_runs_on_save_and_reports_in_the_background(tmp_path):
         "      - commands: [leave]\n        when: turn > 900\n        to: out\n"
         "  out:\n    title: Out\n    ending: {kind: good}\n")
     path = root / "s.yaml"
-    async with served(root, "--random", "5") as client:
-        open_file(client, path)
-        await diagnostics(client, path, lambda d: True)
-        client.text_document_did_save(t.DidSaveTextDocumentParams(
-            t.TextDocumentIdentifier(uri(path))))
-        found = await diagnostics(client, path, lambda d: any(
+    async with editing(root, path, random=5) as editor:
+        await editor.diagnostics(path, lambda d: True)
+        editor.save(path)
+        found = await editor.diagnostics(path, lambda d: any(
             "random play" in x.message for x in d))
         never = next(x for x in found if "random play" in x.message)
         assert "never reached in 5 random games" in never.message
         assert never.range.start.line == 14  # the ending 'out'
 
 
+@pytest.mark.parametrize("guard", ["when: >-\n          alarm and\n          trsut > 2",
+                                   "when: 'alarm and\n\n          trsut > 2'",
+                                   "when: alarm and\n          trsut > 2"])
+async def test_an_error_inside_a_multi_line_value_is_underlined_where_written(tmp_path, guard):
+    root = tmp_path / "st"
+    root.mkdir()
+    text = ("story:\n  id: t\n  title: T\n  start: hall\n  state:\n    trust: 0\n"
+            "    alarm: false\nscenes:\n  hall:\n    title: Hall\n    text: A hall.\n"
+            f"    actions:\n      - commands: [wait]\n        {guard}\n")
+    path = root / "s.yaml"
+    path.write_text(text)
+    async with editing(root, path) as editor:
+        found = await editor.diagnostics(path, lambda d: any("trsut" in x.message for x in d))
+    bad = next(x for x in found if "trsut" in x.message)
+    at = text.index("trsut")
+    assert (bad.range.start.line, bad.range.start.character) == (
+        text.count("\n", 0, at), at - text.rfind("\n", 0, at) - 1)
+
+
 # -- navigation ----------------------------------------------------------------------------
 
-async def test_definition_and_references_across_files(campaign):
-    root, story = campaign
-    scene, target = cross_file_exit(story)
-    path = Path(scene.loc.file)
-    async with served(root, "--random", "0") as client:
-        open_file(client, path)
-        at = to_line(path, target, scene.loc.line)
-        found = await client.text_document_definition_async(t.DefinitionParams(
-            t.TextDocumentIdentifier(uri(path)), at))
-        loc = story.scenes[target].loc
+async def test_definition_and_references_across_files(move):
+    async with editing(move.root, move.path) as editor:
+        found = await editor.definition(move.path, move.at)
+        loc = move.story.scenes[move.target].loc
         assert [(f.uri, f.range.start.line + 1, f.range.start.character + 1)
                 for f in found] == [(uri(Path(loc.file)), loc.line, loc.col)]
-        refs = await client.text_document_references_async(t.ReferenceParams(
-            context=t.ReferenceContext(True), text_document=t.TextDocumentIdentifier(uri(path)),
-            position=at))
+        refs = await editor.references(move.path, move.at)
         assert len(refs) >= 2
         for r in refs:
-            assert text_at(Path(from_fs_to(r.uri)), r.range) == target
-
-
-def from_fs_to(u: str) -> str:
-    from pygls.uris import to_fs_path
-
-    return to_fs_path(u) or u
+            assert text_at(Path(from_fs_to(r.uri)), r.range) == move.target
 
 
 async def test_a_variable_in_a_guard_jumps_to_its_declaration(campaign):
     root, story = campaign
     var, loc = next((v, loc) for v, loc in story.info.var_locs.items()
                     if v in story.info.reads and v in story.info.writes)
-    for s in story.scenes.values():
-        for a in s.actions:
-            if a.when is not None and var in a.when.vars:
-                guarded = s
-                break
-        else:
-            continue
-        break
+    guarded = next(s for s in story.scenes.values()
+                   if any(a.when is not None and var in a.when.vars for a in s.actions))
     path = Path(guarded.loc.file)
-    text = path.read_text("utf-8")
-    lines = text.split("\n")
+    lines = path.read_text("utf-8").split("\n")
     row = next(i for i in range(guarded.loc.line, len(lines))
                if re.search(rf"when:.*\b{var}\b", lines[i]))
     col = re.search(rf"\b{var}\b", lines[row].split("when:", 1)[1]).start() + \
         lines[row].index("when:") + 5
-    async with served(root, "--random", "0") as client:
-        open_file(client, path)
-        found = await client.text_document_definition_async(t.DefinitionParams(
-            t.TextDocumentIdentifier(uri(path)), t.Position(row, col + 1)))
+    async with editing(root, path) as editor:
+        found = await editor.definition(path, t.Position(row, col + 1))
         assert [(f.uri, f.range.start.line + 1) for f in found] == [
             (uri(Path(loc.file)), loc.line)]
-        info = await client.text_document_hover_async(t.HoverParams(
-            t.TextDocumentIdentifier(uri(path)), t.Position(row, col)))
-        assert f"variable `{var}`" in info.contents.value
-        assert "set at" in info.contents.value
+        info = await editor.hover(path, t.Position(row, col))
+        assert f"variable `{var}`" in info
+        assert "set at" in info
 
 
 # -- completion, hover, symbols ---------------------------------------------------------------
@@ -277,20 +305,15 @@ async def test_completion_of_keys_scene_ids_variables_and_things(campaign):
     root, story = campaign
     scene = story.scenes[story.start]
     path = Path(scene.loc.file)
-    text = path.read_text("utf-8")
-    lines = text.split("\n")
+    lines = path.read_text("utf-8").split("\n")
     head = lines[scene.loc.line - 1]
     indent = " " * (len(head) - len(head.lstrip()) + 2)
-    async with served(root, "--random", "0") as client:
-        open_file(client, path)
+    async with editing(root, path) as editor:
 
         async def labels(new_line: str) -> set[str]:
             edited = lines[:scene.loc.line] + [new_line] + lines[scene.loc.line:]
-            change(client, path, "\n".join(edited))
-            got = await client.text_document_completion_async(t.CompletionParams(
-                t.TextDocumentIdentifier(uri(path)),
-                t.Position(scene.loc.line, len(new_line))))
-            return {i.label for i in (got.items if hasattr(got, "items") else got)}
+            editor.change(path, "\n".join(edited))
+            return await editor.completion(path, t.Position(scene.loc.line, len(new_line)))
 
         assert await labels(indent + "ti") >= set(SCENE_KEYS)
         assert await labels(f"{indent}fallback: {{to: ") == set(story.scenes)
@@ -301,31 +324,21 @@ async def test_completion_of_keys_scene_ids_variables_and_things(campaign):
         assert set(story.initial) <= await labels(indent + "text: the ${")
 
 
-async def test_hover_shows_a_scenes_title_and_an_expressions_parse(campaign):
-    root, story = campaign
-    scene, target = cross_file_exit(story)
-    path = Path(scene.loc.file)
-    async with served(root, "--random", "0") as client:
-        open_file(client, path)
-        at = to_line(path, target, scene.loc.line)
-        info = await client.text_document_hover_async(t.HoverParams(
-            t.TextDocumentIdentifier(uri(path)), at))
-        assert story.scenes[target].title in info.contents.value
-        lines = path.read_text("utf-8").split("\n")
+async def test_hover_shows_a_scenes_title_and_an_expressions_parse(move):
+    async with editing(move.root, move.path) as editor:
+        assert move.story.scenes[move.target].title in await editor.hover(move.path, move.at)
+        lines = move.path.read_text("utf-8").split("\n")
         row = next(i for i, line in enumerate(lines) if re.search(r"\bwhen: .* and ", line))
         col = lines[row].index(" and ") + 2
-        info = await client.text_document_hover_async(t.HoverParams(
-            t.TextDocumentIdentifier(uri(path)), t.Position(row, col)))
-        assert "parses as `(" in info.contents.value and " and " in info.contents.value
+        info = await editor.hover(move.path, t.Position(row, col))
+        assert "parses as `(" in info and " and " in info
 
 
 async def test_document_symbols_list_the_files_scenes_and_things(campaign):
     root, story = campaign
     path = Path(story.scenes[story.start].loc.file)
-    async with served(root, "--random", "0") as client:
-        open_file(client, path)
-        found = await client.text_document_document_symbol_async(
-            t.DocumentSymbolParams(t.TextDocumentIdentifier(uri(path))))
+    async with editing(root, path) as editor:
+        found = await editor.symbols(path)
         scenes = {s.name for s in found if s.kind == t.SymbolKind.Module}
         assert scenes == {s.id for s in story.scenes.values() if s.loc.file == str(path)}
         inner = {c.name for s in found for c in (s.children or [])
@@ -337,19 +350,13 @@ async def test_document_symbols_list_the_files_scenes_and_things(campaign):
 
 # -- rename --------------------------------------------------------------------------------------
 
-async def test_rename_a_scene_across_files_and_refuse_an_existing_id(campaign):
-    root, story = campaign
-    scene, target = cross_file_exit(story)
-    path = Path(scene.loc.file)
-    async with served(root, "--random", "0") as client:
-        open_file(client, path)
-        at = to_line(path, target, scene.loc.line)
-        other = next(s for s in story.scenes if s != target)
+async def test_rename_a_scene_across_files_and_refuse_an_existing_id(move):
+    root, target = move.root, move.target
+    async with editing(root, move.path) as editor:
+        other = next(s for s in move.story.scenes if s != target)
         with pytest.raises(JsonRpcException, match=f"a scene '{other}' already exists"):
-            await client.text_document_rename_async(t.RenameParams(
-                t.TextDocumentIdentifier(uri(path)), at, other))
-        edit = await client.text_document_rename_async(t.RenameParams(
-            t.TextDocumentIdentifier(uri(path)), at, "renamed_scene"))
+            await editor.rename(move.path, move.at, other)
+        edit = await editor.rename(move.path, move.at, "renamed_scene")
     assert len(edit.changes) >= 2
     for u, edits in edit.changes.items():
         file = Path(from_fs_to(u))

@@ -436,26 +436,18 @@ def test_locate_keeps_the_file_name():
     assert locate(data.val_loc("when"), "x", 0).file == "s.yaml"
 
 
-@pytest.mark.xfail(reason="BUG: locate() in a multi-line plain scalar stays on its first "
-                          "line", strict=True)
 def test_locate_in_a_multi_line_plain_scalar():
     assert where("when: has padd and\n  trsut > 2\n", "when", "trsut") == (2, 3)
 
 
-@pytest.mark.xfail(reason="BUG: locate() in a folded (>) block scalar ignores the folded "
-                          "line breaks", strict=True)
 def test_locate_in_a_folded_block_scalar():
     assert where("text: >\n  Line one\n  and ${trsut}.\n", "text", "trsut") == (3, 9)
 
 
-@pytest.mark.xfail(reason="BUG: a block scalar whose first line is blank is located at "
-                          "column 1, so columns are off", strict=True)
 def test_locate_in_a_block_scalar_starting_with_a_blank_line():
     assert where("text: |\n\n  Trust ${trsut}.\n", "text", "trsut") == (3, 11)
 
 
-@pytest.mark.xfail(reason="BUG: locate() in a quoted scalar ignores escapes ('' or \\\") "
-                          "before the offset", strict=True)
 @pytest.mark.parametrize("text, col", [("when: 'it''s trsut'\n", 14),
                                        ('when: "a\\"b trsut"\n', 13)])
 def test_locate_after_an_escape_in_a_quoted_scalar(text, col):

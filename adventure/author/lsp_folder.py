@@ -11,10 +11,12 @@ from typing import Any
 
 from ..story import expr as ex
 from ..story.diagnostics import Diagnostic, Loc, StoryError
+from ..story.gcpause import collector_paused
 from ..story.load_context import ID
 from ..story.loader import load_story
 from ..story.model import Story
 from ..story.places import NOWHERE, PLAYER, WORN
+from ..story.reuse import SceneMemo
 from ..story.yamlsrc import LMap, load_file, load_source
 from .checks import play_warnings, random_play, static_warnings
 from .continuity import timer_warnings
@@ -35,6 +37,7 @@ class Folder:
         self.story: Story | None = None  # the last story that loaded
         self.problems: list[Diagnostic] = []
         self.files: list[str] = []  # the files of the last check
+        self.memo = SceneMemo()  # the scenes of unchanged files are not compiled again
 
     # -- files and names -------------------------------------------------------------
     def name(self, path: Path) -> str:
@@ -93,12 +96,14 @@ class Folder:
         by file name (every file of the folder has an entry, empty when clean)."""
         extra = [p for p in self.buffers if self.holds(p) and not p.exists()]
         try:
-            story = load_story(self.root, self.display, read=self._read, extra=extra)
+            story = load_story(self.root, self.display, read=self._read, extra=extra,
+                               memo=self.memo)
         except StoryError as err:
             problems = list(err.diagnostics)
         else:
             self.story = story
-            problems = static_warnings(story) + timer_warnings(story)
+            with collector_paused():  # no cycles made; a large story's heap is not rescanned
+                problems = static_warnings(story) + timer_warnings(story)
         for path in self.tests():
             self._read(path, self.name(path), test=True)
         seen = {self.name(p) for p in self._parsed if p.exists() or p in self.buffers}
@@ -204,7 +209,7 @@ class Folder:
             things=set() if story is None else set(story.things),
             actions=set() if story is None else set(story.actions_by_key))
         try:
-            node = ex._Parser(src, names.in_scene(None, True)).parse()
+            node = ex.syntax_tree(src, names.in_scene(None, True))
         except ex.ExprError as err:
             return f"`{src}`\n\ndoes not parse: {err.message}"
         return f"`{src}`\n\nparses as `{_show(node)}` ({node.type})"
@@ -225,14 +230,8 @@ def _fresh(data: Any) -> Any:
     copy of that mapping and the kept parse stays whole for the next check."""
     if not isinstance(data, LMap) or not isinstance(data.get("scenes"), LMap):
         return data
-    out, scenes = _copy(data), _copy(data["scenes"])
+    out, scenes = data.clone(), data["scenes"].clone()
     out["scenes"] = scenes
-    return out
-
-
-def _copy(m: LMap) -> LMap:
-    out = LMap(m)
-    out.at_, out.file, out.pos = m.at_, m.file, m.pos
     return out
 
 

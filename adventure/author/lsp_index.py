@@ -15,10 +15,10 @@ from typing import Any, NamedTuple
 
 from ..story import expr as ex
 from ..story.diagnostics import Loc
-from ..story.effects import _ASSIGN, _MOVE, _SAY, _SCHEDULE, _WORDS
+from ..story.effects import effect_shape
 from ..story.load_actions import action_id
 from ..story.located import LList, LMap, locate
-from ..story.text import _split
+from ..story.text import split_template
 
 KINDS = ("scene", "thing", "action", "event", "puzzle", "variable")
 # a place (where a thing starts or moves to) is a scene or a thing: resolved when asked
@@ -123,22 +123,7 @@ class _Walker:
     def value(self, kind: str, m: LMap, k: str, role: str = "ref") -> None:
         v = m.get(k)
         if isinstance(v, str):
-            self.add(kind, v, self.place(m.val_loc(k), v, 0, v), role)
-
-    def place(self, loc: Loc, value: str, offset: int, token: str) -> Loc:
-        """Where `token`, at `offset` in a scalar's text, is in the source. Counting the
-        same word before it in the text and in the source finds it whatever YAML did to
-        the text (folded lines, quotes and their escapes, a block's indentation)."""
-        pattern = re.compile(rf"(?<![\w.]){re.escape(token)}(?!\w)")
-        k = len(pattern.findall(value, 0, offset))
-        n = 0
-        first, last = loc.line - 1, min(len(self.lines), loc.line + value.count("\n") + 200)
-        for i in range(max(first, 0), last):
-            for m in pattern.finditer(self.lines[i], loc.col - 1 if i == first else 0):
-                if n == k:
-                    return Loc(loc.file, i + 1, m.start() + 1)
-                n += 1
-        return locate(loc, value, offset)
+            self.add(kind, v, locate(m.val_loc(k), v, 0), role)
 
     def end_line(self, line: int) -> int:
         """The last line of the block a key on `line` opens (by indentation)."""
@@ -310,7 +295,7 @@ class _Walker:
                 scene: str | None = None) -> None:
         """The `${...}` of a text; `base`/`at`: the text is part of `base` from `at`."""
         try:
-            parts = _split(value)
+            parts = split_template(value)
         except ex.ExprError:
             return
         for kind, inner, offset in parts:
@@ -353,7 +338,7 @@ class _Walker:
                 ident = t.text if "." in t.text or not scene else f"{scene}.{t.text}"
             else:
                 kind, ident = "variable", t.text
-            where = self.place(loc, value, at + t.pos, t.text)
+            where = locate(loc, value, at + t.pos)
             self.out.occs.append(Occ(kind, ident, where.line, where.col, len(t.text), "read"))
 
     def effects(self, holder: LMap, key: str, scene: str | None) -> None:
@@ -378,22 +363,26 @@ class _Walker:
             word = m.group(group)
             qualify = kind == "action" and "." not in word and scene
             ident = f"{scene}.{word}" if qualify else word
-            where = self.place(loc, src, lead + m.start(group), word)
+            where = locate(loc, src, lead + m.start(group))
             self.out.occs.append(Occ(kind, ident, where.line, where.col, len(word), role))
 
-        if m := _SAY.match(stmt):
+        shape = effect_shape(stmt)
+        if shape is None:
+            return
+        form, m = shape
+        if form == "say":
             self.text_in(m.group(1), loc, src, lead + m.start(1), scene)
-        elif m := _WORDS.match(stmt):
+        elif form == "words":
             verb = m.group(1)
             kind = {"set": "variable", "unset": "variable", "reveal": "action",
                     "hide": "action", "cancel": "event"}.get(verb, "thing")
             put(kind, m, 2, "write" if kind == "variable" else "ref")
-        elif m := _MOVE.match(stmt):
+        elif form == "move":
             put("thing", m, 1)
             put(PLACE, m, 2)
-        elif m := _SCHEDULE.match(stmt):
+        elif form == "schedule":
             put("event", m, 1)
-        elif m := _ASSIGN.match(stmt):
+        else:  # assign
             put("variable", m, 1, "write")
             self.expr_in(m.group(3), loc, src, lead + m.start(3), scene)
 

@@ -40,7 +40,8 @@ MAX_FILE_BYTES = 32 * 1024 * 1024  # as yamlsrc: larger story files are refused 
 KEEP = 16  # entries kept; the oldest go first
 ALLOWED = frozenset({
     ("adventure.story.diagnostics", "Loc"), ("adventure.story.located", "QuotedLoc"),
-    ("adventure.story.located", "BlockLoc"), ("adventure.story.effects", "Op"),
+    ("adventure.story.located", "BlockLoc"),
+    ("adventure.story.located", "LinesLoc"), ("adventure.story.effects", "Op"),
     ("adventure.story.expr", "Expr"), ("adventure.story.text", "Template"),
     *(("adventure.story.model", name) for name in (
         "Action", "Dark", "Ending", "Event", "Exit", "Fallback", "OneOf", "Puzzle", "Scene",

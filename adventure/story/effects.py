@@ -127,6 +127,23 @@ def _conditional(item: LMap, names: EffectNames, report: Report) -> Effect | Non
     return Op("if", cond, then, other)
 
 
+_SHAPES = (("say", _SAY), ("words", _WORDS), ("move", _MOVE), ("schedule", _SCHEDULE),
+           ("assign", _ASSIGN))
+
+
+def effect_shape(src: str) -> tuple[str, re.Match[str]] | None:
+    """Which form an effect statement (stripped) is written in, read as the compiler
+    reads it, with its parts as the match's groups: 'say' (1 the text), 'words' (1 the
+    verb: set, give, reveal...; 2 its variable, thing, action or event), 'move' (1 the
+    thing, 2 the place), 'schedule' (1 the event, 2 the turns), 'assign' (1 the variable,
+    2 the operator, 3 the value). None: no form fits. For tools (the language server)."""
+    for form, pattern in _SHAPES:
+        m = pattern.match(src)
+        if m:
+            return form, m
+    return None
+
+
 def _statement(src: str, names: EffectNames) -> Effect:
     n = names.expr
     m = _SAY.match(src)

@@ -578,6 +578,11 @@ def parse(src: str, names: Names) -> Expr:
     return found
 
 
+def syntax_tree(src: str, names: Names) -> Node:
+    """How an expression reads (its typed tree), for tools; raises ExprError."""
+    return _Parser(src, names).parse()
+
+
 def _parse(src: str, names: Names) -> Expr:
     node = _Parser(src, names).parse()
     nodes = list(_walk(node))

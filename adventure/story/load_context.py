@@ -61,6 +61,7 @@ class LoadContext:
         self.file_chapter: dict[str, str] = {}  # file -> its chapter
         self.warnings: list[Diagnostic] = []  # the story loads; `check` shows these
         self._lines: dict[str, list[str]] = {}  # files re-read for what a value was written as
+        self.memo: Any = None  # reuse.SceneMemo: an editor's scenes of the last load
 
     @contextlib.contextmanager
     def chapter_of(self, names: ex.Names, chapter: str):
@@ -73,12 +74,16 @@ class LoadContext:
             yield
         finally:
             names.used, self.writes = self.reads, self.info.writes
-            self.reads |= reads
-            self.writes |= writes
-            for var in reads:
-                self.info.uses.setdefault(var, (set(), set()))[1].add(chapter)
-            for var in writes:
-                self.info.uses.setdefault(var, (set(), set()))[0].add(chapter)
+            self.count_uses(chapter, reads, writes)
+
+    def count_uses(self, chapter: str, reads: set[str], writes: set[str]) -> None:
+        """Variables read and written in `chapter` (what chapter_of counts)."""
+        self.reads |= reads
+        self.writes |= writes
+        for var in reads:
+            self.info.uses.setdefault(var, (set(), set()))[1].add(chapter)
+        for var in writes:
+            self.info.uses.setdefault(var, (set(), set()))[0].add(chapter)
 
     def share(self, value: Any) -> Any:
         """One copy of each equal word and phrase in the story."""

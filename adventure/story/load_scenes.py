@@ -92,10 +92,24 @@ def check_extensions(cx: LoadContext) -> None:
 def build_scenes(cx: LoadContext, names: ex.Names, globals_: list[Action]
                  ) -> dict[str, Scene]:
     scenes = {}
+    memo = cx.memo
+    if memo is not None:
+        memo.start(cx, names)
     for sid in list(cx.scene_src):
-        with cx.chapter_of(names, cx.scene_chapter(sid)):
-            scenes[sid] = scene(cx, sid, *cx.scene_src[sid], names, globals_)
+        chapter = cx.scene_chapter(sid)
+        kept = memo.reuse(cx, sid, chapter) if memo is not None else None
+        if kept is not None:  # compiled by the last load, and nothing it reads changed
+            scenes[sid] = kept
+        else:
+            with cx.chapter_of(names, chapter):
+                if memo is None:
+                    scenes[sid] = scene(cx, sid, *cx.scene_src[sid], names, globals_)
+                else:
+                    scenes[sid] = memo.scene(cx, sid, names, lambda: scene(
+                        cx, sid, *cx.scene_src[sid], names, globals_))  # noqa: B023 (now)
         release(cx, sid)
+    if memo is not None:
+        memo.finish(scenes)
     return scenes
 
 

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from .model import Scene, Thing
+    from .reuse import SceneMemo
     from .text import Template
 
     Reader = Callable[[Path, str], tuple[Any, list[Diagnostic]]]
@@ -68,14 +69,18 @@ def _cascade(message: str, maybe: set[str]) -> bool:
 
 
 def load_story(root: str | os.PathLike[str], display: str | None = None,
-               read: Reader | None = None, extra: Iterable[Path] = ()) -> Story:
+               read: Reader | None = None, extra: Iterable[Path] = (),
+               memo: SceneMemo | None = None) -> Story:
     """Load and check a story directory; raises StoryError listing every problem.
 
     `read(path, name)` replaces reading a file from disk (an editor passes the text of
     unsaved buffers, and keeps files it has already parsed); `extra` adds files that
-    are not on disk yet."""
+    are not on disk yet; `memo` keeps the compiled scenes from one load to the next (an
+    editor's re-check compiles again only the scenes of the files it parsed again)."""
+    cx = LoadContext(Path(root), display)
+    cx.memo = memo
     with collector_paused():
-        return _run(LoadContext(Path(root), display), read or load_file, extra)
+        return _run(cx, read or load_file, extra)
 
 
 def _run(cx: LoadContext, read: Reader, extra: Iterable[Path]) -> Story:

@@ -65,8 +65,9 @@ class Template:
         return Template, (self.source, self.static, self.plan)
 
 
-def _split(src: str) -> list[tuple[str, str, int]]:
-    """Cut text into ('text', s, offset) and ('code', inner, offset_of_inner)."""
+def split_template(src: str) -> list[tuple[str, str, int]]:
+    """Cut text into ('text', s, offset) and ('code', inner, offset_of_inner) (the
+    language server reads a text's `${...}` with it); raises ExprError."""
     parts: list[tuple[str, str, int]] = []
     pos = 0
     buf: list[str] = []
@@ -132,7 +133,7 @@ def compile_text(src: str, names: ex.Names) -> Template:
     key = ("text", src, names.allow_random, names.scene if "done" in src else None)
     known = names.shared.get(key)
     if known is None:
-        parts = _split(src)
+        parts = split_template(src)
         if all(kind == "text" for kind, _, _ in parts):
             found = Template(src, True, ["".join(p[1] for p in parts)])
         else:

@@ -19,7 +19,7 @@ import yaml
 from .diagnostics import Diagnostic, Loc
 from .files import FileRefused, read_regular
 from .limits import MAX_INT
-from .located import _BITS, BlockLoc, LList, LMap, QuotedLoc, locate, unpack  # noqa: F401
+from .located import _BITS, BlockLoc, LinesLoc, LList, LMap, QuotedLoc, Source, locate, unpack  # noqa: F401
 
 try:  # the C loader is several times faster; fall back when libyaml is absent
     from yaml import CSafeLoader as _Loader
@@ -50,22 +50,42 @@ def _mark(node: yaml.Node, file: str, lines: list[str] | None = None) -> Loc:
 
 def _pos(node: yaml.Node, lines: list[str] | None = None) -> int:
     """Where a node's value starts, packed into an int (see located.pack): a block
-    scalar's first line of text, and whether the value was quoted."""
+    scalar's first line of text at its indentation, whether the value was quoted, and
+    whether a plain value goes on over several lines."""
     m = node.start_mark
-    style = node.style if node.__class__ is yaml.ScalarNode else None
+    if node.__class__ is not yaml.ScalarNode:
+        return (m.line + 1) << 32 | (m.column + 1) << 2
+    style = node.style
     if style:
         if style in ("'", '"'):
             return (m.line + 1) << 32 | (m.column + 1) << 2 | 1
         if style in ("|", ">") and lines is not None and m.line + 1 < len(lines):
-            body = lines[m.line + 1]
-            return (m.line + 2) << 32 | (len(body) - len(body.lstrip(" ")) + 1) << 2 | 2
+            return (m.line + 2) << 32 | (_block_indent(node.value, lines, m.line + 1) + 1) << 2 | 2
+    elif node.end_mark.line != m.line:
+        return (m.line + 1) << 32 | (m.column + 1) << 2 | 3
     return (m.line + 1) << 32 | (m.column + 1) << 2
 
 
+def _block_indent(value: str, lines: list[str], first: int) -> int:
+    """A block scalar's indentation: its first line with text, less that text (the
+    first line may be blank, or the block may give its indentation as a number)."""
+    text = value.lstrip("\n")
+    at = first + len(value) - len(text)
+    if text and at < len(lines):
+        head = text.split("\n", 1)[0]
+        source = lines[at].rstrip("\r")
+        for k in range(len(source) - len(source.lstrip(" ")) + 1):
+            if head.startswith(source[k:]):  # a folded head runs on past this line
+                return k
+    body = lines[first]
+    return len(body) - len(body.lstrip(" "))
+
+
 class _Builder:
-    def __init__(self, file: str, problems: list[Diagnostic], lines: list[str]):
+    def __init__(self, file: str, problems: list[Diagnostic], text: str):
         self.file = file
-        self.lines = lines
+        self.lines = text.split("\n")
+        self.source = Source(text)
         self.problems = problems
         self.count = 0
         self.alias_values = 0
@@ -155,6 +175,7 @@ class _Builder:
         out = LList()
         out.at_ = _pos(node)
         out.file = self.file
+        out.src = self.source
         out.pos = []
         for item in node.value:
             out.append(self.build(item, depth + 1))
@@ -169,6 +190,7 @@ class _Builder:
         out = LMap()
         out.at_ = _pos(node)
         out.file = self.file
+        out.src = self.source
         out.pos = {}
         merged: list[tuple[yaml.Node, yaml.Node]] = []
         for key_node, value_node in node.value:
@@ -328,7 +350,7 @@ def load_text(text: str, name: str) -> tuple[Any, list[Diagnostic]]:
         second = nodes[1]
         return None, [Diagnostic(_mark(second, name),
                                  "more than one YAML document in a file; split it into files")]
-    builder = _Builder(name, problems, text.split("\n"))
+    builder = _Builder(name, problems, text)
     try:
         data = builder.build(nodes[0])
     except _TooBig as exc:
