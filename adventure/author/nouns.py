@@ -34,6 +34,18 @@ DETERMINERS = frozenset((
     "the", "a", "an", "this", "that", "these", "those", "every", "each", "some", "no",
     "another", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "twelve", "twenty", "hundred", "hundreds", "dozen", "several"))
+# The commonest irregular verb forms: after a noun they are its verb ("the guard held").
+IRREGULAR = frozenset((
+    "am", "ate", "became", "began", "bent", "bit", "blew", "bore", "broke", "brought", "built",
+    "came", "caught", "chose", "clung", "cut", "dealt", "did", "drank", "drew", "drove", "dug",
+    "fell", "felt", "fled", "flew", "forgot", "found", "froze", "gave", "goes", "got", "grew",
+    "hung", "heard", "held", "hid", "hit", "hurt", "kept", "knelt", "knew", "knows", "laid",
+    "lay", "led", "leaves", "left", "let", "lies", "lit", "lost", "made", "makes", "meant",
+    "means", "met", "opens", "paid", "put", "ran", "rang", "read", "rose", "said", "sang",
+    "sank", "sat", "saw", "says", "seen", "sends", "set", "shook", "shot", "shut", "slid",
+    "slept", "sold", "sent", "spoke", "spun", "split", "spread", "stood", "stole", "stuck",
+    "struck", "swept", "swung", "taken", "took", "told", "tore", "torn", "thought", "threw",
+    "woke", "wore", "won", "wound", "wrote", "cannot", "whenever", "somebody", "somewhere"))
 # Words for a part or a kind of something else ("the far end of the hall"): a phrase may
 # run over them, but they are not what it names.
 PARTS = frozenset(("top", "side", "end", "edge", "part", "front", "middle", "bit", "piece",
@@ -107,8 +119,14 @@ def nouns_named(text: str) -> set[str]:
             w = raw.lower()
             if not raw[0].isalpha() or w in LITTLE or w in DETERMINERS:
                 break
+            if raw[0].isupper() and w.endswith("'s"):
+                i += 1  # a name's: "the nearest Cardassian's rifle" names the rifle
+                phrase = []
+                continue
             if phrase and raw[0].isupper():
                 break  # a name starts: "the doctor Julian"
+            if phrase and w in IRREGULAR:
+                break
             if phrase and (w.endswith("ed") or (w.endswith("ing") and len(phrase) == 1 and
                            not phrase[0].endswith("ing"))):
                 break  # "the hatch opened", "your youth fighting"
