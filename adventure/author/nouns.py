@@ -31,21 +31,21 @@ if TYPE_CHECKING:
 # Articles and words like them. Not possessives: "your hands", "his eyes" name a body or
 # a belonging, which a story answers only when it means to.
 DETERMINERS = frozenset((
-    "the", "a", "an", "this", "that", "these", "those", "every", "each", "some", "no",
+    "the", "a", "an", "this", "these", "those", "every", "each", "some", "no",
     "another", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "twelve", "twenty", "hundred", "hundreds", "dozen", "several"))
 # The commonest irregular verb forms: after a noun they are its verb ("the guard held").
 IRREGULAR = frozenset((
     "am", "ate", "became", "began", "bent", "bit", "blew", "bore", "broke", "brought", "built",
-    "came", "caught", "chose", "clung", "cut", "dealt", "did", "drank", "drew", "drove", "dug",
+    "came", "caught", "chose", "clung", "dealt", "did", "drank", "drew", "drove", "dug",
     "fell", "felt", "fled", "flew", "forgot", "found", "froze", "gave", "goes", "got", "grew",
-    "hung", "heard", "held", "hid", "hit", "hurt", "kept", "knelt", "knew", "knows", "laid",
-    "lay", "led", "leaves", "left", "let", "lies", "lit", "lost", "made", "makes", "meant",
-    "means", "met", "opens", "paid", "put", "ran", "rang", "read", "rose", "said", "sang",
-    "sank", "sat", "saw", "says", "seen", "sends", "set", "shook", "shot", "shut", "slid",
-    "slept", "sold", "sent", "spoke", "spun", "split", "spread", "stood", "stole", "stuck",
+    "hung", "heard", "held", "hid", "kept", "knelt", "knew", "knows", "laid",
+    "lay", "led", "leaves", "left", "let", "lies", "lost", "made", "makes", "meant",
+    "means", "met", "opens", "paid", "ran", "rang", "rose", "said", "sang",
+    "sank", "sat", "saw", "says", "seen", "sends", "shook", "shot", "shut", "slid",
+    "slept", "sold", "sent", "spoke", "spun", "stood", "stole", "stuck",
     "struck", "swept", "swung", "taken", "took", "told", "tore", "torn", "thought", "threw",
-    "woke", "wore", "won", "wound", "wrote", "cannot", "whenever", "somebody", "somewhere"))
+    "woke", "wore", "won", "wrote", "cannot", "whenever", "somebody", "somewhere"))
 # Words for a part or a kind of something else ("the far end of the hall"): a phrase may
 # run over them, but they are not what it names.
 PARTS = frozenset(("top", "side", "end", "edge", "part", "front", "middle", "bit", "piece",
@@ -117,14 +117,15 @@ def nouns_named(text: str) -> set[str]:
         while i < len(tokens):
             raw = tokens[i]
             w = raw.lower()
+            if raw == "," and phrase and _plain(tokens, i + 1) and _plain(tokens, i + 2):
+                i += 1  # "the quick, eager face": a list of adjectives goes on
+                continue
             if not raw[0].isalpha() or w in LITTLE or w in DETERMINERS:
                 break
             if raw[0].isupper() and w.endswith("'s"):
                 i += 1  # a name's: "the nearest Cardassian's rifle" names the rifle
                 phrase = []
                 continue
-            if phrase and raw[0].isupper():
-                break  # a name starts: "the doctor Julian"
             if phrase and w in IRREGULAR:
                 break
             if phrase and (w.endswith("ed") or (w.endswith("ing") and len(phrase) == 1 and
@@ -150,6 +151,14 @@ def nouns_named(text: str) -> set[str]:
                     and not any(w in PARTS for w in phrase):
                 found.add(head)
     return found
+
+
+def _plain(tokens: list[str], i: int) -> bool:
+    """tokens[i] is a lower-case word that can be part of a noun phrase."""
+    if i >= len(tokens):
+        return False
+    w = tokens[i]
+    return w[0].islower() and w not in LITTLE and w not in DETERMINERS
 
 
 def _plural(w: str) -> bool:
