@@ -50,7 +50,8 @@ IRREGULAR = frozenset((
 # run over them, but they are not what it names.
 PARTS = frozenset(("top", "side", "end", "edge", "part", "front", "middle", "bit", "piece",
                    "half", "whole", "rest", "kind", "sort", "way", "lot", "little", "ago",
-                   "length", "inch", "width", "size", "colour", "shape"))
+                   "length", "inch", "width", "size", "colour", "shape", "watt", "watts",
+                   "metre", "metres", "thousand", "thousands", "handful", "forkful", "dozen"))
 # Nouns of time, speech, thought and feeling: they name nothing there to look at.
 ABSTRACT = frozenset((
     "absence", "accident", "account", "afternoon", "attention", "bargain", "business",
@@ -66,7 +67,7 @@ ABSTRACT = frozenset((
     "vocabulary", "voice", "wait", "week", "weeks", "welcome", "word", "words", "work",
     "world", "worries", "worth", "year", "years", "youth", "answer", "hope", "while",
     # and what is heard or smelt rather than seen (listen and smell answer those)
-    "air", "breath", "clang", "groan", "hum", "murmur", "noise", "quiet", "scream", "smell",
+    "air", "breath", "clang", "note", "groan", "hum", "murmur", "noise", "quiet", "scream", "smell",
     "smile", "sound", "stink", "whisper", "scowl", "nod", "salute", "shudder", "lurch"))
 # The little words that end a noun phrase: prepositions, conjunctions, pronouns,
 # auxiliaries and the commonest adverbs. A closed list: nouns are the open class.
@@ -92,12 +93,15 @@ LITTLE = frozenset((
     "what", "when", "where", "whether", "which", "while", "who", "whom", "whose",
     "why", "will", "with", "within", "without", "would", "yet", "you", "your", "yourself",
 ))
+# How adjectives end, for a list of them between commas ("a long, careful look")
+_ADJECTIVE = ("er", "ful", "less", "ous", "ive", "ic", "ish", "ed", "ing", "ent",
+              "ant", "ble", "est")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*|[^\sA-Za-z]")
 _EXPR = re.compile(r"\$\{[^}]*\}")
 # What a text says that is not there: speech in quotation marks, and a comparison ("like a
 # dog's lead", "as if it were a symptom") up to the end of its clause.
 _SPEECH = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d', re.S)
-_SIMILE = re.compile(r"\b(?:like|as if|as though|as a|as an|as one|as the)\b[^.,;:!?()\u2014-]*",
+_SIMILE = re.compile(r"\b(?:like|as if|as though|as a|as an|as one|as the|the way)\b[^.,;:!?()\u2014-]*",
                      re.I)
 
 
@@ -117,7 +121,8 @@ def nouns_named(text: str) -> set[str]:
         while i < len(tokens):
             raw = tokens[i]
             w = raw.lower()
-            if raw == "," and phrase and _plain(tokens, i + 1) and _plain(tokens, i + 2):
+            if raw == "," and phrase and _plain(tokens, i + 1) and _plain(tokens, i + 2) \
+                    and tokens[i + 1].endswith(_ADJECTIVE):
                 i += 1  # "the quick, eager face": a list of adjectives goes on
                 continue
             if not raw[0].isalpha() or w in LITTLE or w in DETERMINERS:
@@ -132,7 +137,7 @@ def nouns_named(text: str) -> set[str]:
                            not phrase[0].endswith("ing"))):
                 break  # "the hatch opened", "your youth fighting"
             if phrase and w.endswith("s") and not w.endswith(("ss", "'s")) \
-                    and not _plural(phrase[-1]):
+                    and not _plural(phrase[-1]) and _next(tokens, i) != "of":
                 break  # "the deck bucks": a verb, most likely
             if phrase and _plural(phrase[-1]):
                 break  # "the guards find": a plural is seldom a noun's modifier
@@ -151,6 +156,10 @@ def nouns_named(text: str) -> set[str]:
                     and not any(w in PARTS for w in phrase):
                 found.add(head)
     return found
+
+
+def _next(tokens: list[str], i: int) -> str:
+    return tokens[i + 1].lower() if i + 1 < len(tokens) else ""
 
 
 def _plain(tokens: list[str], i: int) -> bool:
@@ -190,7 +199,14 @@ def unanswered(story: Story) -> dict[str, list[str]]:
         if home in (PLAYER, WORN, FOLLOWING):
             everywhere |= _known(t)
         by_scene.setdefault(home, set()).update(_known(t))
+        if t.portable:  # it may be in the player's hands wherever it is named
+            everywhere |= _known(t)
     people = {t.name[0] for t in story.things.values() if t.person and len(t.name) == 1}
+    callers: dict[str, set[str]] = {}  # a conversation keeps its caller's things in view
+    for s in story.scenes.values():
+        for a in s.actions:
+            if a.call:
+                callers.setdefault(a.call, set()).add(s.id)
     for s in story.scenes.values():
         if s.ending:
             continue
@@ -198,6 +214,8 @@ def unanswered(story: Story) -> dict[str, list[str]]:
         sources = [o.source for t in texts for o in (getattr(t, "options", None) or [t])]
         named = {n for src in sources for n in nouns_named(src)}
         known = set(words(s.title)) | everywhere | by_scene.get(s.id, set()) | people
+        for caller in callers.get(s.id, ()) if s.conversation else ():
+            known |= by_scene.get(caller, set())
         for a in s.actions:
             known.update(w for ph in (*a.commands, *a.nouns, *a.topics) for w in ph)
             if a.thing:
