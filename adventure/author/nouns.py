@@ -46,6 +46,14 @@ IRREGULAR = frozenset((
     "slept", "sold", "sent", "spoke", "spun", "stood", "stole", "stuck",
     "struck", "swept", "swung", "taken", "took", "told", "tore", "torn", "thought", "threw",
     "woke", "wore", "won", "wrote", "cannot", "whenever", "somebody", "somewhere"))
+# Common adjectives and adverbs that stand where a noun would ("the door stands open",
+# "the far end"): the rule cannot tell them from nouns without a dictionary.
+ADJECTIVES = frozenset((
+    "alive", "amber", "black", "blank", "bright", "brown", "calm", "clean", "close", "dark",
+    "dead", "deep", "dry", "faint", "far", "flat", "forward", "fresh", "full", "further",
+    "great", "green", "grey", "high", "jumpy", "long", "longer", "low", "lowest", "missing",
+    "new", "old", "open", "opposite", "quick", "raw", "red", "short", "single", "soft",
+    "thick", "white", "wider", "wrong", "gold", "silver", "blue"))
 # Words for a part or a kind of something else ("the far end of the hall"): a phrase may
 # run over them, but they are not what it names.
 PARTS = frozenset(("top", "side", "end", "edge", "part", "front", "middle", "bit", "piece",
@@ -68,7 +76,10 @@ ABSTRACT = frozenset((
     "world", "worries", "worth", "year", "years", "youth", "answer", "hope", "while",
     # and what is heard or smelt rather than seen (listen and smell answer those)
     "air", "breath", "clang", "note", "groan", "hum", "murmur", "noise", "quiet", "scream", "smell",
-    "smile", "sound", "stink", "whisper", "scowl", "nod", "salute", "shudder", "lurch"))
+    "smile", "sound", "stink", "whisper", "scowl", "nod", "salute", "shudder", "lurch",
+    # and what a text calls something for a moment ("an insult of comfort", "the run of it")
+    "flourish", "insult", "likeness", "masterpiece", "letter", "lies", "run", "shift",
+    "stretch", "gap", "gaps", "trap"))
 # The little words that end a noun phrase: prepositions, conjunctions, pronouns,
 # auxiliaries and the commonest adverbs. A closed list: nouns are the open class.
 LITTLE = frozenset((
@@ -101,8 +112,8 @@ _EXPR = re.compile(r"\$\{[^}]*\}")
 # What a text says that is not there: speech in quotation marks, and a comparison ("like a
 # dog's lead", "as if it were a symptom") up to the end of its clause.
 _SPEECH = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d', re.S)
-_SIMILE = re.compile(r"\b(?:like|as if|as though|as a|as an|as one|as the|the way)\b[^.,;:!?()\u2014-]*",
-                     re.I)
+_SIMILE = re.compile(r"\b(?:like|as if|as though|as a|as an|as one|as the|the way)\b"
+                     r"[^.,;:!?()\u2014-]*", re.I)
 
 
 def nouns_named(text: str) -> set[str]:
@@ -137,7 +148,8 @@ def nouns_named(text: str) -> set[str]:
                            not phrase[0].endswith("ing"))):
                 break  # "the hatch opened", "your youth fighting"
             if phrase and w.endswith("s") and not w.endswith(("ss", "'s")) \
-                    and not _plural(phrase[-1]) and _next(tokens, i) != "of":
+                    and not _plural(phrase[-1]) and _next(tokens, i) != "of" \
+                    and "-" not in phrase[-1]:  # "the rust-lit corridors": an adjective
                 break  # "the deck bucks": a verb, most likely
             if phrase and _plural(phrase[-1]):
                 break  # "the guards find": a plural is seldom a noun's modifier
@@ -153,7 +165,7 @@ def nouns_named(text: str) -> set[str]:
         if phrase and not named:
             head = phrase[-1].strip("'-")
             if len(head) > 2 and not head.endswith("ly") and head not in ABSTRACT \
-                    and not any(w in PARTS for w in phrase):
+                    and head not in ADJECTIVES and not any(w in PARTS for w in phrase):
                 found.add(head)
     return found
 
