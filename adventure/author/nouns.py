@@ -79,7 +79,7 @@ ABSTRACT = frozenset((
     "smile", "sound", "stink", "whisper", "scowl", "nod", "salute", "shudder", "lurch",
     # and what a text calls something for a moment ("an insult of comfort", "the run of it")
     "flourish", "insult", "likeness", "masterpiece", "letter", "lies", "run", "shift",
-    "stretch", "gap", "gaps", "trap"))
+    "stretch", "gap", "gaps", "trap", "bow", "strain"))
 # The little words that end a noun phrase: prepositions, conjunctions, pronouns,
 # auxiliaries and the commonest adverbs. A closed list: nouns are the open class.
 LITTLE = frozenset((
@@ -144,18 +144,20 @@ def nouns_named(text: str) -> set[str]:
                 continue
             if phrase and w in IRREGULAR:
                 break
-            if phrase and (w.endswith("ed") or (w.endswith("ing") and len(phrase) == 1 and
-                           not phrase[0].endswith("ing"))):
+            if phrase and (w.endswith("ed") or (w.endswith("ing") and
+                                                not phrase[-1].endswith("ing"))):
                 break  # "the hatch opened", "your youth fighting"
             if phrase and w.endswith("s") and not w.endswith(("ss", "'s")) \
                     and not _plural(phrase[-1]) and _next(tokens, i) != "of" \
-                    and "-" not in phrase[-1]:  # "the rust-lit corridors": an adjective
+                    and not ("-" in phrase[-1] and phrase[-1].endswith(("lit", "ed", "ing"))):
+                # ("the rust-lit corridors": a hyphened participle is an adjective)
                 break  # "the deck bucks": a verb, most likely
             if phrase and _plural(phrase[-1]):
                 break  # "the guards find": a plural is seldom a noun's modifier
             i += 1
             if w.endswith("'s"):  # a possessor is a noun too, and opens a phrase
-                found.add(w[:-2])
+                if w[:-2] not in ABSTRACT and w[:-2] not in ADJECTIVES:
+                    found.add(w[:-2])
                 phrase = []
                 continue
             phrase.append(w)
