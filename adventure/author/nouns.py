@@ -45,7 +45,7 @@ IRREGULAR = frozenset((
     "sank", "sat", "saw", "says", "seen", "sends", "shook", "shot", "shut", "slid",
     "slept", "sold", "sent", "spoke", "spun", "stood", "stole", "stuck",
     "struck", "swept", "swung", "taken", "took", "told", "tore", "torn", "thought", "threw",
-    "woke", "wore", "won", "wrote", "cannot", "whenever", "somebody", "somewhere"))
+    "woke", "wore", "won", "wrote", "decide", "cannot", "whenever", "somebody", "somewhere"))
 # Common adjectives and adverbs that stand where a noun would ("the door stands open",
 # "the far end"): the rule cannot tell them from nouns without a dictionary.
 ADJECTIVES = frozenset((
@@ -79,7 +79,8 @@ ABSTRACT = frozenset((
     "smile", "sound", "stink", "whisper", "scowl", "nod", "salute", "shudder", "lurch",
     # and what a text calls something for a moment ("an insult of comfort", "the run of it")
     "flourish", "insult", "likeness", "masterpiece", "letter", "lies", "run", "shift",
-    "stretch", "gap", "gaps", "trap", "bow", "strain"))
+    "stretch", "gap", "gaps", "trap", "bow", "strain", "fighting", "rising", "battlefield",
+    "notes", "quota", "tab", "stage", "house"))
 # The little words that end a noun phrase: prepositions, conjunctions, pronouns,
 # auxiliaries and the commonest adverbs. A closed list: nouns are the open class.
 LITTLE = frozenset((
