@@ -5,16 +5,20 @@ names and nothing declares with a plain "The console is not something you need t
 about."; this list tells an author where a real answer (scenery, a thing) is missing.
 
 The rule, with no dictionary (docs/story-format.md, "Scenery"): a noun phrase begins
-after a determiner ("the", "a", "your", "this", "two"...) or a possessive ("the glinn's")
-and runs over plain lower-case words until punctuation or a little word (a preposition,
-conjunction, pronoun, auxiliary or adverb: "with", "and", "is", "still"...). Its last word
-is its noun: "the sloping console" names the console, not "sloping"; "the runabout's
-hatch" names the runabout and its hatch. Two refinements keep verbs out: a word in -ed,
-and a word in -s after a word without one ("the deck bucks"), end the phrase before them;
-and a word in -ing after the first ("your youth fighting") does too. Words of one or two
-letters, and words the text writes with a capital mid-phrase other than the first (names
-of people and places), are not nouns to examine here; a person's name is answered as a
-person ("Odo is not someone you can reach just now").
+after an article or a word like one ("the", "a", "this", "two"...), or after a possessive
+("the glinn's" names the glinn too), and runs over plain words until punctuation or a
+little word (a preposition, conjunction, pronoun, auxiliary or adverb: "with", "and",
+"is", "still"...). Its last word is its noun: "the sloping console" names the console,
+"a Cardassian freighter" the freighter. Verbs are kept out: a word in -ed, a participle in
+-ing, a common irregular verb form, a word in -s after a singular ("the deck bucks", but
+not "the grey ridges of"), and any word after a plural ("the guards find") end the phrase
+before them. A phrase ending on a capital is a name ("the Alliance"). Not nouns to list:
+speech in quotation marks, comparisons ("like a dog's lead", "the way..."), possessives'
+belongings ("your hands"), parts and measures ("the far end"), common adjectives standing
+alone ("the door stands open"), and nouns of time, speech, thought and sound ("the
+moment", "the truth", "the noise"). A scene knows what answers there: its title, its
+things (and what they hold), scenery, its actions' words and exits, every person's name,
+what the player starts with or can carry, and in a conversation the caller's things.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ if TYPE_CHECKING:
 # Articles and words like them. Not possessives: "your hands", "his eyes" name a body or
 # a belonging, which a story answers only when it means to.
 DETERMINERS = frozenset((
-    "the", "a", "an", "this", "these", "those", "every", "each", "some", "no",
+    "the", "a", "an", "this", "these", "those", "every", "some", "no",
     "another", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "twelve", "twenty", "hundred", "hundreds", "dozen", "several"))
 # The commonest irregular verb forms: after a noun they are its verb ("the guard held").
@@ -45,7 +49,9 @@ IRREGULAR = frozenset((
     "sank", "sat", "saw", "says", "seen", "sends", "shook", "shot", "shut", "slid",
     "slept", "sold", "sent", "spoke", "spun", "stood", "stole", "stuck",
     "struck", "swept", "swung", "taken", "took", "told", "tore", "torn", "thought", "threw",
-    "woke", "wore", "won", "wrote", "decide", "cannot", "whenever", "somebody", "somewhere"))
+    "woke", "wore", "won", "wrote", "written", "broken", "spoken", "hidden", "fallen",
+    "driven", "drawn", "known", "shown", "thrown", "grown", "given", "vanish", "decide",
+    "cannot", "whenever", "somebody", "somewhere"))
 # Common adjectives and adverbs that stand where a noun would ("the door stands open",
 # "the far end"): the rule cannot tell them from nouns without a dictionary.
 ADJECTIVES = frozenset((
@@ -81,6 +87,8 @@ ABSTRACT = frozenset((
     "flourish", "insult", "likeness", "masterpiece", "letter", "lies", "run", "shift",
     "stretch", "gap", "gaps", "trap", "bow", "strain", "fighting", "rising", "battlefield",
     "notes", "quota", "tab", "stage", "house"))
+NUMBERS = frozenset(("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                     "twelve", "twenty"))
 # The little words that end a noun phrase: prepositions, conjunctions, pronouns,
 # auxiliaries and the commonest adverbs. A closed list: nouns are the open class.
 LITTLE = frozenset((
@@ -126,8 +134,8 @@ def nouns_named(text: str) -> set[str]:
     while i < len(tokens):
         tok = tokens[i].lower()
         i += 1
-        if tok not in DETERMINERS:
-            continue
+        if tok not in DETERMINERS or (i > 1 and tok in NUMBERS and tokens[i - 2][0].isupper()):
+            continue  # ("Airlock three" is a name)
         phrase: list[str] = []
         named = False  # the phrase's last word is written with a capital: a name
         while i < len(tokens):
@@ -145,11 +153,11 @@ def nouns_named(text: str) -> set[str]:
                 continue
             if phrase and w in IRREGULAR:
                 break
-            if phrase and (w.endswith("ed") or (w.endswith("ing") and
-                                                not phrase[-1].endswith("ing"))):
+            if phrase and (w.endswith("ed") or (w.endswith("ing") and not (
+                    phrase[-1].endswith("ing") and len(phrase[-1]) > 5))):
                 break  # "the hatch opened", "your youth fighting"
             if phrase and w.endswith("s") and not w.endswith(("ss", "'s")) \
-                    and not _plural(phrase[-1]) and _next(tokens, i) != "of" \
+                    and not _plural(phrase[-1]) and (_next(tokens, i) != "of" or named) \
                     and not ("-" in phrase[-1] and phrase[-1].endswith(("lit", "ed", "ing"))):
                 # ("the rust-lit corridors": a hyphened participle is an adjective)
                 break  # "the deck bucks": a verb, most likely
