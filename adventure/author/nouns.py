@@ -224,7 +224,10 @@ def unanswered(story: Story) -> dict[str, list[str]]:
         by_scene.setdefault(home, set()).update(_known(t))
         if t.portable:  # it may be in the player's hands wherever it is named
             everywhere |= _known(t)
-    people = {t.name[0] for t in story.things.values() if t.person and len(t.name) == 1}
+    # a named person's names and titles ("the major"): someone who may be in view
+    # wherever the text speaks of them, or gets the answer for someone out of reach
+    people = {n[0] for t in story.things.values() if t.person and t.article == "none"
+              for n in (t.name, *t.synonyms) if len(n) == 1}
     callers: dict[str, set[str]] = {}  # a conversation keeps its caller's things in view
     for s in story.scenes.values():
         for a in s.actions:
