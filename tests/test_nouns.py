@@ -55,15 +55,3 @@ def test_shared_scenery_serves_a_noun_named_as_someones(tmp_path):
     s = Session(Game(load_story(tmp_path)), seed=1)
     assert "The co-pilot's seat, empty." in s.submit("x co-pilot").text
 
-
-def test_a_yaml_alias_is_one_occurrence_for_the_editor():
-    """The campaign shares the companion's description by a YAML alias: a rename of a
-    scene it names must edit the anchor's text once, not once per use."""
-    from adventure.author.lsp_index import index_file
-    from adventure.story.yamlsrc import load_source
-
-    text = ("things:\n  a:\n    description: &look ${if at(deck)}Here.${end}\n"
-            "  b:\n    description: *look\n")
-    data, _ = load_source(text, "f.yaml")
-    occs = [o for o in index_file("f.yaml", text, data).occs if o.ident == "deck"]
-    assert len(occs) == 1 and occs[0].line == 3
