@@ -370,7 +370,7 @@ async def test_rename_a_scene_across_files_and_refuse_an_existing_id(campaign):
     assert tests.returncode == 0, tests.stdout + tests.stderr
 
 
-def test_a_yaml_alias_is_one_occurrence_for_the_editor():
+async def test_a_yaml_alias_is_one_occurrence_for_the_editor():
     """The campaign shares the companion's description by a YAML alias: a rename of a
     scene it names must edit the anchor's text once, not once per use."""
     from adventure.author.lsp_index import index_file
