@@ -575,6 +575,16 @@ if sys.argv[1] == "campaign":
     out["hover"] = timed(lambda: folder.hover(name, row + 1, col + 1), 50)
     out["completion"] = timed(lambda: complete(folder, lines, row, col), 50)
     out["edit"] = edits(folder, path, 20)
+    import gc
+    def resident():  # bytes resident now (not the peak), after a full collection
+        gc.collect()
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * 4096
+    few, many = (50, 200) if sys.argv[4] == "quick" else (100, 1000)
+    edits(folder, path, few - 20)
+    out["mem_few"], out["few"] = resident(), few
+    edits(folder, path, many - few)
+    out["mem_many"], out["many"] = resident(), many
 else:
     from gen_story import generate
     root = Path(tempfile.mkdtemp(prefix="bench-lsp-10k-"))
@@ -618,12 +628,15 @@ def bench_lsp(quick: bool) -> None:
         done = subprocess.run([PY, "-c", CHILD_LSP, args[0], str(ROOT), *args[1:]],
                               capture_output=True, text=True, check=True)
         return json.loads(done.stdout)
-    c = run("campaign", str(CAMPAIGN))
+    c = run("campaign", str(CAMPAIGN), "quick" if quick else "full")
     for key, what in (("completion", "completion"), ("hover", "hover")):
         row("lsp", f"{what} on the campaign", c[key] * 1000, "ms", 50, "-", None,
             "< 50 ms", c[key] < 0.05)
     row("lsp", "edit re-checked, campaign", c["edit"] * 1000, "ms", 20, "-", None,
         "< 300 ms", c["edit"] < 0.3)
+    row("lsp", f"memory after {c['many']:,} edits, campaign", c["mem_many"] / 2**20, "MB",
+        1, f"after {c['few']:,} edits", c["mem_few"] / 2**20, "<= 1.1x",
+        c["mem_many"] <= 1.1 * c["mem_few"])
     big = run("10000")
     row("lsp", "edit re-checked, 10,000 scenes", big["edit"], "s", 3,
         "reloading the edited file alone (loaded as a story, indexed)", big["alone"],

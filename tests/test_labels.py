@@ -51,6 +51,10 @@ ROOM = textwrap.dedent("""\
             commands: [push blue]
             label: Open the blue door
             text: Blue.
+          - id: rifle
+            commands: [query rifle]
+            label: Ask about the rifle
+            text: '"Standard issue," she says.'
     """)
 
 
@@ -72,6 +76,15 @@ def test_a_label_typed_as_shown_or_reworded_picks_its_choice(small):
         s = Session(small, seed=1)
         out = said(s, line)
         assert "Julian looks up." in out or "The channel opens." in out, (line, out)
+
+
+def test_the_person_spoken_to_may_be_named_in_a_reworded_label(small):
+    for line in ["ask the guard about the rifle", "ask her about her rifle",
+                 "ask guard about rifle"]:
+        assert '"Standard issue," she says.' in said(Session(small, seed=1), line), line
+    # whom alone is not enough, and a thing is not someone spoken to
+    for line in ["ask the guard", "ask the console about the rifle"]:
+        assert "Standard issue" not in said(Session(small, seed=1), line), line
 
 
 def test_two_equal_fits_are_asked_about_and_a_number_or_a_word_answers(small):

@@ -375,3 +375,16 @@ async def test_rename_a_scene_across_files_and_refuse_an_existing_id(move):
     tests = subprocess.run([str(SCRIPT), "test", "--story", str(root)], capture_output=True,
                            text=True, timeout=DEADLINE * 5)
     assert tests.returncode == 0, tests.stdout + tests.stderr
+
+
+async def test_a_yaml_alias_is_one_occurrence_for_the_editor():
+    """The campaign shares the companion's description by a YAML alias: a rename of a
+    scene it names must edit the anchor's text once, not once per use."""
+    from adventure.author.lsp_index import index_file
+    from adventure.story.yamlsrc import load_source
+
+    text = ("things:\n  a:\n    description: &look ${if at(deck)}Here.${end}\n"
+            "  b:\n    description: *look\n")
+    data, _ = load_source(text, "f.yaml")
+    occs = [o for o in index_file("f.yaml", text, data).occs if o.ident == "deck"]
+    assert len(occs) == 1 and occs[0].line == 3

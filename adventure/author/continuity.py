@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from ..story.diagnostics import Diagnostic, Loc
 from ..story.effects import Op
 from ..story.model import Action, OneOf, Scene, Story, Thing
-from ..story.places import PLAYER, WORN
+from ..story.places import FOLLOWING, PLAYER, WORN
 from ..story.text import Template
 from .checks import asks_where, chapters, reachable, warn
 
@@ -184,7 +184,8 @@ def places(story: Story, steps: Steps, t: Thing) -> dict[str, dict[str, str]]:
             if sid in steps.fires[eid]:
                 extra += moved
         for a in scene.actions:
-            if not a.key.startswith("global."):
+            # an action that leaves moves things only in the scene it leaves for (steps.out)
+            if not a.key.startswith("global.") and a.to in (None, sid):
                 extra += [(w, f"action '{a.id}'") for w, _ in _moves(a.do, t.id)]
         for where, why in extra:
             here.setdefault(_home(story, where), f"moved to '{where}' by {why}")
@@ -207,7 +208,7 @@ def places(story: Story, steps: Steps, t: Thing) -> dict[str, dict[str, str]]:
 def _kind(where: str, sid: str, callers: set[str]) -> str:
     if where in (PLAYER, WORN):
         return CARRIED
-    return HERE if where == sid or where in callers else AWAY
+    return HERE if where in (sid, FOLLOWING) or where in callers else AWAY
 
 
 # -- what a text names, and under which conditions ------------------------------------------

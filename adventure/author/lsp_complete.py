@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 from ..story import expr as ex
-from ..story.places import NOWHERE, PLAYER, WORN
+from ..story.places import PLACES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -193,7 +193,7 @@ def _ids(folder: Folder, kind: str) -> list[Item]:
 
 
 def _places() -> list[Item]:
-    return [Item(p, "keyword", "a built-in place") for p in (PLAYER, WORN, NOWHERE)]
+    return [Item(p, "keyword", "a built-in place") for p in PLACES]
 
 
 def _expression(folder: Folder, text: str) -> list[Item]:

@@ -15,14 +15,14 @@ from ..story.gcpause import collector_paused
 from ..story.load_context import ID
 from ..story.loader import load_story
 from ..story.model import Story
-from ..story.places import NOWHERE, PLAYER, WORN
+from ..story.places import PLACES
 from ..story.reuse import SceneMemo
 from ..story.yamlsrc import LMap, load_file, load_source
 from .checks import play_warnings, random_play, static_warnings
 from .continuity import timer_warnings
 from .lsp_index import PLACE, FileIndex, Occ, index_file, index_test_file
 
-RESERVED = ex.KEYWORDS | set(ex.BUILTIN_VARS) | {PLAYER, WORN, NOWHERE}
+RESERVED = ex.KEYWORDS | set(ex.BUILTIN_VARS) | set(PLACES)
 
 
 class Folder:

@@ -80,6 +80,9 @@ def index_file(name: str, text: str, data: Any) -> FileIndex:
     w = _Walker(FileIndex(name, text))
     if isinstance(data, LMap):
         w.file(data)
+    # a YAML alias ("description: *look") is the anchor's value again, at the anchor's
+    # place: one occurrence in the source, however often it is used (a rename edits it once)
+    w.out.occs = list(dict.fromkeys(w.out.occs))
     return w.out
 
 

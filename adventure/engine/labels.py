@@ -11,7 +11,9 @@ A player reads "3) Take the Rio Grande into the wormhole" and types it, or types
    its first word must be the label's verb (or a word of the label's), and each of its
    other words a word of the label, or a name of something in view that one of the
    label's words also names ("talk to julian" for "Turn and talk to your companion").
-   The best fit wins; when several fit equally, the player is asked which.
+   After a verb of speech, the person spoken to may be named too ("ask julian about the
+   readings" for "Ask about the readings on the sensor board"), as long as another word
+   fits. The best fit wins; when several fit equally, the player is asked which.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ LINKS = frozenset({"to", "at", "on", "onto", "in", "into", "toward", "towards", 
                    "with", "for", "of", "and", "then", "about", "over", "through", "across",
                    "by", "around", "back", "away", "off", "out", "up", "down", "again",
                    "now", "just", "quickly", "quietly", "slowly"})
+# Verbs of speech: the person they are said to is not what a label is about.
+SPEECH = frozenset({"ask", "tell", "talk", "speak", "say", "answer", "question"})
 
 # label text -> its words, normalised (a story's labels are few and come back every turn)
 _WORDS: dict[tuple[str, int], Words] = {}
@@ -65,16 +69,18 @@ def _verb(w: str) -> str:
     return canonical((w,))[0]
 
 
-def fits(typed: Words, labels: list[Words], names: Callable[[str], frozenset[str]]
-         ) -> list[int]:
+def fits(typed: Words, labels: list[Words], names: Callable[[str], frozenset[str]],
+         person: Callable[[str], bool] | None = None) -> list[int]:
     """The labels a shorter command fits best (empty when none does). `names(word)` gives
-    the ids of the things in view that the word names."""
+    the ids of the things in view that the word names; `person(word)`, whether it names
+    someone in view (who may be the one spoken to)."""
     t = [w for w in normal(typed) if w not in LINKS]
     # a lone verb is too little to choose by, but a verb of going with its particle
     # ("walk on", "turn back") says enough when one label fits
     if not t or (len(t) < 2 and not (len(typed) > 1 and set(typed[1:]) <= ONWARD)):
         return []
     verb, rest = _verb(t[0]), [w for w in t[1:] if w not in PEOPLE]
+    spoken_to = person if verb in SPEECH else None
     best: list[int] = []
     best_score = 0
     for i, lw in enumerate(labels):
@@ -88,9 +94,11 @@ def fits(typed: Words, labels: list[Words], names: Callable[[str], frozenset[str
                 score += 2  # the label's own word
             elif names(w) & named:
                 score += 1  # another name of something the label names
-            else:
+            elif spoken_to is None or not spoken_to(w):  # (whom it is said to: no score)
                 break
         else:
+            if spoken_to is not None and score == 0 and rest:
+                continue  # "ask julian": only whom, nothing of the label's own
             if score > best_score or not best:
                 best, best_score = [i], score
             elif score == best_score:

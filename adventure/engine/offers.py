@@ -36,6 +36,7 @@ class Offers:
         self._common_words: frozenset[str] | None = None
         self._parts: dict[str, tuple] = {}
         self._offer_plans: dict[str, OfferPlan] = {}
+        self._names: dict[str, frozenset[str]] = {}
 
     def scene(self, world: World) -> Scene:
         return self.story.scenes[world.state.scene]
@@ -118,7 +119,18 @@ class Offers:
             self.routes(sid), self.vocabulary(sid),
             lambda: frozenset(a.key for a in own + glob if not self.listed(world, a)),
             lambda: [label_words(o.label, self.synonyms) for o in offers],
-            scene.words_shown, scene.names_shown)
+            scene.words_shown, lambda: self.names(scene))
+
+    def names(self, scene: Scene) -> frozenset[str]:
+        """The names a scene can show, and every person's one-word name: a person the
+        text names only at the start of a sentence ("Kira has the helm") is still
+        someone, not "the kira"."""
+        found = self._names.get(scene.id)
+        if found is None:
+            people = {t.name[0] for t in self.story.things.values()
+                      if t.person and t.article == "none" and len(t.name) == 1}
+            found = self._names[scene.id] = scene.names_shown() | people
+        return found
 
     def _scene_parts(self, scene: Scene) -> tuple[list[Action], list[Action], list[Action],
                                                   dict[str, Words]]:

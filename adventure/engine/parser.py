@@ -177,7 +177,7 @@ def _label(ws: Words, ctx: Context) -> Intent | None:
         return frozenset(t.id for t in scope.values() if word in thing_words(t)[1])
 
     hits = labels.fits(tuple(w[1:] if w.startswith("@") else w for w in ws), ctx.labels(),
-                       names)
+                       names, lambda w: any(scope[t].person for t in names(w)))
     return _choice(hits, ws, ctx) if hits else None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..story.limits import bounded
 from ..story.memo import remember
 from ..story.model import OneOf, Story, TextSpec, Thing
-from ..story.places import PLAYER, WORN
+from ..story.places import FOLLOWING, PLAYER, WORN
 from ..story.wording import DEFAULTS
 from .state import GONE, GameState
 
@@ -134,15 +134,16 @@ class World:
 
     def is_with(self, thing: str) -> bool:
         """`with(x)`: x is where the player is: in this scene (on or in something here
-        too), carried, or, in a conversation, in a scene it was called from. Unlike
-        here(), the dark does not hide a companion, and x need not be visible."""
+        too), carried, following the player, or, in a conversation, in a scene it was
+        called from. Unlike here(), the dark does not hide a companion, and x need not
+        be visible."""
         where = self.location(thing)
         seen = {thing}
         while where in self.story.things and where not in seen:
             seen.add(where)
             where = self.location(where)
         st = self.state
-        return where in (st.scene, PLAYER, WORN) or (
+        return where in (st.scene, PLAYER, WORN, FOLLOWING) or (
             where in st.stack and self.story.scenes[st.scene].conversation)
 
     def draw(self) -> int:
@@ -325,10 +326,10 @@ class World:
 
     def _find_scope(self, scene: str, dark: bool) -> dict[str, Thing]:
         found: dict[str, Thing] = {}
-        frontier = [PLAYER, WORN] if dark else [scene, PLAYER, WORN]
+        # whoever follows the player is in view wherever they are; in the dark they (and
+        # anyone else with the player) are heard: nothing they hold or stand on comes along
+        frontier = [PLAYER, WORN] if dark else [scene, PLAYER, WORN, FOLLOWING]
         if dark:
-            # a companion is heard in the dark: a person with the player (with(x)), though
-            # nothing they hold or stand on comes with them
             found.update((t.id, t) for t in _people(self.story) if self.is_with(t.id))
         elif self.story.scenes[scene].conversation:
             # a conversation keeps in view whoever and whatever was there when it began

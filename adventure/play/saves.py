@@ -23,7 +23,7 @@ from ..engine.state import GameState, LogEntry
 from ..story.files import FileRefused, read_regular
 from ..story.limits import MAX_INT, MAX_TEXT
 from ..story.model import Story
-from ..story.places import NOWHERE, PLAYER, WORN
+from ..story.places import PLACES
 from ..story.record import Record
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
@@ -323,7 +323,7 @@ def story_problems(state: GameState, story: Story) -> list[str]:
             problems.append(f"variable '{_clip(var)}' of another type")
     # a state without one of the story's variables would fail the first guard reading it
     problems += [f"no variable '{_clip(var)}'" for var in story.initial if var not in state.vars]
-    places = set(scenes) | set(things) | {PLAYER, WORN, NOWHERE}
+    places = set(scenes) | set(things) | set(PLACES)
     for thing, where in state.moved.items():
         if thing not in things:
             problems.append(f"thing '{_clip(thing)}'")

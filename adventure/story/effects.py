@@ -9,7 +9,7 @@ from . import expr as ex
 from .diagnostics import Loc, did_you_mean
 from .limits import MAX_DELAY
 from .located import LList, LMap, locate
-from .places import NOWHERE, PLAYER, WORN
+from .places import NOWHERE, PLACES, PLAYER, WORN
 from .record import Record
 from .text import compile_text
 
@@ -156,10 +156,10 @@ def _statement(src: str, names: EffectNames) -> Effect:
     if m:
         thing = _thing(m.group(1), m.start(1), n)
         where = m.group(2)
-        pool = [*n.scenes, *n.things, PLAYER, WORN, NOWHERE]
+        pool = [*n.scenes, *n.things, *PLACES]
         if where not in pool:
             # the built-in places first: 'wron' means worn, not a scene 'won'
-            near = did_you_mean(where, (PLAYER, WORN, NOWHERE)) or did_you_mean(where, pool)
+            near = did_you_mean(where, PLACES) or did_you_mean(where, pool)
             raise ex.ExprError(f"unknown place '{where}'{near}",
                                m.start(2))
         names.moved.add(thing)

@@ -82,8 +82,9 @@ def build_scenery(cx: LoadContext, scenes: dict[str, Scene], things: dict[str, T
         named = s.words_shown() if shared else frozenset()
         file = cx.scene_src[sid][1]
         here = held.get(sid, set())
+        # named as written, or as someone's ("the co-pilot's seat" names the co-pilot)
         near = [e for e, owner in shared if owner in (None, file)
-                and any(n[-1] in named for n in e[0])]
+                and any(n[-1] in named or n[-1] + "s" in named for n in e[0])]
         for nouns, desc, loc in own + near:
             if nouns[0] in here:
                 continue

@@ -8,7 +8,7 @@ import re
 
 from .diagnostics import did_you_mean
 from .model import Thing
-from .places import NOWHERE, PLAYER, WORN
+from .places import NOWHERE, PLACES
 from .text import Template, fixed_text, source_words
 from .vocab import words
 from .yamlsrc import LMap
@@ -59,13 +59,13 @@ def thing(cx: LoadContext, tid: str, data: LMap, scene: str | None, kloc: Loc,
         location = scene or NOWHERE
         if scene is None:
             cx.err(kloc, f"thing '{tid}' needs a 'location' (a scene, player, worn, "
-                   "nowhere or a thing id)")
+                   "following, nowhere or a thing id)")
     elif scene is not None and location != scene:
         pass  # defined under one scene, placed elsewhere: allowed, the location wins
-    if location not in (PLAYER, WORN, NOWHERE) and location not in cx.scene_src \
+    if location not in PLACES and location not in cx.scene_src \
             and location not in cx.thing_src:
-        pool = list(cx.scene_src) + list(cx.thing_src) + [PLAYER, WORN, NOWHERE]
-        near = did_you_mean(location, (PLAYER, WORN, NOWHERE)) or did_you_mean(location, pool)
+        pool = list(cx.scene_src) + list(cx.thing_src) + list(PLACES)
+        near = did_you_mean(location, PLACES) or did_you_mean(location, pool)
         cx.err(data.val_loc("location"), f"unknown location '{location}'{near}")
     holds = cx.text_field(data, "holds")
     if holds is not None and holds not in ("in", "on"):
