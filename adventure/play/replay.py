@@ -23,13 +23,18 @@ from .safety import journal_owner, safe_story_id
 from .saves import (
     JOURNAL_SUFFIX,
     MAX_JOURNALS,
+    MAX_REBUILD_CHARS,
+    MAX_REBUILD_COMMANDS,
+    MAX_REBUILD_CORRECTIONS,
     SaveError,
     SaveFile,
+    check_rebuild,
     complete_vars,
     decode,
     encode,
     list_saves,
     read_document,
+    rebuildable,
     slot_path,
     story_problems,
     write_atomic,
@@ -49,24 +54,41 @@ class Rebuilt(Record):
         self.diverged_at = diverged_at  # 1-based turn of the first command whose outcome changed
 
 
-MAX_REBUILD_COMMANDS = 20_000
-MAX_REBUILD_CHARS = 400_000  # typed characters replayed: each is parsed, typos corrected
+class Replayer:
+    """The commands of a rebuild or a replay, each played again within the budget
+    (saves.MAX_REBUILD_*): a command's recorded meaning is replayed as it is (an action,
+    exit, built-in verb or meta command still there) or its words are read exactly as
+    typed, without the typo correction that searches the vocabulary for every unknown word.
+    Only where the exact words no longer reach the recorded meaning is a typo corrected
+    again ('go to opz' for 'go to ops'), at most MAX_REBUILD_CORRECTIONS times."""
+
+    def __init__(self, game: Game, log: list[LogEntry]) -> None:
+        check_rebuild(log)  # before any of it is replayed
+        self.game = game
+        self.corrections = 0
+
+    def step(self, state: GameState, command: str, resolved: str | None, target: str
+             ) -> Result:
+        """`command` played on `state`, replaying `resolved` if given; `target` is what it
+        meant when it was played."""
+        result = self.game.step(state, command, resolved, correct=False)
+        if result.resolved == "unknown" and target not in ("unknown", "") \
+                and self.corrections < MAX_REBUILD_CORRECTIONS:
+            self.corrections += 1
+            result = self.game.step(state, command, resolved)
+        return result
 
 
 def rebuild(game: Game, seed: int, log: list[LogEntry], start: Start | None = None) -> Rebuilt:
     """Replay a log from a new game (begun at `start`, if the game was), stopping before
     the first command that now means something else than it did. A log past the rebuild
     budget is refused (SaveError) before any of it is replayed."""
-    typed = sum(len(e.command) for e in log)
-    if len(log) > MAX_REBUILD_COMMANDS or typed > MAX_REBUILD_CHARS:
-        raise SaveError(f"rebuilding it would replay {len(log):,} commands ({typed:,} "
-                        f"characters); a rebuild replays at most {MAX_REBUILD_COMMANDS:,} "
-                        f"commands of {MAX_REBUILD_CHARS:,} characters")
+    replayer = Replayer(game, log)
     state = game.begin(seed, start).state
     kept: list[LogEntry] = []
     for i, entry in enumerate(log):
         meant = renamed(entry.resolved, state.scene, game)
-        result = game.step(state, entry.command, meant)
+        result = replayer.step(state, entry.command, meant or None, meant)
         if result.resolved != meant:
             return Rebuilt(state, kept, i + 1)
         kept.append(entry if meant == entry.resolved else LogEntry(entry.command, meant))
@@ -130,6 +152,8 @@ class FileStore:
         self.game = game
         self.journaling = journal
         self.journal: Journal | None = None
+        self.journal_full = False  # the game outgrew its journal (Journal.room_for)
+        self.journal_note = ""  # to tell the player at the next turn
         self.transcript_file: TextIO | None = None
         self.start: Start | None = None  # where its game began (play --at), for saves
 
@@ -181,12 +205,29 @@ class FileStore:
                 # Rewrite it whole: its last line may be torn by the crash we recover from.
                 self.journal = Journal.reopen(path)
                 self.journal.begun = self.start
-                self.journal.rewrite(self.game.story, state.seed, log, state.turn)
+                self._rewrite(state, log)
             else:
-                self.journal = Journal.start(self.dir, self.game.story, state.seed, log,
-                                             state.turn, self.start)
+                kept = self._fit(log)
+                self.journal = Journal.start(self.dir, self.game.story, state.seed, kept,
+                                             state.turn if kept is log else None, self.start)
         except (OSError, SaveError):  # SaveError: a story id that cannot name a file
             self.journal = None  # no journal is no reason to refuse to play
+
+    def _fit(self, log: list[LogEntry]) -> list[LogEntry]:
+        """What of a log the journal keeps: all of it, or (a game restored from a save
+        longer than a journal holds) its start, and the player is told at the next turn."""
+        kept = rebuildable(log)
+        self.journal_full = len(kept) < len(log)
+        if self.journal_full:
+            self.journal_note = full_journal(None)
+            return kept
+        return log
+
+    def _rewrite(self, state: GameState, log: list[LogEntry]) -> None:
+        assert self.journal is not None
+        kept = self._fit(log)
+        self.journal.rewrite(self.game.story, state.seed, kept,
+                             state.turn if kept is log else None)
 
     def missing(self, name: str) -> bool:
         try:
@@ -194,17 +235,27 @@ class FileStore:
         except SaveError:
             return True
 
-    def journal_turn(self, entry: LogEntry, turn: int) -> None:
-        if self.journal is not None:
-            try:
-                self.journal.append(entry, turn)
-            except OSError:
-                self.journal = None
+    def journal_turn(self, entry: LogEntry, turn: int) -> str:
+        journal, note = self.journal, self.journal_note
+        self.journal_note = ""
+        if journal is None or self.journal_full:
+            return note
+        if not journal.room_for(entry):
+            # Past what a rebuild replays, a journal could not be continued: it stops here
+            # (still a game to continue, at its last turn) and the player is told, once.
+            self.journal_full = True
+            journal.sync()
+            return full_journal(journal.turn)
+        try:
+            journal.append(entry, turn)
+        except OSError:
+            self.journal = None
+        return ""
 
     def journal_reset(self, state: GameState, log: list[LogEntry]) -> None:
         if self.journal is not None:
             try:
-                self.journal.rewrite(self.game.story, state.seed, log, state.turn)
+                self._rewrite(state, log)
             except OSError:
                 self.journal = None
 
@@ -217,6 +268,10 @@ class FileStore:
         self.journal.sync()
         if not self.journal.commands:
             return ""
+        if self.journal_full:
+            return (f"Your game's journal stopped at turn {self.journal.turn} (a longer one "
+                    "could not be continued): 'adventure --continue' picks the game up "
+                    "there. Only a save keeps the turns after it.")
         return ("Your game is kept: 'adventure --continue' picks it up where you left it "
                 "('adventure saves' lists unfinished games).")
 
@@ -257,6 +312,15 @@ class FileStore:
             with contextlib.suppress(OSError):
                 self.transcript_file.write(f"> {sanitize(line)}\n\n{render(result, 78)}\n\n")
                 self.transcript_file.flush()
+
+
+def full_journal(turn: int | None) -> str:
+    """What a player is told, once, when the game outgrows its journal."""
+    where = "" if turn is None else f" (turn {turn})"
+    return (f"(This game is longer than a journal keeps: {MAX_REBUILD_COMMANDS:,} commands or "
+            f"{MAX_REBUILD_CHARS:,} typed characters. Its journal stops here{where}, where "
+            "'adventure --continue' would pick it up; 'save NAME' keeps the whole game, and "
+            "saves work as always.)")
 
 
 def _no_follow(path: str, flags: int) -> int:
@@ -303,6 +367,7 @@ def replay(game: Game, save: SaveFile, out: TextIO, check: bool = False, delay: 
            to_turn: int | None = None, width: int | None = None) -> int:
     """Print a saved game turn by turn, wrapped to `width` (a terminal's) or not at all.
     With `check`, exit 1 at the first divergence."""
+    replayer = Replayer(game, save.log)  # SaveError past the budget, before any output
     session_state = game.begin(save.state.seed, save.start)
     out.write(render(session_state, width) + "\n")
     state = session_state.state
@@ -310,7 +375,8 @@ def replay(game: Game, save: SaveFile, out: TextIO, check: bool = False, delay: 
         if to_turn is not None and state.turn >= to_turn:
             break  # a turn is the game's own count (the toolbar's), not a command's number
         # --check parses the typed commands afresh: a saved game as a regression test
-        result = game.step(state, entry.command, None if check else entry.resolved)
+        result = replayer.step(state, entry.command, None if check else entry.resolved,
+                               entry.resolved)
         out.write(f"\n> {sanitize(entry.command)}\n\n{render(result, width)}\n")
         if check and result.resolved != entry.resolved:
             out.write(f"\nreplay: turn {state.turn} diverged (command {i}): "
