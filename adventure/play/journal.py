@@ -24,6 +24,8 @@ from .saves import (
     MAX_LOG,
     MAX_REBUILD_CHARS,
     MAX_REBUILD_COMMANDS,
+    SaveError,
+    check_rebuild,
     utc_now,
     write_atomic,
 )
@@ -227,6 +229,10 @@ def check_journal(path: Path, story_id: str | None = None) -> JournalInfo | None
             # [command, resolved, turn]; journals before the turn was kept have two items
             turn = item[2] if len(item) == 3 and type(item[2]) is int \
                 and 0 <= item[2] <= MAX_INT else None
+    try:  # longer than a journal is kept (an older version, or planted): never continued
+        check_rebuild(log)
+    except SaveError as exc:
+        raise JournalError(str(exc)) from None
     # a modification time from the far future (or past) would not make a date
     modified = min(max(modified, 86400.0), 253402128000.0)  # 1970-01-02 to 9999-12-30
     return JournalInfo(path, head["seed"], str(head.get("fingerprint", "")), log, finished,

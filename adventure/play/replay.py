@@ -46,12 +46,14 @@ if TYPE_CHECKING:
 
 
 class Rebuilt(Record):
-    __slots__ = ("state", "log", "diverged_at")
+    __slots__ = ("state", "log", "diverged_at", "why")
 
-    def __init__(self, state: GameState, log: list[LogEntry], diverged_at: int | None) -> None:
+    def __init__(self, state: GameState, log: list[LogEntry], diverged_at: int | None,
+                 why: str = "") -> None:
         self.state = state
         self.log = log
         self.diverged_at = diverged_at  # 1-based turn of the first command whose outcome changed
+        self.why = why  # why it stopped there: "no longer does what it did", or the budget
 
 
 class Replayer:
@@ -66,17 +68,27 @@ class Replayer:
         check_rebuild(log)  # before any of it is replayed
         self.game = game
         self.corrections = 0
+        self.spent = False  # a command needed a correction past the budget
 
     def step(self, state: GameState, command: str, resolved: str | None, target: str
              ) -> Result:
         """`command` played on `state`, replaying `resolved` if given; `target` is what it
         meant when it was played."""
         result = self.game.step(state, command, resolved, correct=False)
-        if result.resolved == "unknown" and target not in ("unknown", "") \
-                and self.corrections < MAX_REBUILD_CORRECTIONS:
+        if result.resolved == "unknown" and target not in ("unknown", ""):
+            if self.corrections >= MAX_REBUILD_CORRECTIONS:
+                self.spent = True
+                return result
             self.corrections += 1
             result = self.game.step(state, command, resolved)
         return result
+
+    def why(self) -> str:
+        """Why the command last stepped does not do what it did."""
+        if self.spent:
+            return (f"would need its typo corrected again, and a rebuild corrects at most "
+                    f"{MAX_REBUILD_CORRECTIONS} typos")
+        return "no longer does what it did"
 
 
 def rebuild(game: Game, seed: int, log: list[LogEntry], start: Start | None = None) -> Rebuilt:
@@ -90,7 +102,7 @@ def rebuild(game: Game, seed: int, log: list[LogEntry], start: Start | None = No
         meant = renamed(entry.resolved, state.scene, game)
         result = replayer.step(state, entry.command, meant or None, meant)
         if result.resolved != meant:
-            return Rebuilt(state, kept, i + 1)
+            return Rebuilt(state, kept, i + 1, replayer.why())
         kept.append(entry if meant == entry.resolved else LogEntry(entry.command, meant))
         state = result.state
     return Rebuilt(state, kept, None)
@@ -139,7 +151,7 @@ def fit_to_story(game: Game, save: SaveFile) -> tuple[GameState, list[LogEntry],
     else:
         bad = save.log[rebuilt.diverged_at - 1].command
         how = (f"replayed to turn {rebuilt.state.turn} of {state.turn}, where "
-               f"'{sanitize(bad)}' no longer does what it did; you are just before it")
+               f"'{sanitize(bad)}' {rebuilt.why}; you are just before it")
     return rebuilt.state, rebuilt.log, ("The story has changed since this game was saved, "
                                         f"so it was rebuilt from its commands: {how}.")
 
@@ -371,6 +383,7 @@ def replay(game: Game, save: SaveFile, out: TextIO, check: bool = False, delay: 
     session_state = game.begin(save.state.seed, save.start)
     out.write(render(session_state, width) + "\n")
     state = session_state.state
+    told = False  # that the correction budget is spent
     for i, entry in enumerate(save.log, 1):
         if to_turn is not None and state.turn >= to_turn:
             break  # a turn is the game's own count (the toolbar's), not a command's number
@@ -381,8 +394,13 @@ def replay(game: Game, save: SaveFile, out: TextIO, check: bool = False, delay: 
         if check and result.resolved != entry.resolved:
             out.write(f"\nreplay: turn {state.turn} diverged (command {i}): "
                       f"'{sanitize(entry.command)}' now does {result.resolved}, it did "
-                      f"{entry.resolved}\n")
+                      f"{entry.resolved}" + (f" (it {replayer.why()})" if replayer.spent
+                                             else "") + "\n")
             return 1
+        if replayer.spent and not told:
+            out.write(f"\nreplay: from here no typo is corrected (a replay corrects at most "
+                      f"{MAX_REBUILD_CORRECTIONS}), so the game may go another way\n")
+            told = True
         state = result.state
         out.flush()
         if delay:
