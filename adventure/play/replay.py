@@ -309,7 +309,10 @@ class FileStore:
         if self.transcript_file is not None:
             return f"A transcript is already being written to {self.transcript_file.name}."
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        path = self.dir / f"transcript-{safe_story_id(self.game.story.id)}-{stamp}.txt"
+        try:
+            path = self.dir / f"transcript-{safe_story_id(self.game.story.id)}-{stamp}.txt"
+        except SaveError as exc:
+            raise SaveError(f"Could not start a transcript: {exc}.") from None
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
             # never through a link planted under the name (the text would go to its target)
