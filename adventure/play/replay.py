@@ -231,7 +231,7 @@ class FileStore:
         kept = rebuildable(log)
         self.journal_full = len(kept) < len(log)
         if self.journal_full:
-            self.journal_note = full_journal(None)
+            self.journal_note = full_journal(None, len(kept))
             return kept
         return log
 
@@ -257,7 +257,7 @@ class FileStore:
             # (still a game to continue, at its last turn) and the player is told, once.
             self.journal_full = True
             journal.sync()
-            return full_journal(journal.turn)
+            return full_journal(journal.turn, journal.commands)
         try:
             journal.append(entry, turn)
         except OSError:
@@ -281,9 +281,11 @@ class FileStore:
         if not self.journal.commands:
             return ""
         if self.journal_full:
-            return (f"Your game's journal stopped at turn {self.journal.turn} (a longer one "
-                    "could not be continued): 'adventure --continue' picks the game up "
-                    "there. Only a save keeps the turns after it.")
+            at = f"at turn {self.journal.turn}" if self.journal.turn is not None else \
+                f"after {self.journal.commands:,} commands"
+            return (f"Your game's journal stopped {at} (a longer one could not be "
+                    "continued): 'adventure --continue' picks the game up there. Only a save "
+                    "keeps the turns after it.")
         return ("Your game is kept: 'adventure --continue' picks it up where you left it "
                 "('adventure saves' lists unfinished games).")
 
@@ -329,11 +331,13 @@ class FileStore:
                 self.transcript_file.flush()
 
 
-def full_journal(turn: int | None) -> str:
-    """What a player is told, once, when the game outgrows its journal."""
-    where = "" if turn is None else f" (turn {turn})"
+def full_journal(turn: int | None, commands: int) -> str:
+    """What a player is told, once, when the game outgrows its journal: at `turn`, or (a
+    game restored from a longer save) after its first `commands`."""
+    where = f"stops here (turn {turn})" if turn is not None else \
+        f"keeps only its first {commands:,} commands"
     return (f"(This game is longer than a journal keeps: {MAX_REBUILD_COMMANDS:,} commands or "
-            f"{MAX_REBUILD_CHARS:,} typed characters. Its journal stops here{where}, where "
+            f"{MAX_REBUILD_CHARS:,} typed characters. Its journal {where}, where "
             "'adventure --continue' would pick it up; 'save NAME' keeps the whole game, and "
             "saves work as always.)")
 
