@@ -285,6 +285,7 @@ def cmd_replay(args: Namespace) -> int:
     from .engine.session import Game
     from .play.replay import FileStore, replay
     from .play.saves import SaveError, decode, read_document
+    from .story.sanitize import sanitize
 
     game = Game(story)
     try:
@@ -301,8 +302,12 @@ def cmd_replay(args: Namespace) -> int:
     from .play.plain import terminal_columns
 
     width = min(terminal_columns(), 100) - 1 if sys.stdout.isatty() else None
-    return replay(game, save, sys.stdout, check=args.check, delay=args.delay, to_turn=args.to,
-                  width=width)
+    try:
+        return replay(game, save, sys.stdout, check=args.check, delay=args.delay,
+                      to_turn=args.to, width=width)
+    except SaveError as exc:  # past the rebuild budget: refused before any of it is played
+        print(f"adventure: cannot replay '{sanitize(args.save)}': {exc}.", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def cmd_saves(args: Namespace) -> int:

@@ -1,9 +1,10 @@
 """Hostile input (docs/security.md): stories, saves, typed lines and terminal output.
 
 Each hostile story and save runs through the real console script in a subprocess
-capped at 512 MB of address space and 5 seconds; the hostile files are made in
-tmp_path at test time. Property tests feed the session random lines and the
-loader random YAML and mutations of the demo story. Tests marked xfail(strict)
+capped at 512 MB of address space and 5 seconds of CPU time (its own, so that a loaded
+machine cannot fail it); the hostile files are made in tmp_path at test time. Property
+tests feed the session random lines and the loader random YAML and mutations of the demo
+story. Tests marked xfail(strict)
 describe engine bugs: they assert the right behaviour and start passing (and so
 failing as XPASS) once the bug is fixed.
 """
@@ -15,6 +16,7 @@ import os
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -35,22 +37,46 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "tests" / "demo_story"
 SCRIPT = Path(sys.executable).parent / "adventure"
 MEMORY_CAP = 512 * 2**20
-TIME_LIMIT = 5  # seconds; a hostile input must never get near it
+# The time a hostile input may cost is the child's own CPU time, which the kernel counts and
+# enforces (RLIMIT_CPU: SIGXCPU, then SIGKILL): unlike wall time, it does not grow when other
+# processes share the machine. Wall time only catches a child that waits instead of working
+# (a FIFO read blocks without using CPU), so its limit is generous.
+TIME_LIMIT = 5  # seconds of CPU; a hostile input must never get near it
+WAIT_LIMIT = 120  # seconds of wall time: a child blocked on something, not a slow one
 MB = 2**20
 
 
-def _cap_memory() -> None:
+def _cap() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+    resource.setrlimit(resource.RLIMIT_CPU, (TIME_LIMIT, TIME_LIMIT + 1))
 
 
-def run(*args: str, stdin: bytes = b"", cwd: Path | None = None
+def run(*args: str, stdin: bytes = b"", cwd: Path | None = None, argv: list[str] | None = None
         ) -> subprocess.CompletedProcess:
-    """The console script under the memory cap; failing the test if it needs over 5 s."""
+    """The console script (or `argv`) under the memory and CPU caps; failing the test if it
+    needs more than 5 s of CPU, or waits on something for minutes."""
+    command = argv if argv is not None else [str(SCRIPT), *args]
+    shown = " ".join(command if argv is not None else ["adventure", *args])[:200]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
-        return subprocess.run([str(SCRIPT), *args], input=stdin, capture_output=True,
-                              timeout=TIME_LIMIT, preexec_fn=_cap_memory, cwd=cwd)
+        res = subprocess.run(command, input=stdin, capture_output=True, timeout=WAIT_LIMIT,
+                             preexec_fn=_cap, cwd=cwd)
     except subprocess.TimeoutExpired:
-        pytest.fail(f"adventure {' '.join(args)[:200]} did not finish within {TIME_LIMIT} s")
+        pytest.fail(f"{shown} was still running after {WAIT_LIMIT} s: it waits for something")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    if res.returncode == -signal.SIGXCPU or (res.returncode == -signal.SIGKILL
+                                             and cpu >= TIME_LIMIT):
+        pytest.fail(f"{shown} was stopped at its limit of {TIME_LIMIT} s of CPU time "
+                    f"({cpu:.1f} s counted)")
+    return res
+
+
+def test_the_harness_stops_a_child_by_its_own_cpu_time():
+    """What the harness checks does not depend on the machine's load: a child that works
+    past 5 s of its own CPU time is stopped by the kernel and fails the test."""
+    with pytest.raises(pytest.fail.Exception, match="limit of 5 s of CPU time"):
+        run(argv=[sys.executable, "-c", "while True: pass"])
 
 
 def text(data: bytes) -> str:

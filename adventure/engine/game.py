@@ -19,6 +19,7 @@ from .labels import LINKS
 from .machine import StoryMachine
 from .parser import (
     _DIRECTION_WORDS,
+    META,
     Context,
     Intent,
     _builtin_verb,
@@ -89,18 +90,19 @@ class Game(Replies):
 
     # -- one command -----------------------------------------------------------
     def step(self, state: GameState, line: str, resolved: str | None = None,
-             offers: list[Offer] | None = None) -> Result:
+             offers: list[Offer] | None = None, correct: bool = True) -> Result:
         """Play one command against a copy of `state`; a story value grown past its limit
-        (story.limits) stops the turn with a located message, the game as it was."""
+        (story.limits) stops the turn with a located message, the game as it was.
+        `correct` False: no typo is corrected (parser.Context.exact), for a replayed log."""
         try:
-            return self._step(state, line, resolved, offers)
+            return self._step(state, line, resolved, offers, correct)
         except ValueLimit as exc:
             if not exc.where:
                 exc.where = str(self.story.scenes[state.scene].loc)
             return self.notice(state, [("error", str(exc))])
 
     def _step(self, state: GameState, line: str, resolved: str | None,
-              offers: list[Offer] | None) -> Result:
+              offers: list[Offer] | None, correct: bool = True) -> Result:
         """Play one command against a copy of `state`.
 
         `resolved` (from a saved log) replays what the command meant then, when that
@@ -125,6 +127,7 @@ class Game(Replies):
         if intent is None and pending:
             intent = self._answer(pending, line, ctx)
         if intent is None:
+            ctx.exact = not correct
             intent = parse(line, ctx)
         if intent.kind == "choice":
             intent = self._choose(intent, offers, world)
@@ -244,6 +247,8 @@ class Game(Replies):
                 return Intent("fallback")
             if scene.fallback.go is not None and scene.fallback.go.trigger == resolved:
                 return Intent("fallback", words=("go",))  # movement
+        elif kind == "meta" and rest in META:  # 'hitn', corrected then: no need to again
+            return Intent("meta", verb=rest, words=(rest,))
         elif kind == "builtin":
             verb, *ids = rest.split(":")
             prep = ids.pop() if verb == "put" and ids else ""

@@ -23,6 +23,7 @@ from ..story.vocab import (
 )
 from . import labels
 
+MAX_TYPOS = 3  # unknown words worth correcting in a command (each searches the vocabulary)
 META = frozenset({"hint", "help", "choices", "quit", "score", "version", "verbose", "brief"})
 # Built-in verbs that need no object ("listen", "kneel"); verbs with an instrument
 # ("unlock the door with the key", "use the hypospray on Julian").
@@ -52,7 +53,7 @@ class Context:
 
     __slots__ = ("synonyms", "own", "globals", "spent", "exits", "_scope", "exit_titles", "choices",
                  "fallback", "conversation", "phrases", "refs", "routes", "vocabulary", "unlisted",
-                 "labels", "mentioned", "names")
+                 "labels", "mentioned", "names", "exact")
 
     def __init__(self, synonyms: SynonymIndex, own: list[Action],
                  globals: list[Action], spent: list[Action], exits: list[Exit],
@@ -84,6 +85,7 @@ class Context:
         self.labels = labels  # the numbered choices' labels, as words (lazy)
         self.mentioned = mentioned  # every word the scene's text can show (lazy)
         self.names = names  # the names it writes with a capital (lazy)
+        self.exact = False  # as typed: no typo corrected, no 'did you mean' (a replayed log)
 
     @property
     def scope(self) -> dict[str, Thing]:
@@ -157,7 +159,7 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
         chosen = _label(typed, ctx) or (_label(ws, ctx) if ws != typed else None)
         if chosen is not None:
             return chosen
-    if intent.kind == "unknown" and not intent.options and ctx.vocabulary:
+    if intent.kind == "unknown" and not intent.options and ctx.vocabulary and not ctx.exact:
         fixed = _correct(ws, ctx.vocabulary)
         if fixed != ws:
             again = _parse(fixed, ctx)
@@ -233,10 +235,11 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
 
 
 def _correct(ws: Words, vocabulary: frozenset[str]) -> Words:
-    """Each unknown word replaced by the one known word close enough to it, if exactly one."""
+    """Each unknown word replaced by the one known word close enough, if exactly one."""
+    typos = [w for w in ws if w not in vocabulary and w[:1] != "@" and not w.isdecimal()]
     out = []
     for w in ws:
-        if w in vocabulary or (w.isascii() and w.isdigit()) or w.startswith("@"):
+        if w not in typos or len(typos) > MAX_TYPOS:
             out.append(w)
             continue
         limit = 1 if len(w) <= 5 else 2
@@ -583,9 +586,9 @@ def unknown(ws: Words, ctx: Context) -> Intent:
     import difflib  # only for a command nobody understood
 
     typed = shown(ws, ctx)
-    pool = list(dict.fromkeys(  # once each: two actions may share a phrase
+    pool = [] if ctx.exact else list(dict.fromkeys(  # exact (a replayed log): no suggestions
         ctx.phrases() + [" ".join(seq) for seq, _ in VERB_TABLE if len(seq[0]) > 2]))
-    close = difflib.get_close_matches(typed, pool, n=3, cutoff=0.6)
+    close = difflib.get_close_matches(typed, pool, n=3, cutoff=0.6)  # pool: once each phrase
     if not close:
         first = difflib.get_close_matches(ws[0], [p.split()[0] for p in pool], n=1, cutoff=0.75)
         if first:

@@ -148,12 +148,15 @@ class Session:
         if delta:  # empty when the command changed nothing (a look, a refusal)
             self.undo.append((delta, self.log, len(self.log), None))
             self.unsaved = True
-        if result.resolved != "empty" and not (before.ended and result.state.ended):
-            # (after the end, only what starts a game again is part of the game)
+        if result.resolved not in ("empty", "") and not (before.ended and result.state.ended):
+            # (after the end, only what starts a game again is part of the game; a line
+            # refused unread, too long to follow, is not part of it at all)
             entry = LogEntry(line, result.resolved)
             self.log.append(entry)
             if self.store is not None:
-                self.store.journal_turn(entry, result.state.turn)
+                note = self.store.journal_turn(entry, result.state.turn)
+                if note:  # the journal is full: said once
+                    result.paragraphs.append(("system", note))
                 if result.ended is not None:
                     self.store.journal_end(finished=True)
         self.state = result.state

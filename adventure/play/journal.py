@@ -22,6 +22,10 @@ from .saves import (
     MAX_JOURNAL_BYTES,
     MAX_JOURNALS,
     MAX_LOG,
+    MAX_REBUILD_CHARS,
+    MAX_REBUILD_COMMANDS,
+    SaveError,
+    check_rebuild,
     utc_now,
     write_atomic,
 )
@@ -48,14 +52,23 @@ class Journal:
     """A game's turns as JSON lines: a header, then [command, resolved] per turn.
 
     Each turn is one unbuffered write to a file opened for appending, so a killed
-    process loses at most the turn in progress. Each game has its own file.
+    process loses at most the turn in progress. Each game has its own file. A journal
+    holds no more than a rebuild replays (saves.MAX_REBUILD_*: `room_for`), so that every
+    journal written can be continued and none grows without bound in a long game.
     """
 
     def __init__(self, path: Path, fd: int, commands: int = 0):
         self.path = path
         self.fd = fd
         self.commands = commands  # in the file now: a journal of none is removed at close
+        self.typed = 0  # characters of the commands in the file
+        self.turn: int | None = None  # the game's turn after the last command in the file
         self.begun: Start | None = None  # where the game began, kept in the header
+
+    def room_for(self, entry: LogEntry) -> bool:
+        """Can this command be kept, and the journal still be continued?"""
+        return self.commands < MAX_REBUILD_COMMANDS \
+            and self.typed + len(entry.command) <= MAX_REBUILD_CHARS
 
     @classmethod
     def start(cls, directory: Path, story: Story, seed: int,
@@ -69,7 +82,6 @@ class Journal:
         journal = cls(path, fd)
         journal.begun = begun
         journal._write_all(story, seed, log or [], turn)
-        journal.commands = len(log or [])
         return journal
 
     @classmethod
@@ -94,15 +106,20 @@ class Journal:
     def _write_all(self, story: Story, seed: int, log: list[LogEntry],
                    turn: int | None = None) -> None:
         os.write(self.fd, self._text(story, seed, log, turn))
+        self._kept(log, turn)
+
+    def _kept(self, log: list[LogEntry], turn: int | None) -> None:
+        self.commands, self.typed, self.turn = len(log), sum(len(e.command) for e in log), turn
 
     def append(self, entry: LogEntry, turn: int | None = None) -> None:
         os.write(self.fd, _turn(entry, turn).encode())
         self.commands += 1
+        self.typed += len(entry.command)
+        self.turn = turn
 
     def rewrite(self, story: Story, seed: int, log: list[LogEntry],
                 turn: int | None = None) -> None:
         """After undo, restore or restart: the journal becomes the current log."""
-        self.commands = len(log)
         if not log:
             # A restart: a journal that is only a header has nothing to lose, so it is
             # rewritten in place (a torn header is a journal nobody is offered).
@@ -110,6 +127,7 @@ class Journal:
             self._write_all(story, seed, log)
             return
         write_atomic(self.path, self._text(story, seed, log, turn))
+        self._kept(log, turn)
         os.close(self.fd)
         self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
 
@@ -211,6 +229,10 @@ def check_journal(path: Path, story_id: str | None = None) -> JournalInfo | None
             # [command, resolved, turn]; journals before the turn was kept have two items
             turn = item[2] if len(item) == 3 and type(item[2]) is int \
                 and 0 <= item[2] <= MAX_INT else None
+    try:  # longer than a journal is kept (an older version, or planted): never continued
+        check_rebuild(log)
+    except SaveError as exc:
+        raise JournalError(str(exc)) from None
     # a modification time from the far future (or past) would not make a date
     modified = min(max(modified, 86400.0), 253402128000.0)  # 1970-01-02 to 9999-12-30
     return JournalInfo(path, head["seed"], str(head.get("fingerprint", "")), log, finished,

@@ -23,13 +23,18 @@ from .safety import journal_owner, safe_story_id
 from .saves import (
     JOURNAL_SUFFIX,
     MAX_JOURNALS,
+    MAX_REBUILD_CHARS,
+    MAX_REBUILD_COMMANDS,
+    MAX_REBUILD_CORRECTIONS,
     SaveError,
     SaveFile,
+    check_rebuild,
     complete_vars,
     decode,
     encode,
     list_saves,
     read_document,
+    rebuildable,
     slot_path,
     story_problems,
     write_atomic,
@@ -41,34 +46,63 @@ if TYPE_CHECKING:
 
 
 class Rebuilt(Record):
-    __slots__ = ("state", "log", "diverged_at")
+    __slots__ = ("state", "log", "diverged_at", "why")
 
-    def __init__(self, state: GameState, log: list[LogEntry], diverged_at: int | None) -> None:
+    def __init__(self, state: GameState, log: list[LogEntry], diverged_at: int | None,
+                 why: str = "") -> None:
         self.state = state
         self.log = log
         self.diverged_at = diverged_at  # 1-based turn of the first command whose outcome changed
+        self.why = why  # why it stopped there: "no longer does what it did", or the budget
 
 
-MAX_REBUILD_COMMANDS = 20_000
-MAX_REBUILD_CHARS = 400_000  # typed characters replayed: each is parsed, typos corrected
+class Replayer:
+    """The commands of a rebuild or a replay, each played again within the budget
+    (saves.MAX_REBUILD_*): a command's recorded meaning is replayed as it is (an action,
+    exit, built-in verb or meta command still there) or its words are read exactly as
+    typed, without the typo correction that searches the vocabulary for every unknown word.
+    Only where the exact words no longer reach the recorded meaning is a typo corrected
+    again ('go to opz' for 'go to ops'), at most MAX_REBUILD_CORRECTIONS times."""
+
+    def __init__(self, game: Game, log: list[LogEntry]) -> None:
+        check_rebuild(log)  # before any of it is replayed
+        self.game = game
+        self.corrections = 0
+        self.spent = False  # a command needed a correction past the budget
+
+    def step(self, state: GameState, command: str, resolved: str | None, target: str
+             ) -> Result:
+        """`command` played on `state`, replaying `resolved` if given; `target` is what it
+        meant when it was played."""
+        result = self.game.step(state, command, resolved, correct=False)
+        if result.resolved == "unknown" and target not in ("unknown", ""):
+            if self.corrections >= MAX_REBUILD_CORRECTIONS:
+                self.spent = True
+                return result
+            self.corrections += 1
+            result = self.game.step(state, command, resolved)
+        return result
+
+    def why(self) -> str:
+        """Why the command last stepped does not do what it did."""
+        if self.spent:
+            return (f"would need its typo corrected again, and a rebuild corrects at most "
+                    f"{MAX_REBUILD_CORRECTIONS} typos")
+        return "no longer does what it did"
 
 
 def rebuild(game: Game, seed: int, log: list[LogEntry], start: Start | None = None) -> Rebuilt:
     """Replay a log from a new game (begun at `start`, if the game was), stopping before
     the first command that now means something else than it did. A log past the rebuild
     budget is refused (SaveError) before any of it is replayed."""
-    typed = sum(len(e.command) for e in log)
-    if len(log) > MAX_REBUILD_COMMANDS or typed > MAX_REBUILD_CHARS:
-        raise SaveError(f"rebuilding it would replay {len(log):,} commands ({typed:,} "
-                        f"characters); a rebuild replays at most {MAX_REBUILD_COMMANDS:,} "
-                        f"commands of {MAX_REBUILD_CHARS:,} characters")
+    replayer = Replayer(game, log)
     state = game.begin(seed, start).state
     kept: list[LogEntry] = []
     for i, entry in enumerate(log):
         meant = renamed(entry.resolved, state.scene, game)
-        result = game.step(state, entry.command, meant)
+        result = replayer.step(state, entry.command, meant or None, meant)
         if result.resolved != meant:
-            return Rebuilt(state, kept, i + 1)
+            return Rebuilt(state, kept, i + 1, replayer.why())
         kept.append(entry if meant == entry.resolved else LogEntry(entry.command, meant))
         state = result.state
     return Rebuilt(state, kept, None)
@@ -112,7 +146,7 @@ def fit_to_story(game: Game, save: SaveFile) -> tuple[GameState, list[LogEntry],
     else:
         bad = save.log[rebuilt.diverged_at - 1].command
         how = (f"replayed to turn {rebuilt.state.turn} of {state.turn}, where "
-               f"'{sanitize(bad)}' no longer does what it did; you are just before it")
+               f"'{sanitize(bad)}' {rebuilt.why}; you are just before it")
     return rebuilt.state, rebuilt.log, ("The story has changed since this game was saved, "
                                         f"so it was rebuilt from its commands: {how}.")
 
@@ -125,6 +159,8 @@ class FileStore:
         self.game = game
         self.journaling = journal
         self.journal: Journal | None = None
+        self.journal_full = False  # the game outgrew its journal (Journal.room_for)
+        self.journal_note = ""  # to tell the player at the next turn
         self.transcript_file: TextIO | None = None
 
     # saves
@@ -174,14 +210,30 @@ class FileStore:
             if path is not None:
                 # Rewrite it whole: its last line may be torn by the crash we recover from.
                 self.journal = Journal.reopen(path)
-                self.journal.begun = state.start
-                self.journal.begun = state.start  # a restored game may have begun elsewhere
-                self.journal.rewrite(self.game.story, state.seed, log, state.turn)
+                self._rewrite(state, log)
             else:
-                self.journal = Journal.start(self.dir, self.game.story, state.seed, log,
-                                             state.turn, state.start)
+                kept = self._fit(log)
+                self.journal = Journal.start(self.dir, self.game.story, state.seed, kept,
+                                             state.turn if kept is log else None, state.start)
         except (OSError, SaveError):  # SaveError: a story id that cannot name a file
             self.journal = None  # no journal is no reason to refuse to play
+
+    def _fit(self, log: list[LogEntry]) -> list[LogEntry]:
+        """What of a log the journal keeps: all of it, or (a game restored from a save
+        longer than a journal holds) its start, and the player is told at the next turn."""
+        kept = rebuildable(log)
+        self.journal_full = len(kept) < len(log)
+        if self.journal_full:
+            self.journal_note = full_journal(None, len(kept))
+            return kept
+        return log
+
+    def _rewrite(self, state: GameState, log: list[LogEntry]) -> None:
+        assert self.journal is not None
+        self.journal.begun = state.start  # a restored game may have begun elsewhere
+        kept = self._fit(log)
+        self.journal.rewrite(self.game.story, state.seed, kept,
+                             state.turn if kept is log else None)
 
     def missing(self, name: str) -> bool:
         try:
@@ -189,18 +241,27 @@ class FileStore:
         except SaveError:
             return True
 
-    def journal_turn(self, entry: LogEntry, turn: int) -> None:
-        if self.journal is not None:
-            try:
-                self.journal.append(entry, turn)
-            except OSError:
-                self.journal = None
+    def journal_turn(self, entry: LogEntry, turn: int) -> str:
+        journal, note = self.journal, self.journal_note
+        self.journal_note = ""
+        if journal is None or self.journal_full:
+            return note
+        if not journal.room_for(entry):
+            # Past what a rebuild replays, a journal could not be continued: it stops here
+            # (still a game to continue, at its last turn) and the player is told, once.
+            self.journal_full = True
+            journal.sync()
+            return full_journal(journal.turn, journal.commands)
+        try:
+            journal.append(entry, turn)
+        except OSError:
+            self.journal = None
+        return ""
 
     def journal_reset(self, state: GameState, log: list[LogEntry]) -> None:
         if self.journal is not None:
             try:
-                self.journal.begun = state.start  # a restored game may have begun elsewhere
-                self.journal.rewrite(self.game.story, state.seed, log, state.turn)
+                self._rewrite(state, log)
             except OSError:
                 self.journal = None
 
@@ -213,6 +274,12 @@ class FileStore:
         self.journal.sync()
         if not self.journal.commands:
             return ""
+        if self.journal_full:
+            at = f"at turn {self.journal.turn}" if self.journal.turn is not None else \
+                f"after {self.journal.commands:,} commands"
+            return (f"Your game's journal stopped {at} (a longer one could not be "
+                    "continued): 'adventure --continue' picks the game up there. Only a save "
+                    "keeps the turns after it.")
         return ("Your game is kept: 'adventure --continue' picks it up where you left it "
                 "('adventure saves' lists unfinished games).")
 
@@ -238,7 +305,10 @@ class FileStore:
         if self.transcript_file is not None:
             return f"A transcript is already being written to {self.transcript_file.name}."
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        path = self.dir / f"transcript-{safe_story_id(self.game.story.id)}-{stamp}.txt"
+        try:
+            path = self.dir / f"transcript-{safe_story_id(self.game.story.id)}-{stamp}.txt"
+        except SaveError as exc:
+            raise SaveError(f"Could not start a transcript: {exc}.") from None
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
             # never through a link planted under the name (the text would go to its target)
@@ -253,6 +323,17 @@ class FileStore:
             with contextlib.suppress(OSError):
                 self.transcript_file.write(f"> {sanitize(line)}\n\n{render(result, 78)}\n\n")
                 self.transcript_file.flush()
+
+
+def full_journal(turn: int | None, commands: int) -> str:
+    """What a player is told, once, when the game outgrows its journal: at `turn`, or (a
+    game restored from a longer save) after its first `commands`."""
+    where = f"stops here (turn {turn})" if turn is not None else \
+        f"keeps only its first {commands:,} commands"
+    return (f"(This game is longer than a journal keeps: {MAX_REBUILD_COMMANDS:,} commands or "
+            f"{MAX_REBUILD_CHARS:,} typed characters. Its journal {where}, where "
+            "'adventure --continue' would pick it up; 'save NAME' keeps the whole game, and "
+            "saves work as always.)")
 
 
 def _no_follow(path: str, flags: int) -> int:
@@ -299,20 +380,28 @@ def replay(game: Game, save: SaveFile, out: TextIO, check: bool = False, delay: 
            to_turn: int | None = None, width: int | None = None) -> int:
     """Print a saved game turn by turn, wrapped to `width` (a terminal's) or not at all.
     With `check`, exit 1 at the first divergence."""
+    replayer = Replayer(game, save.log)  # SaveError past the budget, before any output
     session_state = game.begin(save.state.seed, save.start)
     out.write(render(session_state, width) + "\n")
     state = session_state.state
+    told = False  # that the correction budget is spent
     for i, entry in enumerate(save.log, 1):
         if to_turn is not None and state.turn >= to_turn:
             break  # a turn is the game's own count (the toolbar's), not a command's number
         # --check parses the typed commands afresh: a saved game as a regression test
-        result = game.step(state, entry.command, None if check else entry.resolved)
+        result = replayer.step(state, entry.command, None if check else entry.resolved,
+                               entry.resolved)
         out.write(f"\n> {sanitize(entry.command)}\n\n{render(result, width)}\n")
         if check and result.resolved != entry.resolved:
             out.write(f"\nreplay: turn {state.turn} diverged (command {i}): "
                       f"'{sanitize(entry.command)}' now does {result.resolved}, it did "
-                      f"{entry.resolved}\n")
+                      f"{entry.resolved}" + (f" (it {replayer.why()})" if replayer.spent
+                                             else "") + "\n")
             return 1
+        if replayer.spent and not told:
+            out.write(f"\nreplay: from here no typo is corrected (a replay corrects at most "
+                      f"{MAX_REBUILD_CORRECTIONS}), so the game may go another way\n")
+            told = True
         state = result.state
         out.flush()
         if delay:

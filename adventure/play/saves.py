@@ -36,6 +36,16 @@ MAX_SAVE_BYTES = 32 * 1024 * 1024
 MAX_SLOT = 64
 MAX_LOG = 50_000  # commands in one save: replaying them must stay a matter of seconds
 MAX_JOURNAL_BYTES = MAX_SAVE_BYTES
+# A rebuild (a save of an edited story, a continued journal, a live reload, a replay)
+# plays its log again command by command. Its cost is bounded by these, checked before
+# the first command is replayed; a journal stops growing at the same size (journal.py),
+# so that every journal written can be continued.
+MAX_REBUILD_COMMANDS = 20_000
+MAX_REBUILD_CHARS = 400_000  # typed characters, each read again exactly (no typo corrected)
+# Commands whose recorded meaning is only reached by correcting a typo again (a mistyped
+# 'go to PLACE'): each costs a search of the vocabulary, so a rebuild does at most this
+# many; the next such command is where the rebuild stops, as at any changed command.
+MAX_REBUILD_CORRECTIONS = 50
 MAX_JOURNALS = 100  # journals of one story read at a start, newest first
 SUFFIX = ".save.json"
 JOURNAL_SUFFIX = ".journal"
@@ -58,6 +68,25 @@ class SaveFile(Record):
         self.log = [] if log is None else log
         self.path = path
         self.start = start  # where the game began (play --at), None: the story's start
+
+
+def check_rebuild(log: list[LogEntry]) -> None:
+    """Refuse (SaveError, with the reason) a log whose rebuild would exceed its budget."""
+    typed = sum(len(e.command) for e in log)
+    if len(log) > MAX_REBUILD_COMMANDS or typed > MAX_REBUILD_CHARS:
+        raise SaveError(f"rebuilding it would replay {len(log):,} commands ({typed:,} "
+                        f"characters); a rebuild replays at most {MAX_REBUILD_COMMANDS:,} "
+                        f"commands of {MAX_REBUILD_CHARS:,} characters")
+
+
+def rebuildable(log: list[LogEntry]) -> list[LogEntry]:
+    """The longest start of a log that a rebuild replays (what a journal can keep)."""
+    typed = 0
+    for i, entry in enumerate(log[:MAX_REBUILD_COMMANDS]):
+        typed += len(entry.command)
+        if typed > MAX_REBUILD_CHARS:
+            return log[:i]
+    return log[:MAX_REBUILD_COMMANDS]
 
 
 # -- slot names and paths ---------------------------------------------------------

@@ -28,7 +28,16 @@ from ..engine.session import Game, Result
 from ..engine.state import GameState, LogEntry
 from ..story.sanitize import sanitize
 from .replay import Rebuilt, fit_to_story, rebuild
-from .saves import MAX_LOG, MAX_SAVE_BYTES, check_slot, decode, encode, utc_now
+from .saves import (
+    MAX_REBUILD_CHARS,
+    MAX_REBUILD_COMMANDS,
+    MAX_SAVE_BYTES,
+    check_slot,
+    decode,
+    encode,
+    rebuildable,
+    utc_now,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -232,6 +241,9 @@ class PlayerStore:
         self.game = game
         self.story = game.story.id
         self.turns = 0  # rows in `turns` for the game in progress
+        self.typed = 0  # characters of their commands
+        # The game outgrew what a rebuild replays (saves.MAX_REBUILD_*): its turns stop.
+        self.full = False
         self.closed = False  # after a takeover: the newer connection owns the game
         self.on_error = on_error  # logs a database error the player is not told of
 
@@ -250,32 +262,45 @@ class PlayerStore:
         if not rows:
             return None
         turns = self.db.run("SELECT command, resolved FROM turns WHERE player = ? AND "
-                            "story = ? ORDER BY n LIMIT ?", (*self._key(), MAX_LOG))
+                            "story = ? ORDER BY n LIMIT ?", (*self._key(),
+                                                             MAX_REBUILD_COMMANDS + 1))
         if not turns:
             return None
-        log = [LogEntry(str(c), str(r)) for c, r in turns]
+        # (kept turns never exceed the rebuild's budget; rows from before it was kept are
+        # cut to it rather than refused, so the game goes on from there)
+        log = rebuildable([LogEntry(str(c), str(r)) for c, r in turns])
+        self.typed = sum(len(e.command) for e in log)
         return rebuild(self.game, int(rows[0][0]), log), len(log)
 
     def begin(self, state: GameState, log: list[LogEntry]) -> None:
         """This is now the player's game in progress (a new one, or one continued)."""
         self.journal_reset(state, log)
 
-    def journal_turn(self, entry: LogEntry, turn: int) -> None:
-        if self.closed:
-            return
+    def journal_turn(self, entry: LogEntry, turn: int) -> str:
+        if self.closed or self.full:
+            return ""
+        if self.turns >= MAX_REBUILD_COMMANDS or self.typed + len(entry.command) \
+                > MAX_REBUILD_CHARS:  # past what could be continued: stops, said once
+            self.full = True
+            return ("(This game is longer than the server keeps turn by turn: from here "
+                    "only 'save NAME' keeps it; logging in again continues it from here.)")
         try:
             with self.db.transaction():
                 self.db.run("INSERT INTO turns (player, story, n, command, resolved, turn) "
                             "VALUES (?, ?, ?, ?, ?, ?)",
                             (*self._key(), self.turns, entry.command, entry.resolved, turn))
             self.turns += 1
+            self.typed += len(entry.command)
         except self.db.errors as exc:
             self._failed(exc)
+        return ""
 
     def journal_reset(self, state: GameState, log: list[LogEntry]) -> None:
         if self.closed:
             return
         story = self.game.story
+        kept = rebuildable(log)  # a game restored from a save longer than its turns keep
+        self.full, log = len(kept) < len(log), kept
         try:
             with self.db.transaction():
                 self.db.run("DELETE FROM turns WHERE player = ? AND story = ?", self._key())
@@ -288,8 +313,9 @@ class PlayerStore:
                     self.db.run("INSERT INTO turns (player, story, n, command, resolved, "
                                 "turn) VALUES (?, ?, ?, ?, ?, ?)",
                                 (*self._key(), n, entry.command, entry.resolved,
-                                 state.turn if n == len(log) - 1 else None))
-            self.turns = len(log)
+                                 state.turn if n == len(log) - 1 and not self.full
+                                 else None))
+            self.turns, self.typed = len(log), sum(len(e.command) for e in log)
         except self.db.errors as exc:
             self._failed(exc)
 

@@ -101,8 +101,8 @@ def _continue(game: Game, store: FileStore, j: JournalInfo) -> Session:
     session = Session(game, store=store, resume=(rebuilt.state, rebuilt.log))
     note = f"Continuing your game at turn {rebuilt.state.turn}."
     if rebuilt.diverged_at is not None:
-        note += (" The story has changed: replayed up to where a command no longer does "
-                 f"what it did ({rebuilt.diverged_at - 1} of {len(j.log)} commands).")
+        note += (f" The story has changed: replayed up to where a command {rebuilt.why} "
+                 f"({rebuilt.diverged_at - 1} of {len(j.log)} commands).")
     session.opening.paragraphs.insert(0, ("system", note))
     store.start_journal(rebuilt.state, rebuilt.log,
                         path=j.path if rebuilt.diverged_at is None else None)

@@ -64,7 +64,6 @@ class Watcher:
             return [("error", f"Story not reloaded: {exc}.")]
         s.replace_game(game, rebuilt.state, rebuilt.log)
         where = ("all your commands replayed" if rebuilt.diverged_at is None else
-                 f"replayed up to turn {rebuilt.diverged_at}, whose command no longer does "
-                 "what it did")
+                 f"replayed up to turn {rebuilt.diverged_at}, whose command {rebuilt.why}")
         return [("system", f"Story reloaded; your game was rebuilt: {where}. 'undo' takes "
                  "you back to the game before the reload.")]
