@@ -443,3 +443,17 @@ def test_agent_at_with_a_bad_start_is_bad_usage(args, says):
     res = subprocess.run([str(SCRIPT), "agent", "--story", DEMO, *args], input=b"",
                          capture_output=True, timeout=60)
     assert res.returncode == 2 and says in res.stderr.decode() and res.stdout == b""
+
+
+def test_the_gym_env_can_begin_every_episode_elsewhere(demo_story):
+    pytest.importorskip("gymnasium")
+    from adventure.play.gym import TerokNorEnv
+
+    scene, var, thing, _ = _an_at_start(demo_story)
+    env = TerokNorEnv(DEMO, at={"scene": scene, "vars": {var: True}, "things": [thing]})
+    obs, info = env.reset(seed=3)
+    assert info["scene"] == scene and info["turn"] == 0
+    assert env.session is not None and env.session.state.vars[var] is True
+    assert env.session.state.moved.get(thing) == "player"
+    with pytest.raises(ValueError, match="no scene"):
+        TerokNorEnv(DEMO, at={"scene": "nowhere_at_all"})

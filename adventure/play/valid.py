@@ -179,8 +179,15 @@ def valid_commands(game: Game, state: GameState, observe: bool = False) -> list[
     offers = game.offers(world)
     ctx = game.context(world, offers)
 
+    # 'examine T' is the built-in verb unless an action here answers examine (parsing
+    # each thing's costs more than the rest of the list)
+    examines = state.pending or ctx.fallback or any(
+        w[:1] == ("examine",) for a in (*ctx.own, *ctx.globals) for w in (*a.verbs, *a.commands))
+
     def showing(command: str) -> bool:
         """Is this a built-in verb that only shows the world (not a story's action)?"""
+        if not examines and command.startswith("examine "):
+            return True
         intent = parse(command, ctx)
         return not state.pending and intent.kind == "builtin" and intent.verb in _SHOWING
 
