@@ -158,6 +158,7 @@ class Exactness:
         self.game = game
         self.rnd = random.Random(3)
         self.listed = self.ok = self.outside = self.refused = 0
+        self.wrong: list[str] = []  # the first few that missed, to say in the note
 
     def check(self, state, valid: list) -> None:
         game, story = self.game, self.game.story
@@ -167,8 +168,11 @@ class Exactness:
             result = game.step(state, v.command)
             after = outcome(story, result.state)
             self.listed += 1
-            self.ok += (result.resolved == v.resolves and did_something(story, state, result)
-                        and (v.kind == "choice" or (after != still and after not in left)))
+            good = (result.resolved == v.resolves and did_something(story, state, result)
+                    and (v.kind == "choice" or (after != still and after not in left)))
+            self.ok += good
+            if not good and len(self.wrong) < 3:
+                self.wrong.append(f"listed '{v.command}' at {state.scene}: {result.resolved}")
             left.append(after)
         idle = [still, outcome(story, game.step(state, "look").state)]
         meanings = {v.resolves for v in valid}
@@ -176,8 +180,11 @@ class Exactness:
             result = game.step(state, command)
             after = outcome(story, result.state)
             self.outside += 1
-            self.refused += (result.resolved in meanings or after in left or after in idle
-                             or not did_something(story, state, result))
+            good = (result.resolved in meanings or after in left or after in idle
+                    or not did_something(story, state, result))
+            self.refused += good
+            if not good and len(self.wrong) < 3:
+                self.wrong.append(f"outside '{command}' at {state.scene}: {result.resolved}")
 
 
 def uniform_agent(game: Game, row: Callable[..., None], checked: int, games: int) -> None:
@@ -219,7 +226,7 @@ def uniform_agent(game: Game, row: Callable[..., None], checked: int, games: int
         100 * exact.refused / max(exact.outside, 1), "%", exact.outside, "commands tried",
         exact.outside, "100%", exact.refused == exact.outside, note="things out of scope, "
         "other scenes' labels; an outside command that does what a listed one does counts "
-        "as refused")
+        "as refused" + "".join(f"; {w}" for w in exact.wrong))
     last = max(first.values()) if set(first) == wanted else None
     missing = sorted(wanted - set(first))
     counts = ", ".join(f"{e} {reached[e]} (first in game {first[e]})"

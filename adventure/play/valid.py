@@ -251,8 +251,11 @@ def valid_commands(game: Game, state: GameState, observe: bool = False) -> list[
     scope = world.scope()
     for t in scope.values():
         name = t.display
-        # the name as shown, else the thing's own name, when the shown one is not typable
-        names = list(dict.fromkeys((name, " ".join(t.name))))
+        # the name as shown, else the thing's own name when the shown one is not typable,
+        # else another of its names when a story's phrase takes the first ('take ration
+        # bar' may be the dispenser's 'get ration bar'; 'take bar' is the verb)
+        names = list(dict.fromkeys((name, " ".join(t.name),
+                                    *(" ".join(w) for w in t.synonyms[:3]))))
 
         def keep_any(verb: str, tail: str = "", names: list[str] = names) -> None:
             for n in names:
