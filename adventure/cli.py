@@ -15,9 +15,11 @@ from .story.cache import load as load_story
 from .story.diagnostics import StoryError
 from .story.model import Story
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
     from argparse import Namespace
+
+    from .engine.opening import Start
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 MAX_DELAY = 60  # seconds between turns of `replay --delay`
@@ -137,22 +139,12 @@ def cmd_play(args: Namespace) -> int:
     from .play.safety import safe_history
     from .play.start import StartError, start
 
-    at = None
     if args.at is not None and (args.load is not None or args.cont is not None):
         print("adventure: --at starts a new game; it does not go with --load or --continue.",
               file=sys.stderr)
         return EXIT_USAGE
-    if args.at is not None:
-        from .engine.opening import StartError as BadStart
-        from .engine.opening import make_start
-
-        try:
-            at = make_start(story, args.at, args.set, args.give)
-        except BadStart as exc:
-            print(f"adventure: cannot start --at {args.at}: {exc}.", file=sys.stderr)
-            return EXIT_USAGE
-    elif args.set or args.give:
-        print("adventure: --set and --give go with --at SCENE.", file=sys.stderr)
+    usable, at = _start_at(story, args)
+    if not usable:
         return EXIT_USAGE
     game = Game(story)
     # The story's objects live as long as the game: keep them out of every later
@@ -204,6 +196,24 @@ def cmd_lsp(args: Namespace) -> int:
     return lsp.serve()
 
 
+def _start_at(story: Story, args: Namespace) -> tuple[bool, Start | None]:
+    """(usable, the start that --at, --set and --give ask for: None is the story's
+    own); not usable, with the message said, when they cannot be used."""
+    if args.at is None:
+        if args.set or args.give:
+            print("adventure: --set and --give go with --at SCENE.", file=sys.stderr)
+            return False, None
+        return True, None
+    from .engine.opening import StartError as BadStart
+    from .engine.opening import make_start
+
+    try:
+        return True, make_start(story, args.at, args.set, args.give)
+    except BadStart as exc:
+        print(f"adventure: cannot start --at {args.at}: {exc}.", file=sys.stderr)
+        return False, None
+
+
 def cmd_agent(args: Namespace) -> int:
     if not 0 <= args.seed < 2 ** 64:
         print("adventure: --seed takes 0 to 2**64 - 1.", file=sys.stderr)
@@ -211,10 +221,13 @@ def cmd_agent(args: Namespace) -> int:
     loaded = _usable(args.story, announce=False)
     if loaded is None:
         return EXIT_USAGE
+    usable, at = _start_at(loaded[0], args)
+    if not usable:
+        return EXIT_USAGE
     from .engine.session import Game
     from .play.agent import serve
 
-    return serve(Game(loaded[0]), args.seed)
+    return serve(Game(loaded[0]), args.seed, start=at)
 
 
 def cmd_serve(args: Namespace) -> int:

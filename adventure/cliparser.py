@@ -166,6 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
     _story_option(agent)
     agent.add_argument("--seed", type=int, default=0, metavar="N",
                        help="seed of the first game, and of 'reset' without one (default 0)")
+    agent.add_argument("--at", metavar="SCENE",
+                       help="begin every game (each 'reset') in SCENE, its on_enter run, "
+                            "instead of at the story's start; save tokens record it")
+    agent.add_argument("--set", action="append", default=[], metavar="VAR=VALUE",
+                       help="with --at: give a variable a value first (repeat for more)")
+    agent.add_argument("--give", action="append", default=[], metavar="THING",
+                       help="with --at: the player starts carrying THING (repeat for more)")
     _serve_parser(sub)
     return parser
 

@@ -15,7 +15,7 @@ import pytest
 from adventure.engine.session import Game, Session
 from adventure.engine.world import World
 from adventure.play.agent import Agent, serve, state_hash
-from adventure.play.valid import did_something, valid_commands
+from adventure.play.valid import did_something, outcome, valid_commands
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = str(ROOT / "tests" / "demo_story")
@@ -100,6 +100,7 @@ def test_every_request_round_trips_through_the_console_script(demo_story):
     (b'{"op": "step", "command": "' + b"x" * 1001 + b'"}', "bad_field"),
     (b'{"op": "reset", "seed": -1}', "bad_field"),
     (b'{"op": "reset", "seed": true}', "bad_field"),
+    (b'{"op": "valid", "observe": 1}', "bad_field"),
     (b'{"op": "load"}', "missing_field"),
     (b'{"op": "load", "token": "***"}', "bad_token"),
     (b'{"op": "load", "token": "' + base64.b64encode(b"[]") + b'"}', "bad_token"),
@@ -239,8 +240,9 @@ def _outside(game: Game, state, world: World) -> list[str]:
 
 @pytest.mark.parametrize("story", ["demo", "campaign"])
 def test_valid_is_exact(story, demo_game, campaign_game):
-    """Every listed command, stepped, is understood and not refused; commands from
-    outside the list are refused or not understood."""
+    """Every listed command, stepped, is understood and not refused, and (but for the
+    numbered choices) changes the game as no other listed command does; commands from
+    outside the list are refused, not understood, or do what a listed one does."""
     game = demo_game if story == "demo" else campaign_game
     rnd = random.Random(7)
     outside_tried = 0
@@ -253,20 +255,66 @@ def test_valid_is_exact(story, demo_game, campaign_game):
                 assert valid == []
                 break
             assert valid, f"nothing to do in {state.scene}"
+            still = outcome(game.story, state)
+            left = []  # what each listed command leaves
             for v in valid:
                 result = game.step(state, v.command)
                 assert result.resolved == v.resolves, (state.scene, v.command)
                 assert did_something(game.story, state, result), (state.scene, v.command)
+                after = outcome(game.story, result.state)
+                if v.kind != "choice":  # a choice is listed as the menu shows it
+                    assert after != still and after not in left, (state.scene, v.command)
+                left.append(after)
+            idle = [still, outcome(game.story, game.step(state, "look").state)]
             world = World(game.story, state.copy())
             listed = {v.resolves for v in valid}
             outside = _outside(game, state, world)
             for command in rnd.sample(outside, min(4, len(outside))):
                 result = game.step(state, command)
                 outside_tried += 1
-                assert result.resolved in listed or not did_something(
-                    game.story, state, result), (state.scene, command, result.resolved)
+                after = outcome(game.story, result.state)  # the same as a listed one's
+                assert result.resolved in listed or after in left or after in idle or not \
+                    did_something(game.story, state, result), (state.scene, command,
+                                                                result.resolved)
             session.submit(rnd.choice(valid).command)
     assert outside_tried > 50
+
+
+def test_valid_leaves_out_what_only_shows_and_observe_lists_it(campaign_game):
+    """look, inventory, examine and a story's command that only tells are left out
+    (one command stands for a turn passing where a timer runs); `observe` lists them
+    after the rest. Nothing listed is a meta command that leaves or rewinds the game."""
+    game = campaign_game
+    rnd = random.Random(2)
+    timed = 0
+    for seed in range(4):
+        session = Session(game, seed=seed)
+        for _ in range(30):
+            state = session.state
+            if state.ended:
+                break
+            valid = valid_commands(game, state)
+            both = valid_commands(game, state, observe=True)
+            assert [v.to_json() for v in both[:len(valid)]] == [v.to_json() for v in valid]
+            more = both[len(valid):]
+            assert all(v.kind == "observe" for v in more) and "observe" not in {
+                v.kind for v in valid}
+            assert len({v.resolves for v in both}) == len(both)
+            looks = {v.resolves for v in both if v.resolves.startswith("builtin:look")}
+            assert looks or any(v.kind == "choice" for v in valid)  # look, or its like
+            shown = [v for v in valid if v.resolves.split(":")[:2] in (
+                ["builtin", "look"], ["builtin", "examine"], ["builtin", "inventory"],
+                ["builtin", "wait"])]
+            assert len(shown) <= 1 and (not shown or state.timers), (state.scene, shown)
+            timed += bool(shown)
+            assert not {v.resolves for v in both} & {"meta:quit", "meta:undo",
+                                                     "meta:restart", "meta:save"}
+            session.submit(rnd.choice(valid).command)
+    pipe = Pipe("--story", DEMO)
+    plain = pipe.ask(op="valid")["commands"]
+    full = pipe.ask(op="valid", observe=True)["commands"]
+    assert full[:len(plain)] == plain and any(v["kind"] == "observe" for v in full)
+    assert pipe.close() == 0
 
 
 def test_gymnasium_env_checker_passes_and_the_env_plays():
@@ -317,3 +365,96 @@ def test_the_gym_observation_fits_the_space_on_the_campaign():
     check_env(env, skip_render_check=True)
     obs, info = env.reset(seed=9)
     assert "1) " in obs and info["valid"]
+
+
+def _an_at_start(story) -> tuple[str, str, str, list[str]]:
+    """A start the story allows that is not its own: (scene, a variable and a value
+    for --set, a thing for --give), and the --at options that ask for it."""
+    scene = next(sid for sid, s in sorted(story.scenes.items())
+                 if sid != story.start and s.ending is None)
+    var, value = next((k, v) for k, v in sorted(story.initial.items())
+                      if isinstance(v, bool) and not v)
+    thing = next(t.id for t in story.things.values() if t.portable)
+    return scene, var, thing, ["--at", scene, "--set", f"{var}=true", "--give", thing]
+
+
+def test_a_game_begun_elsewhere_keeps_its_start_in_its_save_token(demo_story, tmp_path):
+    """`agent --at`: a token restores the game, restart goes back to where it began,
+    and a token the story no longer fits is replayed from there, not from the start."""
+    scene, var, thing, at = _an_at_start(demo_story)
+    first = Pipe("--story", DEMO, "--seed", "6", *at)
+    info = first.ask(op="info")
+    assert info["start"] == scene
+    assert info["at"] == {"scene": scene, "vars": {var: True}, "things": [thing]}
+    opening = first.ask(op="reset")
+    assert opening["scene"] == scene and opening["turn"] == 0
+    begun = first.ask(op="hash")["hash"]
+    valid = first.ask(op="valid")["commands"]
+    first.ask(op="step", command=valid[0]["command"])
+    token = first.ask(op="save")["token"]
+    saved = first.ask(op="hash")["hash"]
+    doc = json.loads(base64.b64decode(token))
+    assert doc["start"] == info["at"]
+
+    other = Pipe("--story", DEMO)  # no --at: the token alone says where its game began
+    loaded = other.ask(op="load", token=token)
+    assert loaded["ok"] and loaded["turn"] == 1
+    assert other.ask(op="hash")["hash"] == saved
+    assert other.ask(op="info")["at"] == info["at"]
+    for command in [v["command"] for v in first.ask(op="valid")["commands"]][:3]:
+        assert other.ask(op="step", command=command) == first.ask(op="step", command=command)
+    other.ask(op="step", command="restart")
+    again = other.ask(op="step", command="restart")
+    assert again["scene"] == scene and again["turn"] == 0
+    assert other.ask(op="hash")["hash"] == begun  # the --set and --give are in it again
+    assert other.ask(op="save")["token"] != token
+
+    # a save the story no longer fits (its scene is gone) is rebuilt from its commands,
+    # beginning where the game began
+    doc["story"]["fingerprint"] = "an older story"
+    doc["state"]["scene"] = "a_scene_since_removed"
+    old = base64.b64encode(json.dumps(doc).encode()).decode()
+    rebuilt = other.ask(op="load", token=old)
+    assert rebuilt["ok"] and "as saved" in rebuilt["restored"], rebuilt["restored"]
+    assert other.ask(op="hash")["hash"] == saved
+    assert first.close() == 0 and other.close() == 0
+
+
+def test_a_play_at_save_loads_into_the_agent_as_the_same_game(demo_story, tmp_path):
+    scene, var, thing, at = _an_at_start(demo_story)
+    res = subprocess.run([str(SCRIPT), "play", "--story", DEMO, "--saves", str(tmp_path),
+                          "--seed", "8", *at], input=b"save here\nquit\n",
+                         capture_output=True, timeout=60)
+    assert res.returncode == 0, res.stderr.decode()
+    token = base64.b64encode((tmp_path / "here.save.json").read_bytes()).decode()
+    pipe = Pipe("--story", DEMO)
+    loaded = pipe.ask(op="load", token=token)
+    assert loaded["ok"] and loaded["scene"] == scene
+    from_save = pipe.ask(op="hash")["hash"]
+    fresh = Pipe("--story", DEMO, "--seed", "8", *at)
+    assert fresh.ask(op="hash")["hash"] == from_save
+    assert pipe.close() == 0 and fresh.close() == 0
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--at", "nowhere_at_all"], "cannot start --at"),
+    (["--set", "x=1"], "--set and --give go with --at"),
+])
+def test_agent_at_with_a_bad_start_is_bad_usage(args, says):
+    res = subprocess.run([str(SCRIPT), "agent", "--story", DEMO, *args], input=b"",
+                         capture_output=True, timeout=60)
+    assert res.returncode == 2 and says in res.stderr.decode() and res.stdout == b""
+
+
+def test_the_gym_env_can_begin_every_episode_elsewhere(demo_story):
+    pytest.importorskip("gymnasium")
+    from adventure.play.gym import TerokNorEnv
+
+    scene, var, thing, _ = _an_at_start(demo_story)
+    env = TerokNorEnv(DEMO, at={"scene": scene, "vars": {var: True}, "things": [thing]})
+    obs, info = env.reset(seed=3)
+    assert info["scene"] == scene and info["turn"] == 0
+    assert env.session is not None and env.session.state.vars[var] is True
+    assert env.session.state.moved.get(thing) == "player"
+    with pytest.raises(ValueError, match="no scene"):
+        TerokNorEnv(DEMO, at={"scene": "nowhere_at_all"})

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from typing import IO, Any
 
     from ..engine.game import Game
+    from ..engine.opening import Start
     from ..engine.result import Result
     from ..engine.state import GameState
 
@@ -56,14 +57,17 @@ def state_hash(state: GameState) -> str:
 
 
 def save_token(game: Game, session: Session) -> str:
-    """The game as the engine saves it, base64. No clock time in it: the same game
-    gives the same token."""
-    raw = encode(game.story, session.state, session.log, saved_at="")
+    """The game as the engine saves it, base64, with where it began when that is not
+    the story's start (`--at`), as `play --at` saves: a load restores it there and
+    `restart` and a replay begin there. No clock time in it: the same game gives the
+    same token."""
+    raw = encode(game.story, session.state, session.log, session.start, saved_at="")
     return base64.b64encode(raw).decode("ascii")
 
 
-def read_token(game: Game, token: str) -> tuple[GameState, list, str]:
-    """A save token back to (state, log, what restoring said); RequestError if bad."""
+def read_token(game: Game, token: str) -> tuple[GameState, list, str, Start | None]:
+    """A save token back to (state, log, what restoring said, where the game began);
+    RequestError if bad."""
     try:
         raw = base64.b64decode(token.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError, ValueError):
@@ -75,19 +79,22 @@ def read_token(game: Game, token: str) -> tuple[GameState, list, str]:
     if not isinstance(doc, dict):
         raise RequestError("bad_token", "the token is not a save")
     try:
-        return fit_to_story(game, decode(doc, game.story))
+        save = decode(doc, game.story)
+        return (*fit_to_story(game, save), save.start)
     except SaveError as exc:
         raise RequestError("bad_token", f"the save cannot be used: {exc}") from None
 
 
 class Agent:
     """One game played by a program. `handle` takes a request and returns a response
-    (dicts); `handle_line` does the same for one line of JSON."""
+    (dicts); `handle_line` does the same for one line of JSON. `start` begins every
+    game of a `reset` there (`adventure agent --at`) rather than at the story's start."""
 
-    def __init__(self, game: Game, seed: int = 0) -> None:
+    def __init__(self, game: Game, seed: int = 0, start: Start | None = None) -> None:
         self.game = game
         self.seed = seed
-        self.session = Session(game, seed=seed)
+        self.start = start
+        self.session = Session(game, seed=seed, start=start)
 
     # -- lines -----------------------------------------------------------------------
     def handle_line(self, line: str) -> str:
@@ -129,7 +136,7 @@ class Agent:
         seed = _field(request, "seed", int, self.seed)
         if not 0 <= seed < 2 ** 64:
             raise RequestError("bad_field", "'seed' is an integer from 0 to 2**64 - 1")
-        self.session = Session(self.game, seed=seed)
+        self.session = Session(self.game, seed=seed, start=self.start)
         return self.reply(self.session.opening, score_before=0)
 
     def _step(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -142,16 +149,19 @@ class Agent:
         return self.reply(self.session.submit(command), before)
 
     def _valid(self, request: dict[str, Any]) -> dict[str, Any]:
+        observe = request.get("observe", False)
+        if not isinstance(observe, bool):
+            raise RequestError("bad_field", "'observe' must be true or false")
         return {"commands": [v.to_json() for v in
-                             valid_commands(self.game, self.session.state)]}
+                             valid_commands(self.game, self.session.state, observe)]}
 
     def _save(self, request: dict[str, Any]) -> dict[str, Any]:
         return {"token": save_token(self.game, self.session)}
 
     def _load(self, request: dict[str, Any]) -> dict[str, Any]:
         token = _field(request, "token", str)
-        state, log, said = read_token(self.game, token)
-        self.session = Session(self.game, seed=state.seed, resume=(state, log))
+        state, log, said, start = read_token(self.game, token)
+        self.session = Session(self.game, seed=state.seed, resume=(state, log), start=start)
         reply = self.reply(self.session.opening, state.score)
         reply["restored"] = said
         return reply
@@ -161,6 +171,7 @@ class Agent:
 
     def _info(self, request: dict[str, Any]) -> dict[str, Any]:
         story = self.game.story
+        start = self.session.start  # this game's: a loaded one may have begun elsewhere
         return {
             "protocol": PROTOCOL,
             "story": {"id": story.id, "title": story.title, "version": story.version,
@@ -169,7 +180,8 @@ class Agent:
             "endings": [{"id": sid, "title": s.ending.title, "kind": s.ending.kind}
                         for sid, s in sorted(story.scenes.items()) if s.ending is not None],
             "max_score": story.max_score,
-            "start": story.start,
+            "start": story.start if start is None else start.scene,
+            "at": None if start is None else start.to_json(),
             "seed": self.session.state.seed,
             "max_command": MAX_LINE,
         }
@@ -231,11 +243,11 @@ def dump(response: dict[str, Any]) -> str:
 
 
 def serve(game: Game, seed: int = 0, stdin: IO[bytes] | None = None,
-          stdout: IO[bytes] | None = None) -> int:
+          stdout: IO[bytes] | None = None, start: Start | None = None) -> int:
     """Read requests a line at a time until end of input; answer each on one line."""
     src = stdin if stdin is not None else sys.stdin.buffer
     out = stdout if stdout is not None else sys.stdout.buffer
-    agent = Agent(game, seed)
+    agent = Agent(game, seed, start)
     while True:
         raw = src.readline(MAX_REQUEST + 1)
         if not raw:

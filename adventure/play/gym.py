@@ -17,6 +17,7 @@ from pathlib import Path
 import gymnasium
 from gymnasium import spaces
 
+from ..engine.opening import make_start
 from ..engine.session import MAX_LINE, Game, Session
 from ..story.cache import load
 from ..story.files import story_files
@@ -94,13 +95,15 @@ def observation(result: Result) -> str:
 class TerokNorEnv(gymnasium.Env[str, str]):
     """A story as a Gymnasium environment (the bundled Terok Nor unless `story` names
     a story folder, or `game` is given to share one loaded story between environments).
+    `at` begins every episode elsewhere, as `adventure play --at` does: `{"scene": ...,
+    "vars": {...}, "things": [...]}` (vars and things optional), to train on one part.
     """
 
     metadata = {"render_modes": ["ansi", "human"]}
 
     def __init__(self, story: str | Path | None = None, max_turns: int = 500,
                  render_mode: str | None = None, valid: bool = True,
-                 game: Game | None = None) -> None:
+                 game: Game | None = None, at: dict[str, Any] | None = None) -> None:
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ValueError(f"render_mode is one of {self.metadata['render_modes']}")
         if max_turns < 1:
@@ -108,6 +111,9 @@ class TerokNorEnv(gymnasium.Env[str, str]):
         if game is None:
             game = Game(load(Path(story) if story is not None else bundled_story()))
         self.game = game
+        # a bad start is a ValueError (opening.StartError) that says what to write instead
+        self.start = None if at is None else make_start(
+            game.story, at["scene"], at.get("vars") or {}, list(at.get("things") or []))
         self.max_turns = max_turns
         self.render_mode = render_mode
         self.with_valid = valid  # info['valid'] costs about a millisecond a step
@@ -126,7 +132,7 @@ class TerokNorEnv(gymnasium.Env[str, str]):
         super().reset(seed=seed)
         # seeded: that game; unseeded: the next game of the environment's own generator
         game_seed = seed if seed is not None else int(self.np_random.integers(MAX_SEED))
-        self.session = Session(self.game, seed=game_seed)
+        self.session = Session(self.game, seed=game_seed, start=self.start)
         self.steps = 0
         result = self.session.opening
         return self._observe(result), self._info(result)
