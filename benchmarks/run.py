@@ -580,7 +580,7 @@ if sys.argv[1] == "campaign":
         gc.collect()
         with open("/proc/self/statm") as f:
             return int(f.read().split()[1]) * 4096
-    few, many = (50, 200) if sys.argv[4] == "quick" else (100, 1000)
+    few, many = (100, 200) if sys.argv[4] == "quick" else (100, 1000)
     edits(folder, path, few - 20)
     out["mem_few"], out["few"] = resident(), few
     edits(folder, path, many - few)
