@@ -601,3 +601,38 @@ def test_the_score_line_counts_turns_in_good_english(cellar):
     assert "in 0 turns." in out[0]
     assert "in 1 turn." in out[2]
     assert "in 2 turns." in out[4]
+
+
+DOORSTEP = """\
+story:
+  id: doorstep
+  title: Doorstep
+  start: step
+  max_score: 1
+scenes:
+  step:
+    title: Step
+    text: A doorstep.
+    actions:
+      - id: leave
+        commands: [leave]
+        to: gone
+  gone:
+    title: Gone
+    text: ""
+    ending:
+      kind: victory
+      title: Gone
+"""
+
+
+def test_an_endings_score_line_counts_the_move_that_ended_the_game(tmp_path):
+    """The turn that reaches an ending is counted in its score line, as the status line
+    counts it: 'in 1 turn' for a game won with its first command."""
+    root = tmp_path / "story"
+    root.mkdir()
+    (root / "story.yaml").write_text(DOORSTEP, encoding="utf-8")
+    game = Game(load_story(root))
+    for lines, said in ((["leave"], "in 1 turn."), (["wait", "leave"], "in 2 turns.")):
+        s, out = play(game, *lines)
+        assert said in out[-1] and s.state.turn == len(lines), out[-1]

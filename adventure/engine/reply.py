@@ -53,6 +53,9 @@ class Replies(Offers):
     def _result(self, world: World, advanced: bool, show_choices: bool,
                 before: GameState | None) -> Result:
         st = world.state
+        if world.score_due:  # the ending's move is counted by now: "in 12 turns" as shown
+            world.score_due = False
+            world.out.append(("text", world.word("ending_score", max=str(self.story.max_score))))
         paras: list[tuple[str, str]] = []
         for style, text in world.out:
             if style == "text" or style == "ending":

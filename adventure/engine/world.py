@@ -54,6 +54,8 @@ class World:
         self.written: dict[tuple[str, str], Any] = {}
         self._lighting = False  # working out whether it is dark: scope is everything in reach
         self.fell_to: Any = None  # the match a refused action or exit passed the command to
+        # an ending's score line waits until the command's turn is counted (reply._result)
+        self.score_due = False
 
     # -- every change to the state's dicts comes through these ------------------
     def write(self, field: str, key: str, value: Any) -> None:
@@ -225,9 +227,7 @@ class World:
             # as the author wrote it when they framed it themselves ("*** You have won ***")
             self.out.append(("ending", title if title[:1] in "*=-~#[(" else f"*** {title} ***"))
             self.say(e.epilogue)
-            if self.story.max_score is not None:
-                self.out.append(("text", self.word("ending_score",
-                                                   max=str(self.story.max_score))))
+            self.score_due = self.story.max_score is not None
 
     def describe(self, sid: str, full: bool = True) -> None:
         self.described = True
