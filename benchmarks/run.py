@@ -91,19 +91,30 @@ def run_cmd(argv, stdin=None, env=None) -> float:
     return time.perf_counter() - t
 
 
+GNU_TIME = shutil.which("time", path="/usr/bin:/bin")
+
+
 def run_rss(argv, stdin: bytes) -> tuple[float, int]:
-    """Seconds and the peak resident memory (KB) of one run of a command."""
-    t = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    assert proc.stdin is not None
-    proc.stdin.write(stdin)
-    proc.stdin.close()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        raise RuntimeError(f"{argv[0]} exited with {proc.returncode}")
-    return time.perf_counter() - t, usage.ru_maxrss
+    """Seconds and the peak resident memory (KB) of one run of a command.
+
+    The peak is GNU time's %M where it is installed: Linux carries a process's peak over
+    exec, so a child forked from this (large) benchmark process would report our size,
+    not its own; GNU time forks it from a small process. Without it, wait4's figure."""
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as out:
+        cmd = [GNU_TIME, "-f", "%M", "-o", out.name, *argv] if GNU_TIME else argv
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        assert proc.stdin is not None
+        proc.stdin.write(stdin)
+        proc.stdin.close()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode:
+            raise RuntimeError(f"{argv[0]} exited with {proc.returncode}")
+        peak = int(out.read().split()[-1]) if GNU_TIME else usage.ru_maxrss
+    return seconds, peak
 
 
 # -- 1. start-up -------------------------------------------------------------------
