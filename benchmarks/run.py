@@ -270,11 +270,13 @@ MINIMAL_PROMPT = ("import yaml, transitions\nfrom prompt_toolkit import PromptSe
 # -- 2. commands -------------------------------------------------------------------
 
 def walkthroughs(story_dir: Path) -> list[list[str]]:
-    """The command lists of the story tests that end the game."""
+    """The command lists of the story tests that play from the story's start (no
+    `start:`: played from the start, theirs would be commands out of place, each one a
+    search for a typo) and end the game."""
     found = []
     for path in sorted((story_dir / "tests").glob("*.yaml")):
         doc, problems = load_file(path, str(path))  # the engine's own reader, as `adventure test`
-        if problems or not isinstance(doc, dict):
+        if problems or not isinstance(doc, dict) or doc.get("start") is not None:
             continue
         steps = list(doc.get("steps") or [])
         last = steps[-1] if steps else None
@@ -472,13 +474,16 @@ def floors(reps: int, n_con: int, al_con: float | None) -> None:
 CHILD_OURS = """
 import json, resource, sys, time
 sys.path.append(sys.argv[2])
+def peak_kb():  # this process's own peak (VmHWM; ru_maxrss carries the parent's over exec)
+    with open("/proc/self/status") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("VmHWM:"))
 from adventure.story.cache import load
 from adventure.engine.machine import StoryMachine
-rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+rss0 = peak_kb()
 t0 = time.perf_counter(); story = load(sys.argv[1]); t1 = time.perf_counter()
-rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+rss1 = peak_kb()
 StoryMachine(story); t2 = time.perf_counter()
-rss2 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+rss2 = peak_kb()
 print(json.dumps({"load": t1 - t0, "build": t2 - t1, "load_mb": (rss1 - rss0) / 1024,
                   "total_mb": (rss2 - rss0) / 1024}))
 """
@@ -488,14 +493,17 @@ import json, resource, sys, time
 from pathlib import Path
 import yaml
 files = sorted(Path(sys.argv[1]).glob("*.yaml"))
-rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def peak_kb():  # this process's own peak (VmHWM; ru_maxrss carries the parent's over exec)
+    with open("/proc/self/status") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("VmHWM:"))
+rss0 = peak_kb()
 t0 = time.perf_counter()
 docs = []
 for f in files:
     with open(f) as fh:
         docs.append(yaml.load(fh, Loader=yaml.CSafeLoader))
 t1 = time.perf_counter()
-rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+rss1 = peak_kb()
 print(json.dumps({"load": t1 - t0, "load_mb": (rss1 - rss0) / 1024}))
 """
 
