@@ -204,3 +204,24 @@ def test_a_misspelt_place_suggests_following(tmp_path):
     with pytest.raises(StoryError) as exc:
         load_story(tmp_path)
     assert "unknown location 'folowing' (did you mean 'following'?)" in str(exc.value)
+
+
+def test_a_save_from_before_the_companion_was_a_person_is_replayed_with_them(campaign):
+    """A save made by an earlier release (tests/golden/saves), whose story has changed
+    since: restoring it replays its commands on the story as it is now, so the people who
+    now follow the player are with them (keeping its state as saved left them out)."""
+    from pathlib import Path
+
+    from adventure.play.replay import load_save
+
+    saves = Path(__file__).parent / "golden" / "saves"
+    for path in sorted(saves.glob("campaign-*.save.json")):
+        state, log, note = load_save(campaign, path)
+        assert "replayed on it" in note, note
+        followers = [t for t in campaign.story.things.values()
+                     if state.moved.get(t.id, t.location) == FOLLOWING]
+        assert followers, path.name
+        for person in followers:
+            assert person.description is not None
+            said = reply(campaign, state.copy(), f"x {person.name[0]}")
+            assert "can't see" not in said and "not someone" not in said, (path.name, said)

@@ -135,12 +135,28 @@ def fit_to_story(game: Game, save: SaveFile) -> tuple[GameState, list[LogEntry],
             raise SaveError(f"it is damaged: it refers to {', '.join(problems[:3])}, "
                             "which this story does not have")
         return state, save.log, f"Restored: turn {state.turn}, {story.scenes[state.scene].title}."
+    # The story was edited: replay the game's commands on it, so that what the edit
+    # changes along the way (someone who now follows the player, a new variable's value)
+    # is part of the game; the saved state itself serves only when the replay cannot
+    # reach it and it still fits the story.
+    try:
+        rebuilt = rebuild(game, state.seed, save.log, save.start)
+    except SaveError as exc:  # past the rebuild budget: the saved state may still serve
+        refused: SaveError | None = exc
+    else:
+        refused = None
+        if rebuilt.diverged_at is None and rebuilt.state.scene == state.scene:
+            return rebuilt.state, rebuilt.log, (
+                f"Restored: turn {rebuilt.state.turn}, {story.scenes[state.scene].title}. "
+                "The story has changed since this game was saved; your game was replayed "
+                "on it.")
     complete_vars(state, story)
     if not story_problems(state, story):
         return state, save.log, (f"Restored: turn {state.turn}, "
                                  f"{story.scenes[state.scene].title}. The story has changed "
                                  "since this game was saved; your game still fits it.")
-    rebuilt = rebuild(game, state.seed, save.log, save.start)
+    if refused is not None:
+        raise refused
     if rebuilt.diverged_at is None:
         how = f"replayed to turn {rebuilt.state.turn}, as saved"
     else:
