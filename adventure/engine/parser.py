@@ -22,6 +22,7 @@ from ..story.vocab import (
     words,
 )
 from . import labels
+from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, strip_possessives
 from .typos import correct
 
 META = frozenset({"hint", "help", "choices", "quit", "score", "version", "verbose", "brief"})
@@ -53,7 +54,7 @@ class Context:
 
     __slots__ = ("synonyms", "own", "globals", "spent", "exits", "_scope", "exit_titles", "choices",
                  "fallback", "conversation", "phrases", "refs", "routes", "vocabulary", "unlisted",
-                 "labels", "mentioned", "names", "exact")
+                 "labels", "mentioned", "names", "exact", "scene")
 
     def __init__(self, synonyms: SynonymIndex, own: list[Action],
                  globals: list[Action], spent: list[Action], exits: list[Exit],
@@ -66,7 +67,7 @@ class Context:
                  unlisted: Callable[[], frozenset[str]] = frozenset,
                  labels: Callable[[], list[Words]] = list,
                  mentioned: Callable[[], frozenset[str]] = frozenset,
-                 names: Callable[[], frozenset[str]] = frozenset) -> None:
+                 names: Callable[[], frozenset[str]] = frozenset, scene: str = "") -> None:
         self.synonyms = synonyms
         self.own = own  # the scene's own actions that can be matched now
         self.globals = globals
@@ -86,6 +87,7 @@ class Context:
         self.mentioned = mentioned  # every word the scene's text can show (lazy)
         self.names = names  # the names it writes with a capital (lazy)
         self.exact = False  # as typed: no typo corrected, no 'did you mean' (a replayed log)
+        self.scene = scene  # the scene's id: its own people are who 'him' means in it
 
     @property
     def scope(self) -> dict[str, Thing]:
@@ -123,9 +125,6 @@ class Intent(Record):
         self.numbers = numbers  # the choices a command fits equally, to ask which
 
 
-PRONOUNS = frozenset({"it", "them", "him", "her"})
-
-
 def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
     """`ws`, when given, are words already prepared (an answer to 'which do you mean')."""
     if ws is None:
@@ -149,12 +148,18 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
     if intent.options:
         intent.words = ws  # the whole command, to finish once the player says which
     weak = intent.kind == "unknown" or (intent.kind == "builtin" and intent.verb in DEFAULTS)
-    if weak and ws != typed:  # 'use it on kira': the story's phrase names the thing itself
+    named = ws
+    if ws != typed and (weak or intent.kind == "action" and intent.words != ws):
+        # 'use it on kira', 'ask him about his mistress': the story's phrase names the
+        # person or thing itself, and says more than 'ask Garak' alone does
         named = tuple(n for w in ws for n in (ctx.scope[w[1:]].name if w[1:] in ctx.scope
                                                and w.startswith("@") else (w,)))
         again = _parse(named, ctx)
-        if again.kind == "action":
+        if again.kind == "action" and (weak or again.words == named):
             return again
+        hits = labels.whole(named, ctx.labels()) if ctx.choices else []
+        if hits:  # 'ask him about his mistress' for 'Ask Garak about his mistress'
+            return _choice(hits, named, ctx)
     if weak and not intent.options and ctx.choices:
         chosen = _label(typed, ctx) or (_label(ws, ctx) if ws != typed else None)
         if chosen is not None:
@@ -193,16 +198,18 @@ def _choice(hits: list[int], ws: Words, ctx: Context) -> Intent:
 
 def _pronouns(ws: Words, ctx: Context) -> tuple[Words, str]:
     out: list[str] = []
-    for w in ws:
-        if w in PRONOUNS:
+    for i, w in enumerate(ws):
+        if w in PRONOUNS and not possessive_her(ws, i):
             ref = ctx.refs.get(w)
             if ref not in ctx.scope and w == "them":
                 ref = ctx.refs.get("it")
             if (ref is None or ref not in ctx.scope) and w != "it":
-                # nobody named yet: the one person of that kind in view
-                kind = [t.id for t in ctx.scope.values() if t.pronoun == w]
-                ref = kind[0] if len(kind) == 1 else None
+                # nobody named yet: the one person of that kind in view, or of several the
+                # last named or the one this scene is with
+                kind = [t for t in ctx.scope.values() if t.pronoun == w]
                 last = ctx.refs.get("them")
+                chosen = kind[0] if len(kind) == 1 else choose_person(kind, ctx.scene, last)
+                ref = chosen.id if chosen is not None else None
                 if ref is None and w != "them" and last in ctx.scope \
                         and not ctx.scope[last].plural:  # the person last named, 'they'
                     ref = last
@@ -273,7 +280,7 @@ def _action_matches(a: Action, ws: Words, ctx: Context) -> bool:
         if rest in a.nouns:
             return True
         if a.thing is not None and a.thing in ctx.scope \
-                and thing_matches(ctx.scope[a.thing], rest):
+                and thing_matches(ctx.scope[a.thing], _owned(rest, ctx)):
             return True
     return False
 
@@ -284,7 +291,7 @@ def _two_nouns(a: Action, rest: Words, ctx: Context) -> bool:
     for i in range(1, len(rest) - len(prep)):
         if rest[i:i + len(prep)] != prep:
             continue
-        first, second = rest[:i], rest[i + len(prep):]
+        first, second = _owned(rest[:i], ctx), _owned(rest[i + len(prep):], ctx)
         if a.thing is not None:
             ok = a.thing in ctx.scope and thing_matches(ctx.scope[a.thing], first)
         else:
@@ -500,8 +507,21 @@ def _spoken_to(verb: str, person: Thing, ctx: Context) -> Intent | None:
     return None
 
 
+def _owned(ws: Words, ctx: Context) -> Words:
+    """The noun phrase without a player's possessive: 'my collar', "julian's collar"."""
+    if len(ws) < 2 or not (ws[0] in POSSESSIVES or ws[0].endswith("s")):
+        return ws
+    return strip_possessives(ws, lambda w: w in ctx.vocabulary or any(
+        w in thing_words(t)[1] for t in ctx.scope.values()))
+
+
 def _one(ws: Words, ctx: Context) -> Thing | Intent:
+    ws = _owned(ws, ctx)
     found = resolve(ws, ctx.scope)
+    if len(found) > 1 and len({t.display for t in found}) == 1:
+        # the same name twice (Garak of the calling scene and of this conversation):
+        # no answer to 'which' could tell them apart, so this scene's own
+        found = [t for t in found if t.location == ctx.scene] or found[:1]
     if len(found) == 1:
         return found[0]
     if not found:

@@ -1,0 +1,191 @@
+"""What a blind playtester typed (issue 18): pronouns follow who was named, names keep the
+author's capitals, a player's possessives qualify a noun, suggestions name only people in
+view, yes/no answers, exits by the words the player sees, talking to whom you are talking
+with."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from conftest import STORY
+
+from adventure.author.storytests import begin
+from adventure.engine.session import Game, Session
+from adventure.engine.world import World
+from adventure.story.loader import load_story
+from adventure.story.yamlsrc import load_file
+
+TAILOR = textwrap.dedent("""\
+    story:
+      id: tailor
+      title: Tailor
+      start: shop
+    things:
+      julian:
+        name: Julian
+        article: none
+        pronoun: him
+        location: following
+        description: Julian looks worried.
+      collar:
+        name: collar
+        wearable: true
+        location: player
+        description: A grey slave collar.
+      combadge:
+        name: combadge
+        portable: true
+        location: player
+        description: A Starfleet combadge.
+    scenes:
+      shop:
+        title: The Shop
+        text: Garak bends over his cutting table. The Intendant watches from the door.
+        things:
+          garak:
+            name: Garak
+            article: none
+            pronoun: him
+            description: Garak smiles at nothing.
+          intendant:
+            name: intendant
+            article: the
+            pronoun: her
+            description: The Intendant is bored.
+          driver:
+            name: driver
+            portable: true
+            description: A magnetic driver.
+        actions:
+          - id: ask_wants
+            commands: [ask garak what the intendant wants]
+            text: '"Everything," says Garak.'
+          - id: chat
+            label: Have a word with Garak
+            call: word
+      word:
+        title: A Word with Garak
+        conversation: true
+        text: Garak leans close.
+        things:
+          tailor:
+            name: Garak
+            article: none
+            pronoun: him
+            description: Garak, up close, smells of cloth.
+        actions:
+          - id: rod
+            label: Ask Garak about the rod
+            commands: [ask about rod]
+            text: '"A pretty thing," Garak says of the rod.'
+          - id: mistress
+            label: Ask Garak about his mistress
+            commands: [ask about mistress]
+            text: '"She is Bajor," Garak says of his mistress.'
+          - id: bye
+            label: Leave him
+            commands: [bye]
+            return: true
+    """)
+
+
+@pytest.fixture(scope="module")
+def tailor(tmp_path_factory) -> Game:
+    root = tmp_path_factory.mktemp("tailor")
+    (root / "story.yaml").write_text(TAILOR)
+    return Game(load_story(root))
+
+
+def said(s: Session, *lines: str) -> str:
+    return "\n".join(s.submit(line).text for line in lines)
+
+
+# -- 1. pronouns follow who was named -------------------------------------------------------
+
+def test_a_person_asked_by_a_story_phrase_is_him_next(tailor):
+    s = Session(tailor, seed=1)
+    said(s, "x julian")  # Julian was 'him'
+    assert "Everything" in said(s, "ask garak what the intendant wants")
+    assert said(s, "x him") == "Garak smiles at nothing."
+    assert said(s, "x her") == "The Intendant is bored."
+
+
+def test_in_a_conversation_him_is_the_one_it_is_with(tailor):
+    s = Session(tailor, seed=1)
+    said(s, "have a word with garak")
+    s.state.refs.clear()  # nobody named yet: Julian and Garak are both 'him'
+    assert "A pretty thing" in said(s, "ask him about the rod")
+    assert said(s, "x him") == "Garak, up close, smells of cloth."
+
+
+def test_a_pronoun_for_a_name_in_a_choices_label(tailor):
+    s = Session(tailor, seed=1)
+    said(s, "have a word with garak")
+    assert "She is Bajor" in said(s, "ask him about his mistress")
+
+
+def test_the_same_name_in_the_calling_scene_and_the_conversation_is_not_a_question(tailor):
+    s = Session(tailor, seed=1)
+    said(s, "have a word with garak")
+    assert said(s, "x garak") == "Garak, up close, smells of cloth."
+
+
+# -- 3. possessives qualify a noun; a pronoun is never a typo -------------------------------
+
+@pytest.mark.parametrize("line,reply", [
+    ("x my collar", "A grey slave collar."),
+    ("x julian's collar", "A grey slave collar."),
+    ("give my combadge to garak", "Garak shows no interest in the combadge."),
+    ("use the driver on my collar", "Using the driver on the collar achieves nothing."),
+])
+def test_a_players_possessive_qualifies_the_noun(tailor, line, reply):
+    s = Session(tailor, seed=1)
+    assert said(s, line) == reply
+
+
+def test_a_possessive_is_never_part_of_a_name_nor_corrected_into_one(tailor):
+    s = Session(tailor, seed=1)
+    out = said(s, "x her hands")
+    assert "hesper" not in out and "her hands" not in out and "The her" not in out, out
+    out = said(s, "x his table")
+    assert "The his" not in out, out
+
+
+# -- the campaign, at the places the playtester met ----------------------------------------
+
+def walks():
+    """Every story test's states, as the session after each step."""
+    game = Game(load_story(STORY))
+    for path in sorted((STORY / "tests").glob("*.yaml")):
+        data, _ = load_file(path)
+        s = begin(game, data, path, int(data.get("seed", 1)))
+        for step in data.get("steps") or []:
+            s.submit(step if isinstance(step, str) else str(step.get("do", "")))
+            yield game, s
+
+
+def test_in_every_campaign_conversation_him_or_her_is_the_one_it_is_with():
+    seen = set()
+    for game, s in walks():
+        scene = game.story.scenes[s.state.scene]
+        if not scene.conversation or scene.id in seen:
+            continue
+        scope = World(game.story, s.state).scope()
+        local = [t for t in scope.values() if t.person and t.location == scene.id]
+        if len(local) != 1:
+            continue
+        [person] = local
+        others = [t for t in scope.values() if t.pronoun == person.pronoun and t is not person
+                  and t.display != person.display]
+        if not others:
+            continue
+        seen.add(scene.id)
+        state = s.state.copy()
+        state.refs.clear()
+        looks = " ".join(" ".join(t for _, t in game.step(
+            state.copy(), f"x {' '.join(person.name)}").paragraphs).split())
+        got = " ".join(" ".join(t for _, t in game.step(
+            state, f"x {person.pronoun}").paragraphs).split())
+        assert got == looks, (scene.id, got)
+    assert seen  # the playtester's 'A Word with Garak' is one
