@@ -189,3 +189,18 @@ def test_in_every_campaign_conversation_him_or_her_is_the_one_it_is_with():
             state, f"x {person.pronoun}").paragraphs).split())
         assert got == looks, (scene.id, got)
     assert seen  # the playtester's 'A Word with Garak' is one
+
+
+# -- 2. names keep the capitals the prose gives them ----------------------------------------
+
+@pytest.mark.parametrize("line,reply", [
+    ("ask the intendant about the rod", "The Intendant has nothing to say about that."),
+    ("give combadge to the intendant", "The Intendant shows no interest in the combadge."),
+    ("pull the intendant", "The Intendant would not thank you for that."),
+    ("push the driver", "Nothing obvious happens."),
+    ("x his driver", "A magnetic driver."),
+])
+def test_a_name_reads_as_the_prose_writes_it(tailor, line, reply):
+    s = Session(tailor, seed=1)
+    assert said(s, line) == reply
+
