@@ -204,3 +204,27 @@ def test_a_name_reads_as_the_prose_writes_it(tailor, line, reply):
     s = Session(tailor, seed=1)
     assert said(s, line) == reply
 
+
+
+# -- 4. an example names someone in view ----------------------------------------------------
+
+def test_an_example_names_the_person_meant_or_someone_in_view(tailor):
+    s = Session(tailor, seed=1)
+    assert said(s, "tell her i am nothing like her") == \
+        "Say it as 'tell the Intendant about something'."
+    assert said(s, "ask garak his name") == "Say it as 'ask Garak about something'."
+
+
+def test_no_campaign_example_names_someone_absent():
+    seen = set()
+    for game, s in walks():
+        if s.state.scene in seen or s.state.ended:
+            continue
+        seen.add(s.state.scene)
+        here = World(game.story, s.state).scope().values()
+        people = {t.the() for t in here if t.person} | {"someone"}
+        for line in ("ask him his name", "tell her i am nothing like her", "give it"):
+            out = " ".join(t for _, t in game.step(s.state.copy(), line).paragraphs)
+            if "Say it as '" in out:
+                example = out.split("Say it as '")[1].split("'.")[0]
+                assert any(p in example for p in people), (s.state.scene, line, out, people)

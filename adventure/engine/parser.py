@@ -473,7 +473,10 @@ def _talk(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
         if wh and prep not in rest[1:wh]:  # ask Odo what he wants: talking to Odo
             return _talk_to(rest[:wh], ws, ctx)
     if prep not in rest[1:-1]:
-        example = f"{verb} the padd to Odo" if prep == "to" else f"{verb} Odo about the station"
+        who = _addressee(rest, ctx)
+        topic = shown(rest[1:], ctx) if rest[0] == "about" and rest[1:] else "something"
+        example = f"{verb} something to {who}" if prep == "to" else \
+            f"{verb} {who} about {topic}"
         return Intent("unknown", words=ws, message=f"Say it as '{example}'.")
     i = rest.index(prep, 1)
     first, second = rest[:i], rest[i + 1:]
@@ -491,6 +494,18 @@ def _talk(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
     if spoken is not None:
         return spoken
     return Intent("builtin", verb=verb, objects=[person], words=ws)
+
+
+def _addressee(rest: Words, ctx: Context) -> str:
+    """Whom an example should name: the person the command names, else the one the scene
+    is with, else anyone in view; never someone absent."""
+    people = [t for t in ctx.scope.values() if t.person]
+    for n in range(len(rest), 0, -1):
+        found = [t for t in resolve(_owned(rest[:n], ctx), ctx.scope) if t.person]
+        if found:
+            return found[0].the()
+    people.sort(key=lambda t: t.location != ctx.scene)
+    return people[0].the() if people else "someone"
 
 
 def _spoken_to(verb: str, person: Thing, ctx: Context) -> Intent | None:
