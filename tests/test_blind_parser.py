@@ -228,3 +228,48 @@ def test_no_campaign_example_names_someone_absent():
             if "Say it as '" in out:
                 example = out.split("Say it as '")[1].split("'.")[0]
                 assert any(p in example for p in people), (s.state.scene, line, out, people)
+
+
+# -- 5. yes and no answer the game's yes/no questions ---------------------------------------
+
+@pytest.mark.parametrize("answer", ["yes", "y", "restart"])
+def test_restart_is_confirmed_by_yes(tailor, answer):
+    s = Session(tailor, seed=1)
+    said(s, "take driver")
+    assert "Restart" in said(s, "restart") and "'yes'" in said(s, "look", "restart")
+    out = said(s, answer)
+    assert "isn't a command" not in out and "The Shop" in out, out
+    assert "A magnetic driver" not in said(s, "inventory")
+
+
+@pytest.mark.parametrize("answer", ["no", "n"])
+def test_restart_is_cancelled_by_no(tailor, answer):
+    s = Session(tailor, seed=1)
+    said(s, "take driver", "restart")
+    assert said(s, answer) == "Not restarted; play on."
+    assert "driver" in said(s, "inventory")
+
+
+def test_a_corrected_command_that_cannot_be_taken_back_answers_no(tmp_path):
+    root = tmp_path / "st"
+    root.mkdir()
+    text = TAILOR.replace("      - id: chat\n", textwrap.indent(textwrap.dedent("""\
+        - id: leap
+          label: Surrender
+          commands: [surrender]
+          to: end
+        - id: chat
+        """), "      ")) + textwrap.indent(textwrap.dedent("""\
+        end:
+          title: The End
+          text: It ends.
+          ending: {kind: defeat}
+        """), "  ")
+    (root / "story.yaml").write_text(text)
+    s = Session(Game(load_story(root)), seed=1)
+    assert "type 'yes'" in said(s, "surrendr")
+    assert said(s, "n") == "Then it is not done."
+    assert not s.state.ended
+    said(s, "surrendr")
+    said(s, "yes")
+    assert s.state.ended

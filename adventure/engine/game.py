@@ -42,6 +42,10 @@ if TYPE_CHECKING:
 # verbs that speak to someone: the person named becomes him or her
 SPOKEN = frozenset({"ask", "tell", "talk", "speak", "give", "show", "greet", "say", "answer",
                     "question", "thank", "call"})
+# answers to a yes/no question the game asks ('Restart? ...', 'Did you mean ...?')
+YES = frozenset({("yes",), ("y",), ("yeah",), ("yep",), ("sure",), ("ok",), ("okay",),
+                 ("yes", "please")})
+NO = frozenset({("no",), ("n",), ("nope",), ("cancel",), ("no", "thanks")})
 MAX_LINE = 1000  # characters in one command; longer input is refused, not parsed
 
 
@@ -192,8 +196,10 @@ class Game(Replies):
                     and set(w for w in ws if w not in LINKS) <= set(shown[n - 1])]
             return Intent("choice", number=left[0], words=ws) if len(left) == 1 else None
         if "confirm" in pending:
-            if ws in (("yes",), ("y",)):
+            if ws in YES:
                 return parse("", ctx, ws=tuple(pending["confirm"]))
+            if ws in NO:
+                return Intent("unknown", words=ws, message="Then it is not done.")
             return None
         options = [ctx.scope[i] for i in pending.get("options", []) if i in ctx.scope]
         chosen = [t for t in options if ws and thing_matches(t, ws, need_noun=False)]
