@@ -273,3 +273,44 @@ def test_a_corrected_command_that_cannot_be_taken_back_answers_no(tmp_path):
     said(s, "surrendr")
     said(s, "yes")
     assert s.state.ended
+
+
+# -- 6. the ways on, by words the player has seen ------------------------------------------
+
+def test_the_ways_on_are_named_by_what_the_player_sees(tmp_path):
+    root = tmp_path / "st"
+    root.mkdir()
+    (root / "story.yaml").write_text(textwrap.dedent("""\
+        story: {id: ways, title: Ways, start: hall}
+        scenes:
+          hall:
+            title: The Hall
+            text: A sealed door, and an arch to the west.
+            exits:
+              sanctum: {to: study, names: [sealed door]}
+              offer: {to: den, label: Go to the den}
+              xq7: {to: garden}
+              west: {to: garden}
+          study: {title: The Study, text: Books.}
+          den: {title: The Den, text: Smoke.}
+          garden: {title: The Rose Garden, text: Roses.}
+        """))
+    s = Session(Game(load_story(root)), seed=1)
+    out = said(s, "go to the moon")
+    assert out.endswith("From here you can go: sealed door, den, rose garden, west."), out
+    assert "Roses." in said(s, "go to the rose garden")
+
+
+def test_every_way_the_campaign_lists_can_be_typed():
+    seen = set()
+    for game, s in walks():
+        if s.state.scene in seen or s.state.ended:
+            continue
+        seen.add(s.state.scene)
+        out = " ".join(t for _, t in game.step(s.state.copy(), "go to zzyzx").paragraphs)
+        if "you can go: " not in out:
+            continue
+        for name in out.split("you can go: ")[1].rstrip(".").split(", "):
+            got = " ".join(t for _, t in game.step(s.state.copy(), f"go {name}").paragraphs)
+            assert "You can't go" not in got and "isn't a command" not in got, \
+                (s.state.scene, name, got)

@@ -24,6 +24,7 @@ from ..story.vocab import (
 from . import labels
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, strip_possessives
 from .typos import correct
+from .ways import exits_phrase
 
 META = frozenset({"hint", "help", "choices", "quit", "score", "version", "verbose", "brief"})
 # Built-in verbs that need no object ("listen", "kneel"); verbs with an instrument
@@ -445,7 +446,8 @@ def _go(rest: Words, ws: Words, ctx: Context) -> Intent:
     route = ctx.routes.get(place)
     if route:
         return Intent("travel", route=route, words=ws)
-    where = _exits_phrase(ctx)
+    seen = ctx.mentioned().union(*ctx.labels())  # what the scene and its choices show
+    where = exits_phrase(ctx.exits, seen, ctx.exit_titles)
     if rest in _DIRECTION_WORDS:
         msg = "You can't go that way."
     else:
@@ -567,13 +569,6 @@ def shown(ws: Words, ctx: Context) -> str:
         else:
             out.append(w)
     return " ".join(out)
-
-
-def _exits_phrase(ctx: Context) -> str:
-    names = [ex.key for ex in ctx.exits if not ex.hidden]
-    if not names:
-        return "There is no obvious way on; try the choices."
-    return "From here you can go: " + ", ".join(names) + "."
 
 
 def unknown(ws: Words, ctx: Context) -> Intent:
