@@ -314,3 +314,31 @@ def test_every_way_the_campaign_lists_can_be_typed():
             got = " ".join(t for _, t in game.step(s.state.copy(), f"go {name}").paragraphs)
             assert "You can't go" not in got and "isn't a command" not in got, \
                 (s.state.scene, name, got)
+
+
+# -- 7. talking to the one you are talking with ---------------------------------------------
+
+@pytest.mark.parametrize("line", ["talk to garak", "talk to him", "speak with garak"])
+def test_talking_to_whom_you_are_talking_with_restates_the_choices(tailor, line):
+    s = Session(tailor, seed=1)
+    said(s, "have a word with garak")
+    result = s.submit(line)
+    assert result.text.startswith("You are already talking with Garak."), result.text
+    assert result.show_choices and [c.label for c in result.choices][:1] == \
+        ["Ask Garak about the rod"]
+
+
+def test_in_every_campaign_conversation_talking_to_the_companion_is_not_denied():
+    seen = set()
+    for game, s in walks():
+        scene = game.story.scenes[s.state.scene]
+        if not scene.conversation or scene.id in seen or s.state.ended:
+            continue
+        people = [t for t in World(game.story, s.state).scope().values()
+                  if t.person and not t.plural]
+        for t in people:
+            got = game.step(s.state.copy(), f"talk to {' '.join(t.name)}")
+            text = " ".join(x for _, x in got.paragraphs)
+            assert "nothing to say to you just now" not in text, (scene.id, t.id, text)
+        seen.add(scene.id)
+    assert seen

@@ -305,6 +305,8 @@ class Game(Replies):
             world.out.append(("error", intent.message))
             return False
         if kind == "meta":
+            if intent.message:  # 'talk to julian' while talking with him: said first
+                world.out.append(("text", intent.message))
             if intent.verb == "choices" and not self.offers(world):  # not a blank list
                 world.out.append(("system", "There are no numbered choices here; type a "
                                   "command (or 'help')."))

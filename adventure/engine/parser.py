@@ -464,6 +464,10 @@ def _talk_to(rest: Words, ws: Words, ctx: Context) -> Intent:
         spoken = _spoken_to(verb, person, ctx)
         if spoken is not None:
             return spoken
+    if ctx.conversation and person.person and ctx.choices:
+        # already talking: what there is to say is the conversation's choices
+        return Intent("meta", verb="choices", objects=[person], words=ws,
+                      message=f"You are already talking with {person.the()}.")
     return Intent("builtin", verb="talk", objects=[person], words=ws)
 
 
