@@ -342,3 +342,20 @@ def test_in_every_campaign_conversation_talking_to_the_companion_is_not_denied()
             assert "nothing to say to you just now" not in text, (scene.id, t.id, text)
         seen.add(scene.id)
     assert seen
+
+
+def test_a_story_phrase_with_a_pronoun_works_with_nobody_of_it_in_view(tmp_path):
+    root = tmp_path / "st"
+    root.mkdir()
+    (root / "story.yaml").write_text(textwrap.dedent("""\
+        story: {id: hail, title: Hail, start: bridge}
+        scenes:
+          bridge:
+            title: Bridge
+            text: A face on the screen.
+            actions:
+              - {id: truth, commands: [tell him truth], once: true, text: You tell him.}
+        """))
+    s = Session(Game(load_story(root)), seed=1)
+    assert said(s, "tell him the truth") == "You tell him."
+    assert said(s, "tell him the truth") == "You have already done that."

@@ -142,6 +142,10 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
     if not PRONOUNS.isdisjoint(ws):
         ws, missing = _pronouns(ws, ctx)
         if missing:
+            own = _parse(typed, ctx)  # the story's own phrase: 'tell him truth'
+            if own.kind == "action" and own.words == typed or own.kind == "unknown" and any(
+                    _action_matches(a, canonical(typed), ctx) for a in ctx.spent):
+                return own
             chosen = _label(typed, ctx) if ctx.choices else None
             return chosen or Intent("unknown", words=ws, message=f"I'm not sure what "
                                     f"'{missing}' refers to here; name it.")
