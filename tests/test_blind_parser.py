@@ -359,3 +359,12 @@ def test_a_story_phrase_with_a_pronoun_works_with_nobody_of_it_in_view(tmp_path)
     s = Session(Game(load_story(root)), seed=1)
     assert said(s, "tell him the truth") == "You tell him."
     assert said(s, "tell him the truth") == "You have already done that."
+
+
+@pytest.mark.parametrize("line,reply", [
+    ("give her the combadge", "Say it as 'give something to the Intendant'."),
+    ("tell her the truth", "Say it as 'tell the Intendant about something'."),
+])
+def test_her_after_a_verb_of_giving_or_telling_is_the_person(tailor, line, reply):
+    s = Session(tailor, seed=1)
+    assert said(s, line) == reply

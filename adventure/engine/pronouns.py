@@ -30,10 +30,18 @@ NEVER_TYPOS = PRONOUNS | POSSESSIVES | frozenset({"me", "you", "i", "he", "she",
                                                   "us", "myself", "yourself"})
 
 
+# Verbs with a person before the thing ('give her the rod', typed words lose 'the'):
+# 'her' right after them is the person.
+TO_WHOM = frozenset({"give", "show", "tell", "ask", "hand", "offer", "pass", "throw", "bring",
+                     "pay", "sell", "lend", "teach", "answer", "promise", "call", "send",
+                     "let", "help", "thank", "wake", "follow", "kiss", "hug", "trust"})
+
+
 def possessive_her(ws: Words, i: int) -> bool:
     """Is ws[i] ('her') a possessive qualifying the next word, not a pronoun?"""
     return ws[i] == "her" and i + 1 < len(ws) and ws[i + 1] not in NOT_NOUNS \
-        and not ws[i + 1].startswith("@") and not ws[i + 1].isdecimal()
+        and not ws[i + 1].startswith("@") and not ws[i + 1].isdecimal() \
+        and not (i and ws[i - 1] in TO_WHOM)
 
 
 def strip_possessives(ws: Words, names: Callable[[str], bool]) -> Words:
