@@ -368,3 +368,22 @@ def test_a_story_phrase_with_a_pronoun_works_with_nobody_of_it_in_view(tmp_path)
 def test_her_after_a_verb_of_giving_or_telling_is_the_person(tailor, line, reply):
     s = Session(tailor, seed=1)
     assert said(s, line) == reply
+
+
+def test_him_with_two_men_in_view_and_none_named_asks_whom(tmp_path):
+    root = tmp_path / "st"
+    root.mkdir()
+    (root / "story.yaml").write_text(textwrap.dedent("""\
+        story: {id: two, title: Two, start: bar}
+        scenes:
+          bar:
+            title: Bar
+            text: Quark and Rom argue.
+            things:
+              quark: {name: Quark, article: none, pronoun: him, description: Quark scowls.}
+              rom: {name: Rom, article: none, pronoun: him, description: Rom blinks.}
+        """))
+    s = Session(Game(load_story(root)), seed=1)
+    assert said(s, "x him") == "Whom do you mean by 'him': Quark or Rom?"
+    said(s, "ask rom what he wants")
+    assert said(s, "x him") == "Rom blinks."

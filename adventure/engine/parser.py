@@ -22,7 +22,7 @@ from ..story.vocab import (
     words,
 )
 from . import labels
-from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, strip_possessives
+from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
 from .typos import correct
 from .ways import exits_phrase
 
@@ -147,8 +147,8 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
                     _action_matches(a, canonical(typed), ctx) for a in ctx.spent):
                 return own
             chosen = _label(typed, ctx) if ctx.choices else None
-            return chosen or Intent("unknown", words=ws, message=f"I'm not sure what "
-                                    f"'{missing}' refers to here; name it.")
+            return chosen or Intent("unknown", words=ws,
+                                    message=unsure(missing, list(ctx.scope.values())))
     intent = _parse(ws, ctx)
     if intent.options:
         intent.words = ws  # the whole command, to finish once the player says which
@@ -536,7 +536,7 @@ def _owned(ws: Words, ctx: Context) -> Words:
     """The noun phrase without a player's possessive: 'my collar', "julian's collar"."""
     if len(ws) < 2 or not (ws[0] in POSSESSIVES or ws[0].endswith("s")):
         return ws
-    return strip_possessives(ws, lambda w: w in ctx.vocabulary or any(
+    return without_owner(ws, lambda w: w in ctx.vocabulary or any(
         w in thing_words(t)[1] for t in ctx.scope.values()))
 
 

@@ -29,7 +29,6 @@ NOT_NOUNS = frozenset({
 NEVER_TYPOS = PRONOUNS | POSSESSIVES | frozenset({"me", "you", "i", "he", "she", "they", "we",
                                                   "us", "myself", "yourself"})
 
-
 # Verbs with a person before the thing ('give her the rod', typed words lose 'the'):
 # 'her' right after them is the person.
 TO_WHOM = frozenset({"give", "show", "tell", "ask", "hand", "offer", "pass", "throw", "bring",
@@ -44,7 +43,7 @@ def possessive_her(ws: Words, i: int) -> bool:
         and not (i and ws[i - 1] in TO_WHOM)
 
 
-def strip_possessives(ws: Words, names: Callable[[str], bool]) -> Words:
+def without_owner(ws: Words, names: Callable[[str], bool]) -> Words:
     """'my collar', 'his mistress', "julian's collar" (typed 'julians collar'): the noun
     phrase without its owner. `names(word)` tells whether a word names something here, so
     that 'julians' is Julian's only when 'julian' is a name and 'julians' is not."""
@@ -63,3 +62,11 @@ def choose_person(candidates: list[Thing], here: str, last: str | None) -> Thing
             return t
     local = [t for t in candidates if t.location == here]
     return local[0] if len(local) == 1 else None
+
+
+def unsure(word: str, scope: list[Thing]) -> str:
+    """What to ask when a pronoun could mean several people in view, or nobody."""
+    people = [t.the() for t in scope if t.pronoun == word and t.person]
+    if len(people) > 1:
+        return f"Whom do you mean by '{word}': {', '.join(people[:-1])} or {people[-1]}?"
+    return f"I'm not sure what '{word}' refers to here; name it."
