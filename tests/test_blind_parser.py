@@ -5,7 +5,10 @@ with."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from conftest import STORY
@@ -387,3 +390,56 @@ def test_him_with_two_men_in_view_and_none_named_asks_whom(tmp_path):
     assert said(s, "x him") == "Whom do you mean by 'him': Quark or Rom?"
     said(s, "ask rom what he wants")
     assert said(s, "x him") == "Rom blinks."
+
+
+# -- through the console script ------------------------------------------------------------
+
+SCRIPT = Path(sys.executable).parent / "adventure"
+
+
+def test_the_playtesters_lines_through_the_console_script_piped(tmp_path):
+    (tmp_path / "story.yaml").write_text(TAILOR)
+    lines = ["ask garak what the intendant wants", "x him", "x her hands", "x my collar",
+             "ask the intendant about the rod", "go to the moon", "take driver", "restart",
+             "yes", "inventory", "have a word with garak", "talk to him", "quit"]
+    res = subprocess.run([str(SCRIPT), "--story", str(tmp_path), "--seed", "1"],
+                         input="\n".join(lines).encode() + b"\n", capture_output=True,
+                         timeout=60)
+    out = res.stdout.decode()
+    assert res.returncode == 0, res.stderr.decode()
+    assert "Garak smiles at nothing." in out and "hesper" not in out
+    assert "A grey slave collar." in out
+    assert "The Intendant has nothing to say about that." in out
+    assert "isn't a command I know here: 'yes'" not in out
+    assert "A magnetic driver" not in out.split("> inventory")[-1].split(">")[0]
+    assert "You are already talking with Garak." in out
+
+
+def test_restart_answered_yes_in_a_terminal(tmp_path):
+    import pexpect
+    (tmp_path / "story.yaml").write_text(TAILOR)
+    child = pexpect.spawn(str(SCRIPT), ["--plain", "--story", str(tmp_path), "--seed", "1"],
+                          encoding="utf-8", timeout=20)
+    try:
+        child.expect("> ")
+        child.sendline("take driver")
+        child.expect("> ")
+        child.sendline("restart")
+        child.expect("Type 'yes'")
+        child.expect("> ")
+        child.sendline("y")
+        child.expect("The Shop")
+        child.expect("> ")
+        child.sendline("restart")  # nothing played since: no question
+        child.expect("> ")
+        child.sendline("take driver")
+        child.expect("> ")
+        child.sendline("restart")
+        child.expect("> ")
+        child.sendline("no")
+        child.expect("Not restarted; play on.")
+        child.sendline("quit")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
