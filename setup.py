@@ -20,7 +20,8 @@ from setuptools.command.build_ext import build_ext
 # The turn's hot path, as paths under adventure/. Not compiled: engine/lean.py (its classes
 # extend transitions' own), and what runs once (loading, checks, saves, the front ends).
 COMPILED = ["engine/session", "engine/game", "engine/labels", "engine/offers", "engine/reply",
-            "engine/verbs", "engine/world", "engine/parser", "engine/typos", "engine/state",
+            "engine/verbs", "engine/world", "engine/parser", "engine/typos",
+            "engine/pronouns", "engine/state",
             "engine/machine", "engine/result", "story/effects", "story/text", "story/expr",
             "story/model", "story/memo", "story/vocab", "story/sanitize", "play/plain"]
 

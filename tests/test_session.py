@@ -181,7 +181,7 @@ def test_victory_ending_by_numbered_choices_alone(demo):
 def test_restart_needs_confirmation_during_play_but_not_at_the_end(demo):
     play(demo, "n")
     res = demo.submit("restart")
-    assert "Type 'restart' again" in res.text and demo.state.scene == "corridor"
+    assert "Type 'yes' (or 'restart' again)" in res.text and demo.state.scene == "corridor"
     res = demo.submit("restart")
     assert res.status.scene == "airlock" and res.status.turn == 0
     play(demo, *TO_BRIDGE, "sound alarm", "z", "z")

@@ -126,7 +126,7 @@ def test_a_noun_the_text_names_and_nothing_declares_gets_a_plain_answer(station)
     ("kneel", "You kneel for a moment"),
     ("climb desk", "You can't climb the desk."),
     ("push the chair", "Nothing obvious happens."),
-    ("pull intendant", "The intendant would not thank you for that."),
+    ("pull intendant", "The Intendant would not thank you for that."),
     ("open box", "That isn't something you can open."),
     ("unlock box with key", "You can't unlock the box with the key."),
     ("attack her", "Violence isn't the answer to this one."),

@@ -278,7 +278,7 @@ def test_every_restart_of_a_game_begun_with_at_comes_back_to_its_start(tmp_path)
     assert "You are carrying a torch" in out  # the --give, after 'r'
     assert out.count("Home at last") == 3  # each time, the helm code was set by --set
     assert "Restart from where this game began (at bridge; code_known = True; carrying " \
-        "torch)? Type 'restart' again" in out
+        "torch)? Type 'yes' (or 'restart' again)" in out
     assert out.rstrip().split("> undo")[-1].lstrip().startswith(
         "Undone: the last turn.\n\n== Dark corridor ==")
     res = run(*args, "--load", "after", stdin="restart\nrestart\n")

@@ -39,6 +39,13 @@ if TYPE_CHECKING:
     from .opening import Start
     from .result import Offer, Result
 
+# verbs that speak to someone: the person named becomes him or her
+SPOKEN = frozenset({"ask", "tell", "talk", "speak", "give", "show", "greet", "say", "answer",
+                    "question", "thank", "call"})
+# answers to a yes/no question the game asks ('Restart? ...', 'Did you mean ...?')
+YES = frozenset({("yes",), ("y",), ("yeah",), ("yep",), ("sure",), ("ok",), ("okay",),
+                 ("yes", "please")})
+NO = frozenset({("no",), ("n",), ("nope",), ("cancel",), ("no", "thanks")})
 MAX_LINE = 1000  # characters in one command; longer input is refused, not parsed
 
 
@@ -189,8 +196,10 @@ class Game(Replies):
                     and set(w for w in ws if w not in LINKS) <= set(shown[n - 1])]
             return Intent("choice", number=left[0], words=ws) if len(left) == 1 else None
         if "confirm" in pending:
-            if ws in (("yes",), ("y",)):
+            if ws in YES:
                 return parse("", ctx, ws=tuple(pending["confirm"]))
+            if ws in NO:
+                return Intent("unknown", words=ws, message="Then it is not done.")
             return None
         options = [ctx.scope[i] for i in pending.get("options", []) if i in ctx.scope]
         chosen = [t for t in options if ws and thing_matches(t, ws, need_noun=False)]
@@ -230,6 +239,18 @@ class Game(Replies):
             world.write("refs", t.pronoun, t.id)
             if t.pronoun != "it" and "it" not in world.state.refs:
                 world.write("refs", "it", t.id)
+        if intent.words and intent.words[0] in SPOKEN:
+            # 'ask garak what the intendant wants', as a story's phrase or a choice's
+            # words: whoever is named is 'him' or 'her' next, the first named first
+            here = world.state.scene  # a name here twice: this scene's own first
+            people = sorted((t for t in world.scope().values() if t.person),
+                            key=lambda t: t.location != here)
+            seen: set[str] = {t.pronoun for t in named if t.person}
+            for w in intent.words[1:]:
+                for t in people:
+                    if t.pronoun not in seen and (w == f"@{t.id}" or w in thing_words(t)[0]):
+                        seen.add(t.pronoun)
+                        world.write("refs", t.pronoun, t.id)
 
     def _from_resolved(self, resolved: str, world: World, ctx: Context) -> Intent | None:
         kind, _, rest = resolved.partition(":")
@@ -266,9 +287,11 @@ class Game(Replies):
         if not 1 <= n <= len(offers):
             return Intent("unknown", message=f"Choose a number from 1 to {len(offers)}.")
         offer = offers[n - 1]
+        # a choice typed as words keeps them: the person they name is 'him' next
+        typed = () if intent.words[:1] == (str(n),) else intent.words
         if offer.action is not None:
-            return Intent("action", action=offer.action)
-        return Intent("exit", exit=offer.exit)
+            return Intent("action", action=offer.action, words=typed)
+        return Intent("exit", exit=offer.exit, words=typed)
 
     def execute(self, world: World, intent: Intent, ctx: Context | None = None) -> bool:
         """Carry out an intent; True if it took a turn. An action or exit whose guard fails
@@ -282,6 +305,8 @@ class Game(Replies):
             world.out.append(("error", intent.message))
             return False
         if kind == "meta":
+            if intent.message:  # 'talk to julian' while talking with him: said first
+                world.out.append(("text", intent.message))
             if intent.verb == "choices" and not self.offers(world):  # not a blank list
                 world.out.append(("system", "There are no numbered choices here; type a "
                                   "command (or 'help')."))
@@ -398,7 +423,7 @@ def narrowed(ctx: Context, without: Intent | None = None, fallback: bool | None 
                    [o for o in ctx.exits if o is not ex], ctx.scope, ctx.exit_titles,
                    ctx.choices, ctx.fallback if fallback is None else fallback,
                    ctx.conversation, ctx.phrases, ctx.refs, ctx.routes, ctx.vocabulary,
-                   ctx.unlisted)
+                   ctx.unlisted, scene=ctx.scene)
 
 
 def _own_refusal(intent: Intent) -> bool:

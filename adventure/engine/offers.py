@@ -119,7 +119,7 @@ class Offers:
             self.routes(sid), self.vocabulary(sid),
             lambda: frozenset(a.key for a in own + glob if not self.listed(world, a)),
             lambda: [label_words(o.label, self.synonyms) for o in offers],
-            scene.words_shown, lambda: self.names(scene))
+            scene.words_shown, lambda: self.names(scene), sid)
 
     def names(self, scene: Scene) -> frozenset[str]:
         """The names a scene can show, and every person's one-word name: a person the

@@ -22,7 +22,9 @@ from ..story.vocab import (
     words,
 )
 from . import labels
+from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
 from .typos import correct
+from .ways import exits_phrase
 
 META = frozenset({"hint", "help", "choices", "quit", "score", "version", "verbose", "brief"})
 # Built-in verbs that need no object ("listen", "kneel"); verbs with an instrument
@@ -53,7 +55,7 @@ class Context:
 
     __slots__ = ("synonyms", "own", "globals", "spent", "exits", "_scope", "exit_titles", "choices",
                  "fallback", "conversation", "phrases", "refs", "routes", "vocabulary", "unlisted",
-                 "labels", "mentioned", "names", "exact")
+                 "labels", "mentioned", "names", "exact", "scene")
 
     def __init__(self, synonyms: SynonymIndex, own: list[Action],
                  globals: list[Action], spent: list[Action], exits: list[Exit],
@@ -66,7 +68,7 @@ class Context:
                  unlisted: Callable[[], frozenset[str]] = frozenset,
                  labels: Callable[[], list[Words]] = list,
                  mentioned: Callable[[], frozenset[str]] = frozenset,
-                 names: Callable[[], frozenset[str]] = frozenset) -> None:
+                 names: Callable[[], frozenset[str]] = frozenset, scene: str = "") -> None:
         self.synonyms = synonyms
         self.own = own  # the scene's own actions that can be matched now
         self.globals = globals
@@ -86,6 +88,7 @@ class Context:
         self.mentioned = mentioned  # every word the scene's text can show (lazy)
         self.names = names  # the names it writes with a capital (lazy)
         self.exact = False  # as typed: no typo corrected, no 'did you mean' (a replayed log)
+        self.scene = scene  # the scene's id: its own people are who 'him' means in it
 
     @property
     def scope(self) -> dict[str, Thing]:
@@ -123,9 +126,6 @@ class Intent(Record):
         self.numbers = numbers  # the choices a command fits equally, to ask which
 
 
-PRONOUNS = frozenset({"it", "them", "him", "her"})
-
-
 def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
     """`ws`, when given, are words already prepared (an answer to 'which do you mean')."""
     if ws is None:
@@ -142,19 +142,29 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
     if not PRONOUNS.isdisjoint(ws):
         ws, missing = _pronouns(ws, ctx)
         if missing:
+            own = _parse(typed, ctx)  # the story's own phrase: 'tell him truth'
+            if own.kind == "action" and own.words == typed or own.kind == "unknown" and any(
+                    _action_matches(a, canonical(typed), ctx) for a in ctx.spent):
+                return own
             chosen = _label(typed, ctx) if ctx.choices else None
-            return chosen or Intent("unknown", words=ws, message=f"I'm not sure what "
-                                    f"'{missing}' refers to here; name it.")
+            return chosen or Intent("unknown", words=ws,
+                                    message=unsure(missing, list(ctx.scope.values())))
     intent = _parse(ws, ctx)
     if intent.options:
         intent.words = ws  # the whole command, to finish once the player says which
     weak = intent.kind == "unknown" or (intent.kind == "builtin" and intent.verb in DEFAULTS)
-    if weak and ws != typed:  # 'use it on kira': the story's phrase names the thing itself
+    named = ws
+    if ws != typed and (weak or intent.kind == "action" and intent.words != ws):
+        # 'use it on kira', 'ask him about his mistress': the story's phrase names the
+        # person or thing itself, and says more than 'ask Garak' alone does
         named = tuple(n for w in ws for n in (ctx.scope[w[1:]].name if w[1:] in ctx.scope
                                                and w.startswith("@") else (w,)))
         again = _parse(named, ctx)
-        if again.kind == "action":
+        if again.kind == "action" and (weak or again.words == named):
             return again
+        hits = labels.whole(named, ctx.labels()) if ctx.choices else []
+        if hits:  # 'ask him about his mistress' for 'Ask Garak about his mistress'
+            return _choice(hits, named, ctx)
     if weak and not intent.options and ctx.choices:
         chosen = _label(typed, ctx) or (_label(ws, ctx) if ws != typed else None)
         if chosen is not None:
@@ -193,16 +203,18 @@ def _choice(hits: list[int], ws: Words, ctx: Context) -> Intent:
 
 def _pronouns(ws: Words, ctx: Context) -> tuple[Words, str]:
     out: list[str] = []
-    for w in ws:
-        if w in PRONOUNS:
+    for i, w in enumerate(ws):
+        if w in PRONOUNS and not possessive_her(ws, i):
             ref = ctx.refs.get(w)
             if ref not in ctx.scope and w == "them":
                 ref = ctx.refs.get("it")
             if (ref is None or ref not in ctx.scope) and w != "it":
-                # nobody named yet: the one person of that kind in view
-                kind = [t.id for t in ctx.scope.values() if t.pronoun == w]
-                ref = kind[0] if len(kind) == 1 else None
+                # nobody named yet: the one person of that kind in view, or of several the
+                # last named or the one this scene is with
+                kind = [t for t in ctx.scope.values() if t.pronoun == w]
                 last = ctx.refs.get("them")
+                chosen = kind[0] if len(kind) == 1 else choose_person(kind, ctx.scene, last)
+                ref = chosen.id if chosen is not None else None
                 if ref is None and w != "them" and last in ctx.scope \
                         and not ctx.scope[last].plural:  # the person last named, 'they'
                     ref = last
@@ -273,7 +285,7 @@ def _action_matches(a: Action, ws: Words, ctx: Context) -> bool:
         if rest in a.nouns:
             return True
         if a.thing is not None and a.thing in ctx.scope \
-                and thing_matches(ctx.scope[a.thing], rest):
+                and thing_matches(ctx.scope[a.thing], _owned(rest, ctx)):
             return True
     return False
 
@@ -284,7 +296,7 @@ def _two_nouns(a: Action, rest: Words, ctx: Context) -> bool:
     for i in range(1, len(rest) - len(prep)):
         if rest[i:i + len(prep)] != prep:
             continue
-        first, second = rest[:i], rest[i + len(prep):]
+        first, second = _owned(rest[:i], ctx), _owned(rest[i + len(prep):], ctx)
         if a.thing is not None:
             ok = a.thing in ctx.scope and thing_matches(ctx.scope[a.thing], first)
         else:
@@ -438,7 +450,8 @@ def _go(rest: Words, ws: Words, ctx: Context) -> Intent:
     route = ctx.routes.get(place)
     if route:
         return Intent("travel", route=route, words=ws)
-    where = _exits_phrase(ctx)
+    seen = ctx.mentioned().union(*ctx.labels())  # what the scene and its choices show
+    where = exits_phrase(ctx.exits, seen, ctx.exit_titles)
     if rest in _DIRECTION_WORDS:
         msg = "You can't go that way."
     else:
@@ -455,6 +468,10 @@ def _talk_to(rest: Words, ws: Words, ctx: Context) -> Intent:
         spoken = _spoken_to(verb, person, ctx)
         if spoken is not None:
             return spoken
+    if ctx.conversation and person.person and ctx.choices:
+        # already talking: what there is to say is the conversation's choices
+        return Intent("meta", verb="choices", objects=[person], words=ws,
+                      message=f"You are already talking with {person.the()}.")
     return Intent("builtin", verb="talk", objects=[person], words=ws)
 
 
@@ -466,7 +483,10 @@ def _talk(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
         if wh and prep not in rest[1:wh]:  # ask Odo what he wants: talking to Odo
             return _talk_to(rest[:wh], ws, ctx)
     if prep not in rest[1:-1]:
-        example = f"{verb} the padd to Odo" if prep == "to" else f"{verb} Odo about the station"
+        who = _addressee(rest, ctx)
+        topic = shown(rest[1:], ctx) if rest[0] == "about" and rest[1:] else "something"
+        example = f"{verb} something to {who}" if prep == "to" else \
+            f"{verb} {who} about {topic}"
         return Intent("unknown", words=ws, message=f"Say it as '{example}'.")
     i = rest.index(prep, 1)
     first, second = rest[:i], rest[i + 1:]
@@ -486,6 +506,18 @@ def _talk(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
     return Intent("builtin", verb=verb, objects=[person], words=ws)
 
 
+def _addressee(rest: Words, ctx: Context) -> str:
+    """Whom an example should name: the person the command names, else the one the scene
+    is with, else anyone in view; never someone absent."""
+    people = [t for t in ctx.scope.values() if t.person]
+    for n in range(len(rest), 0, -1):
+        found = [t for t in resolve(_owned(rest[:n], ctx), ctx.scope) if t.person]
+        if found:
+            return found[0].the()
+    people.sort(key=lambda t: t.location != ctx.scene)
+    return people[0].the() if people else "someone"
+
+
 def _spoken_to(verb: str, person: Thing, ctx: Context) -> Intent | None:
     """'ask Mott about Sisko' with no action about that topic: an action that answers
     'ask Mott' (its verbs include 'ask', its thing is Mott) is what the player means."""
@@ -500,8 +532,21 @@ def _spoken_to(verb: str, person: Thing, ctx: Context) -> Intent | None:
     return None
 
 
+def _owned(ws: Words, ctx: Context) -> Words:
+    """The noun phrase without a player's possessive: 'my collar', "julian's collar"."""
+    if len(ws) < 2 or not (ws[0] in POSSESSIVES or ws[0].endswith("s")):
+        return ws
+    return without_owner(ws, lambda w: w in ctx.vocabulary or any(
+        w in thing_words(t)[1] for t in ctx.scope.values()))
+
+
 def _one(ws: Words, ctx: Context) -> Thing | Intent:
+    ws = _owned(ws, ctx)
     found = resolve(ws, ctx.scope)
+    if len(found) > 1 and len({t.display for t in found}) == 1:
+        # the same name twice (Garak of the calling scene and of this conversation):
+        # no answer to 'which' could tell them apart, so this scene's own
+        found = [t for t in found if t.location == ctx.scene] or found[:1]
     if len(found) == 1:
         return found[0]
     if not found:
@@ -532,13 +577,6 @@ def shown(ws: Words, ctx: Context) -> str:
         else:
             out.append(w)
     return " ".join(out)
-
-
-def _exits_phrase(ctx: Context) -> str:
-    names = [ex.key for ex in ctx.exits if not ex.hidden]
-    if not names:
-        return "There is no obvious way on; try the choices."
-    return "From here you can go: " + ", ".join(names) + "."
 
 
 def unknown(ws: Words, ctx: Context) -> Intent:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from ..story.vocab import words
 from .errors import SaveError
-from .game import MAX_LINE, Game
+from .game import MAX_LINE, NO, YES, Game
 from .reply import describe
 from .result import Choice, Result
 from .state import GameState, LogEntry
@@ -118,6 +118,11 @@ class Session:
             if self.last_line is None:
                 return self._notice("There is nothing to repeat yet.", error=True)
             line, ws = self.last_line, words(self.last_line)
+        if self.pending_restart and ws in NO:
+            self.pending_restart = False
+            return self._notice("Not restarted; play on.")
+        if self.pending_restart and ws in YES:
+            ws = ("restart",)
         verb = ws[0] if ws else ""
         name = _SESSION_COMMANDS.get(verb)
         if name is not None and (verb not in ("saves", "undo", "restart") or len(ws) == 1):
@@ -234,8 +239,9 @@ class Session:
             self.pending_restart = True
             where = "the beginning" if self.start is None else \
                 f"where this game began ({self.start.describe()})"
-            return self._notice(f"Restart from {where}? Type 'restart' again to confirm "
-                                "('undo' takes it back afterwards).")
+            return self._notice(f"Restart from {where}? Type 'yes' (or 'restart' again) to "
+                                "restart, 'no' to play on ('undo' takes it back "
+                                "afterwards).")
         self.pending_restart = False
         result = self.game.again(self.state)
         self.undo.append((self.state.undo_delta(result.state), self.log, len(self.log),

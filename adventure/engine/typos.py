@@ -6,6 +6,8 @@ walks the story's vocabulary), and the distance search stops at its limit.
 
 from __future__ import annotations
 
+from .pronouns import NEVER_TYPOS  # 'her hands' is never 'hesper hands'
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..story.model import Words
@@ -35,7 +37,8 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
 
 def correct(ws: Words, vocabulary: frozenset[str]) -> Words:
     """Each unknown word replaced by the one known word close enough, if exactly one."""
-    typos = [w for w in ws if w not in vocabulary and w[:1] != "@" and not w.isdecimal()]
+    typos = [w for w in ws if w not in vocabulary and w[:1] != "@" and not w.isdecimal()
+             and w not in NEVER_TYPOS]
     out = []
     for w in ws:
         if w not in typos or len(typos) > MAX_TYPOS:

@@ -292,3 +292,26 @@ def source_names(spec: object) -> frozenset[str]:
         [getattr(spec, "source", "")]
     return frozenset(m.lower().replace("'", "") for src in sources
                      for m in _NAME.findall(_EXPR.sub(" ", src)))
+
+
+_MID = re.compile(r"(?<=[a-z,;] )([A-Za-z][a-z'\-]*)")
+
+
+def name_capitals(specs: list[object]) -> dict[str, str]:
+    """The words the story's prose writes with a capital in mid-sentence more often than
+    without ("the Intendant", "the Ferengi"), lower-cased -> as written: a name the author
+    typed in lower case ('name: intendant') reads in the engine's replies as the prose
+    writes it."""
+    caps: dict[str, int] = {}
+    lower: dict[str, int] = {}
+    for spec in specs:
+        sources = [o.source for o in getattr(spec, "options", ())] or \
+            [getattr(spec, "source", "")]
+        for src in sources:
+            for m in _MID.findall(_EXPR.sub(" ", src)):
+                key = m.lower()
+                if m[0].isupper():
+                    caps[key] = caps.get(key, 0) + 1
+                else:
+                    lower[key] = lower.get(key, 0) + 1
+    return {k: k[:1].upper() + k[1:] for k, n in caps.items() if n > lower.get(k, 0)}

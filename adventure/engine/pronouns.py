@@ -1,0 +1,72 @@
+"""Pronouns and possessives in a typed command: 'him' as the person meant, 'my collar'
+and "julian's collar" as the collar.
+
+A player's possessive qualifies a noun; it is never part of a thing's name, and a pronoun
+or possessive word is never a typo of something else.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..story.model import Thing, Words
+
+PRONOUNS = frozenset({"it", "them", "him", "her"})
+POSSESSIVES = frozenset({"my", "your", "his", "her", "their", "its", "our"})
+# Words after 'her' that show it is the object ('tell her the truth', 'ask her about it'),
+# not a possessive ('x her hands').
+NOT_NOUNS = frozenset({
+    "the", "a", "an", "some", "about", "to", "for", "with", "on", "at", "in", "into", "onto",
+    "from", "of", "by", "and", "or", "but", "again", "what", "why", "how", "where", "who",
+    "when", "whether", "if", "which", "that", "this", "these", "those", "i", "im", "you",
+    "me", "we", "us", "he", "she", "they", "it", "him", "her", "them", "is", "am", "are",
+    "not", "no", "yes", "so", "now", "here", "there", "up", "down", "out", "off", "away",
+    "back", "please", "too", "all", "everything", "anything", "nothing", "something",
+    "my", "your", "his", "their", "its", "our"})
+# Words that are never a slip for another word: 'her' is not 'hesper'.
+NEVER_TYPOS = PRONOUNS | POSSESSIVES | frozenset({"me", "you", "i", "he", "she", "they", "we",
+                                                  "us", "myself", "yourself"})
+
+# Verbs with a person before the thing ('give her the rod', typed words lose 'the'):
+# 'her' right after them is the person.
+TO_WHOM = frozenset({"give", "show", "tell", "ask", "hand", "offer", "pass", "throw", "bring",
+                     "pay", "sell", "lend", "teach", "answer", "promise", "call", "send",
+                     "let", "help", "thank", "wake", "follow", "kiss", "hug", "trust"})
+
+
+def possessive_her(ws: Words, i: int) -> bool:
+    """Is ws[i] ('her') a possessive qualifying the next word, not a pronoun?"""
+    return ws[i] == "her" and i + 1 < len(ws) and ws[i + 1] not in NOT_NOUNS \
+        and not ws[i + 1].startswith("@") and not ws[i + 1].isdecimal() \
+        and not (i and ws[i - 1] in TO_WHOM)
+
+
+def without_owner(ws: Words, names: Callable[[str], bool]) -> Words:
+    """'my collar', 'his mistress', "julian's collar" (typed 'julians collar'): the noun
+    phrase without its owner. `names(word)` tells whether a word names something here, so
+    that 'julians' is Julian's only when 'julian' is a name and 'julians' is not."""
+    out = list(ws)
+    while len(out) > 1 and (out[0] in POSSESSIVES or (
+            out[0].endswith("s") and not names(out[0]) and names(out[0][:-1]))):
+        out.pop(0)
+    return tuple(out)
+
+
+def choose_person(candidates: list[Thing], here: str, last: str | None) -> Thing | None:
+    """Of several people 'him' could mean with none named: the last one named, else the
+    one this scene is with (declared in it, not someone who came along), else nobody."""
+    for t in candidates:
+        if t.id == last:
+            return t
+    local = [t for t in candidates if t.location == here]
+    return local[0] if len(local) == 1 else None
+
+
+def unsure(word: str, scope: list[Thing]) -> str:
+    """What to ask when a pronoun could mean several people in view, or nobody."""
+    people = [t.the() for t in scope if t.pronoun == word and t.person]
+    if len(people) > 1:
+        return f"Whom do you mean by '{word}': {', '.join(people[:-1])} or {people[-1]}?"
+    return f"I'm not sure what '{word}' refers to here; name it."
