@@ -219,3 +219,27 @@ def test_a_pronoun_in_a_story_phrase_means_the_thing_it_names(tmp_path):
     s = Session(Game(load_story(root)), seed=1)
     said(s, "take key")
     assert "a bell rings" in said(s, "turn it in box")
+
+
+def test_an_abbreviation_takes_a_way_named_by_its_direction(tmp_path):
+    """'d' takes a way whose names include 'down' (the key is not a direction), and a
+    way's own name wins over the abbreviation's meaning."""
+    root = tmp_path / "s"
+    root.mkdir()
+    (root / "story.yaml").write_text(textwrap.dedent("""\
+        story: {id: s, title: S, start: booth}
+        scenes:
+          booth:
+            title: Booth
+            text: A glass booth over the floor.
+            exits:
+              floor: {to: floor, names: [down, ladder], label: Climb down}
+              back: {to: yard, label: Go back}
+          floor: {title: Floor, text: The floor.}
+          yard: {title: Yard, text: The yard.}
+        """), encoding="utf-8")
+    game = Game(load_story(root))
+    s = Session(game, seed=1)
+    assert "The floor." in said(s, "d")
+    s = Session(game, seed=1)
+    assert "The yard." in said(s, "back")

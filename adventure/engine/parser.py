@@ -48,6 +48,7 @@ PREPOSITIONS = (("into",), ("onto",), ("inside",), ("in",), ("on",))
 LEAVE = frozenset({("bye",), ("goodbye",), ("leave",), ("end", "conversation")})
 
 _DIRECTION_WORDS = frozenset((w,) for d, abbrs in DIRECTIONS.items() for w in (d, *abbrs))
+_FULL_DIRECTION = {(a,): (d,) for d, abbrs in DIRECTIONS.items() for a in abbrs}
 
 class Context:
     """What the player can refer to this turn. (Not a Record: its scope is found lazily,
@@ -356,6 +357,7 @@ def _exit(ws: Words, ctx: Context) -> Exit | None:
     candidates = [ws]
     if go == "go" and rest:
         candidates.append(rest)
+    candidates += [_FULL_DIRECTION[c] for c in candidates if c in _FULL_DIRECTION]  # d: down
     for phrase in candidates:
         for ex in ctx.exits:
             if phrase in ex.names or phrase == ctx.exit_titles.get(ex.key):
