@@ -75,14 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "or a journal)")
     start.add_argument("--new", action="store_true",
                        help="start a new game without offering to continue the last one")
-    play.add_argument("--at", metavar="SCENE",
-                       help="start a new game (--new is implied) in SCENE, its on_enter run, "
-                            "instead of at the story's start, to try a branch from its hook; "
-                            "saves record it, so they restore and replay")
-    play.add_argument("--set", action="append", default=[], metavar="VAR=VALUE",
-                      help="with --at: give a variable a value first (repeat for more)")
-    play.add_argument("--give", action="append", default=[], metavar="THING",
-                      help="with --at: the player starts carrying THING (repeat for more)")
+    _start_options(play, "start a new game (--new is implied) in SCENE, its on_enter run, "
+                         "instead of at the story's start, to try a branch from its hook; "
+                         "saves record it, so they restore and replay")
 
     test = sub.add_parser("test", help="run the story's tests (tests/*.yaml beside it)",
                           description="Run the story tests in the story's tests/ folder: "
@@ -166,13 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     _story_option(agent)
     agent.add_argument("--seed", type=int, default=0, metavar="N",
                        help="seed of the first game, and of 'reset' without one (default 0)")
-    agent.add_argument("--at", metavar="SCENE",
-                       help="begin every game (each 'reset') in SCENE, its on_enter run, "
-                            "instead of at the story's start; save tokens record it")
-    agent.add_argument("--set", action="append", default=[], metavar="VAR=VALUE",
-                       help="with --at: give a variable a value first (repeat for more)")
-    agent.add_argument("--give", action="append", default=[], metavar="THING",
-                       help="with --at: the player starts carrying THING (repeat for more)")
+    _start_options(agent, "begin every game (each 'reset') in SCENE, its on_enter run, "
+                          "instead of at the story's start; save tokens record it")
     _serve_parser(sub)
     return parser
 
@@ -213,6 +203,15 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:
                             "(players, connections, commands/s, p99 latency) and exit: 0 when "
                             "one is running, 1 when none is")
     serve.add_argument("--json", action="store_true", help="with --status: as JSON")
+
+
+def _start_options(p: argparse.ArgumentParser, at_help: str) -> None:
+    """--at SCENE with its --set and --give (play, agent)."""
+    p.add_argument("--at", metavar="SCENE", help=at_help)
+    p.add_argument("--set", action="append", default=[], metavar="VAR=VALUE",
+                   help="with --at: give a variable a value first (repeat for more)")
+    p.add_argument("--give", action="append", default=[], metavar="THING",
+                   help="with --at: the player starts carrying THING (repeat for more)")
 
 
 def _saves_option(p: argparse.ArgumentParser) -> None:

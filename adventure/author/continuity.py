@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from ..story.diagnostics import Diagnostic, Loc
 from ..story.effects import Op
 from ..story.model import Action, OneOf, Scene, Story, Thing
-from ..story.places import FOLLOWING, PLAYER, WORN
+from ..story.places import FOLLOWING, PLAYER, WORN, outermost
 from ..story.text import Template
 from .checks import asks_where, chapters, reachable, warn
 
@@ -150,18 +150,11 @@ def _cancels(effects: list[Op], eid: str) -> bool:
 
 # -- where a thing can be -----------------------------------------------------------------
 
-def _home(story: Story, where: str) -> str:
-    seen: set[str] = set()
-    while where in story.things and where not in seen:
-        seen.add(where)
-        where = story.things[where].location
-    return where
-
 
 def places(story: Story, steps: Steps, t: Thing) -> dict[str, dict[str, str]]:
     """For each scene, where `t` can be while the scene is shown (a scene, player, worn,
     nowhere) and why, as it can have got there by then."""
-    start_at = _home(story, t.location)
+    start_at = outermost(story.things, t.location)
     inside: dict[str, dict[str, str]] = {story.start: {start_at: "where it starts"}}
     shown: dict[str, dict[str, str]] = {}
     anywhere: list[tuple[str, str]] = []  # moves a global action or event makes
@@ -178,7 +171,7 @@ def places(story: Story, steps: Steps, t: Thing) -> dict[str, dict[str, str]]:
         if any(sure for _, sure in enter):
             here = {}
         for where, _ in enter:
-            here.setdefault(_home(story, where), f"scene '{sid}' on entry")
+            here.setdefault(outermost(story.things, where), f"scene '{sid}' on entry")
         extra = list(anywhere)
         for eid, moved in events.items():
             if sid in steps.fires[eid]:
@@ -188,14 +181,14 @@ def places(story: Story, steps: Steps, t: Thing) -> dict[str, dict[str, str]]:
             if not a.key.startswith("global.") and a.to in (None, sid):
                 extra += [(w, f"action '{a.id}'") for w, _ in _moves(a.do, t.id)]
         for where, why in extra:
-            here.setdefault(_home(story, where), f"moved to '{where}' by {why}")
+            here.setdefault(outermost(story.things, where), f"moved to '{where}' by {why}")
         if t.portable and sid in here:
             here.setdefault(PLAYER, f"taken by the player in '{sid}'")
         shown[sid] = here
         for to, effects, what in steps.out[sid]:
             after = dict(here)
             for where, _ in _moves(effects, t.id):
-                after.setdefault(_home(story, where), f"moved to '{where}' by {what} "
+                after.setdefault(outermost(story.things, where), f"moved to '{where}' by {what} "
                                  f"of '{sid}'")
             known = inside.setdefault(to, {})
             new = {k: v for k, v in after.items() if k not in known}

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from ..story.places import FOLLOWING, PLAYER, WORN
+from ..story.places import FOLLOWING, PLAYER, WORN, outermost
 from ..story.vocab import words
 
 TYPE_CHECKING = False
@@ -197,13 +197,6 @@ def _plural(w: str) -> bool:
     return w.endswith("s") and not w.endswith(("ss", "us", "is", "'s"))
 
 
-def _home(story: Story, where: str) -> str:
-    seen: set[str] = set()
-    while where in story.things and where not in seen:
-        seen.add(where)
-        where = story.things[where].location
-    return where
-
 
 def _known(t: Thing) -> set[str]:
     out = set(t.name) | set(t.adjectives)
@@ -218,7 +211,7 @@ def unanswered(story: Story) -> dict[str, list[str]]:
     everywhere: set[str] = set()  # carried, worn or following: answers in every scene
     by_scene: dict[str, set[str]] = {}
     for t in story.things.values():
-        home = _home(story, t.location)
+        home = outermost(story.things, t.location)
         if home in (PLAYER, WORN, FOLLOWING):
             everywhere |= _known(t)
         by_scene.setdefault(home, set()).update(_known(t))
