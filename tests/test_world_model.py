@@ -94,12 +94,17 @@ scenes:
 """
 
 
+def game_of(folder: Path, text: str) -> Game:
+    """A game of the one-file story `text`, written to folder/story/story.yaml."""
+    root = folder / "story"
+    root.mkdir()
+    (root / "story.yaml").write_text(text, encoding="utf-8")
+    return Game(load_story(root))
+
+
 @pytest.fixture(scope="module")
 def cellar(tmp_path_factory) -> Game:
-    root = tmp_path_factory.mktemp("cellar") / "story"
-    root.mkdir()
-    (root / "story.yaml").write_text(CELLAR, encoding="utf-8")
-    return Game(load_story(root))
+    return game_of(tmp_path_factory.mktemp("cellar"), CELLAR)
 
 
 def play(game: Game, *lines: str) -> tuple[Session, list[str]]:
@@ -319,10 +324,7 @@ scenes:
 
 @pytest.fixture(scope="module")
 def vault(tmp_path_factory) -> Game:
-    root = tmp_path_factory.mktemp("vault") / "story"
-    root.mkdir()
-    (root / "story.yaml").write_text(VAULT, encoding="utf-8")
-    return Game(load_story(root))
+    return game_of(tmp_path_factory.mktemp("vault"), VAULT)
 
 
 def test_a_companion_is_heard_in_the_dark(vault):
@@ -398,10 +400,7 @@ scenes:
 
 @pytest.fixture(scope="module")
 def lantern(tmp_path_factory) -> Game:
-    root = tmp_path_factory.mktemp("lantern") / "story"
-    root.mkdir()
-    (root / "story.yaml").write_text(LANTERN, encoding="utf-8")
-    return Game(load_story(root))
+    return game_of(tmp_path_factory.mktemp("lantern"), LANTERN)
 
 
 def test_a_things_name_is_a_template(lantern):
@@ -629,10 +628,7 @@ scenes:
 def test_an_endings_score_line_counts_the_move_that_ended_the_game(tmp_path):
     """The turn that reaches an ending is counted in its score line, as the status line
     counts it: 'in 1 turn' for a game won with its first command."""
-    root = tmp_path / "story"
-    root.mkdir()
-    (root / "story.yaml").write_text(DOORSTEP, encoding="utf-8")
-    game = Game(load_story(root))
+    game = game_of(tmp_path, DOORSTEP)
     for lines, said in ((["leave"], "in 1 turn."), (["wait", "leave"], "in 2 turns.")):
         s, out = play(game, *lines)
         assert said in out[-1] and s.state.turn == len(lines), out[-1]
