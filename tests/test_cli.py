@@ -197,6 +197,10 @@ def test_ctrl_c_in_the_plain_loop_exits_130(tmp_path):
     child = pexpect.spawn(str(SCRIPT), ["--plain", "--story", DEMO], encoding="utf-8",
                           timeout=20, env=env)
     child.expect("> ")
+    # a turn first, so that the game is surely waiting in input() (the "> " above may be
+    # the start of the prompt while the loop is still setting up) when Ctrl-C comes
+    child.sendline("look")
+    child.expect("> ")
     child.sendintr()
     child.expect(pexpect.EOF)
     child.close()
