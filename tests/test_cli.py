@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -194,8 +195,11 @@ def test_a_batch_of_piped_lines_is_answered_in_order_and_journaled(tmp_path):
 
 def test_ctrl_c_in_the_plain_loop_exits_130(tmp_path):
     env = dict(os.environ, ADVENTURE_SAVES=str(tmp_path))
+    # Ctrl-C as a terminal gives it: SIGINT at its default, whatever this test process
+    # inherited (a process started with SIGINT ignored keeps ignoring it, by design)
     child = pexpect.spawn(str(SCRIPT), ["--plain", "--story", DEMO], encoding="utf-8",
-                          timeout=20, env=env)
+                          timeout=20, env=env,
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     child.expect("> ")
     # a turn first, so that the game is surely waiting in input() (the "> " above may be
     # the start of the prompt while the loop is still setting up) when Ctrl-C comes
