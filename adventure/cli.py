@@ -263,7 +263,7 @@ def cmd_serve(args: Namespace) -> int:
                     idle=args.idle * 60, idle_warning=min(60.0, args.idle * 30))
     return serve.run(game, db=args.db, data_dir=user_data_dir(), ssh=args.ssh,
                      telnet=args.telnet, host_key_path=args.host_key, limits=limits,
-                     open_mode=args.open, workers=args.workers)
+                     open_mode=args.open, workers=args.workers, gc_policy=args.gc)
 
 
 def cmd_check(args: Namespace) -> int:

@@ -198,6 +198,10 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--workers", type=int, default=1, metavar="N",
                        help="N server processes sharing the SSH port, to use N cores; limits "
                             "count per worker (default 1)")
+    serve.add_argument("--gc", choices=("freeze", "python"), default="freeze",
+                       help="garbage collection: freeze what has settled (connected players) "
+                            "so that collections walk only what is new, sweeping after "
+                            "departures; or Python's default (default freeze)")
     serve.add_argument("--status", action="store_true",
                        help="do not serve: show what each server using this --db reports "
                             "(players, connections, commands/s, p99 latency) and exit: 0 when "

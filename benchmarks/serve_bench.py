@@ -64,7 +64,8 @@ def check_cycle() -> None:
 class Server:
     """`adventure serve` as a subprocess; its log is a file read for 'ready'."""
 
-    def __init__(self, tmp: Path, players: int, port: int = 0, workers: int = 1) -> None:
+    def __init__(self, tmp: Path, players: int, port: int = 0, workers: int = 1,
+                 gc_policy: str = "freeze") -> None:
         self.log_path = tmp / "serve.log"
         self.db = tmp / "players.sqlite3"
         start = len(self.log_path.read_text()) if self.log_path.exists() else 0
@@ -73,7 +74,7 @@ class Server:
             [ADVENTURE, "serve", "--ssh", f"127.0.0.1:{port}", "--story", str(CAMPAIGN),
              "--db", str(self.db), "--host-key", str(tmp / "host_key"),
              "--max-players", str(players + 10), "--per-address", str(players + 10),
-             "--idle", "60", "--workers", str(workers)],
+             "--idle", "60", "--workers", str(workers), "--gc", gc_policy],
             stdout=subprocess.DEVNULL, stderr=self.log_path.open("a"))
         deadline = time.monotonic() + 60
         while (text := self.log_path.read_text()[start:]).count("ready db=") < workers:
@@ -253,7 +254,7 @@ def p99(values: list[float]) -> float:
 async def bench(args: argparse.Namespace, say: Callable[[str], None]) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="serve-bench-"))
     out: dict = {"players": args.players, "active": args.active, "interval_s": args.interval,
-                 "workers": args.workers,
+                 "workers": args.workers, "gc": args.gc,
                  "seconds": args.seconds, "load_before": os.getloadavg()}
     server: Server | None = None
     players: list[Player] = []
@@ -263,14 +264,14 @@ async def bench(args: argparse.Namespace, say: Callable[[str], None]) -> dict:
         w = args.workers
         startups = []
         for _ in range(args.startups):
-            s = Server(tmp, args.players, workers=w)
+            s = Server(tmp, args.players, workers=w, gc_policy=args.gc)
             startups.append(s.startup)
             s.stop()
         out["startup_s"] = statistics.median(startups)
         say(f"start-up with the cached campaign: median {out['startup_s'] * 1000:.0f} ms "
             f"of {len(startups)} (to the 'ready' log line)")
 
-        server = Server(tmp, args.players, workers=w)
+        server = Server(tmp, args.players, workers=w, gc_policy=args.gc)
         port = server.port
         key = asyncssh.generate_private_key("ssh-ed25519")
         players = [Player(f"p{i:04d}", i < args.active) for i in range(args.players)]
@@ -335,7 +336,7 @@ async def bench(args: argparse.Namespace, say: Callable[[str], None]) -> dict:
         server.stop(signal.SIGKILL)
         await asyncio.wait_for(asyncio.gather(*typing), COMMAND_TIMEOUT + 5)
         seen = {p.name: (p.turn, p.in_flight) for p in players}
-        server = Server(tmp, args.players, port, workers=w)
+        server = Server(tmp, args.players, port, workers=w, gc_policy=args.gc)
         out["restart_s"] = server.startup
         shown = await connect_all(players, port, key, args.parallel)
         kept = journal(server.db)
@@ -380,6 +381,8 @@ def parser() -> argparse.ArgumentParser:
                     "connecting (8)")
     ap.add_argument("--workers", type=int, default=1, help="server processes sharing the "
                     "port (adventure serve --workers; 1)")
+    ap.add_argument("--gc", choices=("freeze", "python"), default="freeze",
+                    help="the server's garbage-collection policy (adventure serve --gc)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     return ap
 

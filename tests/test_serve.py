@@ -167,6 +167,35 @@ def test_a_second_login_takes_over_and_the_first_is_told(server, keys):
     second.leave()
 
 
+def test_a_login_on_another_server_process_takes_over_after_its_turn(tmp_path, keys):
+    """Two servers on one database (as workers are, or PostgreSQL servers on several
+    machines): the newer login wins wherever it lands, and continues the whole game."""
+    one = Server(tmp_path)
+    two = Server(tmp_path)
+    try:
+        first = Player(one, "alice", keys["alice"])
+        first.expect("turn 0")
+        first.play("1", "turn 1")
+        first.play("wait", "turn 2")
+        second = Player(two, "alice", keys["alice"])
+        assert "logged in from somewhere else" in first.ended()
+        second.expect("Continuing your game at turn 2")
+        second.play("wait", "turn 3")
+        one.wait_log("leave name=alice .*reason=taken over")
+        two.wait_log("takeover name=alice from=")
+        bob = Player(one, "bob", keys["bob"])  # the first server goes on serving others
+        bob.expect("turn 0")
+        bob.leave()
+        second.leave()
+        # and back: the first server takes it over from the second, at turn 3
+        third = Player(one, "alice", keys["alice"])
+        third.expect("Continuing your game at turn 3")
+        third.leave()
+    finally:
+        one.stop()
+        two.stop()
+
+
 def test_sigterm_drains_and_a_killed_server_loses_no_completed_turn(tmp_path, keys):
     server = Server(tmp_path)
     alice = Player(server, "alice", keys["alice"])
@@ -189,6 +218,7 @@ def test_sigterm_drains_and_a_killed_server_loses_no_completed_turn(tmp_path, ke
         alice.leave()
     finally:
         server.stop()
+    assert "takeover" not in server.log.read_text()  # a killed server is not waited for
 
 
 def test_limits_idle_per_address_and_a_line_with_no_end(tmp_path, keys):
@@ -383,6 +413,12 @@ def test_workers_share_the_port_report_each_and_drain_or_die_together(tmp_path, 
     server = Server(tmp_path, "--workers", "2")
     alice = Player(server, "alice", keys["alice"])
     alice.expect("Continuing your game at turn 1")
+    alice.play("wait", "turn 2")
+    # whichever worker the second login reaches, it takes the game over
+    again = Player(server, "alice", keys["alice"])
+    assert "logged in from somewhere else" in alice.ended()
+    again.expect("Continuing your game at turn 2")
+    alice = again
     assert server.stop(signal.SIGTERM) == 0
     assert "shutting down" in alice.ended()
     assert server.log.read_text().count("worker=2 stopped") == 1

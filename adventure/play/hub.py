@@ -21,11 +21,16 @@ from prompt_toolkit.history import InMemoryHistory
 
 from ..engine.session import Game, Session
 from .repl import Repl
-from .sqlstore import Database, PlayerStore
+from .serve_gc import Collector
+from .sqlstore import Database, PlayerStore, server_id
 
 log = logging.getLogger("adventure.serve")
 
 STATS_WINDOW = 60.0  # seconds of turns that commands/s and p99 are taken over
+STATUS_EVERY = 5.0  # seconds between the figures written for `serve --status`
+STALE_AFTER = 3 * STATUS_EVERY + 5  # a server that has not reported for this long is gone
+TAKEOVER_POLL = 0.25  # seconds between looks for logins elsewhere waiting for our games
+HANDOVER_WAIT = 10.0  # seconds a login waits for the older connection to let go
 
 NAME = re.compile(r"[a-z][a-z0-9_-]{1,23}\Z")
 NAME_RULE = ("2 to 24 characters: lower-case letters, digits, '-' and '_', starting with a "
@@ -146,6 +151,7 @@ class Player:
         self.address = address
         self.link = link
         self.repl: ServedRepl | None = None
+        self.login = 0  # this login's number in the database's sessions (0: a guest's)
         self.turns = 0
         self.started = time.monotonic()
         self.done = asyncio.Event()
@@ -199,8 +205,11 @@ class ServedRepl(Repl):
 class Hub:
     """Everyone playing on this server, and the rules they all play by."""
 
-    def __init__(self, game: Game, db: Database, limits: Limits, open_mode: bool = False):
+    def __init__(self, game: Game, db: Database, limits: Limits, open_mode: bool = False,
+                 collector: Collector | None = None):
         self.game = game
+        self.collector = collector if collector is not None else Collector("python")
+        self.me = server_id()
         self.db = db
         self.limits = limits
         self.open_mode = open_mode
@@ -257,6 +266,7 @@ class Hub:
         idle: asyncio.Task[None] | None = None
         try:
             if not guest:
+                player.login = await self.handover(name)
                 store = PlayerStore(self.db, name, self.game, on_error=self.db_error)
                 # reading and replaying a long game takes a while: not on the loop
                 session = await self.db.call(self.session_for, name, store)
@@ -265,9 +275,12 @@ class Hub:
             if notice:
                 session.opening.paragraphs.insert(0, ("system", notice))
             player.repl = ServedRepl(session, self, player)
+            self.collector.player_arrived()
             idle = asyncio.create_task(self.watch_idle(player))
             if self.draining:
                 player.repl.stop(DRAINING)
+            elif player.reason == "taken over":  # while its game was being read
+                player.repl.stop(TAKEN_OVER)
             await player.repl.run_async()
         except self.db.errors as exc:
             player.reason = "storage error"
@@ -280,11 +293,55 @@ class Hub:
                 idle.cancel()
             if store is not None:
                 store.closed = True  # a later connection of this name owns the game now
+            if player.login:
+                await self.let_go(name, player.login)
             if self.players.get(key) is player:
                 del self.players[key]
+            if player.repl is not None:
+                self.collector.player_left()
             player.done.set()
             log.info("leave name=%s addr=%s turns=%d seconds=%.0f reason=%s", name,
                      address, player.turns, time.monotonic() - player.started, player.reason)
+
+    async def handover(self, name: str) -> int:
+        """Make this connection the owner of `name`'s game in the database, and when
+        another server process holds it, wait until that one has finished its turn in
+        flight and let go (it looks every TAKEOVER_POLL; `watch_takeovers`), so the game
+        read next is complete. A server that is gone is not waited for."""
+        db = self.db
+        n, before = await db.call(db.take_session, name, self.me)
+        if before is None or not await db.call(db.server_alive, before, STALE_AFTER):
+            return n
+        log.info("takeover name=%s from=%s", name, before)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + HANDOVER_WAIT
+        while not await db.call(db.handed_over, name, n) and loop.time() < deadline:
+            await asyncio.sleep(TAKEOVER_POLL / 2)
+        return n
+
+    async def let_go(self, name: str, login: int) -> None:
+        with contextlib.suppress(*self.db.errors):
+            await self.db.call(self.db.leave_session, name, self.me, login)
+
+    async def watch_takeovers(self, every: float = TAKEOVER_POLL) -> None:
+        """A login of one of our players on another server process (another worker,
+        another machine on PostgreSQL) takes the game over as one on this server does:
+        this connection is told and closed, and the game goes on there."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                taken = await self.db.call(self.db.taken_from, self.me)
+            except self.db.errors as exc:
+                self.db_error(exc)
+                continue
+            for name, login in taken:
+                player = self.players.get(name)
+                if player is None or not player.login or player.login >= login:
+                    await self.let_go(name, 0)  # not here (any more): nothing to wait for
+                elif player.reason != "taken over":
+                    player.reason = "taken over"
+                    if player.repl is not None:
+                        player.repl.stop(TAKEN_OVER)
 
     def session_for(self, name: str, store: PlayerStore | None) -> Session:
         """A guest's new game; a player's game continued, else a new one."""
@@ -358,9 +415,11 @@ class Hub:
 
     def stats(self) -> str:
         f = self.figures()
+        g = self.collector.figures()
         return (f"stats players={f['players']} guests={f['guests']} "
                 f"connections={f['connections']} commands_per_s={f['commands_per_s']:.1f} "
-                f"p99_ms={f['p99_ms']:.1f}")
+                f"p99_ms={f['p99_ms']:.1f} gc={g['gc_count']} gc_full={g['gc_full']} "
+                f"gc_ms={g['gc_ms']:.0f} gc_max_ms={g['gc_max_ms']:.1f}")
 
     async def report(self, server: str, address: str, every: float, log_every: float) -> None:
         """The figures into the database every `every` seconds (for `serve --status`),

@@ -20,12 +20,19 @@ from pathlib import Path
 from typing import Protocol
 
 from ..engine.session import Game
-from .hub import Hub, Limits, log, parse_address, share_key_bindings
-from .sqlstore import Database, DatabaseError, is_url, server_id
+from .hub import (
+    STALE_AFTER,
+    STATUS_EVERY,
+    Hub,
+    Limits,
+    log,
+    parse_address,
+    share_key_bindings,
+)
+from .serve_gc import Collector
+from .sqlstore import Database, DatabaseError, is_url
 
 STATS_EVERY = 60.0  # seconds between stats lines in the log
-STATUS_EVERY = 5.0  # seconds between the figures written for `serve --status`
-STALE_AFTER = 3 * STATUS_EVERY + 5  # a row older than this: that server is gone
 
 
 class Closer(Protocol):
@@ -57,7 +64,8 @@ def setup_logging() -> None:
 
 async def serve(game: Game, *, db_target: str, ssh: str | None, telnet: str | None,
                 host_key_path: Path, limits: Limits, open_mode: bool = False,
-                ssh_sock: socket.socket | None = None, worker: str = "") -> int:
+                ssh_sock: socket.socket | None = None, worker: str = "",
+                gc_policy: str = "freeze") -> int:
     """Run until SIGTERM or SIGINT, then drain. Raises ServeError when it cannot start.
     `ssh_sock`: a listening socket to accept on instead of binding `ssh` (workers)."""
     from .serve_ssh import host_key, open_door
@@ -72,7 +80,8 @@ async def serve(game: Game, *, db_target: str, ssh: str | None, telnet: str | No
     except DatabaseError as exc:
         raise ServeError(str(exc)) from None
     share_key_bindings()
-    hub = Hub(game, db, limits, open_mode)
+    collector = Collector(gc_policy)
+    hub = Hub(game, db, limits, open_mode, collector)
     closers: list[Closer] = []
     doors: list[str] = []
     try:
@@ -108,16 +117,22 @@ async def serve(game: Game, *, db_target: str, ssh: str | None, telnet: str | No
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        me = server_id()
+        me = hub.me
         stats = asyncio.create_task(hub.report(me, ", ".join(doors), STATUS_EVERY,
                                                STATS_EVERY))
-        log.info("ready db=%s story=%s", db.where(), game.story.id)
+        takeovers = asyncio.create_task(hub.watch_takeovers())
+        collector.install()
+        collector.started()
+        settling = asyncio.create_task(collector.run(lambda: len(hub.players)))
+        log.info("ready db=%s story=%s gc=%s", db.where(), game.story.id, gc_policy)
         await stop.wait()
         log.info("draining players=%d", len(hub.players))
         for closer in closers:
             closer.close()
         await hub.drain()
         stats.cancel()
+        settling.cancel()
+        takeovers.cancel()
         log.info("%s", hub.stats())
         with contextlib.suppress(*db.errors):
             await db.call(db.forget_server, me)
@@ -127,6 +142,7 @@ async def serve(game: Game, *, db_target: str, ssh: str | None, telnet: str | No
         for closer in closers:
             with contextlib.suppress(Exception):
                 closer.close()
+        collector.uninstall()
         db.close()
 
 
@@ -192,7 +208,8 @@ def _ago(seconds: float) -> str:
 
 
 def run_workers(game: Game, workers: int, *, target: str, ssh: str, telnet: str | None,
-                host_key_path: Path, limits: Limits, open_mode: bool) -> int:
+                host_key_path: Path, limits: Limits, open_mode: bool,
+                gc_policy: str = "freeze") -> int:
     """`--workers N`: N server processes, forked after the story is loaded (so they share
     its memory), accepting SSH connections from one listening socket: each its own event
     loop, database connection and players, all on every core. The parent only forwards
@@ -229,7 +246,8 @@ def run_workers(game: Game, workers: int, *, target: str, ssh: str, telnet: str 
                 code = asyncio.run(serve(
                     game, db_target=target, ssh=ssh, telnet=telnet if n == 0 else None,
                     host_key_path=host_key_path, limits=limits, open_mode=open_mode,
-                    ssh_sock=listening, worker=f" (worker {n + 1} of {workers})"))
+                    ssh_sock=listening, worker=f" (worker {n + 1} of {workers})",
+                    gc_policy=gc_policy))
             except ServeError as exc:
                 print(f"adventure: {exc}", file=sys.stderr)
                 code = 2
@@ -260,7 +278,8 @@ def _die_with_parent() -> None:
 
 
 def run(game: Game, *, db: str | None, data_dir: Path, ssh: str | None, telnet: str | None,
-        host_key_path: Path | None, limits: Limits, open_mode: bool, workers: int = 1) -> int:
+        host_key_path: Path | None, limits: Limits, open_mode: bool, workers: int = 1,
+        gc_policy: str = "freeze") -> int:
     """`adventure serve`, after the story is loaded: 0 after a clean drain, 2 when the
     server cannot start (the reason on stderr)."""
     setup_logging()
@@ -270,11 +289,12 @@ def run(game: Game, *, db: str | None, data_dir: Path, ssh: str | None, telnet: 
         host_key_path = base / "ssh_host_ed25519_key"
     if workers > 1 and ssh is not None:
         return run_workers(game, workers, target=target, ssh=ssh, telnet=telnet,
-                           host_key_path=host_key_path, limits=limits, open_mode=open_mode)
+                           host_key_path=host_key_path, limits=limits, open_mode=open_mode,
+                           gc_policy=gc_policy)
     try:
         return asyncio.run(serve(game, db_target=target, ssh=ssh, telnet=telnet,
                                  host_key_path=host_key_path, limits=limits,
-                                 open_mode=open_mode))
+                                 open_mode=open_mode, gc_policy=gc_policy))
     except ServeError as exc:
         print(f"adventure: {exc}", file=sys.stderr)
         return 2

@@ -67,6 +67,12 @@ SCHEMA = (
     "started BIGINT NOT NULL, seen BIGINT NOT NULL, players INTEGER NOT NULL, "
     "guests INTEGER NOT NULL, connections INTEGER NOT NULL, "
     "commands_per_s DOUBLE PRECISION NOT NULL, p99_ms DOUBLE PRECISION NOT NULL)",
+    # which server's connection plays each player's game now (the newest login): how a
+    # login on one server takes a game over from another (Database.take_session);
+    # `waiting` names the server that still has to let it go
+    "CREATE TABLE IF NOT EXISTS sessions (player TEXT PRIMARY KEY, server TEXT NOT NULL, "
+    "n BIGINT NOT NULL, waiting TEXT)",
+    "CREATE INDEX IF NOT EXISTS sessions_waiting ON sessions (waiting)",
 )
 MAX_SAVES = 100  # named saves per player and story: a player cannot fill the disk
 
@@ -201,6 +207,56 @@ class Database:
             self.run("UPDATE players SET seen = ? WHERE name = ? AND key = ?", (now, name, key))
         return self.player_key(name) == key
 
+
+    # -- who plays each game now: takeover across server processes ---------------------
+    def take_session(self, player: str, server: str) -> tuple[int, str | None]:
+        """The newest login of `player`, on `server`, owns their game from now: its
+        number (higher than any before), and the other server that has to let the game
+        go first (None when no other server holds it)."""
+        with self.transaction():
+            rows = self.run("SELECT server, n FROM sessions WHERE player = ?", (player,))
+            n = int(rows[0][1]) + 1 if rows else 1
+            before = str(rows[0][0]) if rows and rows[0][0] != server else None
+            self.run("INSERT INTO sessions (player, server, n, waiting) VALUES (?, ?, ?, ?) "
+                     "ON CONFLICT (player) DO UPDATE SET server = excluded.server, "
+                     "n = excluded.n, waiting = excluded.waiting",
+                     (player, server, n, before))
+        return n, before
+
+    def handed_over(self, player: str, n: int) -> bool:
+        """Whether login `n` of `player` no longer waits for another server (it let the
+        game go, or a still newer login took the game from both)."""
+        rows = self.run("SELECT n, waiting FROM sessions WHERE player = ?", (player,))
+        return not rows or int(rows[0][0]) != n or rows[0][1] is None
+
+    def taken_from(self, server: str) -> list[tuple[str, int]]:
+        """Games a newer login elsewhere waits for `server` to let go: (player, login)."""
+        return [(str(p), int(n)) for p, n in
+                self.run("SELECT player, n FROM sessions WHERE waiting = ?", (server,))]
+
+    def leave_session(self, player: str, server: str, n: int) -> None:
+        """`server`'s connection of `player` (login `n`, 0: none) is gone: a login that
+        waits for it goes on, and a game no one plays is no one's."""
+        with self.transaction():
+            self.run("UPDATE sessions SET waiting = NULL WHERE player = ? AND waiting = ?",
+                     (player, server))
+            self.run("DELETE FROM sessions WHERE player = ? AND server = ? AND n = ?",
+                     (player, server, n))
+
+    def server_alive(self, server: str, stale_after: float) -> bool:
+        """Whether `server` may still be running: on this machine, whether its process
+        is; elsewhere, whether it reported to the servers table lately."""
+        host, _, pid = server.rpartition(":")
+        if host == socket.gethostname() and pid.isdigit():
+            try:
+                os.kill(int(pid), 0)
+            except ProcessLookupError:
+                return False
+            except PermissionError:
+                return True
+            return True
+        rows = self.run("SELECT seen FROM servers WHERE id = ?", (server,))
+        return bool(rows) and time.time() - int(rows[0][0]) <= stale_after
 
     # -- servers, for `serve --status` -----------------------------------------------------
     def report_server(self, server: str, address: str, started: float, figures: dict) -> None:
