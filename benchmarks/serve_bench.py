@@ -68,7 +68,8 @@ class Server:
                  gc_policy: str = "freeze") -> None:
         self.log_path = tmp / "serve.log"
         self.db = tmp / "players.sqlite3"
-        start = len(self.log_path.read_text()) if self.log_path.exists() else 0
+        self.log_start = start = (len(self.log_path.read_text()) if self.log_path.exists()
+                                  else 0)
         began = time.perf_counter()
         self.proc = subprocess.Popen(
             [ADVENTURE, "serve", "--ssh", f"127.0.0.1:{port}", "--story", str(CAMPAIGN),
@@ -317,6 +318,12 @@ async def bench(args: argparse.Namespace, say: Callable[[str], None]) -> dict:
             f"{out['server_cpu'] * 100:.0f}% of a core, load generator "
             f"{out['generator_cpu'] * 100:.0f}%")
         say(f"serve --status said: {out['status']}")
+        # the server's own stats lines (each worker's, every minute): its collections
+        stats = re.findall(r"(?:worker=\d+ )?stats players=.*",
+                           server.log_path.read_text()[server.log_start:])
+        out["server_stats"] = stats[-w:]
+        for line in stats[-w:]:
+            say(f"the server's last stats line: {line}")
 
         kept = journal(server.db)
         short = [p.name for p in players if p.active and kept.get(p.name, (0, 0))
@@ -415,7 +422,9 @@ def bench_serve(quick: bool, row: Callable[..., None]) -> None:
         fig["p99_ms"] < 100 and fig["errors"] == 0,
         note=f"{scale}; {fig['errors']} errors; to the next prompt drawn p99 "
              f"{fig['prompt_p99_ms']:.0f} ms; server CPU "
-             f"{fig['server_cpu'] * 100:.0f}% of a core")
+             f"{fig['server_cpu'] * 100:.0f}% of a core; --workers {args.workers}, --gc "
+             f"{args.gc}" + "".join(f"; {m.group(0)}" for line in fig["server_stats"]
+                                    if (m := re.search(r"gc=.*", line))))
     row("serve", "journals missing a turn their player saw", fig["journals_incomplete"],
         "players", args.active, "-", None, "0", fig["journals_incomplete"] == 0)
     row("serve", "crash test: players not continuing at their last completed turn",

@@ -293,8 +293,6 @@ class Hub:
                 idle.cancel()
             if store is not None:
                 store.closed = True  # a later connection of this name owns the game now
-            if player.login:
-                await self.let_go(name, player.login)
             if self.players.get(key) is player:
                 del self.players[key]
             if player.repl is not None:
@@ -302,6 +300,10 @@ class Hub:
             player.done.set()
             log.info("leave name=%s addr=%s turns=%d seconds=%.0f reason=%s", name,
                      address, player.turns, time.monotonic() - player.started, player.reason)
+            # last, as it waits for the database: if the connection's task is cancelled
+            # here, a login waiting elsewhere is let go by watch_takeovers instead
+            if player.login:
+                await self.let_go(name, player.login)
 
     async def handover(self, name: str) -> int:
         """Make this connection the owner of `name`'s game in the database, and when

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import time
 from collections import deque
 
@@ -38,6 +39,8 @@ POLICIES = ("freeze", "python")
 SETTLE_EVERY = 1.0  # seconds between looks at whether anyone arrived to be frozen
 SWEEP_AT_LEAST = 20  # departures before a sweep is worth its pause, however few play
 WINDOW = 60.0  # seconds of pauses that the stats line reports
+
+log = logging.getLogger("adventure.serve")
 
 
 class Collector:
@@ -99,9 +102,12 @@ class Collector:
         if self.policy != "freeze":
             return ""
         if self.left >= max(SWEEP_AT_LEAST, playing // 4):
+            began = time.perf_counter()
             gc.unfreeze()
-            gc.collect()
+            freed = gc.collect()
             gc.freeze()
+            log.info("gc sweep left=%d playing=%d freed=%d ms=%.0f", self.left, playing,
+                     freed, (time.perf_counter() - began) * 1000)
             self.left = self.arrived = 0
             self.sweeps += 1
             return "sweep"
