@@ -171,7 +171,7 @@ def test_a_login_on_another_server_process_takes_over_after_its_turn(tmp_path, k
     """Two servers on one database (as workers are, or PostgreSQL servers on several
     machines): the newer login wins wherever it lands, and continues the whole game."""
     one = Server(tmp_path)
-    two = Server(tmp_path)
+    two = Server(tmp_path, "--gc", "python")  # either policy plays the same
     try:
         first = Player(one, "alice", keys["alice"])
         first.expect("turn 0")
@@ -194,6 +194,10 @@ def test_a_login_on_another_server_process_takes_over_after_its_turn(tmp_path, k
     finally:
         one.stop()
         two.stop()
+    assert "gc=freeze" in one.log.read_text() and "gc=python" in two.log.read_text()
+    # the last stats line (at the drain) reports the collector's pauses
+    assert re.search(r"stats players=0 .* gc=\d+ gc_full=\d+ gc_ms=\d+ gc_max_ms=[\d.]+",
+                     one.log.read_text())
 
 
 def test_sigterm_drains_and_a_killed_server_loses_no_completed_turn(tmp_path, keys):
@@ -270,6 +274,9 @@ def test_serve_usage_errors_exit_2(tmp_path):
     assert bad.returncode == 2 and "is not HOST:PORT" in bad.stderr
     bad = subprocess.run([str(SCRIPT), "serve", "--idle", "0"], capture_output=True, text=True)
     assert bad.returncode == 2 and "--idle" in bad.stderr
+    bad = subprocess.run([str(SCRIPT), "serve", "--gc", "never"], capture_output=True,
+                         text=True)
+    assert bad.returncode == 2 and "--gc" in bad.stderr
 
 
 def test_telnet_is_off_unless_asked_and_then_guests_only(tmp_path):

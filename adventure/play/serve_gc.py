@@ -20,7 +20,8 @@ collected once and frozen again: one full pause per that much churn, and the mem
 held by departed players bounded by it. (Raising the young threshold was tried too:
 20,000 instead of 700 halved the young collections' CPU but made each 80 to 120 ms.)
 
-`python`: Python's default policy, for comparison.
+`python`: Python's default policy, for comparison (the story itself is frozen at
+start-up either way, as `adventure serve` always did).
 """
 
 from __future__ import annotations
