@@ -246,7 +246,8 @@ def uniform_agent(game: Game, row: Callable[..., None], checked: int, games: int
         f"{e}: {100 * reached.get(e, 0) / played:.2g}% of games, first in game "
         + "/".join(str(first[e]) if e in first else "-" for first in firsts)
         for e in sorted(wanted, key=lambda e: -reached.get(e, 0)))
-    row("agent", "games until a uniform agent has reached every ending (worst of "
-        f"{len(seeds)} seeds)", worst, "games", played, "endings reached (fewest in a run)",
+    runs = f"worst of {len(seeds)} seeds" if len(seeds) > 1 else f"seed {seeds[0]}"
+    row("agent", f"games until a uniform agent has reached every ending ({runs})", worst,
+        "games", played, "endings reached (fewest in a run)",
         min(len(first) for first in firsts), f"all {len(wanted)} within {games:,}", every,
         note=f"{played:,} games, {steps:,} steps, {spent:.0f} s; {per_ending}")
