@@ -9,12 +9,15 @@ import random
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from adventure.engine.session import Game, Session
 from adventure.engine.world import World
-from adventure.play.agent import Agent, serve, state_hash
+from adventure.play.agent import Agent, dump, serve, state_hash, write_turn
 from adventure.play.valid import did_something, outcome, valid_commands
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,6 +127,55 @@ def test_an_error_echoes_the_id_and_an_id_json_cannot_hold_is_dropped():
     assert answer["ok"] and "id" not in answer
     assert pipe.raw(b'{"op": "hash", "id": "\\ud800"}')["id"] == "\ud800"
     assert pipe.close() == 0
+
+
+_TEXT = st.text(st.characters(codec=None, blacklist_categories=()), max_size=40)
+_RESULT = st.builds(
+    lambda paragraphs, choices, scene, title, turn, score, ended, advanced, resolved, quit:
+    SimpleNamespace(paragraphs=paragraphs, choices=[SimpleNamespace(number=n, label=label)
+                                                    for n, label in choices],
+                    state=SimpleNamespace(scene=scene, turn=turn, score=score, ended=ended),
+                    status=SimpleNamespace(title=title), advanced=advanced,
+                    resolved=resolved, quit=quit),
+    st.lists(st.tuples(_TEXT, _TEXT), max_size=3),
+    st.lists(st.tuples(st.integers(), _TEXT), max_size=3), _TEXT, st.none() | _TEXT,
+    st.integers(), st.integers(), st.none() | _TEXT, st.booleans(), _TEXT, st.booleans())
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # only read
+@given(result=_RESULT, before=st.integers(), ident=st.none() | _TEXT)
+def test_a_step_line_is_what_the_general_encoder_writes(demo_game, result, before, ident):
+    """A `step` line is written from a template (the hot path); it is byte for byte
+    what json writes of the response dict, a lone surrogate anywhere escaped."""
+    response = {"ok": True, "op": "step"}
+    if ident is not None:
+        response["id"] = ident
+    response.update(Agent(demo_game).reply(result, before))
+    line = write_turn("step", "" if ident is None else ',"id":' + json.dumps(
+        ident, ensure_ascii=False), result, before)
+    assert line == json.dumps(response, ensure_ascii=False, separators=(",", ":"))
+    if not line.isascii():
+        try:
+            line.encode("utf-8")
+        except UnicodeEncodeError:
+            line = json.dumps(response, separators=(",", ":"))
+    assert dump(dict(response)) == line
+
+
+def test_a_step_line_is_the_step_response_on_the_campaign(campaign_game):
+    """Served as a line or as a dict, a step answers the same, ids and odd commands too."""
+    lines, dicts = Agent(campaign_game), Agent(campaign_game)
+    pick = random.Random(4)
+    for n in range(150):
+        valid = valid_commands(campaign_game, dicts.session.state) or [None]
+        command = pick.choice(valid).command if valid[0] and n % 7 else "x\ud800 é"
+        request = {"op": "step", "command": command}
+        if n % 3:
+            request["id"] = [None, "é", "\udc00"][n % 3]
+        assert lines.handle_line(json.dumps(request)) == dump(dicts.handle(request))
+        if dicts.session.state.ended:
+            lines.handle({"op": "reset"}), dicts.handle({"op": "reset"})
 
 
 def test_a_save_of_another_story_is_refused_with_the_reason(campaign_game, demo_game):

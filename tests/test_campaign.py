@@ -62,7 +62,7 @@ OUT = [
 BY_NUMBERS = {
     "lost_in_wormhole": ["prologue:be_kira", "runabout:enter_wormhole"]
     + ["wormhole_accident:brace"] * 10,
-    "destroyed": ARRIVE[:5] + ["intercepted:fire"],
+    "destroyed": ARRIVE[:5] + ["intercepted:fire", "intercepted:fire_again"],
     "shot_resisting": ARRIVE + ["docking_ring:resist", "standoff:lunge"],
     "intendants_creature": TO_INTENDANT + ["intendant_balcony:stay_silent"] + TO_OFFER
     + ["intendant_offer:accept_fully"],

@@ -24,7 +24,7 @@ CHOICES = {
     "continued-kira": ("1 1 1 1 1 1 2 2 2 2 1 1 1 2 2 3 1 1 2 3 1 2 1 4 4 4 2",
                        "intendant_audience", 50),
     "continued-bashir": ("2 3 2 4 1 1 3 2 2 1 2 3 3 2 3 3 3 2", "intendant_audience", 35),
-    "fire": ("1 3 1 1 3 4", "destroyed", None),
+    "fire": ("1 3 1 1 3 4 4", "destroyed", None),  # warned once, then destroyed
     "example": ("2 3 1 1 3 5 1 3 1 3 2", "shot_resisting", None),
     "lost": ("1 3" + " 4" * 10, "lost_in_wormhole", None),
 }
@@ -54,7 +54,8 @@ TYPED = {
     "continued-kira": ("kira, enter wormhole, reroute power, approach station, tell truth, "
                        "surrender, airlock, submit, promenade, meet eyes, security, examine odo, "
                        "show combadge to odo, wait, wait, follow garak", "intendant_audience"),
-    "fire": ("kira, enter wormhole, reroute power, approach station, fire", "destroyed"),
+    "fire": ("kira, enter wormhole, reroute power, approach station, fire, fire",
+             "destroyed"),
     "example": ("kira, enter wormhole, reroute power, approach station, surrender, airlock, "
                 "resist, grab rifle", "shot_resisting"),
     "lost": ("kira, enter wormhole" + ", wait" * 10, "lost_in_wormhole"),
