@@ -7,10 +7,8 @@ game turn by turn and can check that it still ends where it was saved.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
-from pathlib import Path
 
 from ..engine.opening import Start
 from ..engine.session import Game, Result
@@ -40,8 +38,11 @@ from .saves import (
     write_atomic,
 )
 
+# json, contextlib and pathlib are imported in the functions that use them: a piped game
+# imports this module at its start, and needs none of them.
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import TextIO
 
 
@@ -170,14 +171,25 @@ def fit_to_story(game: Game, save: SaveFile) -> tuple[GameState, list[LogEntry],
 class FileStore:
     """Saves, the journal and transcripts of one session, in one directory."""
 
-    def __init__(self, directory: Path, game: Game, journal: bool = True):
-        self.dir = directory
+    def __init__(self, directory: str | os.PathLike[str], game: Game, journal: bool = True):
+        self._folder = directory
+        self._dir: Path | None = None
         self.game = game
         self.journaling = journal
         self.journal: Journal | None = None
         self.journal_full = False  # the game outgrew its journal (Journal.room_for)
         self.journal_note = ""  # to tell the player at the next turn
         self.transcript_file: TextIO | None = None
+
+    @property
+    def dir(self) -> Path:
+        """The folder, as a Path made when first needed: a piped game that never saves nor
+        journals does not import pathlib."""
+        if self._dir is None:
+            from pathlib import Path
+
+            self._dir = Path(self._folder)
+        return self._dir
 
     # saves
     def save(self, name: str, state: GameState, log: list[LogEntry]) -> str:
@@ -195,6 +207,8 @@ class FileStore:
 
     def path_for(self, name: str, allow_path: bool = False) -> Path:
         """A slot's file; with allow_path (the command line), an existing file's path too."""
+        from pathlib import Path
+
         candidate = Path(name)
         if allow_path and ("/" in name or name.endswith(".json")) and candidate.exists():
             return candidate
@@ -304,12 +318,16 @@ class FileStore:
             self.journal.sync()
             self.journal.close()
         if self.transcript_file is not None:
+            import contextlib
+
             with contextlib.suppress(OSError):  # a full disk: the last lines are lost, no more
                 self.transcript_file.close()
             self.transcript_file = None
 
     # transcripts
     def transcript(self, on: bool) -> str:
+        import contextlib
+
         if not on:
             if self.transcript_file is None:
                 return "No transcript is being written."
@@ -335,7 +353,9 @@ class FileStore:
         return f"Writing a transcript to {path}."
 
     def transcribe(self, line: str, result: Result) -> None:
-        if self.transcript_file is not None:
+        if self.transcript_file is not None:  # (every turn asks: nothing imported before)
+            import contextlib
+
             with contextlib.suppress(OSError):
                 self.transcript_file.write(f"> {sanitize(line)}\n\n{render(result, 78)}\n\n")
                 self.transcript_file.flush()
@@ -361,6 +381,8 @@ STALE_SECONDS = 3600
 
 def remove_stale_temporaries(path: Path) -> None:
     """Temporary files of saves killed mid-write; an hour old is surely abandoned."""
+    import contextlib
+
     now = time.time()
     for tmp in path.parent.glob(f".{path.name}.*.tmp"):
         with contextlib.suppress(OSError):
@@ -375,6 +397,8 @@ def prune_journals(directory: Path, story_id: str) -> None:
     """Keep the newest journals of a story; older ones are of no use to anyone. A journal
     is the story's by the exact id in its header, not by its name: 'terok' never prunes
     'terok-nor'."""
+    import contextlib
+
     with contextlib.suppress(OSError):
         paths = sorted(directory.glob(f"{story_id}-*{JOURNAL_SUFFIX}"),
                        key=lambda p: p.lstat().st_mtime, reverse=True)

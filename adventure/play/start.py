@@ -9,7 +9,6 @@ scripts) starts a new game, keeps no journal and continues nothing unless asked
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from ..engine.errors import SaveError
 from ..engine.opening import Start, start_from_json
@@ -19,6 +18,10 @@ from ..story.sanitize import sanitize
 from .journal import JournalError, JournalInfo, check_journal, unfinished_journals
 from .replay import FileStore, load_save, rebuild
 from .saves import JOURNAL_SUFFIX
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class StartError(Exception):
@@ -41,6 +44,8 @@ def start(game: Game, store: FileStore, *, seed: int | None, load: str | None,
             path = store.path_for(load, allow_path=True)
         except SaveError as exc:
             raise StartError(f"cannot load '{sanitize(load)}': {exc}") from None
+        from pathlib import Path  # (not at the top: a new game needs no path)
+
         if path.name.endswith(JOURNAL_SUFFIX) or (load.endswith(JOURNAL_SUFFIX)
                                                   and Path(load).is_file()):
             return _continue(game, store, _journal(Path(load) if Path(load).is_file() else path,
