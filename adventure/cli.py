@@ -137,7 +137,6 @@ def cmd_play(args: Namespace) -> int:
     story, name = loaded
     from .engine.session import Game
     from .play.replay import FileStore
-    from .play.safety import safe_history
     from .play.start import StartError, start
 
     if args.at is not None and (args.load is not None or args.cont is not None):
@@ -166,6 +165,8 @@ def cmd_play(args: Namespace) -> int:
         from .play.watch import Watcher
 
         session.before_turn = Watcher(session, Path(story.root), name)
+    if person:
+        from .play.safety import safe_history
     try:
         if person and not args.plain:
             from .play.repl import Repl  # prompt_toolkit is imported only for a terminal
