@@ -93,3 +93,14 @@ def test_the_installed_command_is_our_launcher_and_runs_with_this_interpreter():
     res = subprocess.run([str(SCRIPT), "--version"], capture_output=True, text=True,
                          timeout=60)
     assert res.returncode == 0 and res.stdout.strip(), res.stderr
+
+
+@pytest.mark.skipif(not SCRIPT.is_file(), reason="no console script next to the interpreter")
+def test_the_launcher_run_again_by_multiprocessing_starts_no_game():
+    """A 'spawn' worker (the language server's random play) runs the parent's main file
+    again as __mp_main__: the launcher must not start a game there."""
+    code = ("import runpy, sys; runpy.run_path(sys.argv[1], run_name='__mp_main__'); "
+            "print('imported only')")
+    res = subprocess.run([sys.executable, "-c", code, str(SCRIPT)], input="", timeout=60,
+                         capture_output=True, text=True)
+    assert res.returncode == 0 and res.stdout.strip() == "imported only", res

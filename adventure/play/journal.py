@@ -282,13 +282,12 @@ def unfinished_journals(directory: Path, story: Story | None = None,
     the MAX_JOURNALS newest files are read; with `story`, a damaged journal named for it
     is set aside (and `notes` told why), so that it never blocks a start."""
     import contextlib
+    from pathlib import Path
 
     found: list[JournalInfo] = []
     if not directory.is_dir():
         return found
     prefix = f"{story.id}-" if story is not None else ""
-    from pathlib import Path
-
     candidates: list[tuple[float, Path]] = []
     with contextlib.suppress(OSError):
         for entry in os.scandir(directory):

@@ -119,7 +119,8 @@ def engine_digest() -> bytes:
 def _digest_folder(h, folder: str, rel: str) -> None:
     """Every module under folder, by name: its files first, then its folders, in name
     order. os.scandir and plain names, not os.walk and os.path.relpath: this runs at
-    every start, and those cost as much as the rest of a cached start of a small story."""
+    every start, where those cost 7.5M instructions (this: 1.9M; a whole cached start of
+    a small story: 78M)."""
     try:
         with os.scandir(folder) as it:
             entries = sorted((e.name, e) for e in it)
