@@ -7,8 +7,8 @@ found problems; 2 bad usage, or a story the command cannot use; 130 interrupted.
 from __future__ import annotations
 
 import gc
+import os
 import sys
-from pathlib import Path
 
 from .play.places import display_path, saves_dir, story_note
 from .story.cache import load as load_story
@@ -83,13 +83,14 @@ def _dispatch(args: Namespace) -> int:
         return EXIT_OK
 
 
-def _load(path: Path | None, announce: bool = True) -> tuple[Story | None, list[str], str]:
+def _load(path: str | os.PathLike[str] | None,
+          announce: bool = True) -> tuple[Story | None, list[str], str]:
     root, note = story_note(path)
     if path is None and announce:
         # the story a command chose by itself is named, on stderr (never in --json): an
         # author editing one copy must never be shown another without knowing
         _note(note)
-    name = str(path) if path is not None else display_path(root)
+    name = os.fspath(path) if path is not None else display_path(root)
     try:
         return load_story(root, name), [], name
     except StoryError as err:
@@ -108,7 +109,7 @@ def _note(text: str) -> None:
     print(text, file=sys.stderr)
 
 
-def _usable(path: Path | None, announce: bool = True) -> tuple[Story, str] | None:
+def _usable(path: str | os.PathLike[str] | None, announce: bool = True) -> tuple[Story, str] | None:
     """The story a command needs, or None after saying on stderr what is wrong with it.
     `announce`: name the story it chose (for authors; not for a player's game, nor for a
     program reading a protocol)."""
@@ -136,7 +137,6 @@ def cmd_play(args: Namespace) -> int:
     story, name = loaded
     from .engine.session import Game
     from .play.replay import FileStore
-    from .play.safety import safe_history
     from .play.start import StartError, start
 
     if args.at is not None and (args.load is not None or args.cont is not None):
@@ -160,18 +160,22 @@ def cmd_play(args: Namespace) -> int:
         print(f"adventure: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if args.watch:
+        from pathlib import Path
+
         from .play.watch import Watcher
 
         session.before_turn = Watcher(session, Path(story.root), name)
+    if person:
+        from .play.safety import safe_history
     try:
         if person and not args.plain:
             from .play.repl import Repl  # prompt_toolkit is imported only for a terminal
 
-            return Repl(session, history_file=safe_history(directory / "history.txt")).run()
+            return Repl(session, history_file=safe_history(store.dir / "history.txt")).run()
         from .play.plain import play
 
         return play(session, plain=args.plain,
-                    history_file=safe_history(directory / "history-plain.txt")
+                    history_file=safe_history(store.dir / "history-plain.txt")
                     if person else None)
     finally:
         store.close()
@@ -324,13 +328,15 @@ def cmd_replay(args: Namespace) -> int:
 
 
 def cmd_saves(args: Namespace) -> int:
+    from pathlib import Path
+
     from .play.journal import unfinished_journals
     from .play.replay import format_save
     from .play.saves import list_saves
     from .play.start import describe_journal
     from .story.sanitize import sanitize
 
-    directory = saves_dir(args.saves)
+    directory = Path(saves_dir(args.saves))
     saves = list_saves(directory)
     journals = unfinished_journals(directory)
     if not saves and not journals:
@@ -354,6 +360,8 @@ def cmd_test(args: Namespace) -> int:
     if loaded is None:
         return EXIT_USAGE
     story, name = loaded
+    from pathlib import Path
+
     from .author.storytests import run_all, story_test_files
 
     root = Path(story.root)

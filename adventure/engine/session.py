@@ -8,10 +8,9 @@ line; this module also re-exports the names front ends use with it.
 
 from __future__ import annotations
 
-import re
 from collections import deque
-from collections.abc import Callable
 
+from ..story.lazyre import rx
 from ..story.vocab import words
 from .errors import SaveError
 from .game import MAX_LINE, NO, YES, Game
@@ -21,13 +20,15 @@ from .state import GameState, LogEntry
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .opening import Start
     from .store import Store
 
 # the names other modules import from here (Game and the records live in their own modules)
 __all__ = ["MAX_LINE", "Choice", "Game", "Result", "Session", "describe", "split_commands"]
 
-_SEPARATORS = re.compile(r"\s*(?:[.;!]+|\bthen\b|,\s*then\b)\s*", re.I)
+_SEPARATORS = r"(?i)\s*(?:[.;!]+|\bthen\b|,\s*then\b)\s*"  # compiled on first need
 _SESSION_WORDS = ("save", "restore", "load", "transcript")
 
 
@@ -38,7 +39,7 @@ def split_commands(line: str) -> list[str]:
         return [line]
     if "." not in line and ";" not in line and "!" not in line and "then" not in line.lower():
         return [stripped]  # most lines are one command: no need for the expression
-    return [p for p in _SEPARATORS.split(stripped) if p.strip()] or [line]
+    return [p for p in rx(_SEPARATORS).split(stripped) if p.strip()] or [line]
 
 
 def _failed(result: Result) -> bool:
@@ -112,6 +113,8 @@ class Session:
                 return self._notice("'oops' corrects the word I did not know in your last "
                                     "command: say 'oops' and the right word.", error=True)
             bad, before = self.oops
+            import re  # only for 'oops'
+
             line = re.sub(rf"\b{re.escape(bad)}\b", ws[1], before, count=1, flags=re.I)
             ws = words(line)
         if ws in (("again",), ("g",)):

@@ -3,11 +3,8 @@ loses nothing. Read as untrusted input, like saves."""
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import time
-from pathlib import Path
 
 from ..engine.opening import Start
 from ..engine.state import LogEntry
@@ -30,14 +27,15 @@ from .saves import (
     write_atomic,
 )
 
+# json, contextlib and pathlib are imported in the functions that use them: a piped game
+# imports this module at its start, and needs none of them.
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
     from typing import Any
 
 # -- journals: one per game, one append per turn --------------------------------------
-
-_string = json.encoder.encode_basestring  # one JSON string, as the encoder writes it
-
 
 def _turn(entry: LogEntry, turn: int | None = None) -> str:
     """A command's line: what json.dumps([command, resolved, turn], ensure_ascii=False)
@@ -46,6 +44,23 @@ def _turn(entry: LogEntry, turn: int | None = None) -> str:
     if turn is None:
         return f"[{_string(entry.command)}, {_string(entry.resolved)}]\n"
     return f"[{_string(entry.command)}, {_string(entry.resolved)}, {turn:d}]\n"
+
+
+def _string(text: str) -> str:
+    """One JSON string, as json's encoder writes it. Imported at the first journalled turn,
+    not with this module: a piped game keeps no journal (and json itself imports re)."""
+    global _encoder
+    encode = _encoder
+    if encode is None:
+        try:
+            from _json import encode_basestring
+        except ImportError:  # pragma: no cover - an interpreter without the C accelerator
+            from json.encoder import encode_basestring
+        encode = _encoder = encode_basestring
+    return encode(text)
+
+
+_encoder: Callable[[str], str] | None = None
 
 
 class Journal:
@@ -97,6 +112,8 @@ class Journal:
         return head
 
     def _text(self, story: Story, seed: int, log: list[LogEntry], turn: int | None) -> bytes:
+        import json
+
         header = json.dumps(self.header(story, seed, self.begun)) + "\n"
         lines = [_turn(e) for e in log]
         if lines and turn is not None:
@@ -132,18 +149,24 @@ class Journal:
         self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
 
     def sync(self) -> None:
+        import contextlib
+
         with contextlib.suppress(OSError):
             os.fsync(self.fd)
 
     def finish(self) -> None:
         """The game ended: nothing is left to continue, so the journal goes. The end mark
         is written first, so a journal that cannot be removed is never offered again."""
+        import contextlib
+
         with contextlib.suppress(OSError):
             os.write(self.fd, b'{"end": true}\n')
         self.commands = 0  # removed at close
 
     def close(self) -> None:
         """Close the file; a journal with no command in it (an empty game) is removed."""
+        import contextlib
+
         with contextlib.suppress(OSError):
             os.close(self.fd)
         if self.commands == 0:
@@ -258,6 +281,9 @@ def unfinished_journals(directory: Path, story: Story | None = None,
     """Journals of games that did not end (of this story, or of any), newest first. Only
     the MAX_JOURNALS newest files are read; with `story`, a damaged journal named for it
     is set aside (and `notes` told why), so that it never blocks a start."""
+    import contextlib
+    from pathlib import Path
+
     found: list[JournalInfo] = []
     if not directory.is_dir():
         return found

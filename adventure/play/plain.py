@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-import textwrap
 
 from ..engine.session import Result, Session
 from ..story.memo import remember
@@ -47,6 +45,8 @@ def blocks(result: Result, width: int | None) -> list[str]:
         if style == "title":
             out.append(f"== {text} ==")
         elif width and style in ("text", "ending", "error", "system"):
+            import textwrap  # only at a terminal: it imports re
+
             # line by line (a system note may be a list); a path is never cut, so that it
             # can be copied
             out.append("\n".join(textwrap.fill(line, width, break_long_words=False,
@@ -108,6 +108,8 @@ def play(session: Session, stdin: TextIO | None = None, stdout: TextIO | None = 
 
 def _play_at_terminal(session: Session, plain: bool, history_file: Path | None) -> int:
     """The line loop for a person: input() with readline's line editing and history."""
+    import contextlib  # here, not at the top: a piped game needs none of it
+
     try:
         import readline
     except ImportError:  # Windows: input() still edits a line

@@ -7,42 +7,27 @@ game turn by turn and can check that it still ends where it was saved.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
-from pathlib import Path
 
-from ..engine.opening import Start
+from ..engine.errors import SaveError
 from ..engine.session import Game, Result
 from ..engine.state import GameState, LogEntry
 from ..story.record import Record
 from ..story.sanitize import sanitize
-from .journal import Journal
 from .plain import render
-from .safety import journal_owner, safe_story_id
-from .saves import (
-    JOURNAL_SUFFIX,
-    MAX_JOURNALS,
-    MAX_REBUILD_CHARS,
-    MAX_REBUILD_COMMANDS,
-    MAX_REBUILD_CORRECTIONS,
-    SaveError,
-    SaveFile,
-    check_rebuild,
-    complete_vars,
-    decode,
-    encode,
-    list_saves,
-    read_document,
-    rebuildable,
-    slot_path,
-    story_problems,
-    write_atomic,
-)
 
+# The saves, journal and safety modules (and json, contextlib, pathlib) are imported in the
+# functions that use them: every game makes a FileStore, and a piped one, which neither
+# saves nor keeps a journal, needs none of them.
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import TextIO
+
+    from ..engine.opening import Start
+    from .journal import Journal
+    from .saves import SaveFile
 
 
 class Rebuilt(Record):
@@ -65,7 +50,10 @@ class Replayer:
     again ('go to opz' for 'go to ops'), at most MAX_REBUILD_CORRECTIONS times."""
 
     def __init__(self, game: Game, log: list[LogEntry]) -> None:
+        from .saves import MAX_REBUILD_CORRECTIONS, check_rebuild
+
         check_rebuild(log)  # before any of it is replayed
+        self.max_corrections = MAX_REBUILD_CORRECTIONS
         self.game = game
         self.corrections = 0
         self.spent = False  # a command needed a correction past the budget
@@ -76,7 +64,7 @@ class Replayer:
         meant when it was played."""
         result = self.game.step(state, command, resolved, correct=False)
         if result.resolved == "unknown" and target not in ("unknown", ""):
-            if self.corrections >= MAX_REBUILD_CORRECTIONS:
+            if self.corrections >= self.max_corrections:
                 self.spent = True
                 return result
             self.corrections += 1
@@ -87,7 +75,7 @@ class Replayer:
         """Why the command last stepped does not do what it did."""
         if self.spent:
             return (f"would need its typo corrected again, and a rebuild corrects at most "
-                    f"{MAX_REBUILD_CORRECTIONS} typos")
+                    f"{self.max_corrections} typos")
         return "no longer does what it did"
 
 
@@ -123,10 +111,14 @@ def renamed(resolved: str, here: str, game: Game) -> str:
 def load_save(game: Game, path: Path) -> tuple[GameState, list[LogEntry], str]:
     """Read a save for this game's story: (state, log, what to tell the player). The
     state keeps where the saved game began (play --at), for a restart and its next saves."""
+    from .saves import decode, read_document
+
     return fit_to_story(game, decode(read_document(path), game.story, path))
 
 
 def fit_to_story(game: Game, save: SaveFile) -> tuple[GameState, list[LogEntry], str]:
+    from .saves import complete_vars, story_problems
+
     story = game.story
     state = save.state
     if save.fingerprint == story.fingerprint:
@@ -170,8 +162,9 @@ def fit_to_story(game: Game, save: SaveFile) -> tuple[GameState, list[LogEntry],
 class FileStore:
     """Saves, the journal and transcripts of one session, in one directory."""
 
-    def __init__(self, directory: Path, game: Game, journal: bool = True):
-        self.dir = directory
+    def __init__(self, directory: str | os.PathLike[str], game: Game, journal: bool = True):
+        self._folder = directory
+        self._dir: Path | None = None
         self.game = game
         self.journaling = journal
         self.journal: Journal | None = None
@@ -179,8 +172,20 @@ class FileStore:
         self.journal_note = ""  # to tell the player at the next turn
         self.transcript_file: TextIO | None = None
 
+    @property
+    def dir(self) -> Path:
+        """The folder, as a Path made when first needed: a piped game that never saves nor
+        journals does not import pathlib."""
+        if self._dir is None:
+            from pathlib import Path
+
+            self._dir = Path(self._folder)
+        return self._dir
+
     # saves
     def save(self, name: str, state: GameState, log: list[LogEntry]) -> str:
+        from .saves import encode, write_atomic
+
         path = self.path_for(name)
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
@@ -195,6 +200,10 @@ class FileStore:
 
     def path_for(self, name: str, allow_path: bool = False) -> Path:
         """A slot's file; with allow_path (the command line), an existing file's path too."""
+        from pathlib import Path
+
+        from .saves import slot_path
+
         candidate = Path(name)
         if allow_path and ("/" in name or name.endswith(".json")) and candidate.exists():
             return candidate
@@ -211,6 +220,8 @@ class FileStore:
             raise SaveError(f"Cannot restore '{sanitize(name)}': {exc}.") from None
 
     def listing(self) -> str:
+        from .saves import list_saves
+
         saves = list_saves(self.dir)
         if not saves:
             return f"No saved games yet in {self.dir}. Type 'save NAME' to make one."
@@ -221,6 +232,9 @@ class FileStore:
                       path: Path | None = None) -> None:
         if not self.journaling:
             return
+        from .journal import Journal
+        from .safety import safe_story_id
+
         try:
             prune_journals(self.dir, safe_story_id(self.game.story.id))
             if path is not None:
@@ -237,6 +251,8 @@ class FileStore:
     def _fit(self, log: list[LogEntry]) -> list[LogEntry]:
         """What of a log the journal keeps: all of it, or (a game restored from a save
         longer than a journal holds) its start, and the player is told at the next turn."""
+        from .saves import rebuildable
+
         kept = rebuildable(log)
         self.journal_full = len(kept) < len(log)
         if self.journal_full:
@@ -304,12 +320,16 @@ class FileStore:
             self.journal.sync()
             self.journal.close()
         if self.transcript_file is not None:
+            import contextlib
+
             with contextlib.suppress(OSError):  # a full disk: the last lines are lost, no more
                 self.transcript_file.close()
             self.transcript_file = None
 
     # transcripts
     def transcript(self, on: bool) -> str:
+        import contextlib
+
         if not on:
             if self.transcript_file is None:
                 return "No transcript is being written."
@@ -320,6 +340,8 @@ class FileStore:
             return f"Transcript closed: {name}"
         if self.transcript_file is not None:
             return f"A transcript is already being written to {self.transcript_file.name}."
+        from .safety import safe_story_id
+
         stamp = time.strftime("%Y%m%d-%H%M%S")
         try:
             path = self.dir / f"transcript-{safe_story_id(self.game.story.id)}-{stamp}.txt"
@@ -335,7 +357,9 @@ class FileStore:
         return f"Writing a transcript to {path}."
 
     def transcribe(self, line: str, result: Result) -> None:
-        if self.transcript_file is not None:
+        if self.transcript_file is not None:  # (every turn asks: nothing imported before)
+            import contextlib
+
             with contextlib.suppress(OSError):
                 self.transcript_file.write(f"> {sanitize(line)}\n\n{render(result, 78)}\n\n")
                 self.transcript_file.flush()
@@ -344,6 +368,8 @@ class FileStore:
 def full_journal(turn: int | None, commands: int) -> str:
     """What a player is told, once, when the game outgrows its journal: at `turn`, or (a
     game restored from a longer save) after its first `commands`."""
+    from .saves import MAX_REBUILD_CHARS, MAX_REBUILD_COMMANDS
+
     where = f"stops here (turn {turn})" if turn is not None else \
         f"keeps only its first {commands:,} commands"
     return (f"(This game is longer than a journal keeps: {MAX_REBUILD_COMMANDS:,} commands or "
@@ -361,6 +387,8 @@ STALE_SECONDS = 3600
 
 def remove_stale_temporaries(path: Path) -> None:
     """Temporary files of saves killed mid-write; an hour old is surely abandoned."""
+    import contextlib
+
     now = time.time()
     for tmp in path.parent.glob(f".{path.name}.*.tmp"):
         with contextlib.suppress(OSError):
@@ -375,6 +403,11 @@ def prune_journals(directory: Path, story_id: str) -> None:
     """Keep the newest journals of a story; older ones are of no use to anyone. A journal
     is the story's by the exact id in its header, not by its name: 'terok' never prunes
     'terok-nor'."""
+    import contextlib
+
+    from .safety import journal_owner
+    from .saves import JOURNAL_SUFFIX, MAX_JOURNALS
+
     with contextlib.suppress(OSError):
         paths = sorted(directory.glob(f"{story_id}-*{JOURNAL_SUFFIX}"),
                        key=lambda p: p.lstat().st_mtime, reverse=True)
@@ -416,7 +449,7 @@ def replay(game: Game, save: SaveFile, out: TextIO, check: bool = False, delay: 
             return 1
         if replayer.spent and not told:
             out.write(f"\nreplay: from here no typo is corrected (a replay corrects at most "
-                      f"{MAX_REBUILD_CORRECTIONS}), so the game may go another way\n")
+                      f"{replayer.max_corrections}), so the game may go another way\n")
             told = True
         state = result.state
         out.flush()

@@ -5,26 +5,25 @@ of digits)."""
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import stat
-from pathlib import Path
 
 from ..engine.errors import SaveError
+from ..story.lazyre import rx
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 MAX_HISTORY_BYTES = 4 * 1024 * 1024  # a typed-line history kept by the REPL
-_STORY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+_STORY_ID = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
 
 
 def safe_story_id(story_id: str) -> str:
     """A story id fit to be part of a file name (journals, transcripts); a story's own id
     is checked by the loader, but an id can also come from a cache entry or a header."""
-    if not _STORY_ID.fullmatch(story_id) or ".." in story_id:
+    if not rx(_STORY_ID).fullmatch(story_id) or ".." in story_id:
         shown = "".join(c for c in story_id[:40] if c.isprintable())
         raise SaveError(f"the story id '{shown}' cannot name a file")
     return story_id
@@ -46,6 +45,8 @@ def safe_history(path: Path) -> Path | None:
 
 def json_line(line: str) -> Any:
     """One JSON line of a journal, or None: bad JSON, too deep, a number too long."""
+    import json
+
     try:
         return json.loads(line)
     except (ValueError, RecursionError):

@@ -9,25 +9,25 @@ replaying its log.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
-import re
 import sys
 import time
-from pathlib import Path
 
 from ..engine.errors import SaveError
 from ..engine.opening import Start, StartError, start_from_json
 from ..engine.state import GameState, LogEntry
 from ..story.files import FileRefused, read_regular
+from ..story.lazyre import rx
 from ..story.limits import MAX_INT, MAX_TEXT
 from ..story.model import Story
 from ..story.places import PLACES
 from ..story.record import Record
 
+# json, contextlib and pathlib are imported in the functions that use them, and patterns
+# compiled at first use (lazyre): a piped game imports this module, and needs none of them.
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 FORMAT = 1  # what this version writes
@@ -49,7 +49,7 @@ MAX_REBUILD_CORRECTIONS = 50
 MAX_JOURNALS = 100  # journals of one story read at a start, newest first
 SUFFIX = ".save.json"
 JOURNAL_SUFFIX = ".journal"
-_BAD_SLOT = re.compile(r'[\x00-\x1f\x7f/\\<>:"|?*]')
+_BAD_SLOT = r'[\x00-\x1f\x7f/\\<>:"|?*]'
 
 
 class SaveFile(Record):
@@ -100,7 +100,7 @@ def check_slot(name: str) -> str:
         raise SaveError(f"That name is too long; keep it under {MAX_SLOT} characters.")
     if name.startswith(".") or ".." in name:
         raise SaveError("A save name cannot start with a dot or contain '..'.")
-    if _BAD_SLOT.search(name):
+    if rx(_BAD_SLOT).search(name):
         raise SaveError("A save name cannot hold / \\ : * ? \" < > | or control characters.")
     return name
 
@@ -127,6 +127,8 @@ def utc_now() -> str:
 def write_atomic(path: Path, data: bytes) -> None:
     """Temporary file beside the target, flush, fsync, rename: the old file or the new one,
     never half of either. Raises OSError and leaves any previous file untouched."""
+    import contextlib
+
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
@@ -153,6 +155,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def _fsync_dir(directory: Path) -> None:
+    import contextlib
+
     with contextlib.suppress(OSError):
         fd = os.open(directory, os.O_RDONLY)
         try:
@@ -189,12 +193,16 @@ def encode(story: Story, state: GameState, log: list[LogEntry], start: Start | N
     }
     if start is not None:  # a game begun with --at replays from there
         doc["start"] = start.to_json()
+    import json
+
     return (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 # -- reading -----------------------------------------------------------------------
 
 def read_document(path: Path) -> dict[str, Any]:
+    import json
+
     try:
         if path.is_symlink():
             raise SaveError("it is a link; saves are read only as plain files")

@@ -9,16 +9,20 @@ scripts) starts a new game, keeps no journal and continues nothing unless asked
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from ..engine.errors import SaveError
-from ..engine.opening import Start, start_from_json
-from ..engine.opening import StartError as OpeningError
 from ..engine.session import Game, Session
 from ..story.sanitize import sanitize
-from .journal import JournalError, JournalInfo, check_journal, unfinished_journals
-from .replay import FileStore, load_save, rebuild
-from .saves import JOURNAL_SUFFIX
+
+# Journals, saves and replays are imported where a start needs them: a new game on pipes
+# (the common start of tests and scripts) needs none of them.
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ..engine.opening import Start
+    from .journal import JournalInfo
+    from .replay import FileStore
 
 
 class StartError(Exception):
@@ -37,10 +41,15 @@ def start(game: Game, store: FileStore, *, seed: int | None, load: str | None,
         store.start_journal(session.state, [])
         return session
     if load is not None:
+        from .replay import load_save
+        from .saves import JOURNAL_SUFFIX
+
         try:
             path = store.path_for(load, allow_path=True)
         except SaveError as exc:
             raise StartError(f"cannot load '{sanitize(load)}': {exc}") from None
+        from pathlib import Path  # (not at the top: a new game needs no path)
+
         if path.name.endswith(JOURNAL_SUFFIX) or (load.endswith(JOURNAL_SUFFIX)
                                                   and Path(load).is_file()):
             return _continue(game, store, _journal(Path(load) if Path(load).is_file() else path,
@@ -54,6 +63,8 @@ def start(game: Game, store: FileStore, *, seed: int | None, load: str | None,
         store.start_journal(state, log)
         return session
     if not new and (cont is not None or ask):
+        from .journal import unfinished_journals
+
         notes: list[str] = []
         journals = unfinished_journals(store.dir, game.story, notes)
         for note in notes:  # a damaged journal is set aside and never blocks a start
@@ -77,6 +88,8 @@ def start(game: Game, store: FileStore, *, seed: int | None, load: str | None,
 
 
 def _journal(path: Path, story_id: str) -> JournalInfo:
+    from .journal import JournalError, check_journal
+
     try:
         info = check_journal(path, story_id)
     except JournalError as exc:
@@ -88,6 +101,10 @@ def _journal(path: Path, story_id: str) -> JournalInfo:
 
 
 def _continue(game: Game, store: FileStore, j: JournalInfo) -> Session:
+    from ..engine.opening import StartError as OpeningError
+    from ..engine.opening import start_from_json
+    from .replay import rebuild
+
     begun = None
     if j.start is not None:
         try:

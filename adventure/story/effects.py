@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-
 from . import expr as ex
 from .diagnostics import Loc, did_you_mean
+from .lazyre import rx
 from .limits import MAX_DELAY
 from .located import LList, LMap, locate
 from .places import NOWHERE, PLACES, PLAYER, WORN
 from .record import Record
 from .text import compile_text
 
-Report = Callable[[Loc, str], None]
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from re import Match
 
-_ASSIGN = re.compile(r"^([A-Za-z_]\w*)\s*(=|\+=|-=)(?!=)\s*(.*)$", re.S)
-_WORDS = re.compile(r"^(set|unset|give|remove|wear|reveal|hide|cancel)\s+(\S+)\s*$")
-_MOVE = re.compile(r"^move\s+(\S+)\s+(?:to|into|onto|in|on)\s+(\S+)\s*$")
-_SCHEDULE = re.compile(r"^schedule\s+(\S+)\s+in\s+(\d+)\s*$")
-_SAY = re.compile(r"^say\s+(.*)$", re.S)
+    Report = Callable[[Loc, str], None]
+
+
+# compiled on first need (lazyre): a story revived from the cache holds Ops, and a start
+# must not import re for them
+_ASSIGN = r"(?s)^([A-Za-z_]\w*)\s*(=|\+=|-=)(?!=)\s*(.*)$"
+_WORDS = r"^(set|unset|give|remove|wear|reveal|hide|cancel)\s+(\S+)\s*$"
+_MOVE = r"^move\s+(\S+)\s+(?:to|into|onto|in|on)\s+(\S+)\s*$"
+_SCHEDULE = r"^schedule\s+(\S+)\s+in\s+(\d+)\s*$"
+_SAY = r"(?s)^say\s+(.*)$"
 
 FORMS = ("set FLAG", "unset FLAG", "VAR = EXPR", "VAR += EXPR", "VAR -= EXPR", "give THING",
          "move THING to PLACE", "remove THING", "wear THING", "reveal ACTION", "hide ACTION",
@@ -131,14 +137,14 @@ _SHAPES = (("say", _SAY), ("words", _WORDS), ("move", _MOVE), ("schedule", _SCHE
            ("assign", _ASSIGN))
 
 
-def effect_shape(src: str) -> tuple[str, re.Match[str]] | None:
+def effect_shape(src: str) -> tuple[str, Match[str]] | None:
     """Which form an effect statement (stripped) is written in, read as the compiler
     reads it, with its parts as the match's groups: 'say' (1 the text), 'words' (1 the
     verb: set, give, reveal...; 2 its variable, thing, action or event), 'move' (1 the
     thing, 2 the place), 'schedule' (1 the event, 2 the turns), 'assign' (1 the variable,
     2 the operator, 3 the value). None: no form fits. For tools (the language server)."""
     for form, pattern in _SHAPES:
-        m = pattern.match(src)
+        m = rx(pattern).match(src)
         if m:
             return form, m
     return None
@@ -146,13 +152,13 @@ def effect_shape(src: str) -> tuple[str, re.Match[str]] | None:
 
 def _statement(src: str, names: EffectNames) -> Effect:
     n = names.expr
-    m = _SAY.match(src)
+    m = rx(_SAY).match(src)
     if m:
         return Op("say", _sub(lambda: compile_text(m.group(1), n), m.start(1)))
-    m = _WORDS.match(src)
+    m = rx(_WORDS).match(src)
     if m:
         return _word_effect(m.group(1), m.group(2), m.start(2), names)
-    m = _MOVE.match(src)
+    m = rx(_MOVE).match(src)
     if m:
         thing = _thing(m.group(1), m.start(1), n)
         where = m.group(2)
@@ -164,7 +170,7 @@ def _statement(src: str, names: EffectNames) -> Effect:
                                m.start(2))
         names.moved.add(thing)
         return Op("move", thing, where)
-    m = _SCHEDULE.match(src)
+    m = rx(_SCHEDULE).match(src)
     if m:
         event = _event(m.group(1), m.start(1), names)
         names.scheduled.setdefault(event, set()).add(names.expr.scene)
@@ -173,7 +179,7 @@ def _statement(src: str, names: EffectNames) -> Effect:
             raise ex.ExprError(f"the number is too large (an event is scheduled at most "
                                f"{MAX_DELAY:,} turns ahead)", m.start(2))
         return Op("schedule", event, int(m.group(2)))
-    m = _ASSIGN.match(src)
+    m = rx(_ASSIGN).match(src)
     if m:
         return _assignment(m, names)
     verb = src.split(" ", 1)[0] if src else ""
@@ -219,7 +225,7 @@ def _word_effect(verb: str, arg: str, at: int, names: EffectNames) -> Effect:
     return Op("cancel", event)
 
 
-def _assignment(m: re.Match, names: EffectNames) -> Effect:
+def _assignment(m: Match[str], names: EffectNames) -> Effect:
     var, op, src = m.group(1), m.group(2), m.group(3)
     if var == "score":
         if not names.has_score:

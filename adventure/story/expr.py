@@ -8,9 +8,9 @@ loads, and compiled into closures over an evaluation environment.
 from __future__ import annotations
 
 import operator
-import re
 
 from .diagnostics import did_you_mean
+from .lazyre import rx
 from .limits import MAX_DIGITS, MAX_EXPR_TOKENS, bounded
 from .record import Record
 
@@ -72,14 +72,13 @@ def share(shared: dict, value: Any) -> Any:
 
 BUILTIN_VARS = {"turn": "int", "score": "int", "dark": "bool"}  # dark: no light here now
 
-_TOKEN = re.compile(
-    r"""\s*(?:
+_TOKEN = (  # compiled on first need (lazyre)
+    r"""(?x)\s*(?:
     (?P<num>\d+)
     |(?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
     |(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)
     |(?P<op>==|!=|<=|>=|<|>|\+|-|\*|/|%|\(|\)|,)
-    )""",
-    re.VERBOSE,
+    )"""
 )
 
 MAX_NESTING = 40
@@ -105,7 +104,7 @@ def tokenize(src: str) -> list[Tok]:
         if len(toks) >= MAX_EXPR_TOKENS:
             raise ExprError(f"the expression is longer than {MAX_EXPR_TOKENS} words and "
                             "signs; split it (a variable can hold a part)", pos)
-        m = _TOKEN.match(src, pos)
+        m = rx(_TOKEN).match(src, pos)
         if not m or m.end() == pos:
             bad = pos + (len(src[pos:]) - len(src[pos:].lstrip()))
             ch = src[bad]
@@ -274,7 +273,7 @@ class _Parser:
         if t.kind == "str":
             self.take()
             body = t.text[1:-1]
-            body = re.sub(r"\\(.)", r"\1", body)
+            body = rx(r"\\(.)").sub(r"\1", body)
             return Node("lit", t.pos, value=body, type="str")
         if t.kind == "op" and t.text == "(":
             self.take()

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
 
 from .limits import MAX_FOLDER_DEPTH
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class FileRefused(OSError):
@@ -25,7 +28,7 @@ class FileRefused(OSError):
         return self.reason
 
 
-def read_regular(path: Path, limit: int, follow: bool = True) -> bytes:
+def read_regular(path: str | os.PathLike[str], limit: int, follow: bool = True) -> bytes:
     """The bytes of a regular file of at most `limit` bytes; raises FileRefused (a reason)
     or OSError. With follow=False a symbolic link is refused (the open fails with ELOOP)."""
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
@@ -59,17 +62,25 @@ def read_regular(path: Path, limit: int, follow: bool = True) -> bytes:
 class FolderTooDeep(Exception):
     """A story folder nests folders deeper than MAX_FOLDER_DEPTH."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: str | os.PathLike[str]) -> None:
         super().__init__(f"folders nested deeper than {MAX_FOLDER_DEPTH} levels; "
                          "flatten the story folder")
         self.path = path
 
 
-def story_files(root: Path) -> list[Path]:
+def story_files(root: str | os.PathLike[str]) -> list[Path]:
     """Every *.yaml under root, in path order, leaving out story tests. Walked without
     recursion, to at most MAX_FOLDER_DEPTH folders deep (else FolderTooDeep)."""
-    found: list[Path] = []
-    todo: list[tuple[Path, int]] = [(root, 0)]
+    from pathlib import Path
+
+    return [Path(name) for name in story_file_names(root)]
+
+
+def story_file_names(root: str | os.PathLike[str]) -> list[str]:
+    """story_files(root) as strings (root joined with each name): the story cache's key
+    is made at every start, which need not import pathlib."""
+    found: list[str] = []
+    todo: list[tuple[str, int]] = [(os.fspath(root), 0)]
     while todo:
         folder, depth = todo.pop()
         try:
@@ -86,10 +97,10 @@ def story_files(root: Path) -> list[Path]:
             story_like = name.endswith((".yaml", ".yml")) and not name.startswith(".")
             # a folder named like a story file is listed too, so the loader can say what it is
             if story_like:
-                found.append(Path(folder) / name)
+                found.append(os.path.join(folder, name))
             elif is_dir and name != "tests" and not name.startswith(".") \
                     and not entry.is_symlink():
-                subfolders.append(Path(folder) / name)
+                subfolders.append(os.path.join(folder, name))
         if subfolders and depth >= MAX_FOLDER_DEPTH:
             raise FolderTooDeep(subfolders[0])
         todo.extend((sub, depth + 1) for sub in reversed(subfolders))

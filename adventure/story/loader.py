@@ -92,8 +92,8 @@ def _run(cx: LoadContext, read: Reader, extra: Iterable[Path]) -> Story:
     try:
         paths = story_files(cx.root)
     except FolderTooDeep as exc:
-        raise StoryError([Diagnostic(Loc(f"{cx.display.rstrip('/')}/"
-                                         f"{exc.path.relative_to(cx.root).as_posix()}", 0, 0),
+        rel = os.path.relpath(exc.path, cx.root).replace(os.sep, "/")
+        raise StoryError([Diagnostic(Loc(f"{cx.display.rstrip('/')}/{rel}", 0, 0),
                                      str(exc))]) from None
     paths = sorted(set(paths) | set(extra)) if extra else paths
     digest = hashlib.sha256()

@@ -6,11 +6,14 @@ effects compiler, a story revived from the cache) does not have to import PyYAML
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
-from collections.abc import Iterator
 
 from .diagnostics import Loc
+from .lazyre import rx
+
+TYPE_CHECKING = False  # a story revived from the cache imports this module: keep it light
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 # A position is packed into one int: line << 32 | column << 2 | kind (0 plain on one line,
 # 1 quoted, 2 block scalar, 3 plain over several lines). A story of thousands of scenes has
@@ -172,7 +175,7 @@ def locate(loc: Loc, text: str, offset: int) -> Loc:
     return Loc(start.file, start.line, start.col + offset)
 
 
-_FOLDED = re.compile(r">[-+0-9]*[ \t]*(#.*)?\r?$")
+_FOLDED = r">[-+0-9]*[ \t]*(#.*)?\r?$"  # compiled on first need
 
 
 def _folded(source: Source, line: int) -> bool:
@@ -181,7 +184,7 @@ def _folded(source: Source, line: int) -> bool:
     starts = source.starts()
     if not 2 <= line <= len(starts):
         return True
-    return _FOLDED.search(source.text, starts[line - 2], starts[line - 1] - 1) is not None
+    return rx(_FOLDED).search(source.text, starts[line - 2], starts[line - 1] - 1) is not None
 
 
 def _walk_to(loc: Loc, source: Source, text: str, offset: int) -> int | None:

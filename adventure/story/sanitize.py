@@ -3,14 +3,14 @@ sequences. Every front end and tool that prints author or player text passes it 
 
 from __future__ import annotations
 
-import re
+from .lazyre import rx
 
 # C0 and C1 controls (tab and newline stay); bidi embeddings, overrides, isolates and marks
 # (they reorder what follows: a name could show as something else); zero-width space, word
 # joiner and invisible operators, the byte order mark, interlinear annotations. ZWNJ and
 # ZWJ (U+200C, U+200D) stay: emoji sequences and Indic scripts need them.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e"
-                     "\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]")
+_UNSAFE = ("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e"
+           "\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]")
 
 # Paragraphs already found printable. Most paragraphs are the story's own, the same
 # string objects turn after turn (text.paragraph_tuple keeps them), so a lookup costs
@@ -22,9 +22,9 @@ _PRINTABLE: set[str] = set()
 # Whole escape sequences go, not only their first byte: CSI (ESC [ or U+009B, parameters,
 # a final byte), OSC and its kin (ESC ] P X ^ _ or U+009D..., up to BEL or ST), and
 # two-byte escapes. One pass, no backtracking.
-_SEQUENCE = re.compile("(?:\x1b\\[|\x9b)[0-?]*[ -/]*[@-~]?"
-                       "|(?:\x1b[\\]PX^_]|[\x90\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\\\|\x9c)?"
-                       "|\x1b[ -~]?")
+_SEQUENCE = ("(?:\x1b\\[|\x9b)[0-?]*[ -/]*[@-~]?"
+             "|(?:\x1b[\\]PX^_]|[\x90\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\\\|\x9c)?"
+             "|\x1b[ -~]?")
 
 
 class SafeWriter:
@@ -51,4 +51,6 @@ def sanitize(text: str) -> str:
             _PRINTABLE.clear()
         _PRINTABLE.add(text)
         return text
-    return _UNSAFE.sub("", _SEQUENCE.sub("", text))
+    if text.replace("\n", "").replace("\t", "").isprintable():
+        return text  # every character the patterns remove is unprintable: none here
+    return rx(_UNSAFE).sub("", rx(_SEQUENCE).sub("", text))  # compiled on first need

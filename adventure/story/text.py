@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import re
-
 from . import expr as ex
+from .lazyre import rx
 from .limits import MAX_TEXT_NESTING
 from .memo import remember
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from re import Match
 
     from .env import Env
 
     Render = Callable[[Env], str]
 
-_OPEN = re.compile(r"\$\$|\$\{")
+_OPEN = r"\$\$|\$\{"  # patterns are compiled on first need (lazyre)
 
 
 # A plan is the checked text as data: a list of pieces, each a string, an expression
@@ -73,7 +73,7 @@ def split_template(src: str) -> list[tuple[str, str, int]]:
     buf: list[str] = []
     buf_start = 0
     while True:
-        m = _OPEN.search(src, pos)
+        m = rx(_OPEN).search(src, pos)
         if not m:
             buf.append(src[pos:])
             break
@@ -110,15 +110,15 @@ def _find_close(src: str, start: int) -> int:
 
 
 # Matched against the stripped body: `\s*(.*\S)\s*$` backtracked for every space.
-_IF = re.compile(r"(if|elif)\s(.*)$", re.S)
-_WORD = re.compile(r"(else|end)$")
+_IF = r"(?s)(if|elif)\s(.*)$"
+_WORD = r"(else|end)$"
 
 
-def _keyword(body: str, off: int) -> tuple[re.Match | None, re.Match | None, int]:
+def _keyword(body: str, off: int) -> tuple[Match[str] | None, Match[str] | None, int]:
     """(if/elif match, else/end match, offset of the stripped body) of a ${...} body."""
     stripped = body.strip()
     lead = len(body) - len(body.lstrip())
-    return _IF.match(stripped), _WORD.match(stripped), off + lead
+    return rx(_IF).match(stripped), rx(_WORD).match(stripped), off + lead
 
 
 def compile_text(src: str, names: ex.Names) -> Template:
@@ -255,15 +255,23 @@ def paragraph_tuple(text: str) -> tuple[str, ...]:
 
 
 def _paragraphs(text: str) -> list[str]:
+    """Blocks between lines of only spaces and tabs (the pattern \\n[ \\t]*\\n, without
+    re: a game's first text must not import it), each a paragraph of its lines."""
+    blocks: list[list[str]] = [[]]
+    for line in text.strip().split("\n"):
+        if line.strip(" \t"):
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
     out = []
-    for block in re.split(r"\n[ \t]*\n", text.strip()):
-        para = " ".join(line.strip() for line in block.splitlines() if line.strip())
+    for block in blocks:
+        para = " ".join(line.strip() for line in "\n".join(block).splitlines() if line.strip())
         if para:
             out.append(para)
     return out
 
 
-_EXPR = re.compile(r"\$\{[^}]*\}")
+_EXPR = r"\$\{[^}]*\}"
 
 
 def source_words(spec: object) -> frozenset[str]:
@@ -273,7 +281,7 @@ def source_words(spec: object) -> frozenset[str]:
 
     sources = [o.source for o in getattr(spec, "options", ())] or \
         [getattr(spec, "source", "")]
-    return frozenset(w for src in sources for w in words(_EXPR.sub(" ", src)))
+    return frozenset(w for src in sources for w in words(rx(_EXPR).sub(" ", src)))
 
 
 def fixed_text(t: Template) -> str:
@@ -282,7 +290,7 @@ def fixed_text(t: Template) -> str:
     return " ".join(p for p in t.plan if isinstance(p, str))
 
 
-_NAME = re.compile(r"(?<=[a-z,;] )([A-Z][a-z'\-]+)")
+_NAME = r"(?<=[a-z,;] )([A-Z][a-z'\-]+)"
 
 
 def source_names(spec: object) -> frozenset[str]:
@@ -291,10 +299,10 @@ def source_names(spec: object) -> frozenset[str]:
     sources = [o.source for o in getattr(spec, "options", ())] or \
         [getattr(spec, "source", "")]
     return frozenset(m.lower().replace("'", "") for src in sources
-                     for m in _NAME.findall(_EXPR.sub(" ", src)))
+                     for m in rx(_NAME).findall(rx(_EXPR).sub(" ", src)))
 
 
-_MID = re.compile(r"(?<=[a-z,;] )([A-Za-z][a-z'\-]*)")
+_MID = r"(?<=[a-z,;] )([A-Za-z][a-z'\-]*)"
 
 
 def name_capitals(specs: list[object]) -> dict[str, str]:
@@ -308,7 +316,7 @@ def name_capitals(specs: list[object]) -> dict[str, str]:
         sources = [o.source for o in getattr(spec, "options", ())] or \
             [getattr(spec, "source", "")]
         for src in sources:
-            for m in _MID.findall(_EXPR.sub(" ", src)):
+            for m in rx(_MID).findall(rx(_EXPR).sub(" ", src)):
                 key = m.lower()
                 if m[0].isupper():
                     caps[key] = caps.get(key, 0) + 1

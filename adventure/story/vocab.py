@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
+from .lazyre import rx
+from .memo import remember
 
 ARTICLES = frozenset({"a", "an", "the", "some"})
 
@@ -15,16 +15,25 @@ DIRECTIONS: dict[str, tuple[str, ...]] = {
     "fore": ("f", "forward"), "aft": ("a", "back"), "port": ("p",), "starboard": ("sb",),
 }
 
-_NON_WORD = re.compile(r"[^\w'\-]+")
+_NON_WORD = r"[^\w'\-]+"
+# The same for ASCII text without a regular expression (and without importing re): every
+# character but letters, digits, _ ' and - becomes a space.
+_ASCII_NON_WORD = {c: " " for c in range(128)
+                   if not (chr(c).isalnum() or chr(c) in "_'-")}
+_WORDS: dict[str, tuple[str, ...]] = {}  # a turn asks for the words of its line several times
 
 
-@lru_cache(maxsize=4096)  # a turn asks for the words of its line several times
 def words(text: str) -> tuple[str, ...]:
     """Lower-case words of a phrase, punctuation and articles dropped."""
-    raw = [w for w in _NON_WORD.sub(" ", text.lower()).replace("'", "").split() if w != "-"]
+    found = _WORDS.get(text)
+    if found is not None:
+        return found
+    low = text.lower()
+    spaced = low.translate(_ASCII_NON_WORD) if low.isascii() else rx(_NON_WORD).sub(" ", low)
+    raw = [w for w in spaced.replace("'", "").split() if w != "-"]
     kept = tuple(w for w in raw if w not in ARTICLES)
     # A lone "a" is the abbreviation of "aft", not an article.
-    return kept if kept or len(raw) != 1 else tuple(raw)
+    return remember(_WORDS, text, kept if kept or len(raw) != 1 else tuple(raw))
 
 
 SynonymIndex = dict  # first word of what a player types -> [(phrase, meaning)], longest first
