@@ -9,49 +9,105 @@ import traceback
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from ..engine.session import Game
 from ..engine.state import GameState
 from ..engine.world import World
 from ..story.diagnostics import Diagnostic, Loc
-from ..story.model import Action, Story
+from ..story.model import Action, Scene, Story
 from .labelcheck import LabelCheck
+
+T = TypeVar("T")
 
 
 def warn(loc: Loc, message: str) -> Diagnostic:
     return Diagnostic(loc, message, "warning")
 
 
+# -- what each scene holds, worked out once per scene -------------------------------------
+
+class SceneFacts:
+    """What the checks work out about each scene on its own, kept from one check to the
+    next by an editor: the loader hands back the very Scene object of a scene whose file
+    did not change (story/reuse.py), and its facts are not worked out again. Holds the
+    scenes of the last check only (finish), so it never outgrows the story."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, int], tuple[Scene, Any]] = {}
+        self._used: dict[tuple[str, int], tuple[Scene, Any]] = {}
+
+    def of(self, what: str, scene: Scene, make: Callable[[Scene], T]) -> T:
+        key = (what, id(scene))
+        hit = self._used.get(key) or self._kept.get(key)
+        if hit is None or hit[0] is not scene:  # (an id of a scene gone is reused)
+            hit = (scene, make(scene))
+        self._used[key] = hit
+        return hit[1]
+
+    def finish(self) -> None:
+        """A check is over: forget the scenes it did not look at."""
+        self._kept, self._used = self._used, {}
+
+
+class Moves:
+    """Where a scene leads, on its own (a return leads back to its callers, which only
+    the whole story knows), and the guards that can be judged before play."""
+
+    __slots__ = ("targets", "calls", "returns", "ways", "guards")
+
+    def __init__(self, s: Scene) -> None:
+        targets = [ex.to for ex in s.exits]
+        calls = []
+        for a in s.actions:
+            targets += [target for target in (a.to, a.call) if target]
+            if a.call:
+                calls.append(a.call)
+        if s.fallback and s.fallback.to:
+            targets.append(s.fallback.to)
+        self.targets = frozenset(targets)
+        self.calls = calls
+        self.returns = any(a.ret for a in s.actions)
+        moves = {("exit", ex.key) for ex in s.exits if not ex.blocked}
+        moves |= {("action", a.id) for a in s.actions if a.to or a.call or a.ret}
+        if s.fallback and s.fallback.to:
+            moves.add(("fallback", ""))
+        self.ways = len(moves)  # distinct ways out (exits, moving actions, fallback)
+        self.guards = [(a.loc, f"the guard of action '{a.id}' in scene '{s.id}'", a.when)
+                       for a in s.actions if a.when is not None and a.when.static]
+        self.guards += [(x.loc, f"the guard of exit '{x.key}' in scene '{s.id}'", x.when)
+                        for x in s.exits if x.when is not None and x.when.static]
+
+
+def moves_of(story: Story, facts: SceneFacts | None = None) -> dict[str, Moves]:
+    facts = facts if facts is not None else SceneFacts()
+    return {sid: facts.of("moves", s, Moves) for sid, s in story.scenes.items()}
+
+
 # -- the story as a graph ----------------------------------------------------------------
 
-def edges(story: Story, events: bool = True) -> dict[str, set[str]]:
+def edges(story: Story, events: bool = True, moves: dict[str, Moves] | None = None
+          ) -> dict[str, frozenset[str]]:
     """Every scene a scene can lead to, by exits, actions, fallbacks, returns and (unless
     `events` is false) events."""
-    out: dict[str, set[str]] = {sid: set() for sid in story.scenes}
+    moves = moves if moves is not None else moves_of(story)
+    out: dict[str, frozenset[str]] = {sid: m.targets for sid, m in moves.items()}
     callers: dict[str, set[str]] = {}
-    for s in story.scenes.values():
-        for ex in s.exits:
-            out[s.id].add(ex.to)
-        for a in s.actions:
-            for target in (a.to, a.call):
-                if target:
-                    out[s.id].add(target)
-            if a.call:
-                callers.setdefault(a.call, set()).add(s.id)
-        if s.fallback and s.fallback.to:
-            out[s.id].add(s.fallback.to)
-    for s in story.scenes.values():
-        if any(a.ret for a in s.actions):
-            out[s.id] |= callers.get(s.id, set())
+    for sid, m in moves.items():
+        for call in m.calls:
+            callers.setdefault(call, set()).add(sid)
+    for sid, m in moves.items():
+        if m.returns:
+            out[sid] = out[sid] | callers.get(sid, set())
     for event in story.events.values():
         if events and event.to and event.id in story.info.scheduled:
             for sid in out:  # an event can fire anywhere
-                out[sid].add(event.to)
+                out[sid] = out[sid] | {event.to}
     return out
 
 
-def reachable(story: Story) -> set[str]:
-    graph = edges(story)
+def reachable(story: Story, graph: dict[str, frozenset[str]] | None = None) -> set[str]:
+    graph = graph if graph is not None else edges(story)
     seen = {story.start}
     todo = [story.start]
     while todo:
@@ -64,28 +120,23 @@ def reachable(story: Story) -> set[str]:
 
 def ways_out(story: Story) -> dict[str, int]:
     """How many distinct ways lead out of each scene (exits, moving actions, fallback)."""
-    count = {}
-    for s in story.scenes.values():
-        moves = {("exit", ex.key) for ex in s.exits if not ex.blocked}
-        moves |= {("action", a.id) for a in s.actions if a.to or a.call or a.ret}
-        if s.fallback and s.fallback.to:
-            moves.add(("fallback", ""))
-        count[s.id] = len(moves)
-    return count
+    return {sid: m.ways for sid, m in moves_of(story).items()}
 
 
 # -- static warnings --------------------------------------------------------------------
 
-def static_warnings(story: Story) -> list[Diagnostic]:
+def static_warnings(story: Story, facts: SceneFacts | None = None) -> list[Diagnostic]:
+    """`facts`: an editor's SceneFacts, kept from its last check."""
     out: list[Diagnostic] = list(story.info.warnings)  # what the loader read generously
-    reach = reachable(story)
-    exits_of = ways_out(story)
+    moves = moves_of(story, facts)
+    graph = edges(story, moves=moves)
+    reach = reachable(story, graph)
     for s in story.scenes.values():
         if s.id not in reach:
             what = "ending" if s.ending else "scene"
             out.append(warn(s.loc, f"{what} '{s.id}' cannot be reached from the start scene "
                             f"'{story.start}'"))
-        elif not s.ending and exits_of[s.id] == 0 and not _event_leaves(story, s.id):
+        elif not s.ending and moves[s.id].ways == 0 and not _event_leaves(story, s.id, graph):
             out.append(warn(s.loc, f"scene '{s.id}' is a dead end: it is not an ending and "
                             "has no exit, moving action or fallback"))
     info = story.info
@@ -106,15 +157,11 @@ def static_warnings(story: Story) -> list[Diagnostic]:
             out.append(warn(t.loc, f"thing '{t.id}' can never be obtained: it starts in "
                             f"{'no scene' if home == 'nowhere' else f'unreachable {home!r}'} "
                             "and no effect gives or moves it"))
-    for s in story.scenes.values():
-        for a in s.actions:
-            if a.when is not None and _never(a.when, story):
-                out.append(warn(a.loc, f"the guard of action '{a.id}' in scene '{s.id}' can "
-                                f"never hold: '{a.when.source}'"))
-        for ex in s.exits:
-            if ex.when is not None and _never(ex.when, story):
-                out.append(warn(ex.loc, f"the guard of exit '{ex.key}' in scene '{s.id}' can "
-                                f"never hold: '{ex.when.source}'"))
+    start = _Initial(story)
+    for m in moves.values():
+        for loc, what, when in m.guards:
+            if _never(when, story, start):
+                out.append(warn(loc, f"{what} can never hold: '{when.source}'"))
     return out
 
 
@@ -129,9 +176,9 @@ def asks_where(tree: tuple) -> bool:
     return False
 
 
-def _event_leaves(story: Story, sid: str) -> bool:
+def _event_leaves(story: Story, sid: str, graph: dict[str, frozenset[str]]) -> bool:
     """A timed event that moves the player is scheduled here or on the way here."""
-    before = {src for src, targets in edges(story).items() if sid in targets} | {sid}
+    before = {src for src, targets in graph.items() if sid in targets} | {sid}
     for event in story.events.values():
         sources = story.info.scheduled.get(event.id, set())
         if event.to and (None in sources or sources & before):
@@ -155,11 +202,11 @@ class _Initial:
         self.turn = self.score = 0
 
 
-def _never(expr, story: Story) -> bool:
+def _never(expr, story: Story, start: _Initial) -> bool:
     if not expr.static or expr.vars & story.info.writes:
         return False  # it depends on something that changes during play
     try:
-        return not expr(_Initial(story))
+        return not expr(start)
     except Exception:  # noqa: BLE001 - a check must not crash on an odd guard
         return False
 

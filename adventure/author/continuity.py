@@ -22,7 +22,7 @@ from ..story.effects import Op
 from ..story.model import Action, OneOf, Scene, Story, Thing
 from ..story.places import FOLLOWING, PLAYER, WORN, outermost
 from ..story.text import Template
-from .checks import asks_where, chapters, reachable, warn
+from .checks import Moves, SceneFacts, asks_where, chapters, reachable, warn
 
 HERE, CARRIED, AWAY = "here", "carried", "away"
 SCORE_SHARE = 0.8  # at most this share of max_score before the last chapter
@@ -60,31 +60,24 @@ def steps_of(story: Story) -> Steps:
 
 
 class Steps:
-    """The story's moves between scenes, each with the effects run on the way."""
+    """The story's moves between scenes, each with the effects run on the way.
 
-    def __init__(self, story: Story) -> None:
+    `facts`: an editor's SceneFacts, kept from its last check (what a scene leads to
+    on its own is worked out once per scene)."""
+
+    def __init__(self, story: Story, facts: SceneFacts | None = None) -> None:
         self.story = story
+        facts = facts if facts is not None else SceneFacts()
         callers: dict[str, set[str]] = {}
         for s in story.scenes.values():
-            for a in s.actions:
-                if a.call:
-                    callers.setdefault(a.call, set()).add(s.id)
+            for call in facts.of("moves", s, Moves).calls:
+                callers.setdefault(call, set()).add(s.id)
         self.callers = callers
         self.out: dict[str, list[tuple[str, list[Op], str]]] = {}  # to, effects, what
         for s in story.scenes.values():
-            found = self.out[s.id] = []
-            for ex in s.exits:
-                found.append((ex.to, ex.do, f"exit '{ex.key}'"))
-            for a in s.actions:
-                targets = [a.to or a.call or ""] if a.to or a.call else \
-                    sorted(callers.get(s.id, ())) if a.ret else []
-                for target in targets:
-                    found.append((target, a.do, f"action '{a.id}'"))
-            fb = s.fallback
-            for f in (fb, fb.go if fb else None):
-                if f is not None and f.to:
-                    found.append((f.to, f.do, "the fallback"))
-        self.schedules = self._schedules()
+            own = facts.of("steps", s, _own_steps)
+            self.out[s.id] = own if own is not None else _steps(s, callers)
+        self.schedules = self._schedules(facts)
         # events that another event schedules: they can fire anywhere (worked out once,
         # not once per event: a story of thousands of events stays linear)
         self.chained = {fx.args[0] for e in story.events.values() for fx, _ in ops(e.do)
@@ -106,18 +99,12 @@ class Steps:
                     todo.append(to)
         return seen
 
-    def _schedules(self) -> dict[str, list[tuple[str, int]]]:
+    def _schedules(self, facts: SceneFacts) -> dict[str, list[tuple[str, int]]]:
         """event -> (scene that schedules it, the delay), for each schedule in a scene."""
         found: dict[str, list[tuple[str, int]]] = {}
         for s in self.story.scenes.values():
-            lists = [s.on_enter] + [a.do for a in s.actions if not a.key.startswith("global.")]
-            lists += [ex.do for ex in s.exits]
-            lists += [f.do for f in (s.fallback, s.fallback.go if s.fallback else None) if f]
-            for effects in lists:
-                for fx, _ in ops(effects):
-                    if fx.kind == "schedule":
-                        found.setdefault(fx.args[0], []).append(  # type: ignore[arg-type]
-                            (s.id, fx.args[1]))  # type: ignore[arg-type]
+            for event, delay in facts.of("schedules", s, _scene_schedules):
+                found.setdefault(event, []).append((s.id, delay))
         return found
 
     def _fires(self, eid: str) -> dict[str, str]:
@@ -142,6 +129,36 @@ class Steps:
                     depth[to] = depth[sid] + 1
                     todo.append(to)
         return found
+
+
+def _steps(s: Scene, callers: dict[str, set[str]]) -> list[tuple[str, list[Op], str]]:
+    """Where a scene leads, each with the effects run on the way (a return leads back
+    to every scene that calls this one)."""
+    found = [(ex.to, ex.do, f"exit '{ex.key}'") for ex in s.exits]
+    for a in s.actions:
+        targets = [a.to or a.call or ""] if a.to or a.call else \
+            sorted(callers.get(s.id, ())) if a.ret else []
+        for target in targets:
+            found.append((target, a.do, f"action '{a.id}'"))
+    fb = s.fallback
+    for f in (fb, fb.go if fb else None):
+        if f is not None and f.to:
+            found.append((f.to, f.do, "the fallback"))
+    return found
+
+
+def _own_steps(s: Scene) -> list[tuple[str, list[Op], str]] | None:
+    """_steps of a scene that does not return (what it leads to is its own); else None."""
+    return None if any(a.ret for a in s.actions) else _steps(s, {})
+
+
+def _scene_schedules(s: Scene) -> list[tuple[str, int]]:
+    """(event, delay) of each schedule in a scene's own effects."""
+    lists = [s.on_enter] + [a.do for a in s.actions if not a.key.startswith("global.")]
+    lists += [ex.do for ex in s.exits]
+    lists += [f.do for f in (s.fallback, s.fallback.go if s.fallback else None) if f]
+    return [(fx.args[0], fx.args[1]) for effects in lists  # type: ignore[misc]
+            for fx, _ in ops(effects) if fx.kind == "schedule"]
 
 
 def _cancels(effects: list[Op], eid: str) -> bool:

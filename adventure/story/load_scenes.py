@@ -107,9 +107,10 @@ def build_scenes(cx: LoadContext, names: ex.Names, globals_: list[Action]
                 else:
                     scenes[sid] = memo.scene(cx, sid, names, lambda: scene(
                         cx, sid, *cx.scene_src[sid], names, globals_))  # noqa: B023 (now)
-        release(cx, sid)
+        if memo is None:  # (an editor keeps every file's parse anyway, to reuse it)
+            release(cx, sid)
     if memo is not None:
-        memo.finish(scenes)
+        memo.finish(cx, scenes)
     return scenes
 
 

@@ -271,15 +271,18 @@ def initial_names(start: Initial, scenes: dict[str, Scene], things: dict[str, Th
     for t in things.values():
         if t.name_text is not None:
             t.called = _initially(start, t.name_text, " ".join(t.name))
-    # a name typed in lower case reads as the prose writes it: 'the Intendant'
+    # a name typed in lower case reads as the prose writes it: 'the Intendant' (all the
+    # prose is read only when some name needs it: an editor re-checks on every edit)
+    lower = [t for t in things.values() if t.name_text is None and t.called == t.called.lower()]
+    if not lower:
+        return
     specs: list[object] = [t.description for t in things.values()]
     for s in scenes.values():
         specs += [s.text, *(text for _, text in s.variants),
                   *(a.text for a in s.actions), *(a.refuse for a in s.actions)]
     capitals = name_capitals([x for x in specs if x is not None])
-    for t in things.values():
-        if t.name_text is None and t.called == t.called.lower():
-            t.called = " ".join(capitals.get(w, w) for w in t.called.split())
+    for t in lower:
+        t.called = " ".join(capitals.get(w, w) for w in t.called.split())
 
 
 def _initially(start: Initial, template: Template, default: str) -> str:

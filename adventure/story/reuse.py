@@ -25,11 +25,14 @@ if TYPE_CHECKING:
 
 
 class _Entry:
-    __slots__ = ("key", "scene", "problems", "warnings", "reads", "writes", "moved",
-                 "scheduled", "words", "scenery")
+    __slots__ = ("data", "ext", "file", "chapter", "first", "scene", "problems", "warnings",
+                 "reads", "writes", "moved", "scheduled", "words", "scenery")
 
-    def __init__(self, key: tuple, scene: Scene) -> None:
-        self.key = key  # the objects compiled, held so that their ids are not reused
+    def __init__(self, cx: Any, sid: str, scene: Scene) -> None:
+        # the objects compiled, held so that their ids are not reused; what else it read
+        self.data, self.file, self.chapter = cx.scene_src[sid]
+        self.ext = tuple(cx.ext_src.get(sid, ()))
+        self.first = cx.first_def.get("scene:" + sid)
         self.scene = scene
         self.problems: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
@@ -39,6 +42,18 @@ class _Entry:
         self.scheduled: dict[str, set] = {}
         self.words = 0
         self.scenery: Any = None
+
+    def same(self, cx: Any, sid: str) -> bool:
+        """The scene reads what it read when it was compiled: the very same mappings (an
+        equal one elsewhere would give other locations), in the same file and chapter,
+        defined first at the same place."""
+        data, file, chapter = cx.scene_src[sid]
+        if data is not self.data or file != self.file or chapter != self.chapter:
+            return False
+        ext = cx.ext_src.get(sid)
+        if (ext or self.ext) and not _same(tuple(ext or ()), self.ext):
+            return False
+        return cx.first_def.get("scene:" + sid) == self.first
 
 
 def _same(a: tuple, b: tuple) -> bool:
@@ -55,6 +70,8 @@ class SceneMemo:
         self.names: tuple = ()
         self.entries: dict[str, _Entry] = {}
         self.reused = 0  # scenes reused by the last load (for tests)
+        self.uses: dict[str, tuple[set[str], set[str]]] = {}  # chapter -> reads, writes
+        self.keys: dict[str, tuple[tuple, list[str]]] = {}  # scene -> its actions' keys
 
     def start(self, cx: Any, names: ex.Names) -> None:
         """A load begins to compile scenes: forget every scene if the context changed."""
@@ -69,26 +86,25 @@ class SceneMemo:
         self.context, self.names = tuple(sections), names_key
         self.reused = 0
 
-    def _key(self, cx: Any, sid: str) -> tuple:
-        data, file, chapter = cx.scene_src[sid]
-        return (data, *cx.ext_src.get(sid, ()), file, chapter, cx.first_def.get(f"scene:{sid}"))
-
     def reuse(self, cx: Any, sid: str, chapter: str) -> Scene | None:
         """The scene `sid` as the last load compiled it, with what compiling it did to
         the load done again; None when it must be compiled (then call scene())."""
         old = self.entries.get(sid)
-        if old is None:
-            return None
-        key = self._key(cx, sid)
-        if not (_same(old.key[:-3], key[:-3]) and old.key[-3:] == key[-3:]):
+        if old is None or not old.same(cx, sid):
             return None
         for d in old.problems:
             cx.err(d.loc, d.message)
-        cx.warnings.extend(old.warnings)
+        if old.warnings:
+            cx.warnings.extend(old.warnings)
         info = cx.info
         info.words += old.words
-        cx.count_uses(chapter, old.reads, old.writes)
-        info.moved |= old.moved
+        uses = self.uses.get(chapter)  # counted once a chapter, when the scenes are built
+        if uses is None:
+            uses = self.uses[chapter] = (set(), set())
+        uses[0].update(old.reads)
+        uses[1].update(old.writes)
+        if old.moved:
+            info.moved |= old.moved
         for event, where in old.scheduled.items():
             info.scheduled.setdefault(event, set()).update(where)
         if old.scenery is not None:
@@ -96,10 +112,20 @@ class SceneMemo:
         self.reused += 1
         return old.scene
 
+    def action_keys(self, sid: str, parts: list, make: Callable[[str, list], list[str]]
+                    ) -> list[str]:
+        """The keys of a scene's actions, as the last load found them in the very same
+        mappings (the scene and its extensions)."""
+        old = self.keys.get(sid)
+        if old is not None and _same(old[0], tuple(parts)):
+            return old[1]
+        found = make(sid, parts)
+        self.keys[sid] = (tuple(parts), found)
+        return found
+
     def scene(self, cx: Any, sid: str, names: ex.Names, build: Callable[[], Scene]) -> Scene:
         """The scene `sid` built, and what building it did to the load kept (inside the
         load's chapter_of for it)."""
-        key = self._key(cx, sid)
         info = cx.info
         problems, warnings, words = len(cx.problems), len(cx.warnings), info.words
         moved, scheduled = info.moved, info.scheduled
@@ -112,7 +138,7 @@ class SceneMemo:
             moved |= new_moved
             for event, where in new_scheduled.items():
                 scheduled.setdefault(event, set()).update(where)
-        entry = _Entry(key, made)
+        entry = _Entry(cx, sid, made)
         entry.problems = cx.problems[problems:]
         entry.warnings = cx.warnings[warnings:]
         entry.words = info.words - words
@@ -122,6 +148,13 @@ class SceneMemo:
         self.entries[sid] = entry
         return made
 
-    def finish(self, kept: dict[str, Scene]) -> None:
-        """The load is over: forget scenes it no longer has."""
-        self.entries = {sid: e for sid, e in self.entries.items() if sid in kept}
+    def finish(self, cx: Any, kept: dict[str, Scene]) -> None:
+        """The scenes are built: count what the reused ones read and write, and forget
+        scenes the load no longer has."""
+        for chapter, (reads, writes) in self.uses.items():
+            cx.count_uses(chapter, reads, writes)
+        self.uses = {}
+        if len(kept) != len(self.entries):
+            self.entries = {sid: e for sid, e in self.entries.items() if sid in kept}
+        if len(kept) != len(self.keys):
+            self.keys = {sid: k for sid, k in self.keys.items() if sid in kept}
