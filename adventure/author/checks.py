@@ -7,7 +7,7 @@ import json
 import random
 import traceback
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -15,6 +15,7 @@ from ..engine.session import Game
 from ..engine.state import GameState
 from ..engine.world import World
 from ..story.diagnostics import Diagnostic, Loc
+from ..story.effects import Op
 from ..story.model import Action, Scene, Story
 from .labelcheck import LabelCheck
 
@@ -34,27 +35,36 @@ class SceneFacts:
     scenes of the last check only (finish), so it never outgrows the story."""
 
     def __init__(self) -> None:
-        self._kept: dict[tuple[str, int], tuple[Scene, Any]] = {}
-        self._used: dict[tuple[str, int], tuple[Scene, Any]] = {}
+        # what -> id of the scene -> (the scene, what was found in it)
+        self._kept: dict[str, dict[int, tuple[Scene, Any]]] = {}
+        self._used: dict[str, dict[int, tuple[Scene, Any]]] = {}
+        self.last: tuple[Story | None, dict[str, Moves]] = (None, {})  # moves_of's answer
 
-    def of(self, what: str, scene: Scene, make: Callable[[Scene], T]) -> T:
-        key = (what, id(scene))
-        hit = self._used.get(key) or self._kept.get(key)
-        if hit is None or hit[0] is not scene:  # (an id of a scene gone is reused)
-            hit = (scene, make(scene))
-        self._used[key] = hit
-        return hit[1]
+    def all(self, what: str, scenes: Iterable[Scene], make: Callable[[Scene], T]) -> list[T]:
+        """make(scene) for each scene, kept from the last check where it was the same."""
+        kept = self._kept.get(what, {})
+        used = self._used.setdefault(what, {})
+        out = []
+        for scene in scenes:
+            hit = kept.get(id(scene)) or used.get(id(scene))
+            if hit is None or hit[0] is not scene:  # (an id of a scene gone is reused)
+                hit = (scene, make(scene))
+            used[id(scene)] = hit
+            out.append(hit[1])
+        return out
 
     def finish(self) -> None:
         """A check is over: forget the scenes it did not look at."""
         self._kept, self._used = self._used, {}
+        self.last = (None, {})
 
 
 class Moves:
     """Where a scene leads, on its own (a return leads back to its callers, which only
-    the whole story knows), and the guards that can be judged before play."""
+    the whole story knows), the guards that can be judged before play, and for
+    continuity its steps (None when it returns) and the events it schedules."""
 
-    __slots__ = ("targets", "calls", "returns", "ways", "guards")
+    __slots__ = ("targets", "calls", "returns", "ways", "guards", "steps", "schedules")
 
     def __init__(self, s: Scene) -> None:
         targets = [ex.to for ex in s.exits]
@@ -77,11 +87,53 @@ class Moves:
                        for a in s.actions if a.when is not None and a.when.static]
         self.guards += [(x.loc, f"the guard of exit '{x.key}' in scene '{s.id}'", x.when)
                         for x in s.exits if x.when is not None and x.when.static]
+        self.steps = None if self.returns else scene_steps(s, {})
+        self.schedules = _scene_schedules(s)
+
+
+def ops(effects: list[Op], sure: bool = True) -> Iterator[tuple[Op, bool]]:
+    """Every effect, inside `if`s too, with whether it always runs."""
+    for fx in effects:
+        if fx.kind == "if":
+            yield fx, sure
+            yield from ops(fx.args[1], False)  # type: ignore[arg-type]
+            yield from ops(fx.args[2], False)  # type: ignore[arg-type]
+        else:
+            yield fx, sure
+
+
+def scene_steps(s: Scene, callers: dict[str, set[str]]) -> list[tuple[str, list[Op], str]]:
+    """Where a scene leads, each with the effects run on the way (a return leads back
+    to every scene that calls this one)."""
+    found = [(ex.to, ex.do, f"exit '{ex.key}'") for ex in s.exits]
+    for a in s.actions:
+        targets = [a.to or a.call or ""] if a.to or a.call else \
+            sorted(callers.get(s.id, ())) if a.ret else []
+        for target in targets:
+            found.append((target, a.do, f"action '{a.id}'"))
+    fb = s.fallback
+    for f in (fb, fb.go if fb else None):
+        if f is not None and f.to:
+            found.append((f.to, f.do, "the fallback"))
+    return found
+
+
+def _scene_schedules(s: Scene) -> list[tuple[str, int]]:
+    """(event, delay) of each schedule in a scene's own effects."""
+    lists = [s.on_enter] + [a.do for a in s.actions if not a.key.startswith("global.")]
+    lists += [ex.do for ex in s.exits]
+    lists += [f.do for f in (s.fallback, s.fallback.go if s.fallback else None) if f]
+    return [(fx.args[0], fx.args[1]) for effects in lists  # type: ignore[misc]
+            for fx, _ in ops(effects) if fx.kind == "schedule"]
 
 
 def moves_of(story: Story, facts: SceneFacts | None = None) -> dict[str, Moves]:
+    """The Moves of every scene (asked again for the same story, the same answer)."""
     facts = facts if facts is not None else SceneFacts()
-    return {sid: facts.of("moves", s, Moves) for sid, s in story.scenes.items()}
+    if facts.last[0] is not story:
+        found = facts.all("moves", story.scenes.values(), Moves)
+        facts.last = (story, dict(zip(story.scenes, found, strict=True)))
+    return facts.last[1]
 
 
 # -- the story as a graph ----------------------------------------------------------------
@@ -111,10 +163,10 @@ def reachable(story: Story, graph: dict[str, frozenset[str]] | None = None) -> s
     seen = {story.start}
     todo = [story.start]
     while todo:
-        for nxt in graph[todo.pop()]:
-            if nxt not in seen:
-                seen.add(nxt)
-                todo.append(nxt)
+        new = graph[todo.pop()] - seen
+        if new:
+            seen |= new
+            todo += new
     return seen
 
 
@@ -158,9 +210,10 @@ def static_warnings(story: Story, facts: SceneFacts | None = None) -> list[Diagn
                             f"{'no scene' if home == 'nowhere' else f'unreachable {home!r}'} "
                             "and no effect gives or moves it"))
     start = _Initial(story)
+    writes = story.info.writes
     for m in moves.values():
-        for loc, what, when in m.guards:
-            if _never(when, story, start):
+        for loc, what, when in m.guards:  # (all static: _never's first test, inline)
+            if when.vars.isdisjoint(writes) and _never(when, story, start):
                 out.append(warn(loc, f"{what} can never hold: '{when.source}'"))
     return out
 

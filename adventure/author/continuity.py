@@ -22,24 +22,23 @@ from ..story.effects import Op
 from ..story.model import Action, OneOf, Scene, Story, Thing
 from ..story.places import FOLLOWING, PLAYER, WORN, outermost
 from ..story.text import Template
-from .checks import Moves, SceneFacts, asks_where, chapters, reachable, warn
+from .checks import (  # noqa: F401 - ops: where it always was, for its users
+    Moves,
+    SceneFacts,
+    asks_where,
+    chapters,
+    moves_of,
+    ops,
+    reachable,
+    scene_steps,
+    warn,
+)
 
 HERE, CARRIED, AWAY = "here", "carried", "away"
 SCORE_SHARE = 0.8  # at most this share of max_score before the last chapter
 
 
 # -- effects ------------------------------------------------------------------------------
-
-def ops(effects: list[Op], sure: bool = True) -> Iterator[tuple[Op, bool]]:
-    """Every effect, inside `if`s too, with whether it always runs."""
-    for fx in effects:
-        if fx.kind == "if":
-            yield fx, sure
-            yield from ops(fx.args[1], False)  # type: ignore[arg-type]
-            yield from ops(fx.args[2], False)  # type: ignore[arg-type]
-        else:
-            yield fx, sure
-
 
 def _moves(effects: list[Op], thing: str) -> list[tuple[str, bool]]:
     return [(fx.args[1], sure) for fx, sure in ops(effects)  # type: ignore[misc]
@@ -67,17 +66,17 @@ class Steps:
 
     def __init__(self, story: Story, facts: SceneFacts | None = None) -> None:
         self.story = story
-        facts = facts if facts is not None else SceneFacts()
         callers: dict[str, set[str]] = {}
-        for s in story.scenes.values():
-            for call in facts.of("moves", s, Moves).calls:
-                callers.setdefault(call, set()).add(s.id)
+        moves = moves_of(story, facts)
+        for sid, m in moves.items():
+            for call in m.calls:
+                callers.setdefault(call, set()).add(sid)
         self.callers = callers
         self.out: dict[str, list[tuple[str, list[Op], str]]] = {}  # to, effects, what
         for s in story.scenes.values():
-            own = facts.of("steps", s, _own_steps)
-            self.out[s.id] = own if own is not None else _steps(s, callers)
-        self.schedules = self._schedules(facts)
+            own = moves[s.id].steps
+            self.out[s.id] = own if own is not None else scene_steps(s, callers)
+        self.schedules = self._schedules(moves)
         # events that another event schedules: they can fire anywhere (worked out once,
         # not once per event: a story of thousands of events stays linear)
         self.chained = {fx.args[0] for e in story.events.values() for fx, _ in ops(e.do)
@@ -99,12 +98,12 @@ class Steps:
                     todo.append(to)
         return seen
 
-    def _schedules(self, facts: SceneFacts) -> dict[str, list[tuple[str, int]]]:
+    def _schedules(self, moves: dict[str, Moves]) -> dict[str, list[tuple[str, int]]]:
         """event -> (scene that schedules it, the delay), for each schedule in a scene."""
         found: dict[str, list[tuple[str, int]]] = {}
-        for s in self.story.scenes.values():
-            for event, delay in facts.of("schedules", s, _scene_schedules):
-                found.setdefault(event, []).append((s.id, delay))
+        for sid, m in moves.items():
+            for event, delay in m.schedules:
+                found.setdefault(event, []).append((sid, delay))
         return found
 
     def _fires(self, eid: str) -> dict[str, str]:
@@ -129,36 +128,6 @@ class Steps:
                     depth[to] = depth[sid] + 1
                     todo.append(to)
         return found
-
-
-def _steps(s: Scene, callers: dict[str, set[str]]) -> list[tuple[str, list[Op], str]]:
-    """Where a scene leads, each with the effects run on the way (a return leads back
-    to every scene that calls this one)."""
-    found = [(ex.to, ex.do, f"exit '{ex.key}'") for ex in s.exits]
-    for a in s.actions:
-        targets = [a.to or a.call or ""] if a.to or a.call else \
-            sorted(callers.get(s.id, ())) if a.ret else []
-        for target in targets:
-            found.append((target, a.do, f"action '{a.id}'"))
-    fb = s.fallback
-    for f in (fb, fb.go if fb else None):
-        if f is not None and f.to:
-            found.append((f.to, f.do, "the fallback"))
-    return found
-
-
-def _own_steps(s: Scene) -> list[tuple[str, list[Op], str]] | None:
-    """_steps of a scene that does not return (what it leads to is its own); else None."""
-    return None if any(a.ret for a in s.actions) else _steps(s, {})
-
-
-def _scene_schedules(s: Scene) -> list[tuple[str, int]]:
-    """(event, delay) of each schedule in a scene's own effects."""
-    lists = [s.on_enter] + [a.do for a in s.actions if not a.key.startswith("global.")]
-    lists += [ex.do for ex in s.exits]
-    lists += [f.do for f in (s.fallback, s.fallback.go if s.fallback else None) if f]
-    return [(fx.args[0], fx.args[1]) for effects in lists  # type: ignore[misc]
-            for fx, _ in ops(effects) if fx.kind == "schedule"]
 
 
 def _cancels(effects: list[Op], eid: str) -> bool:

@@ -57,7 +57,7 @@ def action_keys(cx: LoadContext) -> set[str]:
     memo = cx.memo
     for sid in cx.scene_src:
         if memo is not None:  # an editor's re-check: the same mappings, the same keys
-            keys.update(memo.action_keys(sid, cx.parts(sid), _scene_keys))
+            keys.update(memo.action_keys(cx, sid, _scene_keys))
         else:
             keys.update(_scene_keys(sid, cx.parts(sid)))
     for i, (a, _) in enumerate(cx.global_src):

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 class _Entry:
     __slots__ = ("data", "ext", "file", "chapter", "first", "scene", "problems", "warnings",
-                 "reads", "writes", "moved", "scheduled", "words", "scenery")
+                 "reads", "writes", "moved", "scheduled", "words", "scenery", "uses_in",
+                 "keyed", "hidden")
 
     def __init__(self, cx: Any, sid: str, scene: Scene) -> None:
         # the objects compiled, held so that their ids are not reused; what else it read
@@ -42,6 +43,9 @@ class _Entry:
         self.scheduled: dict[str, set] = {}
         self.words = 0
         self.scenery: Any = None
+        self.uses_in = cx.scene_chapter(sid)  # the chapter its variable uses count for
+        self.keyed = {a.key: a for a in scene.actions}
+        self.hidden = [k for k, a in self.keyed.items() if a.hidden]
 
     def same(self, cx: Any, sid: str) -> bool:
         """The scene reads what it read when it was compiled: the very same mappings (an
@@ -72,21 +76,23 @@ class SceneMemo:
         self.reused = 0  # scenes reused by the last load (for tests)
         self.uses: dict[str, tuple[set[str], set[str]]] = {}  # chapter -> reads, writes
         self.keys: dict[str, tuple[tuple, list[str]]] = {}  # scene -> its actions' keys
+        self.fingerprint: tuple[tuple, str] = ((), "")  # the files' stamps, their hash
 
     def start(self, cx: Any, names: ex.Names) -> None:
         """A load begins to compile scenes: forget every scene if the context changed."""
         # a scene reads other sections by their names only, but for the metadata and the
         # global actions (which it is checked against)
         sections = [cx.meta, *(g[0] for g in cx.global_src)]
-        names_key = (sorted(names.variables.items()), sorted(names.scenes),
-                     sorted(names.things), sorted(names.actions), sorted(cx.event_src),
-                     cx.max_score, list(cx.synonyms), sorted(cx.file_chapter.items()))
+        names_key = (frozenset(names.variables.items()), frozenset(names.scenes),
+                     frozenset(names.things), frozenset(names.actions),
+                     frozenset(cx.event_src), cx.max_score, list(cx.synonyms),
+                     frozenset(cx.file_chapter.items()))
         if not (_same(tuple(sections), self.context) and names_key == self.names):
             self.entries = {}
         self.context, self.names = tuple(sections), names_key
         self.reused = 0
 
-    def reuse(self, cx: Any, sid: str, chapter: str) -> Scene | None:
+    def reuse(self, cx: Any, sid: str) -> Scene | None:
         """The scene `sid` as the last load compiled it, with what compiling it did to
         the load done again; None when it must be compiled (then call scene())."""
         old = self.entries.get(sid)
@@ -98,9 +104,10 @@ class SceneMemo:
             cx.warnings.extend(old.warnings)
         info = cx.info
         info.words += old.words
-        uses = self.uses.get(chapter)  # counted once a chapter, when the scenes are built
+        # counted once a chapter (the scene's own: its mapping is the same), at the end
+        uses = self.uses.get(old.uses_in)
         if uses is None:
-            uses = self.uses[chapter] = (set(), set())
+            uses = self.uses[old.uses_in] = (set(), set())
         uses[0].update(old.reads)
         uses[1].update(old.writes)
         if old.moved:
@@ -112,16 +119,33 @@ class SceneMemo:
         self.reused += 1
         return old.scene
 
-    def action_keys(self, sid: str, parts: list, make: Callable[[str, list], list[str]]
+    def action_keys(self, cx: Any, sid: str, make: Callable[[str, list], list[str]]
                     ) -> list[str]:
         """The keys of a scene's actions, as the last load found them in the very same
         mappings (the scene and its extensions)."""
         old = self.keys.get(sid)
-        if old is not None and _same(old[0], tuple(parts)):
-            return old[1]
+        if old is not None:
+            if sid not in cx.ext_src:  # (most scenes: no list of parts made)
+                if len(old[0]) == 1 and old[0][0] is cx.scene_src[sid][0]:
+                    return old[1]
+            elif _same(old[0], tuple(cx.parts(sid))):
+                return old[1]
+        parts = cx.parts(sid)
         found = make(sid, parts)
         self.keys[sid] = (tuple(parts), found)
         return found
+
+    def actions_by_key(self, scenes: dict[str, Scene]) -> tuple[dict, frozenset[str]]:
+        """Story.actions_by_key of the scenes' own actions, and the keys of those hidden
+        at first, from what each entry keeps."""
+        by_key: dict = {}
+        hidden: list[str] = []
+        for sid in scenes:
+            e = self.entries[sid]
+            by_key.update(e.keyed)
+            if e.hidden:
+                hidden += e.hidden
+        return by_key, frozenset(hidden)
 
     def scene(self, cx: Any, sid: str, names: ex.Names, build: Callable[[], Scene]) -> Scene:
         """The scene `sid` built, and what building it did to the load kept (inside the
