@@ -64,7 +64,8 @@ class Moves:
     the whole story knows), the guards that can be judged before play, and for
     continuity its steps (None when it returns) and the events it schedules."""
 
-    __slots__ = ("targets", "calls", "returns", "ways", "guards", "steps", "schedules")
+    __slots__ = ("scene", "targets", "calls", "returns", "ways", "guards", "_steps",
+                 "_schedules")
 
     def __init__(self, s: Scene) -> None:
         targets = [ex.to for ex in s.exits]
@@ -87,8 +88,25 @@ class Moves:
                        for a in s.actions if a.when is not None and a.when.static]
         self.guards += [(x.loc, f"the guard of exit '{x.key}' in scene '{s.id}'", x.when)
                         for x in s.exits if x.when is not None and x.when.static]
-        self.steps = None if self.returns else scene_steps(s, {})
-        self.schedules = _scene_schedules(s)
+        self.scene = s
+        self._steps: list[tuple[str, list[Op], str]] | None = None
+        self._schedules: list[tuple[str, int]] | None = None
+
+    # worked out when first asked for: only the continuity checks ask (the editor's
+    # re-check only when the story has events)
+    @property
+    def steps(self) -> list[tuple[str, list[Op], str]] | None:
+        """scene_steps of a scene that does not return; None when it does (where a
+        return leads depends on the callers)."""
+        if self._steps is None and not self.returns:
+            self._steps = scene_steps(self.scene, {})
+        return self._steps
+
+    @property
+    def schedules(self) -> list[tuple[str, int]]:
+        if self._schedules is None:
+            self._schedules = _scene_schedules(self.scene)
+        return self._schedules
 
 
 def ops(effects: list[Op], sure: bool = True) -> Iterator[tuple[Op, bool]]:

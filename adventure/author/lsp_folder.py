@@ -163,8 +163,9 @@ class Folder:
                 if self.story is not None:
                     self.story.derived.clear()  # what the checks kept there points back
                 self.story = story
-                problems = static_warnings(story, self.facts) + timer_warnings(
-                    story, Steps(story, self.facts))
+                problems = static_warnings(story, self.facts)
+                if story.events:  # (timers: nothing to say of a story without events)
+                    problems += timer_warnings(story, Steps(story, self.facts))
                 self.facts.finish()
             for path in self.tests():
                 self._read(path, self.name(path), test=True)
