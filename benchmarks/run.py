@@ -573,17 +573,21 @@ def timed(fn, n):
     return med(times)
 
 def edits(folder, path, n):
+    edit = editor(folder, path)
+    return timed(edit, n)
+
+def editor(folder, path):
     text = path.read_text()
     def edit(i=[0]):  # a title changes: the file is parsed, the story checked again
         i[0] += 1
         folder.buffers[path] = text.replace("title: ", f"title: x{i[0]} ", 1)
         folder.check()
-    return timed(edit, n)
+    return edit
 
 if sys.argv[1] == "campaign":
     root = Path(tempfile.mkdtemp(prefix="bench-lsp-")) / "story"
     shutil.copytree(sys.argv[3], root)
-    folder = Folder(root)
+    folder = Folder(root, settle=True)  # as the server keeps it
     folder.check()
     story = folder.story
     path = Path(story.scenes[story.start].loc.file)
@@ -608,7 +612,7 @@ else:
     from gen_story import generate
     root = Path(tempfile.mkdtemp(prefix="bench-lsp-10k-"))
     generate(int(sys.argv[1]), root)
-    folder = Folder(root)
+    folder = Folder(root, settle=True)  # as the server keeps it
     folder.check()
     files = sorted(p for p in root.rglob("*.yaml") if folder.holds(p))
     path = files[len(files) // 2]
@@ -625,15 +629,27 @@ else:
         (root / "story.yaml").read_text().replace("start: s0", f"start: s{first}"))
     (alone / path.name).write_text(re.sub(
         r"\\bs(\\d+)\\b", lambda m: f"s{first + (int(m.group(1)) - first) % 1000}", text))
-    alone_story = load_story(alone)  # loads: a story of the edited file's scenes
+    # the baseline is issue 23's "reloading the edited file alone": loaded as a story and
+    # indexed, the file parsed once (as the server does; it used to be parsed twice,
+    # which made the baseline slower and the ratio look better than it is)
+    def read(p, name):  # each file parsed once and indexed from that parse, as _read does
+        source = p.read_text("utf-8-sig", "replace")
+        data, problems = load_source(source, name)
+        index_file(name, source, data)
+        return data, problems
+    alone_story = load_story(alone, read=read)  # loads: a story of the edited file's scenes
     assert len(alone_story.scenes) == 1000
     def loaded():  # the edited file loaded as a story of its own (its scenes compiled)
-        load_story(alone)
-        with collector_paused():
-            index_file("x.yaml", text, load_source(text, "x.yaml")[0])
+        load_story(alone, read=read)
+    edit = editor(folder, path)
+    # interleaved, one of each in turn, so that the shared machine's load falls on both
+    times = {"alone": [], "edit": []}
+    for _ in range(5):
+        for key, fn in (("alone", loaded), ("edit", edit)):
+            t = time.perf_counter(); fn(); times[key].append(time.perf_counter() - t)
+    out["alone"], out["edit"] = med(times["alone"]), med(times["edit"])
+    out["ratio"] = med(e / a for e, a in zip(times["edit"], times["alone"]))
     out["parsed"] = timed(parsed, 3)
-    out["alone"] = timed(loaded, 3)
-    out["edit"] = edits(folder, path, 3)
     shutil.rmtree(alone, ignore_errors=True)
 shutil.rmtree(root if sys.argv[1] != "campaign" else root.parent, ignore_errors=True)
 print(json.dumps(out))
@@ -657,10 +673,11 @@ def bench_lsp(quick: bool) -> None:
         1, f"after {c['few']:,} edits", c["mem_few"] / 2**20, "<= 1.1x",
         c["mem_many"] <= 1.1 * c["mem_few"])
     big = run("10000")
-    row("lsp", "edit re-checked, 10,000 scenes", big["edit"], "s", 3,
+    row("lsp", "edit re-checked, 10,000 scenes", big["edit"], "s", 5,
         "reloading the edited file alone (loaded as a story, indexed)", big["alone"],
-        "<= 1.2x", big["edit"] / big["alone"] <= 1.2)
-    row("lsp", "edit re-checked, 10,000 scenes", big["edit"], "s", 3,
+        "<= 1.2x", big["ratio"] <= 1.2,
+        note=f"interleaved; median of the 5 ratios {big['ratio']:.2f}x")
+    row("lsp", "edit re-checked, 10,000 scenes", big["edit"], "s", 5,
         "parsing and indexing the edited file alone", big["parsed"])
 
 

@@ -388,16 +388,3 @@ async def test_a_yaml_alias_is_one_occurrence_for_the_editor():
     data, _ = load_source(text, "f.yaml")
     occs = [o for o in index_file("f.yaml", text, data).occs if o.ident == "deck"]
     assert len(occs) == 1 and occs[0].line == 3
-
-
-def test_a_check_gives_freed_memory_back_and_never_fails_for_it(monkeypatch):
-    """After each check the folder hands freed pages back (glibc malloc_trim), and where
-    there is no such call nothing happens."""
-    from adventure.author import lsp_folder
-
-    calls = []
-    monkeypatch.setattr(lsp_folder, "_TRIM", [calls.append])
-    lsp_folder.give_back_memory()
-    assert calls == [0]
-    monkeypatch.setattr(lsp_folder, "_TRIM", [None])
-    lsp_folder.give_back_memory()  # no glibc: a no-op

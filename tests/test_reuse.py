@@ -25,7 +25,9 @@ def scene(i: int, n: int) -> str:
             f"        when: trust < 10\n        do: [trust += 1, give key{(i + 1) % n}]\n"
             f"        to: s{(i + 1) % n}\n"
             f"      - id: back\n        commands: [go back]\n        do: [schedule bell in 2]\n"
-            f"        to: s{(i - 1) % n}\n")
+            f"        hidden: {'true' if i % 2 else 'false'}\n"
+            f"        to: s{(i - 1) % n}\n"
+            f"      - id: talk\n        commands: [talk]\n        call: chat\n")
 
 
 def write(root: Path, files: int = 3) -> None:
@@ -33,17 +35,29 @@ def write(root: Path, files: int = 3) -> None:
     root.mkdir()
     (root / "story.yaml").write_text(
         "story:\n  id: t\n  title: T\n  start: s0\n  state:\n    trust: 0\n"
+        "    lamp: true\n    mood: 0\n"
         "events:\n  bell:\n    text: A bell.\n")
     for f in range(files):
         body = "".join(scene(i, n) for i in range(f * SCENES_PER_FILE,
                                                    (f + 1) * SCENES_PER_FILE))
         extend = f"extend:\n  s{(f * SCENES_PER_FILE + 5) % n}:\n    hints: [Look.]\n"
         (root / f"part{f}.yaml").write_text(f"chapter: c{f}\nscenes:\n{body}{extend}")
+    # a conversation the rooms call (its return leads back to each of them), and a
+    # thing named in lower case that the prose writes with a capital
+    (root / "talk.yaml").write_text(
+        "scenes:\n  chat:\n    title: Chat\n    conversation: true\n"
+        "    text: The Intendant waits. You bow to the Intendant.\n"
+        "    actions:\n      - id: bye\n        commands: [bye]\n        return: true\n"
+        "      - id: stay\n        commands: [stay]\n        when: not lamp\n"
+        "        text: You stay.\n"
+        "  attic:\n    title: Attic\n    text: Dust.\n"
+        "things:\n  intendant:\n    name: intendant\n    description: Her.\n"
+        "    location: chat\n")
 
 
 # An edit: (file, line, what) replaces, drops or repeats a line, or changes a word in it.
 EDITS = ["drop", "repeat", "typo", "title", "rename", "unknown var", "garble"]
-edit = st.tuples(st.integers(0, 3), st.integers(0, 10_000), st.sampled_from(EDITS))
+edit = st.tuples(st.integers(0, 5), st.integers(0, 10_000), st.sampled_from(EDITS))
 
 
 def apply(text: str, line: int, what: str) -> str:
@@ -88,6 +102,12 @@ def compare(root: Path, steps: list) -> None:
             assert editor.story.info.reads == full.story.info.reads
             assert editor.story.info.writes == full.story.info.writes
             assert editor.story.info.words == full.story.info.words
+            assert editor.story.info.uses == full.story.info.uses
+            assert editor.story.actions_by_key.keys() == full.story.actions_by_key.keys()
+            assert editor.story.initially_hidden == full.story.initially_hidden
+            assert editor.story.fingerprint == full.story.fingerprint
+            assert [t.called for t in editor.story.things.values()] == \
+                [t.called for t in full.story.things.values()]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,

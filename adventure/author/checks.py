@@ -7,85 +7,206 @@ import json
 import random
 import traceback
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from ..engine.session import Game
 from ..engine.state import GameState
 from ..engine.world import World
 from ..story.diagnostics import Diagnostic, Loc
-from ..story.model import Action, Story
+from ..story.effects import Op
+from ..story.model import Action, Scene, Story
 from .labelcheck import LabelCheck
+
+T = TypeVar("T")
 
 
 def warn(loc: Loc, message: str) -> Diagnostic:
     return Diagnostic(loc, message, "warning")
 
 
+# -- what each scene holds, worked out once per scene -------------------------------------
+
+class SceneFacts:
+    """What the checks work out about each scene on its own, kept from one check to the
+    next by an editor: the loader hands back the very Scene object of a scene whose file
+    did not change (story/reuse.py), and its facts are not worked out again. Holds the
+    scenes of the last check only (finish), so it never outgrows the story."""
+
+    def __init__(self) -> None:
+        # what -> id of the scene -> (the scene, what was found in it)
+        self._kept: dict[str, dict[int, tuple[Scene, Any]]] = {}
+        self._used: dict[str, dict[int, tuple[Scene, Any]]] = {}
+        self.last: tuple[Story | None, dict[str, Moves]] = (None, {})  # moves_of's answer
+
+    def all(self, what: str, scenes: Iterable[Scene], make: Callable[[Scene], T]) -> list[T]:
+        """make(scene) for each scene, kept from the last check where it was the same."""
+        kept = self._kept.get(what, {})
+        used = self._used.setdefault(what, {})
+        out = []
+        for scene in scenes:
+            hit = kept.get(id(scene)) or used.get(id(scene))
+            if hit is None or hit[0] is not scene:  # (an id of a scene gone is reused)
+                hit = (scene, make(scene))
+            used[id(scene)] = hit
+            out.append(hit[1])
+        return out
+
+    def finish(self) -> None:
+        """A check is over: forget the scenes it did not look at."""
+        self._kept, self._used = self._used, {}
+        self.last = (None, {})
+
+
+class Moves:
+    """Where a scene leads, on its own (a return leads back to its callers, which only
+    the whole story knows), the guards that can be judged before play, and for
+    continuity its steps (None when it returns) and the events it schedules."""
+
+    __slots__ = ("scene", "targets", "calls", "returns", "ways", "guards", "_steps",
+                 "_schedules")
+
+    def __init__(self, s: Scene) -> None:
+        targets = [ex.to for ex in s.exits]
+        calls = []
+        for a in s.actions:
+            targets += [target for target in (a.to, a.call) if target]
+            if a.call:
+                calls.append(a.call)
+        if s.fallback and s.fallback.to:
+            targets.append(s.fallback.to)
+        self.targets = frozenset(targets)
+        self.calls = calls
+        self.returns = any(a.ret for a in s.actions)
+        moves = {("exit", ex.key) for ex in s.exits if not ex.blocked}
+        moves |= {("action", a.id) for a in s.actions if a.to or a.call or a.ret}
+        if s.fallback and s.fallback.to:
+            moves.add(("fallback", ""))
+        self.ways = len(moves)  # distinct ways out (exits, moving actions, fallback)
+        self.guards = [(a.loc, f"the guard of action '{a.id}' in scene '{s.id}'", a.when)
+                       for a in s.actions if a.when is not None and a.when.static]
+        self.guards += [(x.loc, f"the guard of exit '{x.key}' in scene '{s.id}'", x.when)
+                        for x in s.exits if x.when is not None and x.when.static]
+        self.scene = s
+        self._steps: list[tuple[str, list[Op], str]] | None = None
+        self._schedules: list[tuple[str, int]] | None = None
+
+    # worked out when first asked for: only the continuity checks ask (the editor's
+    # re-check only when the story has events)
+    @property
+    def steps(self) -> list[tuple[str, list[Op], str]] | None:
+        """scene_steps of a scene that does not return; None when it does (where a
+        return leads depends on the callers)."""
+        if self._steps is None and not self.returns:
+            self._steps = scene_steps(self.scene, {})
+        return self._steps
+
+    @property
+    def schedules(self) -> list[tuple[str, int]]:
+        if self._schedules is None:
+            self._schedules = _scene_schedules(self.scene)
+        return self._schedules
+
+
+def ops(effects: list[Op], sure: bool = True) -> Iterator[tuple[Op, bool]]:
+    """Every effect, inside `if`s too, with whether it always runs."""
+    for fx in effects:
+        if fx.kind == "if":
+            yield fx, sure
+            yield from ops(fx.args[1], False)  # type: ignore[arg-type]
+            yield from ops(fx.args[2], False)  # type: ignore[arg-type]
+        else:
+            yield fx, sure
+
+
+def scene_steps(s: Scene, callers: dict[str, set[str]]) -> list[tuple[str, list[Op], str]]:
+    """Where a scene leads, each with the effects run on the way (a return leads back
+    to every scene that calls this one)."""
+    found = [(ex.to, ex.do, f"exit '{ex.key}'") for ex in s.exits]
+    for a in s.actions:
+        targets = [a.to or a.call or ""] if a.to or a.call else \
+            sorted(callers.get(s.id, ())) if a.ret else []
+        for target in targets:
+            found.append((target, a.do, f"action '{a.id}'"))
+    fb = s.fallback
+    for f in (fb, fb.go if fb else None):
+        if f is not None and f.to:
+            found.append((f.to, f.do, "the fallback"))
+    return found
+
+
+def _scene_schedules(s: Scene) -> list[tuple[str, int]]:
+    """(event, delay) of each schedule in a scene's own effects."""
+    lists = [s.on_enter] + [a.do for a in s.actions if not a.key.startswith("global.")]
+    lists += [ex.do for ex in s.exits]
+    lists += [f.do for f in (s.fallback, s.fallback.go if s.fallback else None) if f]
+    return [(fx.args[0], fx.args[1]) for effects in lists  # type: ignore[misc]
+            for fx, _ in ops(effects) if fx.kind == "schedule"]
+
+
+def moves_of(story: Story, facts: SceneFacts | None = None) -> dict[str, Moves]:
+    """The Moves of every scene (asked again for the same story, the same answer)."""
+    facts = facts if facts is not None else SceneFacts()
+    if facts.last[0] is not story:
+        found = facts.all("moves", story.scenes.values(), Moves)
+        facts.last = (story, dict(zip(story.scenes, found, strict=True)))
+    return facts.last[1]
+
+
 # -- the story as a graph ----------------------------------------------------------------
 
-def edges(story: Story, events: bool = True) -> dict[str, set[str]]:
+def edges(story: Story, events: bool = True, moves: dict[str, Moves] | None = None
+          ) -> dict[str, frozenset[str]]:
     """Every scene a scene can lead to, by exits, actions, fallbacks, returns and (unless
     `events` is false) events."""
-    out: dict[str, set[str]] = {sid: set() for sid in story.scenes}
+    moves = moves if moves is not None else moves_of(story)
+    out: dict[str, frozenset[str]] = {sid: m.targets for sid, m in moves.items()}
     callers: dict[str, set[str]] = {}
-    for s in story.scenes.values():
-        for ex in s.exits:
-            out[s.id].add(ex.to)
-        for a in s.actions:
-            for target in (a.to, a.call):
-                if target:
-                    out[s.id].add(target)
-            if a.call:
-                callers.setdefault(a.call, set()).add(s.id)
-        if s.fallback and s.fallback.to:
-            out[s.id].add(s.fallback.to)
-    for s in story.scenes.values():
-        if any(a.ret for a in s.actions):
-            out[s.id] |= callers.get(s.id, set())
+    for sid, m in moves.items():
+        for call in m.calls:
+            callers.setdefault(call, set()).add(sid)
+    for sid, m in moves.items():
+        if m.returns:
+            out[sid] = out[sid] | callers.get(sid, set())
     for event in story.events.values():
         if events and event.to and event.id in story.info.scheduled:
             for sid in out:  # an event can fire anywhere
-                out[sid].add(event.to)
+                out[sid] = out[sid] | {event.to}
     return out
 
 
-def reachable(story: Story) -> set[str]:
-    graph = edges(story)
+def reachable(story: Story, graph: dict[str, frozenset[str]] | None = None) -> set[str]:
+    graph = graph if graph is not None else edges(story)
     seen = {story.start}
     todo = [story.start]
     while todo:
-        for nxt in graph[todo.pop()]:
-            if nxt not in seen:
-                seen.add(nxt)
-                todo.append(nxt)
+        new = graph[todo.pop()] - seen
+        if new:
+            seen |= new
+            todo += new
     return seen
 
 
 def ways_out(story: Story) -> dict[str, int]:
     """How many distinct ways lead out of each scene (exits, moving actions, fallback)."""
-    count = {}
-    for s in story.scenes.values():
-        moves = {("exit", ex.key) for ex in s.exits if not ex.blocked}
-        moves |= {("action", a.id) for a in s.actions if a.to or a.call or a.ret}
-        if s.fallback and s.fallback.to:
-            moves.add(("fallback", ""))
-        count[s.id] = len(moves)
-    return count
+    return {sid: m.ways for sid, m in moves_of(story).items()}
 
 
 # -- static warnings --------------------------------------------------------------------
 
-def static_warnings(story: Story) -> list[Diagnostic]:
+def static_warnings(story: Story, facts: SceneFacts | None = None) -> list[Diagnostic]:
+    """`facts`: an editor's SceneFacts, kept from its last check."""
     out: list[Diagnostic] = list(story.info.warnings)  # what the loader read generously
-    reach = reachable(story)
-    exits_of = ways_out(story)
+    moves = moves_of(story, facts)
+    graph = edges(story, moves=moves)
+    reach = reachable(story, graph)
     for s in story.scenes.values():
         if s.id not in reach:
             what = "ending" if s.ending else "scene"
             out.append(warn(s.loc, f"{what} '{s.id}' cannot be reached from the start scene "
                             f"'{story.start}'"))
-        elif not s.ending and exits_of[s.id] == 0 and not _event_leaves(story, s.id):
+        elif not s.ending and moves[s.id].ways == 0 and not _event_leaves(story, s.id, graph):
             out.append(warn(s.loc, f"scene '{s.id}' is a dead end: it is not an ending and "
                             "has no exit, moving action or fallback"))
     info = story.info
@@ -106,15 +227,12 @@ def static_warnings(story: Story) -> list[Diagnostic]:
             out.append(warn(t.loc, f"thing '{t.id}' can never be obtained: it starts in "
                             f"{'no scene' if home == 'nowhere' else f'unreachable {home!r}'} "
                             "and no effect gives or moves it"))
-    for s in story.scenes.values():
-        for a in s.actions:
-            if a.when is not None and _never(a.when, story):
-                out.append(warn(a.loc, f"the guard of action '{a.id}' in scene '{s.id}' can "
-                                f"never hold: '{a.when.source}'"))
-        for ex in s.exits:
-            if ex.when is not None and _never(ex.when, story):
-                out.append(warn(ex.loc, f"the guard of exit '{ex.key}' in scene '{s.id}' can "
-                                f"never hold: '{ex.when.source}'"))
+    start = _Initial(story)
+    writes = story.info.writes
+    for m in moves.values():
+        for loc, what, when in m.guards:  # (all static: _never's first test, inline)
+            if when.vars.isdisjoint(writes) and _never(when, story, start):
+                out.append(warn(loc, f"{what} can never hold: '{when.source}'"))
     return out
 
 
@@ -129,9 +247,9 @@ def asks_where(tree: tuple) -> bool:
     return False
 
 
-def _event_leaves(story: Story, sid: str) -> bool:
+def _event_leaves(story: Story, sid: str, graph: dict[str, frozenset[str]]) -> bool:
     """A timed event that moves the player is scheduled here or on the way here."""
-    before = {src for src, targets in edges(story).items() if sid in targets} | {sid}
+    before = {src for src, targets in graph.items() if sid in targets} | {sid}
     for event in story.events.values():
         sources = story.info.scheduled.get(event.id, set())
         if event.to and (None in sources or sources & before):
@@ -155,11 +273,11 @@ class _Initial:
         self.turn = self.score = 0
 
 
-def _never(expr, story: Story) -> bool:
+def _never(expr, story: Story, start: _Initial) -> bool:
     if not expr.static or expr.vars & story.info.writes:
         return False  # it depends on something that changes during play
     try:
-        return not expr(_Initial(story))
+        return not expr(start)
     except Exception:  # noqa: BLE001 - a check must not crash on an odd guard
         return False
 

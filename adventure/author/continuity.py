@@ -22,24 +22,23 @@ from ..story.effects import Op
 from ..story.model import Action, OneOf, Scene, Story, Thing
 from ..story.places import FOLLOWING, PLAYER, WORN, outermost
 from ..story.text import Template
-from .checks import asks_where, chapters, reachable, warn
+from .checks import (  # noqa: F401 - ops: where it always was, for its users
+    Moves,
+    SceneFacts,
+    asks_where,
+    chapters,
+    moves_of,
+    ops,
+    reachable,
+    scene_steps,
+    warn,
+)
 
 HERE, CARRIED, AWAY = "here", "carried", "away"
 SCORE_SHARE = 0.8  # at most this share of max_score before the last chapter
 
 
 # -- effects ------------------------------------------------------------------------------
-
-def ops(effects: list[Op], sure: bool = True) -> Iterator[tuple[Op, bool]]:
-    """Every effect, inside `if`s too, with whether it always runs."""
-    for fx in effects:
-        if fx.kind == "if":
-            yield fx, sure
-            yield from ops(fx.args[1], False)  # type: ignore[arg-type]
-            yield from ops(fx.args[2], False)  # type: ignore[arg-type]
-        else:
-            yield fx, sure
-
 
 def _moves(effects: list[Op], thing: str) -> list[tuple[str, bool]]:
     return [(fx.args[1], sure) for fx, sure in ops(effects)  # type: ignore[misc]
@@ -60,31 +59,24 @@ def steps_of(story: Story) -> Steps:
 
 
 class Steps:
-    """The story's moves between scenes, each with the effects run on the way."""
+    """The story's moves between scenes, each with the effects run on the way.
 
-    def __init__(self, story: Story) -> None:
+    `facts`: an editor's SceneFacts, kept from its last check (what a scene leads to
+    on its own is worked out once per scene)."""
+
+    def __init__(self, story: Story, facts: SceneFacts | None = None) -> None:
         self.story = story
         callers: dict[str, set[str]] = {}
-        for s in story.scenes.values():
-            for a in s.actions:
-                if a.call:
-                    callers.setdefault(a.call, set()).add(s.id)
+        moves = moves_of(story, facts)
+        for sid, m in moves.items():
+            for call in m.calls:
+                callers.setdefault(call, set()).add(sid)
         self.callers = callers
         self.out: dict[str, list[tuple[str, list[Op], str]]] = {}  # to, effects, what
         for s in story.scenes.values():
-            found = self.out[s.id] = []
-            for ex in s.exits:
-                found.append((ex.to, ex.do, f"exit '{ex.key}'"))
-            for a in s.actions:
-                targets = [a.to or a.call or ""] if a.to or a.call else \
-                    sorted(callers.get(s.id, ())) if a.ret else []
-                for target in targets:
-                    found.append((target, a.do, f"action '{a.id}'"))
-            fb = s.fallback
-            for f in (fb, fb.go if fb else None):
-                if f is not None and f.to:
-                    found.append((f.to, f.do, "the fallback"))
-        self.schedules = self._schedules()
+            own = moves[s.id].steps
+            self.out[s.id] = own if own is not None else scene_steps(s, callers)
+        self.schedules = self._schedules(moves)
         # events that another event schedules: they can fire anywhere (worked out once,
         # not once per event: a story of thousands of events stays linear)
         self.chained = {fx.args[0] for e in story.events.values() for fx, _ in ops(e.do)
@@ -106,18 +98,12 @@ class Steps:
                     todo.append(to)
         return seen
 
-    def _schedules(self) -> dict[str, list[tuple[str, int]]]:
+    def _schedules(self, moves: dict[str, Moves]) -> dict[str, list[tuple[str, int]]]:
         """event -> (scene that schedules it, the delay), for each schedule in a scene."""
         found: dict[str, list[tuple[str, int]]] = {}
-        for s in self.story.scenes.values():
-            lists = [s.on_enter] + [a.do for a in s.actions if not a.key.startswith("global.")]
-            lists += [ex.do for ex in s.exits]
-            lists += [f.do for f in (s.fallback, s.fallback.go if s.fallback else None) if f]
-            for effects in lists:
-                for fx, _ in ops(effects):
-                    if fx.kind == "schedule":
-                        found.setdefault(fx.args[0], []).append(  # type: ignore[arg-type]
-                            (s.id, fx.args[1]))  # type: ignore[arg-type]
+        for sid, m in moves.items():
+            for event, delay in m.schedules:
+                found.setdefault(event, []).append((sid, delay))
         return found
 
     def _fires(self, eid: str) -> dict[str, str]:

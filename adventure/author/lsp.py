@@ -82,7 +82,7 @@ class StoryServer(LanguageServer):
         root = self.story_option or story_root(path)
         folder = self.folders.get(root)
         if folder is None:
-            folder = self.folders[root] = Folder(root)
+            folder = self.folders[root] = Folder(root, settle=True)
         if not folder.holds(path):
             return None
         return folder, folder.name(path)

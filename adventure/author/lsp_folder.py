@@ -5,6 +5,7 @@ answer from. Nothing here knows the Language Server Protocol (lsp.py does)."""
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -18,9 +19,9 @@ from ..story.loader import load_story
 from ..story.model import Story
 from ..story.places import PLACES
 from ..story.reuse import SceneMemo
-from ..story.yamlsrc import LMap, load_file, load_source
-from .checks import play_warnings, random_play, static_warnings
-from .continuity import timer_warnings
+from ..story.yamlsrc import load_file, load_source
+from .checks import SceneFacts, play_warnings, random_play, static_warnings
+from .continuity import Steps, timer_warnings
 from .lsp_index import PLACE, FileIndex, Occ, index_file, index_test_file
 
 RESERVED = ex.KEYWORDS | set(ex.BUILTIN_VARS) | set(PLACES)
@@ -45,10 +46,47 @@ def give_back_memory() -> None:
         trim(0)
 
 
-class Folder:
-    """A story folder, its open buffers, its last check and its index."""
+FREEZE_SLACK = 0.5  # objects made by checks, as a share of the frozen heap, before...
+FREEZE_PERIOD = 100  # ...or checks before the frozen heap is collected in full again
 
-    def __init__(self, root: Path) -> None:
+
+class _Heap:
+    frozen = 0  # objects frozen right after the last full collection
+    grown = 0  # objects the checks made (and did not free) since
+    checks = 0  # heaps settled since
+
+
+def settle_heap() -> None:
+    """Move what a check left alive out of the cycle collector's way (gc.freeze), so that
+    its full collections stop rescanning the whole story (a 10,000-scene story: a second
+    or more, every few edits). A check makes no reference cycles (tests/test_lsp_folder),
+    so what the next check replaces is freed at once by reference counting, frozen or
+    not. Cycles made between checks (the protocol's own objects) are mostly collected
+    while young, but what is garbage at a freeze stays until the frozen heap is collected
+    in full: after FREEZE_PERIOD checks, or sooner when the collector's count of objects
+    made during the checks (made less freed, an estimate from above; the collector is
+    paused during a check) passes FREEZE_SLACK of the heap frozen after the last full
+    collection. So the frozen heap is never more than FREEZE_PERIOD checks' garbage
+    above what is alive; the full collection costs about 1% of a check, amortized."""
+    _Heap.grown += gc.get_count()[0]
+    _Heap.checks += 1
+    gc.freeze()
+    if _Heap.grown > FREEZE_SLACK * _Heap.frozen or _Heap.checks >= FREEZE_PERIOD:
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        _Heap.frozen, _Heap.grown, _Heap.checks = gc.get_freeze_count(), 0, 0
+
+
+class Folder:
+    """A story folder, its open buffers, its last check and its index.
+
+    settle: freeze the heap after each check (settle_heap): for a process that serves
+    an editor, not one that shares its collector with other work (a test run)."""
+
+    def __init__(self, root: Path, settle: bool = False) -> None:
+        self.settle = settle
+        self.facts = SceneFacts()  # what the checks found in each scene, reused with it
         self.root = root.resolve()
         self.display = str(self.root)
         self.buffers: dict[Path, str] = {}  # unsaved text of open files
@@ -95,7 +133,7 @@ class Folder:
                 return load_file(path, name)
         cached = self._parsed.get(path)
         if cached is not None and cached[0] == key:
-            return _fresh(cached[1]), list(cached[2])
+            return cached[1], list(cached[2])
         if text is None:
             data, problems = load_file(path, name)
             try:
@@ -108,30 +146,37 @@ class Folder:
         self._parsed[path] = (key, data, problems)
         if data is not None or name not in self.indexes:
             self.indexes[name] = (index_test_file if test else index_file)(name, source, data)
-        return _fresh(data), list(problems)
+        return data, list(problems)
 
     # -- checking ----------------------------------------------------------------------
     def check(self) -> dict[str, list[Diagnostic]]:
         """Load the whole folder as it stands in the editor; every problem and warning,
         by file name (every file of the folder has an entry, empty when clean)."""
         extra = [p for p in self.buffers if self.holds(p) and not p.exists()]
-        try:
-            story = load_story(self.root, self.display, read=self._read, extra=extra,
-                               memo=self.memo)
-        except StoryError as err:
-            problems = list(err.diagnostics)
-        else:
-            self.story = story
-            with collector_paused():  # no cycles made; a large story's heap is not rescanned
-                problems = static_warnings(story) + timer_warnings(story)
-        for path in self.tests():
-            self._read(path, self.name(path), test=True)
+        with collector_paused():  # a check makes no cycles: nothing for the collector
+            try:
+                story = load_story(self.root, self.display, read=self._read, extra=extra,
+                                   memo=self.memo)
+            except StoryError as err:
+                problems = list(err.diagnostics)
+            else:
+                if self.story is not None:
+                    self.story.derived.clear()  # what the checks kept there points back
+                self.story = story
+                problems = static_warnings(story, self.facts)
+                if story.events:  # (timers: nothing to say of a story without events)
+                    problems += timer_warnings(story, Steps(story, self.facts))
+                self.facts.finish()
+            for path in self.tests():
+                self._read(path, self.name(path), test=True)
         seen = {self.name(p) for p in self._parsed if p.exists() or p in self.buffers}
         for gone in [n for n in self.indexes if n not in seen]:
             del self.indexes[gone]
         self._parsed = {p: v for p, v in self._parsed.items() if self.name(p) in seen}
         self.problems = problems
         self.files = sorted(n for n in seen if self.holds(Path(n)))
+        if self.settle:
+            settle_heap()
         give_back_memory()
         return by_file(problems, self.files, self.display)
 
@@ -243,17 +288,6 @@ class Folder:
                 if o.role == "def" and o.kind == kind:
                     out.setdefault(o.ident, ix.about.get((kind, o.ident), ""))
         return out
-
-
-def _fresh(data: Any) -> Any:
-    """Data the loader may use up: it lets go of each scene's mapping once the scene is
-    built (load_scenes.release pops it from its file's `scenes:`), so it gets its own
-    copy of that mapping and the kept parse stays whole for the next check."""
-    if not isinstance(data, LMap) or not isinstance(data.get("scenes"), LMap):
-        return data
-    out, scenes = data.clone(), data["scenes"].clone()
-    out["scenes"] = scenes
-    return out
 
 
 def _show(node: ex.Node) -> str:

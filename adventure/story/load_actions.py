@@ -53,14 +53,21 @@ def action_id(data: LMap, index: int) -> str:
 
 def action_keys(cx: LoadContext) -> set[str]:
     """Every action's key, before any is compiled: conditions may name any of them."""
-    keys = set()
+    keys: set[str] = set()
+    memo = cx.memo
     for sid in cx.scene_src:
-        for i, a in numbered_actions(cx.parts(sid)):
-            if isinstance(a, LMap):
-                keys.add(f"{sid}.{action_id(a, i)}")
+        if memo is not None:  # an editor's re-check: the same mappings, the same keys
+            keys.update(memo.action_keys(cx, sid, _scene_keys))
+        else:
+            keys.update(_scene_keys(sid, cx.parts(sid)))
     for i, (a, _) in enumerate(cx.global_src):
         keys.add(f"global.{action_id(a, i)}")
     return keys
+
+
+def _scene_keys(sid: str, parts: list[LMap]) -> list[str]:
+    return [f"{sid}.{action_id(a, i)}" for i, a in numbered_actions(parts)
+            if isinstance(a, LMap)]
 
 
 def global_actions(cx: LoadContext, names: ex.Names) -> list[Action]:

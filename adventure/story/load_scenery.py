@@ -69,7 +69,8 @@ def build_scenery(cx: LoadContext, scenes: dict[str, Scene], things: dict[str, T
     already answers to is left to that thing."""
     # a file's shared scenery serves the scenes of that file (of every file, when it
     # defines none, as story.yaml does)
-    files_with_scenes = {file for _, file, _ in cx.scene_src.values()}
+    files_with_scenes = {file for _, file, _ in cx.scene_src.values()} \
+        if cx.shared_scenery else set()
     shared: list[tuple[Entry, str | None]] = []
     for value, loc, file in cx.shared_scenery:
         owner = file if file in files_with_scenes else None
@@ -77,7 +78,10 @@ def build_scenery(cx: LoadContext, scenes: dict[str, Scene], things: dict[str, T
     held: dict[str, set[tuple[str, ...]]] = {}
     for t in things.values():
         held.setdefault(t.location, set()).update([t.name, *t.synonyms])
-    for sid, s in scenes.items():
+    # (without shared scenery only the scenes with their own have any: a large story
+    # re-checked in an editor need not visit the others)
+    for sid in scenes if shared else [sid for sid in scenes if sid in cx.scenery_src]:
+        s = scenes[sid]
         own = cx.scenery_src.pop(sid, [])
         named = s.words_shown() if shared else frozenset()
         file = cx.scene_src[sid][1]

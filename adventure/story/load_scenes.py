@@ -96,20 +96,21 @@ def build_scenes(cx: LoadContext, names: ex.Names, globals_: list[Action]
     if memo is not None:
         memo.start(cx, names)
     for sid in list(cx.scene_src):
-        chapter = cx.scene_chapter(sid)
-        kept = memo.reuse(cx, sid, chapter) if memo is not None else None
+        kept = memo.reuse(cx, sid) if memo is not None else None
         if kept is not None:  # compiled by the last load, and nothing it reads changed
             scenes[sid] = kept
         else:
+            chapter = cx.scene_chapter(sid)
             with cx.chapter_of(names, chapter):
                 if memo is None:
                     scenes[sid] = scene(cx, sid, *cx.scene_src[sid], names, globals_)
                 else:
                     scenes[sid] = memo.scene(cx, sid, names, lambda: scene(
                         cx, sid, *cx.scene_src[sid], names, globals_))  # noqa: B023 (now)
-        release(cx, sid)
+        if memo is None:  # (an editor keeps every file's parse anyway, to reuse it)
+            release(cx, sid)
     if memo is not None:
-        memo.finish(scenes)
+        memo.finish(cx, scenes)
     return scenes
 
 

@@ -96,14 +96,11 @@ def _run(cx: LoadContext, read: Reader, extra: Iterable[Path]) -> Story:
         raise StoryError([Diagnostic(Loc(f"{cx.display.rstrip('/')}/{rel}", 0, 0),
                                      str(exc))]) from None
     paths = sorted(set(paths) | set(extra)) if extra else paths
-    digest = hashlib.sha256()
     for path in paths:
         rel = path.relative_to(cx.root).as_posix()
         name = f"{cx.display.rstrip('/')}/{rel}"
         data, problems = read(path, name)
         cx.problems.extend(problems)
-        with contextlib.suppress(OSError):
-            digest.update(rel.encode() + b"\0" + read_regular(path, MAX_FILE_BYTES) + b"\0")
         if data is None:
             continue
         if not isinstance(data, LMap):
@@ -132,7 +129,7 @@ def _run(cx: LoadContext, read: Reader, extra: Iterable[Path]) -> Story:
                 if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
                     continue
                 maybe |= set(_KEY_LIKE.findall(path.read_text("utf-8", "replace")))
-    story = _build(cx, digest.hexdigest())
+    story = _build(cx, _fingerprint(cx, paths))
     story.info.warnings = sorted(cx.warnings, key=lambda d: (d.loc.file, d.loc.line, d.loc.col))
     if cx.problems:
         problems = cx.problems
@@ -148,6 +145,26 @@ def _run(cx: LoadContext, read: Reader, extra: Iterable[Path]) -> Story:
         raise StoryError(sorted(problems, key=lambda d: (d.loc.file, d.loc.line,
                                                          d.loc.col)) + notes)
     return story
+
+
+def _fingerprint(cx: LoadContext, paths: list[Path]) -> str:
+    """The files on disk, hashed (what the cache and saves know a story by). An editor's
+    re-check hashes them again only when one of them changed on disk."""
+    stamp: tuple = ()
+    if cx.memo is not None:
+        with contextlib.suppress(OSError):
+            stamp = tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in paths
+                          if p.exists())
+        if stamp and cx.memo.fingerprint[0] == stamp:
+            return cx.memo.fingerprint[1]
+    digest = hashlib.sha256()
+    for path in paths:
+        rel = path.relative_to(cx.root).as_posix()
+        with contextlib.suppress(OSError):
+            digest.update(rel.encode() + b"\0" + read_regular(path, MAX_FILE_BYTES) + b"\0")
+    if stamp:
+        cx.memo.fingerprint = (stamp, digest.hexdigest())
+    return digest.hexdigest()
 
 
 # -- pass 1: what is defined where ---------------------------------------------
@@ -238,9 +255,15 @@ def _build(cx: LoadContext, fingerprint: str) -> Story:
     build_scenery(cx, scenes, things, names)
     check_calls(cx, scenes)
     puzzles = build_puzzles(cx, names)
-    by_key = {a.key: a for s in scenes.values() for a in s.actions}
-    by_key.update({a.key: a for a in globals_})
-    hidden = frozenset(k for k, a in by_key.items() if a.hidden)
+    if cx.memo is not None:  # an editor's re-check: kept with each scene
+        by_key, hidden = cx.memo.actions_by_key(scenes)
+        by_key.update({a.key: a for a in globals_})
+        own = {a.key for a in globals_}  # a global action wins over a scene's copy of it
+        hidden = (hidden - own) | {a.key for a in globals_ if a.hidden}
+    else:
+        by_key = {a.key: a for s in scenes.values() for a in s.actions}
+        by_key.update({a.key: a for a in globals_})
+        hidden = frozenset(k for k, a in by_key.items() if a.hidden)
     start = Initial(m.initial, m.start or "", things)
     initial_names(start, scenes, things)
     return Story(
@@ -271,15 +294,18 @@ def initial_names(start: Initial, scenes: dict[str, Scene], things: dict[str, Th
     for t in things.values():
         if t.name_text is not None:
             t.called = _initially(start, t.name_text, " ".join(t.name))
-    # a name typed in lower case reads as the prose writes it: 'the Intendant'
+    # a name typed in lower case reads as the prose writes it: 'the Intendant' (all the
+    # prose is read only when some name needs it: an editor re-checks on every edit)
+    lower = [t for t in things.values() if t.name_text is None and t.called == t.called.lower()]
+    if not lower:
+        return
     specs: list[object] = [t.description for t in things.values()]
     for s in scenes.values():
         specs += [s.text, *(text for _, text in s.variants),
                   *(a.text for a in s.actions), *(a.refuse for a in s.actions)]
     capitals = name_capitals([x for x in specs if x is not None])
-    for t in things.values():
-        if t.name_text is None and t.called == t.called.lower():
-            t.called = " ".join(capitals.get(w, w) for w in t.called.split())
+    for t in lower:
+        t.called = " ".join(capitals.get(w, w) for w in t.called.split())
 
 
 def _initially(start: Initial, template: Template, default: str) -> str:

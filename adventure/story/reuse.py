@@ -25,11 +25,15 @@ if TYPE_CHECKING:
 
 
 class _Entry:
-    __slots__ = ("key", "scene", "problems", "warnings", "reads", "writes", "moved",
-                 "scheduled", "words", "scenery")
+    __slots__ = ("data", "ext", "file", "chapter", "first", "scene", "problems", "warnings",
+                 "reads", "writes", "moved", "scheduled", "words", "scenery", "uses_in",
+                 "keyed", "hidden")
 
-    def __init__(self, key: tuple, scene: Scene) -> None:
-        self.key = key  # the objects compiled, held so that their ids are not reused
+    def __init__(self, cx: Any, sid: str, scene: Scene) -> None:
+        # the objects compiled, held so that their ids are not reused; what else it read
+        self.data, self.file, self.chapter = cx.scene_src[sid]
+        self.ext = tuple(cx.ext_src.get(sid, ()))
+        self.first = cx.first_def.get("scene:" + sid)
         self.scene = scene
         self.problems: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
@@ -39,6 +43,21 @@ class _Entry:
         self.scheduled: dict[str, set] = {}
         self.words = 0
         self.scenery: Any = None
+        self.uses_in = cx.scene_chapter(sid)  # the chapter its variable uses count for
+        self.keyed = {a.key: a for a in scene.actions}
+        self.hidden = [k for k, a in self.keyed.items() if a.hidden]
+
+    def same(self, cx: Any, sid: str) -> bool:
+        """The scene reads what it read when it was compiled: the very same mappings (an
+        equal one elsewhere would give other locations), in the same file and chapter,
+        defined first at the same place."""
+        data, file, chapter = cx.scene_src[sid]
+        if data is not self.data or file != self.file or chapter != self.chapter:
+            return False
+        ext = cx.ext_src.get(sid)
+        if (ext or self.ext) and not _same(tuple(ext or ()), self.ext):
+            return False
+        return cx.first_def.get("scene:" + sid) == self.first
 
 
 def _same(a: tuple, b: tuple) -> bool:
@@ -55,40 +74,44 @@ class SceneMemo:
         self.names: tuple = ()
         self.entries: dict[str, _Entry] = {}
         self.reused = 0  # scenes reused by the last load (for tests)
+        self.uses: dict[str, tuple[set[str], set[str]]] = {}  # chapter -> reads, writes
+        self.keys: dict[str, tuple[tuple, list[str]]] = {}  # scene -> its actions' keys
+        self.fingerprint: tuple[tuple, str] = ((), "")  # the files' stamps, their hash
 
     def start(self, cx: Any, names: ex.Names) -> None:
         """A load begins to compile scenes: forget every scene if the context changed."""
         # a scene reads other sections by their names only, but for the metadata and the
         # global actions (which it is checked against)
         sections = [cx.meta, *(g[0] for g in cx.global_src)]
-        names_key = (sorted(names.variables.items()), sorted(names.scenes),
-                     sorted(names.things), sorted(names.actions), sorted(cx.event_src),
-                     cx.max_score, list(cx.synonyms), sorted(cx.file_chapter.items()))
+        names_key = (frozenset(names.variables.items()), frozenset(names.scenes),
+                     frozenset(names.things), frozenset(names.actions),
+                     frozenset(cx.event_src), cx.max_score, list(cx.synonyms),
+                     frozenset(cx.file_chapter.items()))
         if not (_same(tuple(sections), self.context) and names_key == self.names):
             self.entries = {}
         self.context, self.names = tuple(sections), names_key
         self.reused = 0
 
-    def _key(self, cx: Any, sid: str) -> tuple:
-        data, file, chapter = cx.scene_src[sid]
-        return (data, *cx.ext_src.get(sid, ()), file, chapter, cx.first_def.get(f"scene:{sid}"))
-
-    def reuse(self, cx: Any, sid: str, chapter: str) -> Scene | None:
+    def reuse(self, cx: Any, sid: str) -> Scene | None:
         """The scene `sid` as the last load compiled it, with what compiling it did to
         the load done again; None when it must be compiled (then call scene())."""
         old = self.entries.get(sid)
-        if old is None:
-            return None
-        key = self._key(cx, sid)
-        if not (_same(old.key[:-3], key[:-3]) and old.key[-3:] == key[-3:]):
+        if old is None or not old.same(cx, sid):
             return None
         for d in old.problems:
             cx.err(d.loc, d.message)
-        cx.warnings.extend(old.warnings)
+        if old.warnings:
+            cx.warnings.extend(old.warnings)
         info = cx.info
         info.words += old.words
-        cx.count_uses(chapter, old.reads, old.writes)
-        info.moved |= old.moved
+        # counted once a chapter (the scene's own: its mapping is the same), at the end
+        uses = self.uses.get(old.uses_in)
+        if uses is None:
+            uses = self.uses[old.uses_in] = (set(), set())
+        uses[0].update(old.reads)
+        uses[1].update(old.writes)
+        if old.moved:
+            info.moved |= old.moved
         for event, where in old.scheduled.items():
             info.scheduled.setdefault(event, set()).update(where)
         if old.scenery is not None:
@@ -96,10 +119,37 @@ class SceneMemo:
         self.reused += 1
         return old.scene
 
+    def action_keys(self, cx: Any, sid: str, make: Callable[[str, list], list[str]]
+                    ) -> list[str]:
+        """The keys of a scene's actions, as the last load found them in the very same
+        mappings (the scene and its extensions)."""
+        old = self.keys.get(sid)
+        if old is not None:
+            if sid not in cx.ext_src:  # (most scenes: no list of parts made)
+                if len(old[0]) == 1 and old[0][0] is cx.scene_src[sid][0]:
+                    return old[1]
+            elif _same(old[0], tuple(cx.parts(sid))):
+                return old[1]
+        parts = cx.parts(sid)
+        found = make(sid, parts)
+        self.keys[sid] = (tuple(parts), found)
+        return found
+
+    def actions_by_key(self, scenes: dict[str, Scene]) -> tuple[dict, frozenset[str]]:
+        """Story.actions_by_key of the scenes' own actions, and the keys of those hidden
+        at first, from what each entry keeps."""
+        by_key: dict = {}
+        hidden: list[str] = []
+        for sid in scenes:
+            e = self.entries[sid]
+            by_key.update(e.keyed)
+            if e.hidden:
+                hidden += e.hidden
+        return by_key, frozenset(hidden)
+
     def scene(self, cx: Any, sid: str, names: ex.Names, build: Callable[[], Scene]) -> Scene:
         """The scene `sid` built, and what building it did to the load kept (inside the
         load's chapter_of for it)."""
-        key = self._key(cx, sid)
         info = cx.info
         problems, warnings, words = len(cx.problems), len(cx.warnings), info.words
         moved, scheduled = info.moved, info.scheduled
@@ -112,7 +162,7 @@ class SceneMemo:
             moved |= new_moved
             for event, where in new_scheduled.items():
                 scheduled.setdefault(event, set()).update(where)
-        entry = _Entry(key, made)
+        entry = _Entry(cx, sid, made)
         entry.problems = cx.problems[problems:]
         entry.warnings = cx.warnings[warnings:]
         entry.words = info.words - words
@@ -122,6 +172,13 @@ class SceneMemo:
         self.entries[sid] = entry
         return made
 
-    def finish(self, kept: dict[str, Scene]) -> None:
-        """The load is over: forget scenes it no longer has."""
-        self.entries = {sid: e for sid, e in self.entries.items() if sid in kept}
+    def finish(self, cx: Any, kept: dict[str, Scene]) -> None:
+        """The scenes are built: count what the reused ones read and write, and forget
+        scenes the load no longer has."""
+        for chapter, (reads, writes) in self.uses.items():
+            cx.count_uses(chapter, reads, writes)
+        self.uses = {}
+        if len(kept) != len(self.entries):
+            self.entries = {sid: e for sid, e in self.entries.items() if sid in kept}
+        if len(kept) != len(self.keys):
+            self.keys = {sid: k for sid, k in self.keys.items() if sid in kept}
