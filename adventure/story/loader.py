@@ -274,7 +274,7 @@ def initial_names(start: Initial, scenes: dict[str, Scene], things: dict[str, Th
     # a name typed in lower case reads as the prose writes it: 'the Intendant'
     specs: list[object] = [t.description for t in things.values()]
     for s in scenes.values():
-        specs += [s.text, *(text for _, text in s.variants),
+        specs += [*s.texts(),
                   *(a.text for a in s.actions), *(a.refuse for a in s.actions)]
     capitals = name_capitals([x for x in specs if x is not None])
     for t in things.values():

@@ -132,7 +132,7 @@ class Dark(Record):
 class Scene(Record):
     __slots__ = ("id", "title", "chapter", "text", "variants", "on_enter", "ending", "exits",
                  "actions", "fallback", "hints", "conversation", "loc", "title_text", "dark",
-                 "extended_by")
+                 "extended_by", "revisit")
     _empty_as_none: ClassVar = ("variants", "on_enter", "exits", "actions", "hints",
                                 "extended_by")
 
@@ -142,7 +142,8 @@ class Scene(Record):
             exits: list[Exit] | None = None, actions: list[Action] | None = None,
             fallback: Fallback | None = None, hints: list[TextSpec] | None = None,
             conversation: bool = False, loc: Loc = NOWHERE, title_text: Template | None = None,
-            dark: Dark | None = None, extended_by: list[str] | None = None) -> None:
+            dark: Dark | None = None, extended_by: list[str] | None = None,
+            revisit: TextSpec | None = None) -> None:
         self.id = id
         self.title = title  # as it reads in the story's initial state (saves list, graph)
         self.chapter = chapter
@@ -160,18 +161,25 @@ class Scene(Record):
         self.dark = dark
         # the files whose `extend:` adds to it, in the order their choices come
         self.extended_by = [] if extended_by is None else extended_by
+        # what a return to the scene shows instead of its text ('verbose': the text again)
+        self.revisit = revisit
+
+    def texts(self) -> list[TextSpec]:
+        """Every text the scene can be described by: its text, variants and revisit."""
+        found = [self.text, *(text for _, text in self.variants)]
+        return found if self.revisit is None else [*found, self.revisit]
 
     def words_shown(self) -> frozenset[str]:
         """Every word the scene's text (and its variants) can show."""
-        found = set(source_words(self.text))
-        for _, text in self.variants:
+        found: set[str] = set()
+        for text in self.texts():
             found |= source_words(text)
         return frozenset(found)
 
     def names_shown(self) -> frozenset[str]:
         """The names (capitalised in mid-sentence) the scene's text can show."""
-        found = set(source_names(self.text))
-        for _, text in self.variants:
+        found: set[str] = set()
+        for text in self.texts():
             found |= source_names(text)
         return frozenset(found)
 

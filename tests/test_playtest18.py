@@ -1,0 +1,136 @@
+"""What a blind playtest found (issue 18, second round): free looks, 'go to' logged with
+where it went, places revisited by their short text, one's own name, people's default
+lines, prologue variables under --at, pronouns and which-one questions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from adventure.engine.game import Game
+from adventure.engine.session import Session
+from adventure.engine.world import World
+from adventure.story.cache import load
+from adventure.story.loader import load_story
+from adventure.story.places import SELF
+
+YARD = """\
+story:
+  id: yard
+  title: Yard
+  start: hall
+  state:
+    rung: false
+things:
+  clock:
+    name: clock
+    location: hall
+scenes:
+  hall:
+    title: Hall
+    text: A long hall with a clock that has stopped at noon.
+    revisit: The hall again, the clock still at noon.
+    exits:
+      out: {to: yard}
+    on_enter: [schedule bell in 2]
+  yard:
+    title: Yard
+    text: A muddy yard, and beyond it a shed.
+    exits:
+      in: {to: hall}
+      shed: {to: shed}
+  shed:
+    title: Shed
+    text: A shed full of rakes.
+    exits:
+      out: {to: yard}
+events:
+  bell:
+    do: [set rung]
+    text: A bell rings somewhere.
+"""
+
+
+def game_of(folder: Path, text: str) -> Game:
+    root = folder / "story"
+    root.mkdir()
+    (root / "story.yaml").write_text(text, encoding="utf-8")
+    return Game(load_story(root))
+
+
+def test_look_and_inventory_take_no_turn_and_run_no_timer(tmp_path):
+    s = Session(game_of(tmp_path, YARD), seed=1)
+    timers = list(s.state.timers)
+    for line in ("look", "inventory", "i", "l", "look", "inventory"):
+        res = s.submit(line)
+        assert not res.advanced and s.state.turn == 0 and res.status.turn == 0
+        assert "bell" not in res.text
+    assert s.state.vars["rung"] is False and s.state.timers == timers
+    waited = [s.submit("wait").text for _ in range(4)]
+    assert s.state.turn == 4 and any("bell" in t for t in waited)  # turns run timers
+
+
+def test_go_to_a_place_is_logged_with_where_it_went_and_replays_there(tmp_path):
+    game = game_of(tmp_path, YARD)
+    s = Session(game, seed=1)
+    res = s.submit("go to shed")
+    assert s.state.scene == "shed"
+    assert res.resolved == "travel:shed"
+    # a replay from the log goes to the same place, whatever the words mean now
+    st = game.new_state(1)
+    game.begin(1)
+    again = game.step(st, "zzz", resolved="travel:shed")
+    assert again.state.scene == "shed"
+
+
+def test_a_place_seen_before_shows_its_revisit_text_and_verbose_the_whole(tmp_path):
+    s = Session(game_of(tmp_path, YARD), seed=1)
+    first = s.submit("look").text
+    assert "stopped at noon" in first
+    back = [s.submit(c).text for c in ("out", "in")][1]
+    assert "The hall again" in back and "stopped at noon" not in back
+    assert "stopped at noon" in s.submit("look").text  # look: always the whole text
+    s.submit("verbose")
+    s.submit("out")
+    back = s.submit("in").text
+    assert "stopped at noon" in back and "The hall again" not in back
+    s.submit("brief")
+    s.submit("out")
+    back = s.submit("in").text
+    assert "Hall" in back and "noon" not in back
+
+
+# -- the campaign ----------------------------------------------------------------------
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def campaign() -> Game:
+    return Game(load(ROOT / "story"))
+
+
+def _roles(game: Game) -> list[int]:
+    """The prologue's choices (one per role), by number."""
+    return [c.number for c in game.begin(1).choices]
+
+
+def test_your_own_name_is_you_in_either_role(campaign):
+    seen = set()
+    for n in _roles(campaign):
+        s = Session(campaign, seed=1)
+        s.submit(str(n))
+        me = [t for t in campaign.story.things.values()
+              if World(campaign.story, s.state).location(t.id) == SELF]
+        assert len(me) == 1, "each role puts the player's own person at self"
+        name = " ".join(me[0].name)
+        seen.add(name)
+        before = s.state.turn
+        mirror = s.submit("x me").text
+        for cmd in (f"x {name}", f"examine {name}", f"look at {name}"):
+            assert s.submit(cmd).text == mirror
+        talk = s.submit(f"talk to {name}").text
+        asked = s.submit(f"ask {name} about the wormhole").text
+        assert talk == asked and "reach" not in talk and "nothing to say" not in talk
+        assert s.state.turn > before
+    assert len(seen) == len(_roles(campaign))  # a different person in each role
