@@ -134,3 +134,52 @@ def test_your_own_name_is_you_in_either_role(campaign):
         assert talk == asked and "reach" not in talk and "nothing to say" not in talk
         assert s.state.turn > before
     assert len(seen) == len(_roles(campaign))  # a different person in each role
+
+
+PARLOUR = """\
+story:
+  id: parlour
+  title: Parlour
+  start: parlour
+  state:
+    hurt: false
+things:
+  ada:
+    name: Ada
+    article: none
+    pronoun: her
+    location: parlour
+    talk: ${if hurt}Ada only groans.${else}Ada shrugs. "Ask me something I know."${end}
+    topics:
+      garden, the roses: Ada smiles. "The roses are mine."
+      war, the army: ${if hurt}Ada shakes her head, wincing.${else}"Not here."${end}
+  bob:
+    name: Bob
+    article: none
+    pronoun: him
+    location: parlour
+scenes:
+  parlour:
+    title: Parlour
+    text: Ada sits by the window; Bob by the fire.
+    actions:
+      - id: hurt
+        commands: [trip ada]
+        do: [set hurt]
+        text: Ada falls.
+"""
+
+
+def test_a_person_answers_topics_and_anything_else_in_their_own_voice(tmp_path):
+    s = Session(game_of(tmp_path, PARLOUR), seed=1)
+    assert "roses are mine" in s.submit("ask ada about the garden").text
+    assert "roses are mine" in s.submit("ask her about roses").text
+    assert "Not here" in s.submit("tell ada about the war").text
+    assert "something I know" in s.submit("ask ada about the moon").text
+    assert "something I know" in s.submit("talk to ada").text
+    assert "something I know" in s.submit("ask ada why the clock stopped").text
+    s.submit("trip ada")  # her state changes her answers
+    assert "groans" in s.submit("talk to ada").text
+    assert "wincing" in s.submit("ask ada about the army").text
+    # a person with no replies of their own keeps the engine's default
+    assert "nothing to say" in s.submit("ask bob about the war").text

@@ -11,6 +11,7 @@ from ..story.model import capital
 from ..story.text import paragraph_tuple
 from . import world as w
 from .parser import Intent
+from .replies import answer
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
@@ -54,6 +55,9 @@ def builtin(world: World, intent: Intent) -> None:
         else:
             say(("text", f"{person.The()} {person.agree('shows', 'show')} no interest in "
                          f"{thing.the()}."))
+    elif verb in ("ask", "tell", "talk") and objs and objs[0].person \
+            and answer(world, objs[0], verb, intent.words):
+        pass  # the person's own reply (their `talk` and `topics`)
     elif verb in ("ask", "tell"):
         # the topic is not echoed: typed words have lost their capitals ("sisko")
         if verb == "ask":

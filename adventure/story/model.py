@@ -187,15 +187,16 @@ class Scene(Record):
 class Thing(Record):
     __slots__ = ("id", "name", "adjectives", "synonyms", "article", "description", "location",
                  "portable", "wearable", "holds", "listed", "take_refuse", "loc", "pronoun",
-                 "called", "light", "plural", "name_text", "name_words")
+                 "called", "light", "plural", "name_text", "name_words", "talk", "topics")
 
     def __init__(self, id: str, name: Words, adjectives: frozenset[str], synonyms: list[Words],
             article: str, description: TextSpec | None, location: str, portable: bool,
             wearable: bool, holds: str | None, listed: bool, take_refuse: TextSpec | None,
             loc: Loc = NOWHERE, pronoun: str = "it", called: str = "",
             light: Expr | bool = False, plural: bool = False,
-            name_text: Template | None = None, name_words: frozenset[str] = frozenset()
-            ) -> None:
+            name_text: Template | None = None, name_words: frozenset[str] = frozenset(),
+            talk: TextSpec | None = None,
+            topics: list[tuple[list[Words], TextSpec]] | None = None) -> None:
         self.id = id
         self.name = name
         self.adjectives = adjectives
@@ -218,6 +219,10 @@ class Thing(Record):
         # words its branches can show, which describe it as adjectives do.
         self.name_text = name_text
         self.name_words = name_words
+        # a person's own answers when no action of the story does: `talk` to 'talk to X'
+        # and to a topic not in `topics` (topic phrases -> the reply about them)
+        self.talk = talk
+        self.topics = [] if topics is None else topics
 
     def renamed(self, called: str) -> Thing:
         """The same thing named as its template reads now."""
