@@ -183,3 +183,63 @@ def test_a_person_answers_topics_and_anything_else_in_their_own_voice(tmp_path):
     assert "wincing" in s.submit("ask ada about the army").text
     # a person with no replies of their own keeps the engine's default
     assert "nothing to say" in s.submit("ask bob about the war").text
+
+
+ROLES = """\
+story:
+  id: roles
+  title: Roles
+  start: choose
+  state:
+    who: ""
+    friend: ""
+  ELSEWHERE
+scenes:
+  choose:
+    title: Choose
+    text: Who are you?
+    actions:
+      - id: ann
+        label: Be Ann
+        do: [who = "ann", friend = "Bo"]
+        to: road
+  road:
+    title: Road
+    text: ${friend} walks beside you.
+    exits:
+      on: {to: end}
+  end:
+    title: End
+    text: The end.
+    ending: {kind: win, title: Home}
+"""
+
+
+def _roles_game(tmp_path: Path, elsewhere: str) -> Game:
+    return game_of(tmp_path, ROLES.replace("ELSEWHERE", elsewhere))
+
+
+def test_a_start_past_the_opening_runs_the_storys_elsewhere_after_set(tmp_path):
+    from adventure.engine.opening import make_start
+
+    game = _roles_game(tmp_path, 'elsewhere:\n    - if: friend == ""\n'
+                                 '      then: [friend = "Cy"]')
+    res = game.begin(1, make_start(game.story, "road"))
+    assert "Cy walks beside you" in res.text
+    res = game.begin(1, make_start(game.story, "road", ["friend=Di"]))
+    assert "Di walks beside you" in res.text  # --set wins: elsewhere only fills the gap
+
+
+def test_check_warns_of_a_name_empty_in_a_game_begun_at_its_scene(tmp_path):
+    from adventure.author.emptyvars import EmptyWatch, shown_vars, start_warnings
+
+    game = _roles_game(tmp_path, "")
+    assert shown_vars(game.story) == {"road": frozenset({"friend"})}
+    found = start_warnings(game)
+    assert len(found) == 1 and "road" in found[0].message and "${friend}" in found[0].message
+    assert str(found[0].loc).endswith(":18:3")  # the scene, located
+    watch = EmptyWatch()
+    state = game.new_state(1)
+    state.scene = "road"
+    watch.entered(game.story, state, 7)
+    assert "seed 7" in watch.warnings(game.story)[0].message

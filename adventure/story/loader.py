@@ -256,6 +256,7 @@ def _build(cx: LoadContext, fingerprint: str) -> Story:
         actions_by_key=by_key, fingerprint=fingerprint, root=str(cx.root),
         initially_hidden=hidden, info=cx.info,
         wording=read_wording(cx, meta, names.in_scene(None, True)), ranks=read_ranks(cx, meta),
+        elsewhere=cx.effects(meta, "elsewhere", names.in_scene(None, True)),
     )
 
 

@@ -339,9 +339,9 @@ class Story(Record):
     __slots__ = ("id", "title", "author", "version", "start", "initial", "max_score", "intro",
                  "scenes", "things", "events", "global_actions", "puzzles", "synonyms",
                  "actions_by_key", "fingerprint", "root", "initially_hidden", "info",
-                 "wording", "ranks", "derived")
+                 "wording", "ranks", "elsewhere", "derived")
     _not_pickled: ClassVar = ("derived",)
-    _empty_as_none: ClassVar = ("ranks",)
+    _empty_as_none: ClassVar = ("ranks", "elsewhere")
 
     def __init__(self, id: str, title: str, author: str, version: str, start: str,
             initial: dict[str, Any], max_score: int | None, intro: TextSpec | None,
@@ -350,7 +350,8 @@ class Story(Record):
             synonyms: list[tuple[Words, Words]], actions_by_key: dict[str, Action],
             fingerprint: str, root: str, initially_hidden: frozenset[str] = frozenset(),
             info: StoryInfo | None = None, wording: dict[str, TextSpec] | None = None,
-            ranks: list[tuple[int, str]] | None = None) -> None:
+            ranks: list[tuple[int, str]] | None = None,
+            elsewhere: list[Effect] | None = None) -> None:
         self.id = id
         self.title = title
         self.author = author
@@ -372,6 +373,9 @@ class Story(Record):
         self.info = StoryInfo() if info is None else info
         self.wording = {} if wording is None else wording  # the author's engine wording
         self.ranks = [] if ranks is None else ranks  # (lowest score, rank), highest first
+        # effects that a game begun at another scene runs first (play --at, a test's
+        # start:), after its --set values: what the story's opening would have set
+        self.elsewhere = [] if elsewhere is None else elsewhere
         # indexes the engine builds on first use and keeps (a story never changes once
         # loaded); not part of the story, so not compared, not cached
         self.derived: dict[str, Any] = {}
