@@ -243,3 +243,56 @@ def test_check_warns_of_a_name_empty_in_a_game_begun_at_its_scene(tmp_path):
     state.scene = "road"
     watch.entered(game.story, state, 7)
     assert "seed 7" in watch.warnings(game.story)[0].message
+
+
+CHOICES = """\
+story:
+  id: choices
+  title: Choices
+  start: room
+  state:
+    lit: false
+scenes:
+  room:
+    title: Room
+    text: A room with a radio and a switch.
+    actions:
+      - id: look_window
+        label: Look out of the window
+        commands: [look out of window]
+        text: Rain.
+      - id: radio
+        label: Listen to the radio
+        repeatable: true
+        text: {one_of: [A song., The news.]}
+      - id: switch
+        label: Flip the switch on
+        do: [set lit]
+        text: Click.
+    exits:
+      out: {to: room}
+"""
+
+
+def test_a_choice_that_only_tells_leaves_the_list_once_taken(tmp_path):
+    s = Session(game_of(tmp_path, CHOICES), seed=1)
+    labels = [c.label for c in s.submit("look").choices]
+    assert "Look out of the window" in labels
+    s.submit("look out of the window")
+    labels = [c.label for c in s.submit("look").choices]
+    assert "Look out of the window" not in labels  # told once; nothing more to it
+    assert "Listen to the radio" in labels  # repeatable: stays
+    assert "Rain" in s.submit("look out of the window").text  # its words still work
+    s.submit("listen to the radio")
+    assert "Listen to the radio" in [c.label for c in s.submit("look").choices]
+
+
+def test_check_warns_of_a_choice_listed_again_that_would_do_nothing(tmp_path):
+    from adventure.author.checks import random_play
+
+    game = game_of(tmp_path, CHOICES)
+    report = random_play(game, games=20, seed=0, max_turns=30)
+    found = report.idle.warnings()
+    assert len(found) == 1, found
+    assert "'Flip the switch on'" in found[0].message
+    assert str(found[0].loc).endswith(":20:9")  # the action, located

@@ -16,6 +16,7 @@ from ..engine.world import World
 from ..story.diagnostics import Diagnostic, Loc
 from ..story.model import Action, Story
 from .emptyvars import EmptyWatch
+from .idlechoices import IdleWatch
 from .labelcheck import LabelCheck
 
 
@@ -186,6 +187,7 @@ class PlayReport:
     problems: list[Problem] = field(default_factory=list)
     labels: LabelCheck = field(default_factory=LabelCheck)  # choices typed as shown
     empty: EmptyWatch = field(default_factory=EmptyWatch)  # ${var} shown still empty
+    idle: IdleWatch = field(default_factory=IdleWatch)  # choices that would do nothing
     chapter_score: dict[str, int] = field(default_factory=dict)  # most held in each chapter
     entry_score: dict[str, int] = field(default_factory=dict)  # most held on first entry
 
@@ -347,6 +349,7 @@ def _play_one(game: Game, seed: int, max_turns: int, report: PlayReport, memory:
             commands.append(options[i][0])
             result = game.step(state, options[i][0])
             report.turns += 1
+            report.idle.taken(game, state, result)
             if result.resolved.startswith(("action:", "exit:", "fallback:")):
                 new = new or not report.actions[result.resolved]
                 report.actions[result.resolved] += 1

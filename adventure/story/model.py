@@ -71,7 +71,7 @@ class Exit(Record):
 class Action(Record):
     __slots__ = ("id", "key", "commands", "verbs", "nouns", "thing", "preposition", "second",
                  "topics", "label", "hidden", "once", "when", "refuse", "do", "text", "to", "call",
-                 "ret", "disabled", "trigger", "loc")
+                 "ret", "disabled", "trigger", "loc", "repeatable")
     _empty_as_none: ClassVar = ("commands", "verbs", "nouns", "topics", "do")
 
     def __init__(self, id: str, key: str, commands: list[Words] | None = None,
@@ -81,7 +81,7 @@ class Action(Record):
             once: bool = False, when: Expr | None = None, refuse: TextSpec | None = None,
             do: list[Effect] | None = None, text: TextSpec | None = None, to: str | None = None,
             call: str | None = None, ret: bool = False, disabled: bool = False, trigger: str = "",
-            loc: Loc = NOWHERE) -> None:
+            loc: Loc = NOWHERE, repeatable: bool = False) -> None:
         self.id = id
         self.key = key  # scene.id, or global.id for global actions
         self.commands = [] if commands is None else commands
@@ -104,6 +104,15 @@ class Action(Record):
         self.disabled = disabled
         self.trigger = trigger
         self.loc = loc
+        # a choice that only tells (no effects, no way on) leaves the list once taken,
+        # unless it is worth hearing again (a radio, a crowd: `repeatable: true`)
+        self.repeatable = repeatable
+
+    @property
+    def spent_when_done(self) -> bool:
+        """Listed until it is taken: `once`, or it only tells and is not repeatable."""
+        return self.once or not (self.repeatable or self.do or self.to is not None
+                                 or self.call is not None or self.ret)
 
 
 class Fallback(Record):
