@@ -248,8 +248,9 @@ class World:
             if cond(self):
                 text = variant
                 break
-        if again and scene.revisit is not None:
-            text = scene.revisit
+        else:  # a variant is the place as it is now; else, coming back, the short text
+            if again and scene.revisit is not None:
+                text = scene.revisit
         if full:
             self.say(text)
         here = self.contents(sid)
