@@ -296,3 +296,44 @@ def test_check_warns_of_a_choice_listed_again_that_would_do_nothing(tmp_path):
     assert len(found) == 1, found
     assert "'Flip the switch on'" in found[0].message
     assert str(found[0].loc).endswith(":20:9")  # the action, located
+
+
+COLLARS = """\
+story:
+  id: collars
+  title: Collars
+  start: hall
+things:
+  mine:
+    name: collar
+    adjectives: [grey, iron]
+    location: worn
+    wearable: true
+scenes:
+  hall:
+    title: Hall
+    text: A collar hangs on a hook; another lies on a cushion.
+    things:
+      hooked:
+        name: collar
+        adjectives: [grey, steel]
+      cushioned:
+        name: collar
+        adjectives: [grey, steel]
+"""
+
+
+def test_which_one_never_lists_two_that_print_the_same(tmp_path):
+    from adventure.engine.naming import apart
+
+    game = game_of(tmp_path, COLLARS)
+    things = game.story.things
+    assert apart([things["mine"], things["hooked"]]) == \
+        "the grey iron collar or the grey steel collar"
+    s = Session(game, seed=1)
+    asked = s.submit("x collar").text
+    assert asked.startswith("Which do you mean")
+    listed = asked.removeprefix("Which do you mean, ").rstrip("?").replace(" or ", ", ")
+    # two that no adjective tells apart are numbered, and a number answers
+    assert listed == "1) the grey steel collar, 2) the grey steel collar"
+    assert "nothing remarkable" in s.submit("1").text
