@@ -197,6 +197,7 @@ class Thing(Record):
     __slots__ = ("id", "name", "adjectives", "synonyms", "article", "description", "location",
                  "portable", "wearable", "holds", "listed", "take_refuse", "loc", "pronoun",
                  "called", "light", "plural", "name_text", "name_words", "talk", "topics")
+    _empty_as_none: ClassVar = ("topics",)
 
     def __init__(self, id: str, name: Words, adjectives: frozenset[str], synonyms: list[Words],
             article: str, description: TextSpec | None, location: str, portable: bool,
