@@ -51,5 +51,7 @@ def index(scope: dict[str, Thing], here: str) -> ScopeIndex:
     """The index of a scope in scene `here`, built on first use."""
     found = _INDEXES.get(id(scope))
     if found is None or found.scope is not scope or found.here != here:
-        found = remember(_INDEXES, id(scope), ScopeIndex(scope, here))
+        # a few hundred: a game comes back to a few scopes, and each index keeps its
+        # scope alive (a long random check made thousands, all of them kept)
+        found = remember(_INDEXES, id(scope), ScopeIndex(scope, here), limit=256)
     return found

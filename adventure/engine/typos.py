@@ -87,10 +87,13 @@ class DeletionIndex:
 
     def __init__(self, words: frozenset[str]) -> None:
         self.words = words
-        self.by_deletion: dict[str, list[str]] = {}
+        found: dict[str, list[str]] = {}
         for w in words:
             for d in deletions(w, MAX_EDITS):
-                self.by_deletion.setdefault(d, []).append(w)
+                found.setdefault(d, []).append(w)
+        # tuples of strings: the collector stops tracking them, and so never walks the
+        # index's tens of thousands of entries again
+        self.by_deletion: dict[str, tuple[str, ...]] = {d: tuple(ws) for d, ws in found.items()}
         self.longest = max((len(w) for w in words), default=0)
 
 
