@@ -21,7 +21,7 @@ from setuptools.command.build_ext import build_ext
 # extend transitions' own), and what runs once (loading, checks, saves, the front ends).
 COMPILED = ["engine/session", "engine/game", "engine/labels", "engine/offers", "engine/reply",
             "engine/verbs", "engine/world", "engine/parser", "engine/typos",
-            "engine/pronouns", "engine/state",
+            "engine/pronouns", "engine/state", "engine/scopeindex", "engine/closematch",
             "engine/machine", "engine/result", "story/effects", "story/text", "story/expr",
             "story/model", "story/memo", "story/vocab", "story/sanitize", "play/plain"]
 

@@ -44,6 +44,7 @@ sys.path.insert(0, str(HERE))
 from adventure.engine.session import Game, Session  # noqa: E402
 from adventure.play.replay import load_save, rebuild  # noqa: E402
 from adventure.play.saves import encode  # noqa: E402
+from adventure.story import cache  # noqa: E402
 from adventure.story.loader import load_story  # noqa: E402
 from adventure.story.yamlsrc import load_file  # noqa: E402
 
@@ -301,7 +302,20 @@ def command_cycle(story_dir: Path, count: int) -> list[str]:
 
 
 def session_cost(story_dir: Path, cmds: list[str]) -> float:
-    game = Game(load_story(story_dir))
+    """Per command through Session.submit, the story loaded as the game loads it
+    (story.cache.load) and frozen as it does once the Game is built (cli.py: gc.freeze,
+    so that a collection never walks the story). Unfrozen and collected afterwards, so
+    that one run's games are not in the next one's collections."""
+    per = _session_run(story_dir, cmds)
+    gc.unfreeze()
+    gc.collect()
+    return per
+
+
+def _session_run(story_dir: Path, cmds: list[str]) -> float:
+    game = Game(cache.load(story_dir))
+    gc.collect()
+    gc.freeze()
     session = Session(game, seed=1)
     t = time.perf_counter()
     for c in cmds:
@@ -377,13 +391,15 @@ def bench_commands(quick: bool) -> None:
     if have_al:
         al_con = console_cost(lambda _d: [PY, str(PEER_AL)], peer_lines, reps)
     cmds = command_cycle(CAMPAIGN, n_con)
-    per = console_cost(lambda s: [ADVENTURE, "--new", "--saves", s], cmds, reps)
+    # --journal: a piped game keeps none unless asked, and these rows are the game as a
+    # player at a terminal has it (which always keeps one)
+    per = console_cost(lambda s: [ADVENTURE, "--new", "--journal", "--saves", s], cmds, reps)
     row("commands", "console script, campaign, piped, journal on", per * 1e6, "us/cmd", reps,
         "adventurelib console (3 rooms)", al_con * 1e6 if al_con else None, "<= 25 us",
         per * 1e6 <= 25)
     cmds = command_cycle(DEMO, n_con)
-    per = console_cost(lambda s: [ADVENTURE, "--story", str(DEMO), "--new", "--saves", s],
-                             cmds, reps)
+    per = console_cost(lambda s: [ADVENTURE, "--story", str(DEMO), "--new", "--journal",
+                                  "--saves", s], cmds, reps)
     row("commands", "console script, demo, piped, journal on", per * 1e6, "us/cmd", reps,
         "adventurelib console (3 rooms)", al_con * 1e6 if al_con else None)
     per = console_cost(
@@ -851,11 +867,11 @@ def bench_instructions(quick: bool) -> None:
         "k instr/cmd", 1, "adventurelib console, same game", al / 1000 if al else None,
         note="a reference for the timed peer row (target there: <= 0.6x); one run, "
              "the count does not vary")
-    camp = console_instructions(lambda d: [PY, ADVENTURE, "--new", "--saves", d, "--seed", "1"],
-                                command_cycle(CAMPAIGN, n))
+    camp = console_instructions(lambda d: [PY, ADVENTURE, "--new", "--journal", "--saves", d,
+                                           "--seed", "1"], command_cycle(CAMPAIGN, n))
     row("instructions", f"console script, campaign, commands {n // 3:,}-{n:,}", camp / 1000,
         "k instr/cmd", 1, "adventurelib console (3 rooms)", al / 1000 if al else None,
-        note="the campaign cycle; a reference for the timed campaign row")
+        note="the campaign cycle, journal on; a reference for the timed campaign row")
 
 
 # -- report ------------------------------------------------------------------------

@@ -25,9 +25,9 @@ from .parser import (
     _builtin_verb,
     parse,
     thing_matches,
-    thing_words,
 )
 from .reply import Replies, describe
+from .scopeindex import index as scope_index
 from .selfname import about_self
 from .state import GameState
 from .world import World
@@ -238,9 +238,7 @@ class Game(Replies):
         if a is not None:
             named += [self.story.things[t] for t in (a.thing, a.second) if t]
             if not named and intent.words:  # 'take hypospray' written as a command
-                nouns = set(intent.words)
-                found = [t for t in world.scope().values()
-                         if not nouns.isdisjoint(thing_words(t)[0])]
+                found = scope_index(world.scope(), world.state.scene).named_by(intent.words)
                 named += found[:1] if len(found) == 1 else []
         for t in named[:1] if intent.preposition == "all" else named:
             world.write("refs", t.pronoun, t.id)
@@ -249,13 +247,12 @@ class Game(Replies):
         if intent.words and intent.words[0] in SPOKEN:
             # 'ask garak what the intendant wants', as a story's phrase or a choice's
             # words: whoever is named is 'him' or 'her' next, the first named first
-            here = world.state.scene  # a name here twice: this scene's own first
-            people = sorted((t for t in world.scope().values() if t.person),
-                            key=lambda t: t.location != here)
+            # (a name here twice: this scene's own first; see scopeindex)
+            people = scope_index(world.scope(), world.state.scene).people
             seen: set[str] = {t.pronoun for t in named if t.person}
             for w in intent.words[1:]:
-                for t in people:
-                    if t.pronoun not in seen and (w == f"@{t.id}" or w in thing_words(t)[0]):
+                for t, token, nouns in people:
+                    if t.pronoun not in seen and (w == token or w in nouns):
                         seen.add(t.pronoun)
                         world.write("refs", t.pronoun, t.id)
 

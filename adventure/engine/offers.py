@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 
 from ..story.limits import MAX_ROUTE_STEPS
+from ..story.memo import remember
 from ..story.model import Action, Exit, Scene, Story, Words
 from ..story.text import Template
 from ..story.vocab import BUILTINS, synonym_index, words
@@ -37,6 +38,7 @@ class Offers:
         self._parts: dict[str, tuple] = {}
         self._offer_plans: dict[str, OfferPlan] = {}
         self._names: dict[str, frozenset[str]] = {}
+        self._label_memo: dict[str, Words] = {}  # label -> its words (_label_words)
 
     def scene(self, world: World) -> Scene:
         return self.story.scenes[world.state.scene]
@@ -118,8 +120,20 @@ class Offers:
             world.state.refs,  # the parser takes only those still in scope
             self.routes(sid), self.vocabulary(sid),
             lambda: frozenset(a.key for a in own + glob if not self.listed(world, a)),
-            lambda: [label_words(o.label, self.synonyms) for o in offers],
+            lambda: self._label_words(offers),
             scene.words_shown, lambda: self.names(scene), sid)
+
+    def _label_words(self, offers: list[Offer]) -> list[Words]:
+        """The words of the offers' labels (parser.Context.labels), each label's kept
+        by its text: the parser asks every command, and a scene's labels come back."""
+        memo = self._label_memo
+        out = []
+        for o in offers:
+            found = memo.get(o.label)
+            if found is None:
+                found = remember(memo, o.label, label_words(o.label, self.synonyms))
+            out.append(found)
+        return out
 
     def names(self, scene: Scene) -> frozenset[str]:
         """The names a scene can show, and every person's one-word name: a person the

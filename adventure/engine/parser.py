@@ -581,14 +581,14 @@ def shown(ws: Words, ctx: Context) -> str:
 
 
 def unknown(ws: Words, ctx: Context) -> Intent:
-    import difflib  # only for a command nobody understood
+    from .closematch import close_matches  # only for a command nobody understood
 
     typed = shown(ws, ctx)
     pool = [] if ctx.exact else list(dict.fromkeys(  # exact (a replayed log): no suggestions
         ctx.phrases() + [" ".join(seq) for seq, _ in VERB_TABLE if len(seq[0]) > 2]))
-    close = difflib.get_close_matches(typed, pool, n=3, cutoff=0.6)  # pool: once each phrase
+    close = close_matches(typed, pool, n=3, cutoff=0.6)  # pool: once each phrase
     if not close:
-        first = difflib.get_close_matches(ws[0], [p.split()[0] for p in pool], n=1, cutoff=0.75)
+        first = close_matches(ws[0], [p.split()[0] for p in pool], n=1, cutoff=0.75)
         if first:
             close = [p for p in pool if p.split()[0] == first[0]][:3]
     parts = [f"That isn't a command I know here: '{typed}'."]

@@ -104,7 +104,7 @@ class GameState(Record):
         cost is that of the few keys written, not of the whole state."""
         fields: dict[str, tuple[dict[str, Any], list[str]]] = {}
         for (name, key), old in written.items():
-            if getattr(newer, name).get(key, GONE) == old:
+            if field_dict(newer, name).get(key, GONE) == old:
                 continue  # written back as it was
             changed, added = fields.get(name) or fields.setdefault(name, ({}, []))
             if old is GONE:
@@ -157,6 +157,25 @@ class GameState(Record):
     def from_dict(cls, data: dict[str, Any]) -> GameState:
         # never a start from the data: a save's start is read and checked on its own
         return cls(**{k: data[k] for k in FIELDS if k in data and k != "start"}).copy()
+
+
+def field_dict(st: GameState, name: str) -> dict[str, Any]:
+    """getattr(st, name) for a dict field: the ones written each turn by name, without
+    the generic attribute lookup (compiled, a direct read of the field)."""
+    if name == "vars":
+        return st.vars
+    if name == "done":
+        return st.done
+    if name == "visits":
+        return st.visits
+    if name == "refs":
+        return st.refs
+    if name == "moved":
+        return st.moved
+    if name == "listing":
+        return st.listing
+    d: dict[str, Any] = getattr(st, name)
+    return d
 
 
 GONE = object()  # a key that is absent, in undo records

@@ -12,7 +12,7 @@ from ..story.memo import remember
 from ..story.model import OneOf, Story, TextSpec, Thing
 from ..story.places import FOLLOWING, PLAYER, WORN
 from ..story.wording import DEFAULTS
-from .state import GONE, GameState
+from .state import GONE, GameState, field_dict
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
@@ -50,6 +50,7 @@ class World:
         # scope() (with its scene) and contents() of this command, until a thing moves
         self._scope: tuple[tuple[str, bool], dict[str, Thing]] | None = None
         self._held: dict[str, list[Thing]] | None = None
+        self._arrangement = -1  # arrangement(), until a thing moves
         # (field, key) -> its value before this command first wrote it (GONE: absent):
         # the turn's undo record, so undo never has to compare two whole states.
         self.written: dict[tuple[str, str], Any] = {}
@@ -60,13 +61,13 @@ class World:
 
     # -- every change to the state's dicts comes through these ------------------
     def write(self, field: str, key: str, value: Any) -> None:
-        d = getattr(self.state, field)
+        d = field_dict(self.state, field)
         if (field, key) not in self.written:
             self.written[field, key] = d.get(key, GONE)
         d[key] = value
 
     def unset(self, field: str, key: str) -> None:
-        d = getattr(self.state, field)
+        d = field_dict(self.state, field)
         if key in d:
             if (field, key) not in self.written:
                 self.written[field, key] = d[key]
@@ -273,6 +274,7 @@ class World:
     # -- things --------------------------------------------------------------
     def move(self, thing: str, where: str) -> None:
         self._scope = self._held = None
+        self._arrangement = -1
         if where == self.story.things[thing].location:
             self.unset("moved", thing)
         else:
@@ -292,7 +294,7 @@ class World:
         found = held.get(holder)
         if found is None:
             # like scope(), kept per story too: by the holder and where things have moved
-            key = (holder, *moved.items())
+            key = (holder, self.arrangement())
             known = self.story.derived.setdefault("contents", {})
             found = known.get(key)
             if found is None:
@@ -303,6 +305,25 @@ class World:
                     found = sorted(found + extra, key=lambda t: order[t.id])
                 remember(known, key, found)
             held[holder] = found
+        return found
+
+    def arrangement(self) -> int:
+        """A number for where things have moved (the state's `moved`), the same for the
+        same arrangement in every game of the story: what scope() and contents() keep
+        their results by, worked out once a command (until a thing moves) instead of
+        hashing every moved thing again for each holder asked about. Numbers are never
+        reused, so a key made with one never means another arrangement."""
+        found = self._arrangement
+        if found < 0:
+            derived = self.story.derived
+            known: dict[tuple[tuple[str, str], ...], int] = derived.setdefault(
+                "arrangements", {})
+            key = tuple(self.state.moved.items())
+            number = known.get(key)
+            if number is None:
+                number = derived["arrangements_made"] = derived.get("arrangements_made", 0) + 1
+                remember(known, key, number)
+            found = self._arrangement = number
         return found
 
     def carried(self) -> list[Thing]:
@@ -322,7 +343,7 @@ class World:
         # too), the dark and where things have moved, nothing else: games come back to
         # the same few arrangements, so it is kept per story as well.
         stack = tuple(self.state.stack) if self.story.scenes[scene].conversation else ()
-        key = (scene, dark, stack, *self.state.moved.items())
+        key = (scene, dark, stack, self.arrangement())
         known = self.story.derived.setdefault("scopes", {})
         found = known.get(key)
         if found is None:
