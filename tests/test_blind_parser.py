@@ -233,6 +233,23 @@ def test_no_campaign_example_names_someone_absent():
                 assert any(p in example for p in people), (s.state.scene, line, out, people)
 
 
+def test_ask_about_with_one_person_in_view_asks_them():
+    """Inform's '(asking Julian)': with one person in view, 'ask about X' asks them."""
+    tried = 0
+    for game, s in walks():
+        if s.state.ended:
+            continue
+        here = [t for t in World(game.story, s.state).scope().values() if t.person]
+        if len(here) != 1:
+            continue
+        tried += 1
+        for topic in ("the wormhole", "the station"):
+            implicit = game.step(s.state.copy(), f"ask about {topic}").paragraphs
+            named = game.step(s.state.copy(), f"ask {here[0].the()} about {topic}").paragraphs
+            assert implicit == named, (s.state.scene, topic, implicit, named)
+    assert tried
+
+
 # -- 5. yes and no answer the game's yes/no questions ---------------------------------------
 
 @pytest.mark.parametrize("answer", ["yes", "y", "restart"])

@@ -261,7 +261,6 @@ def _parse(ws: Words, ctx: Context) -> Intent:
 
 
 @lru_cache(maxsize=4096)  # each command asks several times; players repeat commands
-@lru_cache(maxsize=4096)
 def _builtin_verb(ws: Words) -> tuple[str, Words]:
     for seq, name in VERBS_BY_FIRST.get(ws[0], ()) if ws else ():
         if ws[:len(seq)] == seq:
@@ -486,6 +485,8 @@ def _talk(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
         if wh and prep not in rest[1:wh]:  # ask Odo what he wants: talking to Odo
             return _talk_to(rest[:wh], ws, ctx)
     if prep not in rest[1:-1]:
+        if rest[0] == "about" and len(ps := [t for t in ctx.scope.values() if t.person]) == 1:
+            return _talk(verb, (f"@{ps[0].id}", *rest), ws, ctx)  # Inform's '(asking Julian)'
         who = _addressee(rest, ctx)
         topic = shown(rest[1:], ctx) if rest[0] == "about" and rest[1:] else "something"
         example = f"{verb} something to {who}" if prep == "to" else \
