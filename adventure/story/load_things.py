@@ -88,6 +88,8 @@ def thing(cx: LoadContext, tid: str, data: LMap, scene: str | None, kloc: Loc,
     name_text, name_words, typed = templated_name(cx, tid, data, name, text_names, synonyms)
     if name_text is not None and "article" not in data:
         article = ""  # a or an, for the name as it reads when it is shown (with_article)
+    if "plural" not in data:
+        plural_unsaid(cx, kloc, tid, name, synonyms, data.get("pronoun"))
     return Thing(
         id=tid, name=typed or words(name) or (tid,),
         adjectives=frozenset(w for a in cx.str_list(data, "adjectives") for w in words(a)),
@@ -156,6 +158,20 @@ def light(cx: LoadContext, data: LMap, guard: ex.Names) -> ex.Expr | bool:
         return bool(value)
     found = cx.expr(data, "light", guard)
     return False if found is None else found
+
+
+def plural_unsaid(cx: LoadContext, loc: Loc, tid: str, name: str,
+                  synonyms: list[tuple[str, ...]], pronoun_: object) -> None:
+    """A name that reads as plural ('prods', with 'prod' among its synonyms, or 'them')
+    without `plural: true` gets "The prods stays where it is": say which it is."""
+    head = name.split(" of ")[0].split()[-1:]  # 'string of prayer beads' is one string
+    w = head[0].lower() if head else ""
+    if not w.endswith("s") or w.endswith(("ss", "us", "is")):
+        return
+    said = {x for s in synonyms for x in s}
+    if pronoun_ == "them" or not said.isdisjoint((w[:-1], w[:-2])):
+        cx.warn(loc, f"thing '{tid}' reads as plural ('{name}'): add 'plural: true' so "
+                "that replies agree ('the prods stay'), or 'plural: false' if it is one thing")
 
 
 def pronoun(cx: LoadContext, data: LMap) -> str:
