@@ -30,7 +30,7 @@ def test_which_do_you_mean_then_the_answer(demo):
     play(demo, *TO_ENGINEERING)
     demo.state.moved["chip"] = "engineering"  # two small things here now
     res = demo.submit("x small")
-    assert res.text == "Which do you mean, the small data chip or the small torch?"
+    assert res.text == "Which do you mean, the data chip or the torch?"
     assert demo.submit("torch").text == "A small torch. It still works."
     demo.submit("take small")
     assert "data chip" not in demo.submit("torch").text  # no question pending any more

@@ -122,7 +122,7 @@ def test_put_with_two_nouns(demo_game):
 def test_ambiguous_noun_asks_which(demo_game):
     i = intent(demo_game, "x small", scene="engineering", chip="engineering")
     assert i.kind == "unknown"
-    assert i.message.startswith("Which do you mean, the small data chip or the small torch")
+    assert i.message.startswith("Which do you mean, the data chip or the torch")
 
 
 def test_resolve_prefers_exact_name(demo_game):
@@ -188,3 +188,23 @@ def test_builtin_verb_synonyms_reach_authored_actions(tmp_path):
     for line in ("examine odo", "x odo", "look at the odo", "inspect odo"):
         assert s.submit(line).text == "He glares.", line
     assert s.submit("get pieces").text == "You gather them."
+
+
+def test_which_one_names_things_as_the_prose_does():
+    """A named person keeps the capital the prose gives ('Hesper', not 'the hesper'); an
+    adjective is added only where two things would print the same, capitalised as the
+    thing's description writes it."""
+    from types import SimpleNamespace
+
+    from adventure.engine.naming import apart
+
+    def thing(display, article, adjectives, description=""):
+        return SimpleNamespace(display=display, adjectives=frozenset(adjectives),
+                               description=SimpleNamespace(source=description),
+                               the=lambda: display if article == "none" else f"the {display}")
+
+    assert apart([thing("Hesper", "none", ["burned"]), thing("hand", "the", ["left"])]) \
+        == "Hesper or the hand"
+    rods = [thing("data rod", "the", ["bajoran"], "A Bajoran data rod."),
+            thing("data rod", "the", ["cardassian"], "A Cardassian data rod.")]
+    assert apart(rods) == "the Bajoran data rod or the Cardassian data rod"

@@ -11,10 +11,11 @@ if TYPE_CHECKING:
 
 
 def apart(found: Sequence[Thing]) -> str:
-    """'the X, the Y or the Z', each with as many of its adjectives as it takes to tell it
-    from the others; numbered (an answer may be the number) when even that is not enough."""
-    names = [_name(t, 1) for t in found]
-    for n in range(2, 1 + max(len(t.adjectives) for t in found)):
+    """'the X, the Y or the Z' as the prose names them ('Hesper or the hand'); where two
+    print the same, each with as many of its adjectives as it takes to tell it from the
+    others; numbered (an answer may be the number) when even that is not enough."""
+    names = [t.the() for t in found]
+    for n in range(1, 1 + max(len(t.adjectives) for t in found)):
         if len(set(names)) == len(names):
             break
         names = [_name(t, n) if names.count(name) > 1 else name
@@ -25,4 +26,11 @@ def apart(found: Sequence[Thing]) -> str:
 
 
 def _name(t: Thing, adjectives: int) -> str:
-    return f"the {' '.join(sorted(t.adjectives)[:adjectives] + list(t.name))}"
+    """The thing's name with its first adjectives, capitalised as its description writes
+    them ('the Cardassian data rod')."""
+    source = getattr(t.description, "source", "") or ""
+    words = [w.capitalize() if w.capitalize() in source else w
+             for w in sorted(t.adjectives)[:adjectives]]
+    the = t.the()
+    cut = len(the) - len(t.display)
+    return f"{the[:cut]}{' '.join(words)} {t.display}" if cut else f"{' '.join(words)} {the}"
