@@ -398,11 +398,19 @@ class SaveInfo(Record):
         self.problem = problem
 
 
+def _natural(path: Path) -> list[tuple[int, int | str]]:
+    """'bash2' before 'bash10', as a person counts."""
+    import re
+
+    return [(0, int(p)) if p.isdecimal() else (1, p.casefold())
+            for p in re.split(r"(\d+)", path.name) if p]
+
+
 def list_saves(directory: Path) -> list[SaveInfo]:
     out: list[SaveInfo] = []
     if not directory.is_dir():
         return out
-    for path in sorted(directory.glob(f"*{SUFFIX}")):
+    for path in sorted(directory.glob(f"*{SUFFIX}"), key=_natural):
         name = path.name[: -len(SUFFIX)]
         if name.startswith("."):
             continue
