@@ -181,7 +181,7 @@ COMMANDS = st.lists(st.sampled_from(
     ["n", "s", "aft", "fore", "back", "search walls", "open grille", "take torch",
      "take spanner", "pull lever", "use spanner on panel", "take chip", "drop chip",
      "talk to computer", "ask about code", "bye", "roll dice", "sound alarm", "z", "hint",
-     "x suit", "wear suit", "i", "1", "2", "3", "xyzzy"]), max_size=25)
+     "x suit", "wear suit", "i", "1", "2", "3", "xyzzy", "restart"]), max_size=25)
 
 
 @settings(max_examples=60, derandomize=True, deadline=None,
@@ -463,9 +463,12 @@ def test_an_undo_delta_turns_any_newer_state_back(a, b, scene, turn):
 
     older = GameState("x", dict(a), turn=1, visits=dict(b), timers=[[3, "e"]], refs={"it": "k"})
     newer = GameState(scene, dict(b), turn=turn, visits=dict(a), stack=["s"], pending={"q": 1})
-    back = newer.undone(older.undo_delta(newer))
-    assert back == older and back.to_dict() == older.to_dict()
-    assert back.vars is not older.vars  # nothing shared with the undo level
+    for delta in (older.undo_delta(newer), older.whole()):  # whole(): restart, restore
+        back = newer.undone(delta)
+        assert back == older and back.to_dict() == older.to_dict()
+        assert back.start is older.start
+        assert back.vars is not older.vars  # nothing shared with the undo level
+        assert back.timers[0] is not older.timers[0]
 
 
 _TYPED = ["look", "inventory", "take all", "drop all", "wait", "hint", "x me", "i",

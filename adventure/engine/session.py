@@ -195,7 +195,7 @@ class Session:
                                     "'restore NAME' restores a named save, and 'saves' lists "
                                     "them.", error=True)
             return self._notice(f"{exc} The game goes on as it was.", error=True)
-        self.undo.append((self.state.undo_delta(state), self.log, len(self.log), None))
+        self.undo.append((self.state.whole(), self.log, len(self.log), None))
         self.state, self.log = state, log
         self.store.journal_reset(state, log)
         self.unsaved = False
@@ -233,7 +233,7 @@ class Session:
     def replace_game(self, game: Game, state: GameState, log: list[LogEntry]) -> None:
         """Play on in another game (a live reload rebuilt this one on an edited story);
         'undo' brings back the game, state and log as they are now."""
-        self.undo.append((self.state.undo_delta(state), self.log, len(self.log), self.game))
+        self.undo.append((self.state.whole(), self.log, len(self.log), self.game))
         self.game, self.state, self.log = game, state, log
         self.last = None
 
@@ -247,7 +247,7 @@ class Session:
                                 "afterwards).")
         self.pending_restart = False
         result = self.game.again(self.state)
-        self.undo.append((self.state.undo_delta(result.state), self.log, len(self.log),
+        self.undo.append((self.state.whole(), self.log, len(self.log),
                           None))
         self.state, self.log = result.state, []
         if self.store is not None:

@@ -98,6 +98,22 @@ class GameState(Record):
                 out.append((name, changed, added))
         return tuple(out + self._others_changed(newer))
 
+    def whole(self) -> tuple:
+        """A delta (see `undone`) that sets every field back to this state's: for a
+        restart, restore or reload, which replace the whole state. Comparing every entry
+        (undo_delta) would keep nearly all of them anyway, at the cost of a set of each
+        dict's items. It shares this state's containers: `undone` copies them, and a state
+        once replaced is never changed (Game.step plays on a copy)."""
+        return (("scene", self.scene, None), ("vars", self.vars, None),
+                ("turn", self.turn, None), ("score", self.score, None),
+                ("moved", self.moved, None), ("visits", self.visits, None),
+                ("done", self.done, None), ("listing", self.listing, None),
+                ("timers", self.timers, None), ("stack", self.stack, None),
+                ("hints", self.hints, None), ("rng", self.rng, None),
+                ("seed", self.seed, None), ("ended", self.ended, None),
+                ("refs", self.refs, None), ("pending", self.pending, None),
+                ("start", self.start, None))
+
     def undo_record(self, newer: GameState, written: dict[tuple[str, str], Any]) -> tuple:
         """`undo_delta(newer)` for a turn whose every write to the dicts is in `written`
         ((field, key) -> the value before, GONE if absent; see `World.write`): the
