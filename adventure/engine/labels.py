@@ -118,9 +118,11 @@ def _untailed(typed: Words, person: Callable[[str], bool] | None) -> Words:
 
 
 def _sides(typed: Words) -> tuple[Words, Words]:
-    """'use X on Y' -> (X, Y); 'unlock Y with X' -> (Y, X): two things to name."""
+    """What is used and what on: 'use X on Y', 'put X in Y', 'unlock Y with X' -> (X, Y)."""
     for i, w in enumerate(typed[1:], 1):
-        if w in ("on", "with", "in", "into", "onto", "inside"):
+        if w == "with":
+            return typed[i + 1:], typed[1:i]
+        if w in ("on", "in", "into", "onto", "inside"):
             return typed[1:i], typed[i + 1:]
     return typed[1:], ()
 
@@ -161,7 +163,7 @@ def fits(typed: Words, labels: list[Words], names: Callable[[str], frozenset[str
                 score += 1  # another name of something the label names
             elif w in STANDINS or spoken_to is not None and spoken_to(w):
                 continue  # whom it is said to, or him/it for what the label names
-            elif sides and OPENING & verbs and names(w):
+            elif sides and OPENING & verbs and w in sides[1] and names(w):
                 pass  # 'unlock door with rod' for 'Open her study with the access rod'
             else:
                 break
