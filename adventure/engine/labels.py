@@ -14,6 +14,12 @@ A player reads "3) Take the Rio Grande into the wormhole" and types it, or types
    After a verb of speech, the person spoken to may be named too ("ask julian about the
    readings" for "Ask about the readings on the sensor board"), as long as another word
    fits. The best fit wins; when several fit equally, the player is asked which.
+3. Verbs of one family are one verb (put/set/slide/insert; give/hand/offer; tell/say;
+   leave/walk away), and "use X on Y", "put X in Y", "unlock Y with X" fit a label that
+   names both X and Y whatever its verb. The player's voice is the label's: i/me stand for
+   you, and him/her/it (or a person named after "for"/"to") for whoever the label names.
+4. A tell/ask with a clause ("tell him who he is") that fits no label by its words picks
+   the one label of that verb that says a clause too.
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ from ..story.vocab import SynonymIndex, apply_synonyms, canonical, words
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
+
+    from ..story.model import Thing
 
 Words = tuple[str, ...]
 
@@ -42,8 +50,33 @@ LINKS = frozenset({"to", "at", "on", "onto", "in", "into", "toward", "towards", 
 # Verbs of speech: the person they are said to is not what a label is about.
 SPEECH = frozenset({"ask", "tell", "talk", "speak", "say", "answer", "question"})
 
+# Verbs of one family are one verb here: the label says "slide", the player "put".
+FAMILY = {w: head for head, ws in (
+    ("put", ("set", "slide", "insert", "place", "fit", "slip", "stick", "plug", "lay")),
+    ("give", ("hand", "offer", "pass")),
+    ("tell", ("say",)),
+    ("leave", ("depart",))) for w in (head, *ws)}
+# "use X on Y", "put X in Y", "unlock Y with X": the label's own verb may be any.
+INSTRUMENT = frozenset({"use", "put", "unlock", "apply", "open"})
+# A label that opens something with X ("Open her study with the access rod") is what
+# using X on anything in view means.
+OPENING = frozenset({"open", "unlock", "unseal", "unbolt"})
+# Words the player uses for whoever or whatever the label names some other way.
+STANDINS = frozenset({"him", "he", "she", "it", "they", "them", "her"})
+# A clause said to someone: "tell him who he is", "tell kira that i am ready".
+CLAUSE = frozenset({"what", "why", "how", "where", "who", "when", "whether", "which",
+                    "that", "am", "im"})
+
 # label text -> its words, normalised (a story's labels are few and come back every turn)
 _WORDS: dict[tuple[str, int], Words] = {}
+
+
+def weak(kind: str, verb: str, objects: Sequence[Thing], defaults: frozenset[str]) -> bool:
+    """Whether the parser's meaning is only a default answer, which a label that fits
+    should beat: nothing understood, a built-in verb's default, or 'put X in Y' where Y
+    holds nothing ("You can't put things in the door")."""
+    return kind == "unknown" or kind == "builtin" and (
+        verb in defaults or verb == "put" and len(objects) > 1 and objects[1].holds is None)
 
 
 def label_words(label: str, synonyms: SynonymIndex) -> Words:
@@ -66,7 +99,32 @@ def whole(typed: Words, labels: list[Words]) -> list[int]:
 
 
 def _verb(w: str) -> str:
-    return canonical((w,))[0]
+    w = canonical((w,))[0]
+    return FAMILY.get(w, w)
+
+
+def _leaving(ws: Words) -> bool:
+    """'Leave her to her bath', 'Walk away without a word', 'go away'."""
+    return bool(ws) and (_verb(ws[0]) == "leave" or len(ws) > 1 and ws[1] == "away")
+
+
+def _untailed(typed: Words, person: Callable[[str], bool] | None) -> Words:
+    """Without a person named after 'for'/'to' at the end: 'hold it up for Kira'."""
+    for i in range(len(typed) - 2, 1, -1):  # not 'talk to Kira': the tail needs an object
+        if typed[i] in ("for", "to") and person is not None and set(typed[1:i]) - LINKS \
+                and all(person(w) or w in STANDINS for w in typed[i + 1:]):
+            return typed[:i]
+    return typed
+
+
+def _sides(typed: Words) -> tuple[Words, Words]:
+    """What is used and what on: 'use X on Y', 'put X in Y', 'unlock Y with X' -> (X, Y)."""
+    for i, w in enumerate(typed[1:], 1):
+        if w == "with":
+            return typed[i + 1:], typed[1:i]
+        if w in ("on", "in", "into", "onto", "inside"):
+            return typed[1:i], typed[i + 1:]
+    return typed[1:], ()
 
 
 def fits(typed: Words, labels: list[Words], names: Callable[[str], frozenset[str]],
@@ -74,35 +132,56 @@ def fits(typed: Words, labels: list[Words], names: Callable[[str], frozenset[str
     """The labels a shorter command fits best (empty when none does). `names(word)` gives
     the ids of the things in view that the word names; `person(word)`, whether it names
     someone in view (who may be the one spoken to)."""
-    t = [w for w in normal(typed) if w not in LINKS]
+    typed = normal(_untailed(typed, person))
+    t = [w for w in typed if w not in LINKS]
+    if t and _verb(t[0]) == "leave" or typed[1:2] == ("away",):
+        leaving = [i for i, lw in enumerate(labels) if _leaving(lw)]
+        if len(t) < 2 or all(w in PEOPLE or w in STANDINS for w in t[1:]):
+            return leaving  # 'leave', 'leave her', 'go away': the way out, if one is listed
     # a lone verb is too little to choose by, but a verb of going with its particle
     # ("walk on", "turn back") says enough when one label fits
     if not t or (len(t) < 2 and not (len(typed) > 1 and set(typed[1:]) <= ONWARD)):
         return []
     verb, rest = _verb(t[0]), [w for w in t[1:] if w not in PEOPLE]
     spoken_to = person if verb in SPEECH else None
+    # 'use rod on lockout': a label naming both, whatever its verb
+    sides = _sides(tuple(w for w in typed if w not in PEOPLE)) if verb in INSTRUMENT else ()
     best: list[int] = []
     best_score = 0
     for i, lw in enumerate(labels):
         content = [w for w in lw if w not in LINKS]
-        if not content or verb not in {_verb(w) for w in content}:
+        verbs = {_verb(w) for w in content}
+        if not content or verb not in verbs and not (sides and all(sides)):
             continue
         named = set().union(*(names(w) for w in content))
         score = 0
+        hit: set[str] = set()
         for w in rest:
             if w in content:
                 score += 2  # the label's own word
             elif names(w) & named:
                 score += 1  # another name of something the label names
-            elif spoken_to is None or not spoken_to(w):  # (whom it is said to: no score)
+            elif w in STANDINS or spoken_to is not None and spoken_to(w):
+                continue  # whom it is said to, or him/it for what the label names
+            elif sides and OPENING & verbs and w in sides[1] and names(w):
+                pass  # 'unlock door with rod' for 'Open her study with the access rod'
+            else:
                 break
+            hit.add(w)
         else:
             if spoken_to is not None and score == 0 and rest:
                 continue  # "ask julian": only whom, nothing of the label's own
+            if verb not in verbs and not all(hit.intersection(side) for side in sides):
+                continue  # 'use X on Y' with another verb: the label names both (or opens
+                # something with X: then Y may be anything in view)
             if score > best_score or not best:
                 best, best_score = [i], score
             elif score == best_score:
                 best.append(i)
     if not rest and len(best) > 1:
         return []  # "walk on" with two labels to walk: too little to ask about
+    if not best and verb in ("tell", "ask") and CLAUSE.intersection(t[1:]):
+        # 'tell him who he is': the one label of that verb that says a clause too
+        best = [i for i, lw in enumerate(labels)
+                if lw and _verb(lw[0]) == verb and CLAUSE.intersection(lw[1:])]
     return best

@@ -154,7 +154,7 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
     intent = _parse(ws, ctx)
     if intent.options:
         intent.words = ws  # the whole command, to finish once the player says which
-    weak = intent.kind == "unknown" or (intent.kind == "builtin" and intent.verb in DEFAULTS)
+    weak = labels.weak(intent.kind, intent.verb, intent.objects, DEFAULTS)
     named = ws
     if ws != typed and (weak or intent.kind == "action" and intent.words != ws):
         # 'use it on kira', 'ask him about his mistress': the story's phrase names the
@@ -472,7 +472,7 @@ def _talk_to(rest: Words, ws: Words, ctx: Context) -> Intent:
             return spoken
     if ctx.conversation and person.person and ctx.choices:
         # already talking: what there is to say is the conversation's choices
-        return Intent("meta", verb="choices", objects=[person], words=ws,
+        return _label(ws, ctx) or Intent("meta", verb="choices", objects=[person], words=ws,
                       message=f"You are already talking with {person.the()}.")
     return Intent("builtin", verb="talk", objects=[person], words=ws)
 
