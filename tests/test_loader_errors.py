@@ -123,7 +123,7 @@ def test_unknown_key_with_did_you_mean(tmp_path):
     found = problems(tmp_path, files)
     assert ("st/s.yaml:3:3", "unknown key 'titel' in the story metadata (did you mean "
             "'title'?); expected one of: id, title, author, version, start, state, max_score, "
-            "intro, wording, ranks") in found
+            "intro, wording, ranks, elsewhere") in found
     assert ("st/s.yaml:2:3", "the story needs a 'title'") in found
     assert len(found) == 2
 

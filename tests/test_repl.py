@@ -192,8 +192,9 @@ def test_pty_resized_terminal_rewraps_the_next_output(tmp_path):
         child.expect("turn 0")
         child.child.setwinsize(30, 44)
         child.seen = ""
-        child.sendline("look")
-        child.expect("turn 1")
+        child.sendline("look")  # takes no turn: wait for its text, then the toolbar
+        child.expect("cramped")
+        child.expect("turn 0")
         child.sendline("quit")
         child.expect(pexpect.EOF)
     finally:

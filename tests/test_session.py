@@ -36,11 +36,12 @@ def test_look_shows_the_choices_again_though_they_have_not_changed(demo):
 
 
 def test_turns_advance_only_for_world_commands(demo):
-    assert demo.submit("look").status.turn == 1
-    assert demo.submit("help").status.turn == 1
-    assert demo.submit("xyzzy").status.turn == 1
-    assert demo.submit("").status.turn == 1
-    assert demo.submit("wait").status.turn == 2
+    assert demo.submit("look").status.turn == 0  # looking is free, as in Inform
+    assert demo.submit("inventory").status.turn == 0
+    assert demo.submit("help").status.turn == 0
+    assert demo.submit("xyzzy").status.turn == 0
+    assert demo.submit("").status.turn == 0
+    assert demo.submit("wait").status.turn == 1
 
 
 def test_variant_and_conditional_text(demo):

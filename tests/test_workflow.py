@@ -243,10 +243,11 @@ def test_play_at_a_scene_with_state_saves_restores_and_replays_from_there(tmp_pa
     assert res.returncode == 0, res.stderr
     assert out.startswith("Starting at engineering; power_on = True; carrying torch (--at): "
                           "'restart' comes back here.\n\n== Engineering ==")
-    assert "You are carrying a torch" in out and "Saved as 'hook' (turn 2)." in out
+    # 'i' takes no turn: 'fore' is the first
+    assert "You are carrying a torch" in out and "Saved as 'hook' (turn 1)." in out
     assert out.count("== Engineering ==") == 3  # the start, undo back to it, the restart
     res = run(*args, "--load", "hook", stdin="look\n")
-    assert res.stdout.decode().startswith("Restored: turn 2, ")
+    assert res.stdout.decode().startswith("Restored: turn 1, ")
     res = run("replay", "hook", *args[:4], "--check")
     assert res.returncode == 0 and b"== Engineering ==" in res.stdout
     # the corridor is renamed: the save is rebuilt from its start, not from the story's
@@ -255,7 +256,7 @@ def test_play_at_a_scene_with_state_saves_restores_and_replays_from_there(tmp_pa
     for f in edited.glob("*.yaml"):
         f.write_text(f.read_text().replace("corridor", "hallway"))
     res = run("--story", str(edited), "--saves", saves, "--load", "hook", stdin="look\n")
-    assert b"rebuilt from its commands: replayed to turn 2, as saved" in res.stdout
+    assert b"rebuilt from its commands: replayed to turn 1, as saved" in res.stdout
 
 
 AT_BRIDGE = ("--at", "bridge", "--set", "code_known=true", "--give", "torch")

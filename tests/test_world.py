@@ -108,7 +108,8 @@ def test_built_in_replies_name_a_character_as_a_character(campaign_game):
     s = Session(campaign_game, seed=1)
     play(s, *TO_SECURITY)
     assert s.submit("take odo").text == "Odo stays where he is."
-    assert s.submit("ask odo about the wormhole").text == "Odo has nothing to say about that."
+    asked = s.submit("ask odo about the wormhole").text  # his own voice (issue 18)
+    assert asked.startswith("Odo") and "nothing to say" not in asked
     assert s.submit("wear odo").text == "You can't wear Odo."
 
 

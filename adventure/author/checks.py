@@ -15,6 +15,8 @@ from ..engine.state import GameState
 from ..engine.world import World
 from ..story.diagnostics import Diagnostic, Loc
 from ..story.model import Action, Story
+from .emptyvars import EmptyWatch
+from .idlechoices import IdleWatch
 from .labelcheck import LabelCheck
 
 
@@ -184,6 +186,8 @@ class PlayReport:
     capped: int = 0  # games that hit the turn cap without ending
     problems: list[Problem] = field(default_factory=list)
     labels: LabelCheck = field(default_factory=LabelCheck)  # choices typed as shown
+    empty: EmptyWatch = field(default_factory=EmptyWatch)  # ${var} shown still empty
+    idle: IdleWatch = field(default_factory=IdleWatch)  # choices that would do nothing
     chapter_score: dict[str, int] = field(default_factory=dict)  # most held in each chapter
     entry_score: dict[str, int] = field(default_factory=dict)  # most held on first entry
 
@@ -345,12 +349,14 @@ def _play_one(game: Game, seed: int, max_turns: int, report: PlayReport, memory:
             commands.append(options[i][0])
             result = game.step(state, options[i][0])
             report.turns += 1
+            report.idle.taken(game, state, result)
             if result.resolved.startswith(("action:", "exit:", "fallback:")):
                 new = new or not report.actions[result.resolved]
                 report.actions[result.resolved] += 1
             if result.state.scene != state.scene:
                 new = new or not report.scenes[result.state.scene]
                 report.scenes[result.state.scene] += 1
+                report.empty.entered(game.story, result.state, begin_seed)
             state = result.state
             chapter = game.story.scenes[state.scene].chapter
             if state.score > report.chapter_score.get(chapter, -1):

@@ -264,6 +264,8 @@ def _texts(scene: Scene) -> Iterator[tuple[object, tuple, Loc, str]]:
     yield scene.text, variant_conds, scene.loc, "text"
     for cond, text in scene.variants:
         yield text, (cond,), scene.loc, "text"
+    if scene.revisit is not None:
+        yield scene.revisit, (), scene.loc, "revisit"
     for a in scene.actions:
         if a.label is not None and not a.hidden and not a.key.startswith("global."):
             yield a.label, (a.when,) if a.when is not None else (), a.loc, \

@@ -153,6 +153,7 @@ class _Walker:
         if isinstance(meta, LMap):
             self.value("scene", meta, "start")
             self.text(meta, "intro")
+            self.effects(meta, "elsewhere", None)
             self.state(meta)
         self.state(data)
         out = self.out.symbols
@@ -205,6 +206,7 @@ class _Walker:
             self.out.about[("scene", sid)] = "\n\n".join(
                 x for x in (f"**{title}**" if isinstance(title, str) else "", first) if x)
         self.text(body, "text")
+        self.text(body, "revisit")
         variants = body.get("variants")
         if isinstance(variants, LList):
             for v in variants:
@@ -247,6 +249,11 @@ class _Walker:
             self.value(PLACE, body, "location")
             self.text(body, "description")
             self.text(body, "take_refuse")
+            self.text(body, "talk")
+            topics = body.get("topics")
+            if isinstance(topics, LMap):
+                for key in topics:
+                    self.text(topics, key)
             name = body.get("name")
             self.out.about[("thing", tid)] = "\n\n".join(x for x in (
                 f"**{name}**" if isinstance(name, str) else "",

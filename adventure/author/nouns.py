@@ -229,7 +229,7 @@ def unanswered(story: Story) -> dict[str, list[str]]:
     for s in story.scenes.values():
         if s.ending:
             continue
-        texts = [s.text, *(t for _, t in s.variants)]
+        texts = s.texts()
         sources = [o.source for t in texts for o in (getattr(t, "options", None) or [t])]
         named = {n for src in sources for n in nouns_named(src)}
         known = set(words(s.title)) | everywhere | by_scene.get(s.id, set()) | people

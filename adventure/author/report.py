@@ -9,6 +9,7 @@ from typing import Any
 from ..story.model import Story
 from .checks import play_warnings, random_play, static_warnings, summary
 from .continuity import continuity_warnings, score_report, score_warnings
+from .emptyvars import start_warnings
 from .matching import matching_problems
 from .nouns import unanswered
 
@@ -30,12 +31,14 @@ def check_report(story: Story | None, problems: list[str], name: str, games: int
     shadowed, notes = matching_problems(story)
     warnings += shadowed
     warnings += continuity_warnings(story)
+    warnings += start_warnings(Game(story))  # play --at: no name left empty
     report["notes"] = [str(n) for n in notes]
     if games:
         game = Game(story)
         with _progress(games, progress) as tick:
             play = random_play(game, games, seed, max_turns, tick)
         warnings += play_warnings(story, play) + play.labels.warnings()
+        warnings += play.empty.warnings(story) + play.idle.warnings()
         report["labels"] = {"tried": play.labels.tried, "failed": len(play.labels.failed),
                             "understood_share": round(play.labels.share, 4)}
         report["random_play"] = {

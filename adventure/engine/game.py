@@ -28,6 +28,7 @@ from .parser import (
     thing_words,
 )
 from .reply import Replies, describe
+from .selfname import about_self
 from .state import GameState
 from .world import World
 
@@ -46,6 +47,8 @@ SPOKEN = frozenset({"ask", "tell", "talk", "speak", "give", "show", "greet", "sa
 YES = frozenset({("yes",), ("y",), ("yeah",), ("yep",), ("sure",), ("ok",), ("okay",),
                  ("yes", "please")})
 NO = frozenset({("no",), ("n",), ("nope",), ("cancel",), ("no", "thanks")})
+# built-in verbs that only show what is already so: they take no turn
+FREE_VERBS = frozenset({"look", "inventory"})
 MAX_LINE = 1000  # characters in one command; longer input is refused, not parsed
 
 
@@ -136,6 +139,10 @@ class Game(Replies):
         if intent is None:
             ctx.exact = not correct
             intent = parse(line, ctx)
+        if intent.kind == "unknown" and not pending:
+            # 'x julian', playing Julian
+            intent = about_self(world, apply_synonyms(words(line), self.synonyms), ctx) \
+                or intent
         if intent.kind == "choice":
             intent = self._choose(intent, offers, world)
         elif intent.kind == "fallback" and not moving(intent.words):
@@ -268,6 +275,10 @@ class Game(Replies):
                 return Intent("fallback")
             if scene.fallback.go is not None and scene.fallback.go.trigger == resolved:
                 return Intent("fallback", words=("go",))  # movement
+        elif kind == "travel":  # 'go to PLACE', logged with where it led
+            for route in ctx.routes.values():
+                if route and route[-1].to == rest:
+                    return Intent("travel", route=route)
         elif kind == "meta" and rest in META:  # 'hitn', corrected then: no need to again
             return Intent("meta", verb=rest, words=(rest,))
         elif kind == "builtin":
@@ -337,7 +348,8 @@ class Game(Replies):
         if kind == "travel":
             return self.travel(world, intent.route)
         verbs.builtin(world, intent)
-        return True
+        # looking and taking stock are free, as in Inform: no turn passes, no timer runs
+        return intent.verb not in FREE_VERBS
 
     def _fire(self, world: World, intent: Intent) -> bool:
         """Take an action or exit; False (nothing done) if its guard fails."""

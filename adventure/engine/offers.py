@@ -245,7 +245,7 @@ class OfferPlan:
     __slots__ = ("actions", "exits", "groups", "keys", "fixed", "labels", "plain")
 
     def __init__(self, scene: Scene, exit_default: Callable[[Exit], str]) -> None:
-        self.actions = [(a, a.key, a.once, not a.hidden, a.when, a.label,
+        self.actions = [(a, a.key, a.spent_when_done, not a.hidden, a.when, a.label,
                          _fixed_offer(_fixed(a.label), a, None))
                         for a in scene.actions if a.label is not None and not a.disabled]
         self.exits = [(ex, ex.when, ex.label, _fixed_offer(

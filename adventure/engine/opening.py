@@ -35,9 +35,13 @@ class Start(Record):
         return {"scene": self.scene, "vars": dict(self.vars), "things": list(self.things)}
 
     def apply(self, world: World) -> None:
-        """Set the variables, give the things, then enter the scene (its on_enter runs)."""
+        """Set the variables, run the story's `elsewhere` effects (what its opening would
+        have set, where --set did not), give the things, then enter the scene."""
         st = world.state
         st.vars.update(self.vars)
+        for fx in world.story.elsewhere:
+            world.perform(fx)
+        world.out.clear()  # a 'say' among them is not for the player: they are not there
         for thing in self.things:
             st.moved[thing] = "player"
         st.scene = self.scene

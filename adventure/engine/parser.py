@@ -22,6 +22,7 @@ from ..story.vocab import (
     words,
 )
 from . import labels
+from .naming import apart
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
 from .typos import correct
 from .ways import exits_phrase
@@ -563,9 +564,7 @@ def _one(ws: Words, ctx: Context) -> Thing | Intent:
                           "you need to worry about.")
         return Intent("unknown", words=ws,
                       message=f"You can't see any '{shown(ws, ctx)}' here.")
-    names = [f"the {' '.join(sorted(t.adjectives)[:1] + list(t.name))}" for t in found]
-    listing = ", ".join(names[:-1]) + " or " + names[-1]
-    return Intent("unknown", words=ws, message=f"Which do you mean, {listing}?",
+    return Intent("unknown", words=ws, message=f"Which do you mean, {apart(found)}?",
                   options=found, phrase=ws)
 
 

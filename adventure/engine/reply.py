@@ -108,4 +108,6 @@ def describe(intent: Intent) -> str:
         return "builtin:" + ":".join(parts)
     if intent.kind == "meta":
         return f"meta:{intent.verb}"
+    if intent.kind == "travel" and intent.route:
+        return f"travel:{intent.route[-1].to}"  # where it went: a replay goes there again
     return intent.kind

@@ -11,6 +11,7 @@ from ..story.model import capital
 from ..story.text import paragraph_tuple
 from . import world as w
 from .parser import Intent
+from .replies import answer
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
@@ -54,6 +55,9 @@ def builtin(world: World, intent: Intent) -> None:
         else:
             say(("text", f"{person.The()} {person.agree('shows', 'show')} no interest in "
                          f"{thing.the()}."))
+    elif verb in ("ask", "tell", "talk") and objs and objs[0].person \
+            and answer(world, objs[0], verb, intent.words):
+        pass  # the person's own reply (their `talk` and `topics`)
     elif verb in ("ask", "tell"):
         # the topic is not echoed: typed words have lost their capitals ("sisko")
         if verb == "ask":
@@ -91,6 +95,8 @@ def builtin(world: World, intent: Intent) -> None:
             say(("text", f"You take off {t.the()}."))
     elif verb == "put":
         put(world, objs[0], objs[1], intent.preposition)
+    elif verb == "talk_self":
+        say(("text", world.word("talk_self")))
     elif verb in ALONE_REPLIES or verb in THING_REPLIES:
         say(("text", default_reply(verb, objs)))
 
@@ -249,11 +255,14 @@ def meta(world: World, verb: str) -> None:
     elif verb in ("verbose", "brief"):
         if verb == "brief":
             world.write("hints", w.BRIEF, 1)
+            world.unset("hints", w.VERBOSE)
             text = ("Brief mode: a place you have seen before is described by its name and "
-                    "what is there ('look' shows it all; 'verbose' goes back).")
+                    "what is there ('look' shows it all; 'verbose' shows it all every time).")
         else:
             world.unset("hints", w.BRIEF)
-            text = "Verbose mode: every place is described in full, every time."
+            world.write("hints", w.VERBOSE, 1)
+            text = ("Verbose mode: every place is described in full, every time, even where "
+                    "you have been before ('brief' for less).")
         world.out.append(("system", text))
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 MASK64 = (1 << 64) - 1
 BRIEF = "!brief"  # in the state's hints: 'brief' was asked for (kept in saves, undone by undo)
+VERBOSE = "!verbose"  # ... and 'verbose': a place seen before is shown in full all the same
 
 
 def next_random(state: int) -> tuple[int, int]:
@@ -217,9 +218,11 @@ class World:
         said = self.out[mark:]
         del self.out[mark:]
         if scene.ending is None or self.render(scene.text).strip():
-            # an ending with no text of its own is its epilogue alone; in brief mode a
-            # place seen before is its title and what is here
-            self.describe(sid, full=not (st.hints.get(BRIEF) and st.visits[sid] > 1))
+            # an ending with no text of its own is its epilogue alone. A place seen before
+            # is its `revisit:` text (Inform's initial appearance and description; ink
+            # never replays), in brief mode its title and what is here; verbose: in full.
+            again = st.visits[sid] > 1 and not st.hints.get(VERBOSE)
+            self.describe(sid, full=not (again and st.hints.get(BRIEF)), again=again)
         self.out.extend(said)
         if scene.ending is not None:
             e = scene.ending
@@ -229,7 +232,7 @@ class World:
             self.say(e.epilogue)
             self.score_due = self.story.max_score is not None
 
-    def describe(self, sid: str, full: bool = True) -> None:
+    def describe(self, sid: str, full: bool = True, again: bool = False) -> None:
         self.described = True
         scene = self.story.scenes[sid]
         if self.dark:
@@ -245,6 +248,9 @@ class World:
             if cond(self):
                 text = variant
                 break
+        else:  # a variant is the place as it is now; else, coming back, the short text
+            if again and scene.revisit is not None:
+                text = scene.revisit
         if full:
             self.say(text)
         here = self.contents(sid)

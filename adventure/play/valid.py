@@ -192,7 +192,8 @@ def valid_commands(game: Game, state: GameState, observe: bool = False) -> list[
         return not state.pending and intent.kind == "builtin" and intent.verb in _SHOWING
 
     # time passing, played first so that what only lets time pass is known as such
-    passing = next((c for c in ("wait", "look") if showing(c)), None)
+    # ('look' and 'inventory' take no turn: only the built-in 'wait' lets time pass)
+    passing = "wait" if showing("wait") else None
     passed = game.step(state, passing) if passing is not None else None
     idle = [still] if passed is None else [still, outcome(story, passed.state)]
 
@@ -239,8 +240,8 @@ def valid_commands(game: Game, state: GameState, observe: bool = False) -> list[
             seen.add(passed.resolved)
 
     def show(command: str) -> None:
-        """look, inventory, examine: built in, they only show the world and let a turn
-        pass (`passing` stands for them); a story's own answer to one is played."""
+        """look, inventory, examine: built in, they only show the world (examine lets a
+        turn pass, as `passing` does); a story's own answer to one is played."""
         if not showing(command):
             keep(command, "builtin")
         elif observe:

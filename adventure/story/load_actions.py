@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 ACTION_KEYS = ("id", "commands", "verbs", "nouns", "thing", "preposition", "second", "topics",
                "label", "hidden", "once", "when", "refuse", "do", "text", "to", "call", "return",
-               "disabled")
+               "disabled", "repeatable")
 LEAVE_WORDS = (("bye",), ("goodbye",), ("leave",), ("end", "conversation"))
 
 
@@ -115,6 +115,7 @@ def action(cx: LoadContext, data: LMap, loc: Loc, scope: str, guard: ex.Names, i
         text=cx.text(data, "text", free), to=cx.scene_ref(data, "to"),
         call=cx.scene_ref(data, "call"), ret=cx.flag(data, "return"),
         disabled=cx.flag(data, "disabled"), trigger=f"action:{scope}:{aid}", loc=loc,
+        repeatable=cx.flag(data, "repeatable"),
     )
     for key in ("thing", "second"):
         ref = cx.text_field(data, key)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .model import TextSpec
 
 META_KEYS = ("id", "title", "author", "version", "start", "state", "max_score", "intro",
-             "wording", "ranks")
+             "wording", "ranks", "elsewhere")
 STORY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
 
 

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from .model import Action, TextSpec
 
 EXTEND_KEYS = ("order", "actions", "variants", "on_enter", "exits", "things", "hints")
-SCENE_KEYS = ("title", "chapter", "text", "variants", "on_enter", "ending", "exits", "things",
-              "scenery",
+SCENE_KEYS = ("title", "chapter", "text", "revisit", "variants", "on_enter", "ending", "exits",
+              "things", "scenery",
               "actions", "fallback", "hints", "conversation", "dark")
 EXIT_KEYS = ("to", "names", "label", "when", "refuse", "text", "hidden", "do")
 FALLBACK_KEYS = ("when", "text", "do", "to", "go")
@@ -154,6 +154,7 @@ def scene(cx: LoadContext, sid: str, data: LMap, file: str, chapter: str, names:
         conversation=cx.flag(data, "conversation"), loc=cx.first_def[f"scene:{sid}"],
         title_text=title_text, dark=dark(cx, data, guard),
         extended_by=list(dict.fromkeys(p.loc.file for p in parts[1:])),
+        revisit=cx.text(data, "revisit", free) if "revisit" in data else None,
     )
     s.actions = scene_actions(cx, sid, parts, guard, globals_, s.conversation)
     if end and (s.exits or any(not a.key.startswith("global.") for a in s.actions)):

@@ -11,7 +11,7 @@ from .model import Thing
 from .places import NOWHERE, PLACES
 from .text import Template, fixed_text, source_words
 from .vocab import words
-from .yamlsrc import LMap
+from .yamlsrc import LList, LMap
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 THING_KEYS = ("name", "adjectives", "synonyms", "article", "description", "location",
               "portable", "wearable", "holds", "listed", "take_refuse", "pronoun", "light",
-              "plural")
+              "plural", "talk", "topics")
 
 
 def collect_scene_things(cx: LoadContext, sid: str, sdata: LMap) -> None:
@@ -99,7 +99,30 @@ def thing(cx: LoadContext, tid: str, data: LMap, scene: str | None, kloc: Loc,
         pronoun=pronoun(cx, data), called=" ".join(name.split()),
         light=light(cx, data, names.in_scene(scene, False)), plural=plural,
         name_text=name_text, name_words=name_words,
+        talk=cx.text(data, "talk", text_names), topics=topics(cx, data, text_names),
     )
+
+
+def topics(cx: LoadContext, data: LMap, names: ex.Names) -> list:
+    """`topics:` of a person: 'wormhole, the anomaly: reply' (phrases, then the text)."""
+    value = data.get("topics")
+    if value is None or not cx.typed(data, "topics", LMap,
+                                     "a mapping of 'topic, topic: reply'"):
+        return []
+    out = []
+    for key in value:
+        found = [words(n) for n in str(key).split(",") if words(n)]
+        text = None
+        if not found:
+            cx.err(value.key_loc(key), "expected a topic here: 'wormhole, anomaly: reply'")
+        elif isinstance(value[key], (LList, LMap)) and not (
+                isinstance(value[key], LMap) and list(value[key]) == ["one_of"]):
+            cx.err(value.val_loc(key), f"the reply about '{key}' should be text")
+        else:
+            text = cx.text_value(value[key], value.val_loc(key), "topics", names)
+        if found and text is not None:
+            out.append((found, text))
+    return out
 
 
 def templated_name(cx: LoadContext, tid: str, data: LMap, name: str, names: ex.Names,

@@ -256,6 +256,7 @@ def _build(cx: LoadContext, fingerprint: str) -> Story:
         actions_by_key=by_key, fingerprint=fingerprint, root=str(cx.root),
         initially_hidden=hidden, info=cx.info,
         wording=read_wording(cx, meta, names.in_scene(None, True)), ranks=read_ranks(cx, meta),
+        elsewhere=cx.effects(meta, "elsewhere", names.in_scene(None, True)),
     )
 
 
@@ -274,7 +275,7 @@ def initial_names(start: Initial, scenes: dict[str, Scene], things: dict[str, Th
     # a name typed in lower case reads as the prose writes it: 'the Intendant'
     specs: list[object] = [t.description for t in things.values()]
     for s in scenes.values():
-        specs += [s.text, *(text for _, text in s.variants),
+        specs += [*s.texts(),
                   *(a.text for a in s.actions), *(a.refuse for a in s.actions)]
     capitals = name_capitals([x for x in specs if x is not None])
     for t in things.values():

@@ -71,7 +71,7 @@ class Exit(Record):
 class Action(Record):
     __slots__ = ("id", "key", "commands", "verbs", "nouns", "thing", "preposition", "second",
                  "topics", "label", "hidden", "once", "when", "refuse", "do", "text", "to", "call",
-                 "ret", "disabled", "trigger", "loc")
+                 "ret", "disabled", "trigger", "loc", "repeatable")
     _empty_as_none: ClassVar = ("commands", "verbs", "nouns", "topics", "do")
 
     def __init__(self, id: str, key: str, commands: list[Words] | None = None,
@@ -81,7 +81,7 @@ class Action(Record):
             once: bool = False, when: Expr | None = None, refuse: TextSpec | None = None,
             do: list[Effect] | None = None, text: TextSpec | None = None, to: str | None = None,
             call: str | None = None, ret: bool = False, disabled: bool = False, trigger: str = "",
-            loc: Loc = NOWHERE) -> None:
+            loc: Loc = NOWHERE, repeatable: bool = False) -> None:
         self.id = id
         self.key = key  # scene.id, or global.id for global actions
         self.commands = [] if commands is None else commands
@@ -104,6 +104,15 @@ class Action(Record):
         self.disabled = disabled
         self.trigger = trigger
         self.loc = loc
+        # a choice that only tells (no effects, no way on) leaves the list once taken,
+        # unless it is worth hearing again (a radio, a crowd: `repeatable: true`)
+        self.repeatable = repeatable
+
+    @property
+    def spent_when_done(self) -> bool:
+        """Listed until it is taken: `once`, or it only tells and is not repeatable."""
+        return self.once or not (self.repeatable or self.do or self.to is not None
+                                 or self.call is not None or self.ret)
 
 
 class Fallback(Record):
@@ -132,7 +141,7 @@ class Dark(Record):
 class Scene(Record):
     __slots__ = ("id", "title", "chapter", "text", "variants", "on_enter", "ending", "exits",
                  "actions", "fallback", "hints", "conversation", "loc", "title_text", "dark",
-                 "extended_by")
+                 "extended_by", "revisit")
     _empty_as_none: ClassVar = ("variants", "on_enter", "exits", "actions", "hints",
                                 "extended_by")
 
@@ -142,7 +151,8 @@ class Scene(Record):
             exits: list[Exit] | None = None, actions: list[Action] | None = None,
             fallback: Fallback | None = None, hints: list[TextSpec] | None = None,
             conversation: bool = False, loc: Loc = NOWHERE, title_text: Template | None = None,
-            dark: Dark | None = None, extended_by: list[str] | None = None) -> None:
+            dark: Dark | None = None, extended_by: list[str] | None = None,
+            revisit: TextSpec | None = None) -> None:
         self.id = id
         self.title = title  # as it reads in the story's initial state (saves list, graph)
         self.chapter = chapter
@@ -160,18 +170,25 @@ class Scene(Record):
         self.dark = dark
         # the files whose `extend:` adds to it, in the order their choices come
         self.extended_by = [] if extended_by is None else extended_by
+        # what a return to the scene shows instead of its text ('verbose': the text again)
+        self.revisit = revisit
+
+    def texts(self) -> list[TextSpec]:
+        """Every text the scene can be described by: its text, variants and revisit."""
+        found = [self.text, *(text for _, text in self.variants)]
+        return found if self.revisit is None else [*found, self.revisit]
 
     def words_shown(self) -> frozenset[str]:
         """Every word the scene's text (and its variants) can show."""
-        found = set(source_words(self.text))
-        for _, text in self.variants:
+        found: set[str] = set()
+        for text in self.texts():
             found |= source_words(text)
         return frozenset(found)
 
     def names_shown(self) -> frozenset[str]:
         """The names (capitalised in mid-sentence) the scene's text can show."""
-        found = set(source_names(self.text))
-        for _, text in self.variants:
+        found: set[str] = set()
+        for text in self.texts():
             found |= source_names(text)
         return frozenset(found)
 
@@ -179,15 +196,17 @@ class Scene(Record):
 class Thing(Record):
     __slots__ = ("id", "name", "adjectives", "synonyms", "article", "description", "location",
                  "portable", "wearable", "holds", "listed", "take_refuse", "loc", "pronoun",
-                 "called", "light", "plural", "name_text", "name_words")
+                 "called", "light", "plural", "name_text", "name_words", "talk", "topics")
+    _empty_as_none: ClassVar = ("topics",)
 
     def __init__(self, id: str, name: Words, adjectives: frozenset[str], synonyms: list[Words],
             article: str, description: TextSpec | None, location: str, portable: bool,
             wearable: bool, holds: str | None, listed: bool, take_refuse: TextSpec | None,
             loc: Loc = NOWHERE, pronoun: str = "it", called: str = "",
             light: Expr | bool = False, plural: bool = False,
-            name_text: Template | None = None, name_words: frozenset[str] = frozenset()
-            ) -> None:
+            name_text: Template | None = None, name_words: frozenset[str] = frozenset(),
+            talk: TextSpec | None = None,
+            topics: list[tuple[list[Words], TextSpec]] | None = None) -> None:
         self.id = id
         self.name = name
         self.adjectives = adjectives
@@ -210,6 +229,10 @@ class Thing(Record):
         # words its branches can show, which describe it as adjectives do.
         self.name_text = name_text
         self.name_words = name_words
+        # a person's own answers when no action of the story does: `talk` to 'talk to X'
+        # and to a topic not in `topics` (topic phrases -> the reply about them)
+        self.talk = talk
+        self.topics = [] if topics is None else topics
 
     def renamed(self, called: str) -> Thing:
         """The same thing named as its template reads now."""
@@ -326,9 +349,9 @@ class Story(Record):
     __slots__ = ("id", "title", "author", "version", "start", "initial", "max_score", "intro",
                  "scenes", "things", "events", "global_actions", "puzzles", "synonyms",
                  "actions_by_key", "fingerprint", "root", "initially_hidden", "info",
-                 "wording", "ranks", "derived")
+                 "wording", "ranks", "elsewhere", "derived")
     _not_pickled: ClassVar = ("derived",)
-    _empty_as_none: ClassVar = ("ranks",)
+    _empty_as_none: ClassVar = ("ranks", "elsewhere")
 
     def __init__(self, id: str, title: str, author: str, version: str, start: str,
             initial: dict[str, Any], max_score: int | None, intro: TextSpec | None,
@@ -337,7 +360,8 @@ class Story(Record):
             synonyms: list[tuple[Words, Words]], actions_by_key: dict[str, Action],
             fingerprint: str, root: str, initially_hidden: frozenset[str] = frozenset(),
             info: StoryInfo | None = None, wording: dict[str, TextSpec] | None = None,
-            ranks: list[tuple[int, str]] | None = None) -> None:
+            ranks: list[tuple[int, str]] | None = None,
+            elsewhere: list[Effect] | None = None) -> None:
         self.id = id
         self.title = title
         self.author = author
@@ -359,6 +383,9 @@ class Story(Record):
         self.info = StoryInfo() if info is None else info
         self.wording = {} if wording is None else wording  # the author's engine wording
         self.ranks = [] if ranks is None else ranks  # (lowest score, rank), highest first
+        # effects that a game begun at another scene runs first (play --at, a test's
+        # start:), after its --set values: what the story's opening would have set
+        self.elsewhere = [] if elsewhere is None else elsewhere
         # indexes the engine builds on first use and keeps (a story never changes once
         # loaded); not part of the story, so not compared, not cached
         self.derived: dict[str, Any] = {}

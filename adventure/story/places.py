@@ -5,7 +5,10 @@ WORN = "worn"  # worn by the player
 NOWHERE = "nowhere"  # out of play
 # with the player wherever they go, not carried: a companion, until the story moves them
 FOLLOWING = "following"
-PLACES = (PLAYER, WORN, FOLLOWING, NOWHERE)
+# the player's own person (the character they play, named in the story's prose): never in
+# view, but 'x NAME' means 'x me' and 'talk to NAME' is talking to oneself
+SELF = "self"
+PLACES = (PLAYER, WORN, FOLLOWING, NOWHERE, SELF)
 
 
 def outermost(things: dict, where: str) -> str:

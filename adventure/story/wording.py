@@ -27,4 +27,6 @@ DEFAULTS: dict[str, str] = {
     "ending_score": "In that game you scored {score} out of a possible {max}, "
                     "in {turns}.",
     "rank": "That gives you the rank of {rank}.",
+    # talk to, ask or tell the player's own person (a thing at `self`) by name
+    "talk_self": "You mutter to yourself for a moment. It helps less than you hoped.",
 }
