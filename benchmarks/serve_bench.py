@@ -41,8 +41,9 @@ import asyncssh
 ROOT = Path(__file__).resolve().parent.parent
 CAMPAIGN = ROOT / "story"
 ADVENTURE = str(Path(sys.executable).with_name("adventure"))
-# Built-in verbs, each a turn: the toolbar's turn count tells when a command's output is in.
-CYCLE = ("look", "inventory", "wait")
+# Built-in verbs, each a turn (look and inventory take none): the toolbar's turn count tells
+# when a command's output is in.
+CYCLE = ("x me", "listen", "wait")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
 TOOLBAR_TURN = re.compile(r"· turn (\d+)")
 COMMAND_TIMEOUT = 10.0
