@@ -407,7 +407,10 @@ def checked(args: argparse.Namespace) -> argparse.Namespace:
 def bench_serve(quick: bool, row: Callable[..., None]) -> None:
     """The section of benchmarks/run.py: the issue's size, or a small one with --quick."""
     size = ["--players", "60", "--active", "20", "--seconds", "20"] if quick else []
-    args = checked(parser().parse_args(size))
+    # one worker a core, as docs/hosting.md advises: one process cannot hold the p99 at
+    # this load (a prompt_toolkit turn is ~13 ms of CPU); serve_bench.py --workers 1 for one
+    workers = ["--workers", str(max(1, min(2, os.cpu_count() or 1)))]
+    args = checked(parser().parse_args(size + workers))
     fig = asyncio.run(bench(args, lambda line: print("  " + line, flush=True)))
     scale = (f"{args.players} players, {args.active} typing every {args.interval:g} s for "
              f"{args.seconds:g} s; load {fig['load_before'][0]:.1f} before, "
