@@ -388,3 +388,21 @@ async def test_a_yaml_alias_is_one_occurrence_for_the_editor():
     data, _ = load_source(text, "f.yaml")
     occs = [o for o in index_file("f.yaml", text, data).occs if o.ident == "deck"]
     assert len(occs) == 1 and occs[0].line == 3
+
+
+async def test_scenery_texts_name_scenes_for_the_editor():
+    """A `scenery:` description (a file's shared one or a scene's) is a text: a scene it
+    names is found there, so a rename edits it too (it was left behind: 'unknown scene')."""
+    from adventure.author.lsp_index import index_file
+    from adventure.story.yamlsrc import load_source
+
+    text = ('scenery:\n  ship, runabout: "Small.${if at(deck)} Home.${end}"\n'
+            'scenes:\n  deck:\n    title: Deck\n    text: A deck.\n'
+            '    scenery:\n      console: ${if at(deck)}Lit.${end}\n')
+    data, _ = load_source(text, "f.yaml")
+    index = index_file("f.yaml", text, data)
+    lines = text.split("\n")
+    for line in (2, 8):
+        col = lines[line - 1].index("at(deck)") + 4  # columns count from 1
+        found = index.at(line, col)
+        assert found is not None and found.ident == "deck", (line, index.occs)

@@ -156,6 +156,7 @@ class _Walker:
             self.effects(meta, "elsewhere", None)
             self.state(meta)
         self.state(data)
+        self.scenery(data)
         out = self.out.symbols
         for sid, body in _entries(data, "scenes"):
             self.key("scene", data["scenes"], sid)
@@ -235,6 +236,7 @@ class _Walker:
             self.effects(fallback, "do", sid)
             self.value("scene", fallback, "to")
         self.texts(body, "hints")
+        self.scenery(body)
         children = list(self.things(body, sid))
         acts = body.get("actions")
         if isinstance(acts, LList):
@@ -287,6 +289,13 @@ class _Walker:
         return out
 
     # -- what compiles: texts, guards, effects ------------------------------------------
+    def scenery(self, holder: LMap) -> None:
+        """`scenery:` descriptions (a scene's or a file's shared ones) are texts too."""
+        nouns = holder.get("scenery")
+        if isinstance(nouns, LMap):
+            for key in nouns:
+                self.text(nouns, key)
+
     def texts(self, holder: LMap, key: str) -> None:
         items = holder.get(key)
         if isinstance(items, LList):
