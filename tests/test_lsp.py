@@ -406,3 +406,19 @@ async def test_scenery_texts_name_scenes_for_the_editor():
         col = lines[line - 1].index("at(deck)") + 4  # columns count from 1
         found = index.at(line, col)
         assert found is not None and found.ident == "deck", (line, index.occs)
+
+
+async def test_a_place_compared_with_location_is_a_reference():
+    """`location(padd) == "deck"`: the string names a place, so a rename edits it (a
+    rename of the campaign's cockpit left "runabout" there and broke two story tests)."""
+    from adventure.author.lsp_index import index_file
+    from adventure.story.yamlsrc import load_source
+
+    text = ('scenes:\n  deck:\n    title: Deck\n'
+            '    text: ${if location(padd) == "deck"}Here.${end}'
+            '${if "deck" != location(a)}.${end}\n')
+    data, _ = load_source(text, "f.yaml")
+    occs = [o for o in index_file("f.yaml", text, data).occs
+            if o.ident == "deck" and o.line == 4]
+    line = text.split("\n")[3]
+    assert sorted(o.col for o in occs) == [line.index('"deck"') + 2, line.rindex('"deck"') + 2]

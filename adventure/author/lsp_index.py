@@ -341,6 +341,11 @@ class _Walker:
         except ex.ExprError:
             return
         for i, t in enumerate(toks):
+            if t.kind == "str" and _compared_to_location(toks, i):  # location(x) == "deck"
+                where = locate(loc, value, at + t.pos + 1)
+                self.out.occs.append(Occ(PLACE, t.text[1:-1], where.line, where.col,
+                                         len(t.text) - 2, "read"))
+                continue
             if t.kind != "name" or t.text in ex.KEYWORDS or t.text in ex.BUILTIN_VARS:
                 continue
             nxt = toks[i + 1]
@@ -404,6 +409,15 @@ class _Walker:
         else:  # assign
             put("variable", m, 1, "write")
             self.expr_in(m.group(3), loc, src, lead + m.start(3), scene)
+
+
+def _compared_to_location(toks: list, i: int) -> bool:
+    """Is string token i one side of `location(x) == "..."` (or !=, either way round)?"""
+    texts = [t.text for t in toks]
+    if i >= 5 and texts[i - 1] in ("==", "!=") and texts[i - 2] == ")" \
+            and texts[i - 4] == "(" and texts[i - 5] == "location":
+        return True
+    return texts[i + 1:i + 3] == ["!=", "location"] or texts[i + 1:i + 3] == ["==", "location"]
 
 
 def _entries(holder: LMap, key: str) -> list[tuple[str, LMap]]:
