@@ -243,3 +243,27 @@ def test_the_campaigns_main_places_say_what_they_sound_and_smell_like(campaign):
         if s.ending is None and not s.conversation:
             assert s.sounds is not None, s.id
             assert s.smells is not None, s.id
+
+
+LIAR = """\
+story:
+  id: liar
+  title: Liar
+  start: room
+scenes:
+  room:
+    title: Room
+    text: She waits for an answer. Through the port, far away, your own bed.
+    scenery:
+      meal, bed: Far away, on the other side of the wormhole.
+    actions:
+      - id: lie
+        commands: [lie, lie to her]
+        text: You lie to her, beautifully.
+"""
+
+
+def test_lie_down_is_not_a_lie_and_a_bed_only_mentioned_is_not_lain_on(tmp_path):
+    s = Session(game_of(tmp_path, LIAR), seed=1)
+    assert s.submit("lie down").text == "This is no place to lie down."
+    assert s.submit("lie").text == "You lie to her, beautifully."

@@ -16,12 +16,13 @@ if TYPE_CHECKING:
 
 VERBS = frozenset({"listen", "smell", "sit", "lie", "eat", "drink", "treat"})
 
-# Nouns of things a body sits or lies on: 'sit' alone sits on one the scene has.
-SEATS = frozenset({"seat", "seats", "chair", "chairs", "bench", "benches", "stool", "stools",
-                   "couch", "sofa", "throne", "bunk", "bunks", "bed", "cot", "divan", "pew",
-                   "crate", "crates", "step", "steps", "ledge", "settee", "ottoman"})
-BEDS = frozenset({"bunk", "bunks", "bed", "cot", "couch", "sofa", "divan", "settee", "floor",
-                  "deck", "carpet"})
+# Nouns of things a body sits or lies on, the likeliest first: 'sit' alone sits on the
+# first of them the scene has (a seat before a bed it only mentions).
+SEATS = ("seat", "seats", "chair", "chairs", "bench", "benches", "stool", "stools", "couch",
+         "sofa", "settee", "divan", "ottoman", "pew", "throne", "bunk", "bunks", "cot", "bed",
+         "crate", "crates", "step", "steps", "ledge")
+BEDS = ("bunk", "bunks", "cot", "bed", "couch", "sofa", "divan", "settee", "carpet", "floor",
+        "deck")
 FOOD = frozenset({"bar", "bread", "fruit", "ration", "rations", "food", "meal", "paste",
                   "soup", "stew", "apple", "cake", "biscuit", "sweets", "root"})
 DRINK = frozenset({"water", "wine", "kanar", "drink", "drinks", "cup", "glass", "bottle",
@@ -62,14 +63,16 @@ def _rest(world: World, verb: str, objs: Sequence[Thing]) -> bool:
     on = "in" if verb == "sit" and objs and objs[0].name[-1] in ("chair", "throne") else "on"
     if objs:
         t = objs[0]
-        if t.person or not _nouns(t) & kinds:
+        if t.person or not _nouns(t).intersection(kinds):
             return False  # "That isn't something to sit on."
         doing = "sit" if verb == "sit" else "lie"
         world.out.append(("text", f"You {doing} {on} {_one_of(t)} {REST}"))
         return True
     here = world.state.scene
-    found = [t for t in world.scope().values() if not t.person and _nouns(t) & kinds]
-    found.sort(key=lambda t: t.location != here)  # the scene's own seat before any other
+    # by its name alone ('the bench', not a workbench also called a bench): the likeliest
+    # kind first, then the scene's own before a thing that came with the player
+    found = [t for t in world.scope().values() if not t.person and t.name[-1] in kinds]
+    found.sort(key=lambda t: (kinds.index(t.name[-1]), t.location != here))
     if not found:
         return False
     t = world.shown(found[0])
