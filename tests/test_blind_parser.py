@@ -218,7 +218,8 @@ def test_an_example_names_the_person_meant_or_someone_in_view(tailor):
     assert said(s, "ask garak his name") == "Garak has nothing to say about that."
     # said to nobody: the example names someone in view
     assert said(s, "tell i am nothing like her") in (
-        "Say it as 'tell the Intendant about something'.", "Say it as 'tell Garak about something'.")
+        "Say it as 'tell the Intendant about something'.",
+        "Say it as 'tell Garak about something'.")
 
 
 def test_no_campaign_example_names_someone_absent():

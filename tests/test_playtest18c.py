@@ -267,3 +267,50 @@ def test_lie_down_is_not_a_lie_and_a_bed_only_mentioned_is_not_lain_on(tmp_path)
     s = Session(game_of(tmp_path, LIAR), seed=1)
     assert s.submit("lie down").text == "This is no place to lie down."
     assert s.submit("lie").text == "You lie to her, beautifully."
+
+
+# -- check: a place whose first visit is read again ------------------------------------------
+
+LOOP = """\
+story:
+  id: loop
+  title: Loop
+  start: yard
+scenes:
+  yard:
+    title: Yard
+    text: A muddy yard, seen for the first time. ${if visited(yard) > 1}Again.${end}
+    exits: {shed: shed, well: well, end: end}
+  shed:
+    title: Shed
+    text: A shed full of rakes, seen for the first time.
+    exits: {yard: yard}
+  well:
+    title: Well
+    text: A well, seen for the first time.
+    revisit: The well again.
+    exits: {yard: yard}
+  end:
+    title: End
+    text: ""
+    ending: {kind: victory, title: Done}
+"""
+
+
+def test_check_warns_of_a_place_whose_first_visit_is_read_again(tmp_path):
+    from adventure.author.checks import random_play
+
+    game = game_of(tmp_path, LOOP)
+    report = random_play(game, games=30, seed=0)
+    warned = [str(w) for w in report.replays.warnings(game.story)]
+    assert any("'shed'" in w and "revisit" in w for w in warned), warned
+    # a revisit text, or ${if visited()} in the first paragraph, is a place come back to
+    assert not any("'well'" in w or "'yard'" in w for w in warned), warned
+    assert all("story.yaml:" in w for w in warned)  # located at the scene
+
+
+def test_the_campaign_replays_no_first_visit(campaign):
+    from adventure.author.checks import random_play
+
+    report = random_play(campaign, games=150, seed=0)
+    assert not report.replays.replayed, report.replays.replayed
