@@ -1,6 +1,7 @@
 """`check`'s watch for a place that replays its first visit: random play comes back to a
 scene (not a conversation, which is meant to open again) and the player reads its first
-arrival paragraph again, word for word. A returning player should read what a returning
+arrival paragraph again, word for word, when that is prose (a couple of lines or more)
+rather than a room's short description. A returning player should read what a returning
 player sees: a `revisit:` text, a variant, or `${if visited(X) > 1}` in the sentence that
 differs (story-format.md, "Coming back"). The blind playtest of issue 18 found eleven
 such places by hand."""
@@ -19,6 +20,10 @@ if TYPE_CHECKING:
     from ..story.model import Story
 
 MAX_FIRST = 200_000  # arrivals remembered in one check (a hash each): a bounded cost
+# A room's line or two ("A corridor, lit only by what you carry.") may print on every
+# arrival, as Inform's verbose mode does; a paragraph of arrival prose longer than this
+# should not.
+PROSE = 200
 
 
 @dataclass
@@ -35,7 +40,7 @@ class ReplayWatch:
         if s.conversation or s.ending is not None or visits > 1 and s.revisit is not None:
             return
         para = _arrival(result.paragraphs)
-        if para is None:
+        if para is None or len(para) < PROSE:
             return
         key = (game, sid)
         if visits == 1:  # (a game taken back and played on may arrive first again)
