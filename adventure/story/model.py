@@ -239,8 +239,8 @@ class Thing(Record):
         # and to a topic not in `topics` (topic phrases -> the reply about them)
         self.talk = talk
         self.topics = [] if topics is None else topics
-        # a person's answer to 'treat/heal/bandage X' when no action answers; empty when
-        # they need nothing (the engine's plain reply then)
+        # its answer to 'treat/heal/bandage X' when no action answers (a hurt person's,
+        # a body's); rendered empty when nothing is needed (the engine's plain reply then)
         self.treat = treat
 
     def renamed(self, called: str) -> Thing:
