@@ -316,9 +316,12 @@ class World:
         found = self._arrangement
         if found < 0:
             derived = self.story.derived
-            known: dict[tuple[tuple[str, str], ...], int] = derived.setdefault(
+            known: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = derived.setdefault(
                 "arrangements", {})
-            key = tuple(self.state.moved.items())
+            # the things and their places as two flat tuples, not a pair per thing: a
+            # string keeps its hash, a pair would be made and hashed anew every time
+            moved = self.state.moved
+            key = (tuple(moved), tuple(moved.values()))
             number = known.get(key)
             if number is None:
                 number = derived["arrangements_made"] = derived.get("arrangements_made", 0) + 1
