@@ -10,6 +10,7 @@ from ..engine.opening import Start
 from ..engine.state import LogEntry
 from ..story.files import FileRefused, read_regular
 from ..story.limits import MAX_INT
+from ..story.memo import remember
 from ..story.model import Story
 from ..story.record import Record
 from .safety import json_line, safe_story_id
@@ -47,9 +48,23 @@ def _turn(entry: LogEntry, turn: int | None = None) -> str:
 def _lines(turns: list[tuple[LogEntry, int | None]]) -> str:
     """`_turn` of each (entry, turn), in one string: a batch in one loop, not a call each."""
     string = _string_encoder()
-    return "".join([f"[{string(e.command)}, {string(e.resolved)}]\n" if t is None else
-                    f"[{string(e.command)}, {string(e.resolved)}, {t:d}]\n"
-                    for e, t in turns])
+    known = _ENCODED
+    out: list[str] = []
+    for e, t in turns:
+        # the same commands and resolutions come back turn after turn: each encoded once
+        command = known.get(e.command)
+        if command is None:
+            command = remember(known, e.command, string(e.command))
+        resolved = known.get(e.resolved)
+        if resolved is None:
+            resolved = remember(known, e.resolved, string(e.resolved))
+        # (no format spec: compiled, that would be a call to format())
+        out.append(f"[{command}, {resolved}]\n" if t is None else
+                   f"[{command}, {resolved}, {t}]\n")
+    return "".join(out)
+
+
+_ENCODED: dict[str, str] = {}  # a string -> its JSON (_lines)
 
 
 def _string_encoder() -> Callable[[str], str]:

@@ -108,7 +108,7 @@ def play(session: Session, stdin: TextIO | None = None, stdout: TextIO | None = 
     reader = _Lines(inp)
     try:
         while True:
-            sink.add("\n\n> ")
+            sink.add_known("\n\n> ", b"\n\n> ")
             if sink.size >= FLUSH_AT or not reader.ready():
                 _flush_journal(session)
                 sink.write()
@@ -121,7 +121,7 @@ def play(session: Session, stdin: TextIO | None = None, stdout: TextIO | None = 
             if not interactive:
                 sink.add(sanitize(line if len(line) <= 200 else line[:200] + "...") + "\n")
             result = session.submit(line)
-            sink.add("\n")
+            sink.add_known("\n", b"\n")
             sink.add_blocks(blocks(result, width))
             if result.quit:
                 sink.add("\n")
@@ -203,6 +203,14 @@ class _Sink:
             self.parts.append(text)
         else:
             self.encoded.append(text.encode("utf-8", self.errors))
+        self.size += len(text)
+
+    def add_known(self, text: str, encoded: bytes) -> None:
+        """add(text), given its UTF-8 (a constant of the loop's: not encoded every turn)."""
+        if self.buffer is None:
+            self.parts.append(text)
+        else:
+            self.encoded.append(encoded)
         self.size += len(text)
 
     def add_blocks(self, texts: list[str]) -> None:
