@@ -23,7 +23,8 @@ COMPILED = ["engine/session", "engine/game", "engine/labels", "engine/offers", "
             "engine/verbs", "engine/world", "engine/parser", "engine/typos",
             "engine/pronouns", "engine/state", "engine/scopeindex", "engine/closematch",
             "engine/machine", "engine/result", "story/effects", "story/text", "story/expr",
-            "story/model", "story/memo", "story/vocab", "story/sanitize", "play/plain"]
+            "story/model", "story/memo", "story/vocab", "story/sanitize", "play/plain",
+            "play/journal"]
 
 
 def _parallel_compile(compiler):
