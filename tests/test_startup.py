@@ -89,7 +89,7 @@ def test_the_installed_command_is_our_launcher_and_runs_with_this_interpreter():
     text = SCRIPT.read_text()
     first, _, body = text.partition("\n")
     assert first.startswith("#!") and Path(first[2:].split()[0]).exists(), first
-    assert "import re" not in body and "from adventure.cli import main" in body
+    assert "import re" not in body and "from adventure.launch import run" in body
     res = subprocess.run([str(SCRIPT), "--version"], capture_output=True, text=True,
                          timeout=60)
     assert res.returncode == 0 and res.stdout.strip(), res.stderr
@@ -104,3 +104,19 @@ def test_the_launcher_run_again_by_multiprocessing_starts_no_game():
     res = subprocess.run([sys.executable, "-c", code, str(SCRIPT)], input="", timeout=60,
                          capture_output=True, text=True)
     assert res.returncode == 0 and res.stdout.strip() == "imported only", res
+
+
+# -- what the launcher runs ---------------------------------------------------------------
+
+def test_the_game_is_imported_with_the_collector_paused_and_played_with_it_on(monkeypatch):
+    """launch.run() imports the game with the collector off (a start makes no garbage),
+    and leaves it on for the game."""
+    import gc
+
+    from adventure import launch
+
+    monkeypatch.setattr(sys, "argv", ["adventure", "--version"])
+    seen = []
+    monkeypatch.setattr(gc, "freeze", lambda: seen.append(gc.isenabled()))
+    assert launch.run() == 0
+    assert seen == [False] and gc.isenabled()
