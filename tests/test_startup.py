@@ -24,7 +24,8 @@ IMPORT_PATH = os.pathsep.join([str(Path(adventure.__file__).resolve().parent.par
                                sysconfig.get_paths()["platlib"]])
 SCRIPT = Path(sys.executable).parent / "adventure"
 HEAVY = ("re", "pathlib", "json", "pickle", "textwrap", "argparse", "contextlib", "yaml",
-         "transitions", "urllib.parse", "struct", "enum")
+         "transitions", "urllib.parse", "struct", "enum", "collections", "functools",
+         "operator", "collections.abc")
 
 PIPED_START = """
 import sys
