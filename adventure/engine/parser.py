@@ -6,9 +6,6 @@ no state is read or changed here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from functools import lru_cache
-
 from ..story.memo import remember
 from ..story.model import Action, Exit, Thing, Words
 from ..story.record import Record
@@ -26,6 +23,10 @@ from .naming import apart
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
 from .typos import correct
 from .ways import exits_phrase
+
+TYPE_CHECKING = False  # typing costs start-up time (collections.abc imports collections)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
 
 META = frozenset({"hint", "help", "choices", "quit", "score", "version", "verbose", "brief"})
 # Built-in verbs that need no object ("listen", "kneel"); verbs with an instrument
@@ -260,8 +261,19 @@ def _parse(ws: Words, ctx: Context) -> Intent:
     return unknown(ws, ctx)
 
 
-@lru_cache(maxsize=4096)  # each command asks several times; players repeat commands
+# Each command asks several times, and players repeat commands. (A memo, not
+# functools.lru_cache: importing functools, with collections, was a tenth of a start.)
+_BUILTIN_VERB: dict[Words, tuple[str, Words]] = {}
+
+
 def _builtin_verb(ws: Words) -> tuple[str, Words]:
+    found = _BUILTIN_VERB.get(ws)
+    if found is None:
+        found = remember(_BUILTIN_VERB, ws, _find_builtin_verb(ws))
+    return found
+
+
+def _find_builtin_verb(ws: Words) -> tuple[str, Words]:
     for seq, name in VERBS_BY_FIRST.get(ws[0], ()) if ws else ():
         if ws[:len(seq)] == seq:
             return name, ws[len(seq):]
