@@ -109,7 +109,7 @@ def _command() -> dict:
     is the wheel format's mark for "this environment's interpreter", which pip writes in.
     Windows runs no #! line: there pip's .exe launcher of an entry point is the command."""
     if sys.platform == "win32":
-        return {"entry_points": {"console_scripts": ["adventure = adventure.cli:main"]}}
+        return {"entry_points": {"console_scripts": ["adventure = adventure.launch:run"]}}
     return {"scripts": ["bin/adventure"]}
 
 

@@ -140,7 +140,7 @@ def _game(args: Namespace) -> tuple[Game, Start | None, Story, str] | int:
         return EXIT_USAGE
     story, name = loaded
     from .engine.session import Game
-    from .play.replay import FileStore  # noqa: F401 - imported with the collector paused
+    from .play.replay import FileStore  # noqa: F401 - imported here, collector paused
     from .play.start import start  # noqa: F401 - likewise
 
     if args.at is not None and (args.load is not None or args.cont is not None):

@@ -12,12 +12,12 @@ from ..story.record import Record
 from ..story.vocab import (
     DIRECTIONS,
     VERB_TABLE,
-    VERBS_BY_FIRST,
     SynonymIndex,
     apply_synonyms,
     canonical,
     words,
 )
+from ..story.vocab import builtin_verb as _builtin_verb  # as game and selfname know it
 from . import labels
 from .naming import apart
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
@@ -259,25 +259,6 @@ def _parse(ws: Words, ctx: Context) -> Intent:
     if ws in _DIRECTION_WORDS:
         return _builtin("go", ws, ("go", *ws), ctx)
     return unknown(ws, ctx)
-
-
-# Each command asks several times, and players repeat commands. (A memo, not
-# functools.lru_cache: importing functools, with collections, was a tenth of a start.)
-_BUILTIN_VERB: dict[Words, tuple[str, Words]] = {}
-
-
-def _builtin_verb(ws: Words) -> tuple[str, Words]:
-    found = _BUILTIN_VERB.get(ws)
-    if found is None:
-        found = remember(_BUILTIN_VERB, ws, _find_builtin_verb(ws))
-    return found
-
-
-def _find_builtin_verb(ws: Words) -> tuple[str, Words]:
-    for seq, name in VERBS_BY_FIRST.get(ws[0], ()) if ws else ():
-        if ws[:len(seq)] == seq:
-            return name, ws[len(seq):]
-    return "", ws
 
 
 def _action_matches(a: Action, ws: Words, ctx: Context) -> bool:
