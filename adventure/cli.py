@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 MAX_DELAY = 60  # seconds between turns of `replay --delay`
+# Set by a command that has closed every file it wrote and needs nothing of the
+# interpreter's shutdown (play, after its store): launch.run() may then end the process.
+done_with_files = False
 SUBCOMMANDS = ("play", "check", "test", "graph", "replay", "saves", "lsp", "agent", "serve")
 
 
@@ -154,6 +157,7 @@ def _game(args: Namespace) -> tuple[Game, Start | None, Story, str] | int:
 
 
 def cmd_play(args: Namespace) -> int:
+    global done_with_files
     # The story, the engine's modules and the game live as long as the game: made with the
     # collector paused, then kept out of every later collection (gc.freeze), so a turn's
     # garbage is all the collector ever looks at.
@@ -194,6 +198,7 @@ def cmd_play(args: Namespace) -> int:
                     if person else None)
     finally:
         store.close()
+        done_with_files = True
 
 
 def cmd_lsp(args: Namespace) -> int:

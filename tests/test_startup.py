@@ -121,3 +121,32 @@ def test_the_game_is_imported_with_the_collector_paused_and_played_with_it_on(mo
     monkeypatch.setattr(gc, "freeze", lambda: seen.append(gc.isenabled()))
     assert launch.run() == 0
     assert seen == [False] and gc.isenabled()
+
+
+def test_a_game_that_ends_the_process_at_once_has_written_everything(tmp_path):
+    """After a piped game the launcher skips the interpreter's shutdown (exit_now): the
+    transcript and the journal it kept are whole, and the output ends as it should."""
+    env = {**os.environ, "ADVENTURE_CACHE": str(tmp_path / "cache")}
+    saves = tmp_path / "saves"
+    res = subprocess.run([sys.executable, "-m", "adventure", "--story", str(PEER), "--new",
+                          "--journal", "--saves", str(saves)],
+                         input="transcript on\nnorth\ntake knife\nsouth\nquit\n",
+                         capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.rstrip().endswith("unfinished games)."), res.stdout[-500:]
+    written = "\n".join(p.read_text(errors="replace") for p in saves.rglob("*") if p.is_file())
+    assert "A blunt knife" in written or "knife" in written.split("south", 1)[0], written[-2000:]
+    assert "take knife" in written and "south" in written, written[-2000:]
+
+
+def test_exit_now_leaves_the_usual_shutdown_to_a_process_that_needs_it():
+    """An atexit function, or an unflushable output, keeps the interpreter's shutdown."""
+    code = ("import atexit, sys; from adventure.launch import exit_now; "
+            "atexit.register(lambda: print('atexit ran')); exit_now(3); print('went on')")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, cwd=ROOT)
+    assert res.returncode == 0 and res.stdout.split() == ["went", "on", "atexit", "ran"], res
+    res = subprocess.run([sys.executable, "-c", "from adventure.launch import exit_now; "
+                          "print('flushed first'); exit_now(3); print('not reached')"],
+                         capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert res.returncode == 3 and res.stdout == "flushed first\n", res
