@@ -13,6 +13,7 @@ import sys
 from .play.places import display_path, saves_dir, story_note
 from .story.cache import load as load_story
 from .story.diagnostics import StoryError
+from .story.gcpause import collector_paused
 from .story.model import Story
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
@@ -20,9 +21,13 @@ if TYPE_CHECKING:
     from argparse import Namespace
 
     from .engine.opening import Start
+    from .engine.session import Game
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 MAX_DELAY = 60  # seconds between turns of `replay --delay`
+# Set by a command that has closed every file it wrote and needs nothing of the
+# interpreter's shutdown (play, after its store): launch.run() may then end the process.
+done_with_files = False
 SUBCOMMANDS = ("play", "check", "test", "graph", "replay", "saves", "lsp", "agent", "serve")
 
 
@@ -130,14 +135,16 @@ def _report(problems: list[str], name: str) -> None:
           f"{'them' if count != 1 else 'it'} and run the command again.", file=sys.stderr)
 
 
-def cmd_play(args: Namespace) -> int:
+def _game(args: Namespace) -> tuple[Game, Start | None, Story, str] | int:
+    """cmd_play's game, the scene of --at and the story, or the exit code of a story or
+    option it cannot use."""
     loaded = _usable(args.story, announce=args.watch)
     if loaded is None:
         return EXIT_USAGE
     story, name = loaded
     from .engine.session import Game
-    from .play.replay import FileStore
-    from .play.start import StartError, start
+    from .play.replay import FileStore  # noqa: F401 - imported here, collector paused
+    from .play.start import start  # noqa: F401 - likewise
 
     if args.at is not None and (args.load is not None or args.cont is not None):
         print("adventure: --at starts a new game; it does not go with --load or --continue.",
@@ -146,10 +153,22 @@ def cmd_play(args: Namespace) -> int:
     usable, at = _start_at(story, args)
     if not usable:
         return EXIT_USAGE
-    game = Game(story)
-    # The story's objects live as long as the game: keep them out of every later
-    # collection, so a turn's garbage is all the collector ever looks at.
-    gc.freeze()
+    return Game(story), at, story, name
+
+
+def cmd_play(args: Namespace) -> int:
+    global done_with_files
+    # The story, the engine's modules and the game live as long as the game: made with the
+    # collector paused, then kept out of every later collection (gc.freeze), so a turn's
+    # garbage is all the collector ever looks at.
+    with collector_paused(keep=True):
+        ready = _game(args)
+    if isinstance(ready, int):
+        return ready
+    game, at, story, name = ready
+    from .play.replay import FileStore
+    from .play.start import StartError, start
+
     directory = saves_dir(args.saves)
     person = sys.stdin.isatty() and sys.stdout.isatty()
     store = FileStore(directory, game, journal=person or args.journal or args.cont is not None)
@@ -179,6 +198,7 @@ def cmd_play(args: Namespace) -> int:
                     if person else None)
     finally:
         store.close()
+        done_with_files = True
 
 
 def cmd_lsp(args: Namespace) -> int:

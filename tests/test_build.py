@@ -43,6 +43,27 @@ def test_the_installed_hot_modules_are_compiled():
         assert not module.__file__.endswith(".py"), f"{dotted} was not compiled"
 
 
+
+@pytest.mark.skipif(not INSTALLED, reason="the engine is imported from the checkout: nothing "
+                    "was compiled")
+@pytest.mark.skipif(sys.platform == "win32", reason="a DLL exports only what it names anyway")
+def test_the_compiled_library_exports_only_its_module_init():
+    """setup.py builds the shared library with hidden visibility: each of its internal
+    symbols would be looked up by the dynamic loader at every start."""
+    import ctypes
+
+    from adventure.engine import session
+
+    if session.__file__.endswith(".py"):
+        pytest.skip("plain Python (no compiler, or TEROK_NOR_PURE)")
+    site = Path(adventure.__file__).resolve().parent.parent
+    libraries = sorted(site.glob("*__mypyc.*"))
+    assert len(libraries) == 1, libraries
+    lib = ctypes.CDLL(str(libraries[0]))
+    assert hasattr(lib, "PyInit_" + libraries[0].name.split(".")[0])
+    assert not hasattr(lib, "CPyInit_adventure___engine___session")
+
+
 # Plays every walkthrough of a story with a mix of other commands (builtins, a typo,
 # undo, numbers, a refusal) and prints what each turn shows, as JSON lines.
 PLAY = r"""

@@ -385,3 +385,24 @@ def test_undo_after_the_end_names_the_move_that_ended_the_game(demo_game):
     last = s.log[-1].command
     s.submit("pull handle")
     assert s.submit("undo").text.startswith(f"Undone: '{last}'.")
+
+
+def test_undo_keeps_the_last_undo_depth_turns_and_no_more():
+    """Undo goes back UNDO_DEPTH turns, oldest levels dropped past that (a bounded list)."""
+    from pathlib import Path
+
+    from adventure.engine.session import UNDO_DEPTH
+    from adventure.story.loader import load_story
+
+    s = Session(Game(load_story(Path(__file__).parent.parent / "benchmarks" / "peer_story")),
+                seed=1)
+    for i in range(UNDO_DEPTH + 5):  # each changes the game: undoable
+        s.submit("take lamp" if i % 2 == 0 else "drop lamp")
+    undone = 0
+    while s.submit("undo").text.startswith("Undone"):
+        undone += 1
+    assert undone == UNDO_DEPTH
+    # the oldest five were dropped: the game is as five turns left it (the lamp taken)
+    assert "lamp" in s.submit("inventory").text.lower()
+    s.submit("drop lamp")
+    assert "lamp" not in s.submit("inventory").text.lower()

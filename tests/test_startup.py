@@ -24,7 +24,8 @@ IMPORT_PATH = os.pathsep.join([str(Path(adventure.__file__).resolve().parent.par
                                sysconfig.get_paths()["platlib"]])
 SCRIPT = Path(sys.executable).parent / "adventure"
 HEAVY = ("re", "pathlib", "json", "pickle", "textwrap", "argparse", "contextlib", "yaml",
-         "transitions", "urllib.parse", "struct", "enum")
+         "transitions", "urllib.parse", "struct", "enum", "collections", "functools",
+         "operator", "collections.abc")
 
 PIPED_START = """
 import sys
@@ -89,7 +90,7 @@ def test_the_installed_command_is_our_launcher_and_runs_with_this_interpreter():
     text = SCRIPT.read_text()
     first, _, body = text.partition("\n")
     assert first.startswith("#!") and Path(first[2:].split()[0]).exists(), first
-    assert "import re" not in body and "from adventure.cli import main" in body
+    assert "import re" not in body and "from adventure.launch import run" in body
     res = subprocess.run([str(SCRIPT), "--version"], capture_output=True, text=True,
                          timeout=60)
     assert res.returncode == 0 and res.stdout.strip(), res.stderr
@@ -104,3 +105,51 @@ def test_the_launcher_run_again_by_multiprocessing_starts_no_game():
     res = subprocess.run([sys.executable, "-c", code, str(SCRIPT)], input="", timeout=60,
                          capture_output=True, text=True)
     assert res.returncode == 0 and res.stdout.strip() == "imported only", res
+
+
+# -- what the launcher runs ---------------------------------------------------------------
+
+def test_the_game_is_imported_with_the_collector_paused_and_played_with_it_on(monkeypatch):
+    """launch.run() imports the game with the collector off (a start makes no garbage),
+    and leaves it on for the game."""
+    import gc
+
+    from adventure import launch
+
+    monkeypatch.setattr(sys, "argv", ["adventure", "--version"])
+    seen = []
+    monkeypatch.setattr(gc, "freeze", lambda: seen.append(gc.isenabled()))
+    assert launch.run() == 0
+    assert seen == [False] and gc.isenabled()
+
+
+def test_a_game_that_ends_the_process_at_once_has_written_everything(tmp_path):
+    """After a piped game the launcher skips the interpreter's shutdown (exit_now): the
+    transcript and the journal it kept are whole, and the output ends as it should."""
+    env = {**os.environ, "ADVENTURE_CACHE": str(tmp_path / "cache")}
+    saves = tmp_path / "saves"
+    res = subprocess.run([sys.executable, "-m", "adventure", "--story", str(PEER), "--new",
+                          "--journal", "--saves", str(saves)],
+                         input="transcript on\nnorth\ntake knife\nsouth\nquit\n",
+                         capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.rstrip().endswith("unfinished games)."), res.stdout[-500:]
+    transcripts = list(saves.rglob("transcript-*.txt"))
+    assert len(transcripts) == 1, list(saves.rglob("*"))
+    text = transcripts[0].read_text()
+    assert "> take knife" in text and "Taken." in text and "> south" in text, text[-1000:]
+    journals = [p.read_text() for p in saves.rglob("*") if p.is_file() and p not in transcripts]
+    assert any('["south", ' in j for j in journals), journals
+
+
+def test_exit_now_leaves_the_usual_shutdown_to_a_process_that_needs_it():
+    """An atexit function, or an unflushable output, keeps the interpreter's shutdown."""
+    code = ("import atexit, sys; from adventure.launch import exit_now; "
+            "atexit.register(lambda: print('atexit ran')); exit_now(3); print('went on')")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, cwd=ROOT)
+    assert res.returncode == 0 and res.stdout.split() == ["went", "on", "atexit", "ran"], res
+    res = subprocess.run([sys.executable, "-c", "from adventure.launch import exit_now; "
+                          "print('flushed first'); exit_now(3); print('not reached')"],
+                         capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert res.returncode == 3 and res.stdout == "flushed first\n", res

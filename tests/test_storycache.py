@@ -298,3 +298,18 @@ def test_each_class_names_the_fields_its_init_turns_from_none_into_an_empty_list
     for name, fields in found.items():
         declared = set(getattr(model, name).__dict__.get("_empty_as_none", ()))
         assert declared == fields, name
+
+
+def test_the_cache_leaves_functools_whole_for_whoever_imports_it_next():
+    """The cache imports the C unpickler with a stand-in `functools` (partial alone); the
+    real module is what any later import gets (a fresh interpreter, without site)."""
+    import adventure
+
+    code = ("import sys; import adventure.story.cache; assert 'functools' not in sys.modules; "
+            "import functools, _functools; assert functools.lru_cache and functools.reduce; "
+            "assert functools.partial is _functools.partial; import pickle; "
+            "assert pickle.loads(pickle.dumps(functools.partial(max, 1)))(2) == 2; print('ok')")
+    env = {**os.environ, "PYTHONPATH": str(Path(adventure.__file__).resolve().parent.parent)}
+    res = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True,
+                         timeout=60, env=env)
+    assert res.returncode == 0 and res.stdout.strip() == "ok", res.stderr

@@ -7,8 +7,6 @@ builds each turn's offers and parser `Context` from them. It never changes a gam
 
 from __future__ import annotations
 
-from collections import deque
-
 from ..story.limits import MAX_ROUTE_STEPS
 from ..story.memo import remember
 from ..story.model import Action, Exit, Scene, Story, Words
@@ -167,10 +165,13 @@ class Offers:
         if sid not in cache:
             # Breadth first, at most MAX_ROUTE_STEPS exits away: every path is a copy, so
             # a ring of thousands of scenes would otherwise cost their number squared.
+            # (A list read from the front: collections.deque would import collections, a
+            # tenth of a piped start of a small game.)
             paths: dict[str, list[Exit]] = {sid: []}
-            todo = deque([sid])
-            while todo:
-                here = todo.popleft()
+            todo, done = [sid], 0
+            while done < len(todo):
+                here = todo[done]
+                done += 1
                 if len(paths[here]) >= MAX_ROUTE_STEPS:
                     continue
                 for ex in self.story.scenes[here].exits:

@@ -6,27 +6,28 @@ no state is read or changed here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from functools import lru_cache
-
 from ..story.memo import remember
 from ..story.model import Action, Exit, Thing, Words
 from ..story.record import Record
 from ..story.vocab import (
     DIRECTIONS,
     VERB_TABLE,
-    VERBS_BY_FIRST,
     SynonymIndex,
     apply_synonyms,
     canonical,
     words,
 )
+from ..story.vocab import builtin_verb as _builtin_verb  # as game and selfname know it
 from . import labels
 from .freetalk import addressee
 from .naming import apart
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
 from .typos import correct
 from .ways import exits_phrase
+
+TYPE_CHECKING = False  # typing costs start-up time (collections.abc imports collections)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
 
 META = frozenset({"hint", "help", "choices", "quit", "score", "version", "verbose", "brief"})
 # Built-in verbs that need no object ("listen", "kneel"); verbs with an instrument
@@ -257,14 +258,6 @@ def _parse(ws: Words, ctx: Context) -> Intent:
     if ws in _DIRECTION_WORDS:
         return _builtin("go", ws, ("go", *ws), ctx)
     return unknown(ws, ctx)
-
-
-@lru_cache(maxsize=4096)  # each command asks several times; players repeat commands
-def _builtin_verb(ws: Words) -> tuple[str, Words]:
-    for seq, name in VERBS_BY_FIRST.get(ws[0], ()) if ws else ():
-        if ws[:len(seq)] == seq:
-            return name, ws[len(seq):]
-    return "", ws
 
 
 def _action_matches(a: Action, ws: Words, ctx: Context) -> bool:

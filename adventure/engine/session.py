@@ -8,8 +8,6 @@ line; this module also re-exports the names front ends use with it.
 
 from __future__ import annotations
 
-from collections import deque
-
 from ..story.lazyre import rx
 from ..story.vocab import words
 from .errors import SaveError
@@ -68,8 +66,9 @@ class Session:
         # Each level: what turns the state after it back into the state before it (see
         # GameState.undo_delta), the log it belonged to, that log's length then, and the
         # game to go back to when the level replaced it (a live reload), else None.
-        self.undo: deque[tuple[tuple, list[LogEntry], int, Game | None]] = \
-            deque(maxlen=UNDO_DEPTH)
+        # (A list trimmed to UNDO_DEPTH: collections.deque would import collections, a tenth
+        # of a piped start of a small game.)
+        self.undo: list[tuple[tuple, list[LogEntry], int, Game | None]] = []
         self.pending_restart = False
         self.opening = game.begin(seed, start)
         self.state = self.opening.state
@@ -157,7 +156,7 @@ class Session:
             return result
         delta = result.undo if result.undo is not None else before.undo_delta(result.state)
         if delta:  # empty when the command changed nothing (a look, a refusal)
-            self.undo.append((delta, self.log, len(self.log), None))
+            self._keep_undo((delta, self.log, len(self.log), None))
             self.unsaved = True
         if result.resolved not in ("empty", "") and not (before.ended and result.state.ended):
             # (after the end, only what starts a game again is part of the game; a line
@@ -198,7 +197,7 @@ class Session:
                                     "'restore NAME' restores a named save, and 'saves' lists "
                                     "them.", error=True)
             return self._notice(f"{exc} The game goes on as it was.", error=True)
-        self.undo.append((self.state.whole(), self.log, len(self.log), None))
+        self._keep_undo((self.state.whole(), self.log, len(self.log), None))
         self.state, self.log = state, log
         self.store.journal_reset(state, log)
         self.unsaved = False
@@ -208,6 +207,12 @@ class Session:
         if self.store is None:
             return self._notice("Saving is not available in this game.", error=True)
         return self._notice(self.store.listing())
+
+    def _keep_undo(self, level: tuple[tuple, list[LogEntry], int, Game | None]) -> None:
+        undo = self.undo
+        undo.append(level)
+        if len(undo) > UNDO_DEPTH:  # the oldest level goes
+            del undo[0]
 
     def _undo(self, _: str) -> Result:
         if not self.undo:
@@ -236,7 +241,7 @@ class Session:
     def replace_game(self, game: Game, state: GameState, log: list[LogEntry]) -> None:
         """Play on in another game (a live reload rebuilt this one on an edited story);
         'undo' brings back the game, state and log as they are now."""
-        self.undo.append((self.state.whole(), self.log, len(self.log), self.game))
+        self._keep_undo((self.state.whole(), self.log, len(self.log), self.game))
         self.game, self.state, self.log = game, state, log
         self.last = None
 
@@ -250,8 +255,7 @@ class Session:
                                 "afterwards).")
         self.pending_restart = False
         result = self.game.again(self.state)
-        self.undo.append((self.state.whole(), self.log, len(self.log),
-                          None))
+        self._keep_undo((self.state.whole(), self.log, len(self.log), None))
         self.state, self.log = result.state, []
         if self.store is not None:
             self.store.journal_reset(self.state, self.log)

@@ -25,10 +25,34 @@ from .files import FolderTooDeep, read_regular, story_file_names
 from .gcpause import collector_paused
 from .model import Story
 
+
+class _functools_partial_only:  # noqa: N801 - used as a function: `with ...():`
+    """Importing _pickle imports functools, for functools.partial alone, and functools
+    imports collections: together a tenth of a piped start of a small game. partial is
+    _functools.partial, so while _pickle is imported, `functools` is a module that holds
+    just that (unless functools is there already)."""
+
+    def __enter__(self) -> None:
+        import _functools
+
+        self.stub = None
+        if "functools" not in sys.modules:
+            self.stub = sys.modules["functools"] = type(sys)("functools")
+            self.stub.partial = _functools.partial  # type: ignore[attr-defined]
+
+    def __exit__(self, *exc: object) -> None:
+        if self.stub is not None and sys.modules.get("functools") is self.stub:
+            del sys.modules["functools"]
+
+
 try:  # the unpickler itself (pickle.py adds re, struct and the pure-Python pickler)
-    from _pickle import Unpickler, UnpicklingError
-except ImportError:  # pragma: no cover - an interpreter without the C accelerator
-    from pickle import Unpickler, UnpicklingError
+    with _functools_partial_only():
+        from _pickle import Unpickler, UnpicklingError
+except (ImportError, AttributeError):  # an interpreter whose _pickle wants more of functools
+    try:
+        from _pickle import Unpickler, UnpicklingError
+    except ImportError:  # pragma: no cover - an interpreter without the C accelerator
+        from pickle import Unpickler, UnpicklingError
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ loads, and compiled into closures over an evaluation environment.
 
 from __future__ import annotations
 
-import operator
+import _operator  # what operator.py re-exports: importing operator is not free
 
 from .diagnostics import did_you_mean
 from .lazyre import rx
@@ -452,7 +452,7 @@ def _mod(x: int, y: int) -> int:
     return 0 if y == 0 else x % y
 
 
-_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+_COMPARE = {"<": _operator.lt, "<=": _operator.le, ">": _operator.gt, ">=": _operator.ge}
 
 # Each makes the closure of a binary operator from those of its operands. (Functions,
 # not lambdas returning lambdas: mypyc cannot compile those.)

@@ -7,7 +7,7 @@ than loading the whole story from the cache.
 
 from __future__ import annotations
 
-import operator
+from _operator import attrgetter  # operator.py's own: importing operator is not free
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ class _Spec:
                           if not n.startswith("__"))
         self.names = slots
         fields = [n for n in slots if n not in cls.__dict__.get("_not_pickled", ())]
-        get = operator.attrgetter(*fields)
+        get = attrgetter(*fields)
         self.values: Callable[[Any], tuple] = get if len(fields) > 1 \
             else (lambda obj: (get(obj),))
         # Fields whose __init__ turns None into a new empty list (the class says which):

@@ -143,6 +143,27 @@ for _seq, _name in VERB_TABLE:
     VERBS_BY_FIRST.setdefault(_seq[0], []).append((_seq, _name))
 
 
+# Each command asks several times, and players repeat commands. (A memo, not
+# functools.lru_cache: importing functools, with collections, was a tenth of a start.)
+_BUILTIN_VERB: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {}
+
+
+def builtin_verb(ws: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """The built-in verb a command starts with (its longest phrase), and the rest; ""
+    and the whole command when it starts with none."""
+    found = _BUILTIN_VERB.get(ws)
+    if found is None:
+        found = remember(_BUILTIN_VERB, ws, _find_builtin_verb(ws))
+    return found
+
+
+def _find_builtin_verb(ws: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    for seq, name in VERBS_BY_FIRST.get(ws[0], ()) if ws else ():
+        if ws[:len(seq)] == seq:
+            return name, ws[len(seq):]
+    return "", ws
+
+
 def canonical(ws: tuple[str, ...]) -> tuple[str, ...]:
     """Put a leading built-in verb in its one canonical form: x, look at, l at -> examine.
 
