@@ -19,7 +19,7 @@ def test_a_write_keeps_the_value_from_before_the_command_only_once(demo_game):
     w.write("vars", "n", 3)
     w.write("vars", "fresh", True)
     assert w.state.vars["n"] == 3 and w.state.vars["fresh"] is True
-    assert w.written == {("vars", "n"): 1, ("vars", "fresh"): GONE}
+    assert w.written == {"vars": {"n": 1, "fresh": GONE}}
 
 
 def test_unset_records_the_removed_value_and_ignores_an_absent_key(demo_game):
@@ -28,7 +28,7 @@ def test_unset_records_the_removed_value_and_ignores_an_absent_key(demo_game):
     w.unset("moved", "locket")
     w.unset("moved", "never_there")
     assert "locket" not in w.state.moved
-    assert w.written == {("moved", "locket"): "airlock"}
+    assert w.written == {"moved": {"locket": "airlock"}}
 
 
 def test_the_undo_record_of_the_writes_takes_the_state_back(demo_game):

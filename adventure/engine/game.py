@@ -390,11 +390,13 @@ class Game(Replies):
     # -- time -----------------------------------------------------------------------
     def fire_events(self, world: World) -> None:
         st = world.state
-        if not st.timers:
+        turn = st.turn
+        for timer in st.timers:  # most turns nothing is due: found without a new list
+            if timer[0] <= turn:
+                break
+        else:
             return
-        due = sorted((t for t in st.timers if t[0] <= st.turn), key=lambda t: (t[0], t[1]))
-        if not due:
-            return
+        due = sorted((t for t in st.timers if t[0] <= turn), key=lambda t: (t[0], t[1]))
         st.timers[:] = [t for t in st.timers if t[0] > st.turn]
         for _, event in due:
             if st.ended:

@@ -35,9 +35,12 @@ _SESSION_WORDS = ("save", "restore", "load", "transcript")
 def split_commands(line: str) -> list[str]:
     """'take the padd. go to ops' and 'x rod then take it' are several commands."""
     stripped = line.strip()
-    if not stripped or len(line) > MAX_LINE or stripped.lower().startswith(_SESSION_WORDS):
+    if not stripped or len(line) > MAX_LINE:
         return [line]
-    if "." not in line and ";" not in line and "!" not in line and "then" not in line.lower():
+    lower = stripped.lower()
+    if lower.startswith(_SESSION_WORDS):
+        return [line]
+    if "." not in line and ";" not in line and "!" not in line and "then" not in lower:
         return [stripped]  # most lines are one command: no need for the expression
     return [p for p in rx(_SEPARATORS).split(stripped) if p.strip()] or [line]
 

@@ -114,20 +114,24 @@ class GameState(Record):
                 ("refs", self.refs, None), ("pending", self.pending, None),
                 ("start", self.start, None))
 
-    def undo_record(self, newer: GameState, written: dict[tuple[str, str], Any]) -> tuple:
+    def undo_record(self, newer: GameState, written: dict[str, dict[str, Any]]) -> tuple:
         """`undo_delta(newer)` for a turn whose every write to the dicts is in `written`
-        ((field, key) -> the value before, GONE if absent; see `World.write`): the
+        (field -> key -> the value before, GONE if absent; see `World.write`): the
         cost is that of the few keys written, not of the whole state."""
-        fields: dict[str, tuple[dict[str, Any], list[str]]] = {}
-        for (name, key), old in written.items():
-            if field_dict(newer, name).get(key, GONE) == old:
-                continue  # written back as it was
-            changed, added = fields.get(name) or fields.setdefault(name, ({}, []))
-            if old is GONE:
-                added.append(key)
-            else:
-                changed[key] = old
-        out = [(name, changed, tuple(added)) for name, (changed, added) in fields.items()]
+        out: list[tuple[str, Any, Any]] = []
+        for name, olds in written.items():
+            now = field_dict(newer, name)
+            changed: dict[str, Any] = {}
+            added: list[str] = []
+            for key, old in olds.items():
+                if now.get(key, GONE) == old:
+                    continue  # written back as it was
+                if old is GONE:
+                    added.append(key)
+                else:
+                    changed[key] = old
+            if changed or added:
+                out.append((name, changed, tuple(added)))
         return tuple(out + self._others_changed(newer))
 
     def _others_changed(self, newer: GameState) -> list[tuple[str, Any, None]]:

@@ -51,9 +51,10 @@ class World:
         self._scope: tuple[tuple[str, bool], dict[str, Thing]] | None = None
         self._held: dict[str, list[Thing]] | None = None
         self._arrangement = -1  # arrangement(), until a thing moves
-        # (field, key) -> its value before this command first wrote it (GONE: absent):
-        # the turn's undo record, so undo never has to compare two whole states.
-        self.written: dict[tuple[str, str], Any] = {}
+        # field -> key -> its value before this command first wrote it (GONE: absent):
+        # the turn's undo record, so undo never has to compare two whole states. By
+        # field, then key: no (field, key) pair is made and hashed at every write.
+        self.written: dict[str, dict[str, Any]] = {}
         self._lighting = False  # working out whether it is dark: scope is everything in reach
         self.fell_to: Any = None  # the match a refused action or exit passed the command to
         # an ending's score line waits until the command's turn is counted (reply._result)
@@ -62,15 +63,21 @@ class World:
     # -- every change to the state's dicts comes through these ------------------
     def write(self, field: str, key: str, value: Any) -> None:
         d = field_dict(self.state, field)
-        if (field, key) not in self.written:
-            self.written[field, key] = d.get(key, GONE)
+        olds = self.written.get(field)
+        if olds is None:
+            olds = self.written[field] = {}
+        if key not in olds:
+            olds[key] = d.get(key, GONE)
         d[key] = value
 
     def unset(self, field: str, key: str) -> None:
         d = field_dict(self.state, field)
         if key in d:
-            if (field, key) not in self.written:
-                self.written[field, key] = d[key]
+            olds = self.written.get(field)
+            if olds is None:
+                olds = self.written[field] = {}
+            if key not in olds:
+                olds[key] = d[key]
             del d[key]
 
     # -- the machine's model attribute ---------------------------------------
@@ -316,9 +323,12 @@ class World:
         found = self._arrangement
         if found < 0:
             derived = self.story.derived
-            known: dict[tuple[tuple[str, str], ...], int] = derived.setdefault(
+            known: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = derived.setdefault(
                 "arrangements", {})
-            key = tuple(self.state.moved.items())
+            # the things and their places as two flat tuples, not a pair per thing: a
+            # string keeps its hash, a pair would be made and hashed anew every time
+            moved = self.state.moved
+            key = (tuple(moved), tuple(moved.values()))
             number = known.get(key)
             if number is None:
                 number = derived["arrangements_made"] = derived.get("arrangements_made", 0) + 1

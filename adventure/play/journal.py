@@ -10,6 +10,7 @@ from ..engine.opening import Start
 from ..engine.state import LogEntry
 from ..story.files import FileRefused, read_regular
 from ..story.limits import MAX_INT
+from ..story.memo import remember
 from ..story.model import Story
 from ..story.record import Record
 from .safety import json_line, safe_story_id
@@ -41,12 +42,32 @@ def _turn(entry: LogEntry, turn: int | None = None) -> str:
     """A command's line: what json.dumps([command, resolved, turn], ensure_ascii=False)
     writes, without the encoder's generic walk (one per turn). The turn is the game's own
     (the toolbar's) after the command; lines rewritten after an undo carry none."""
-    if turn is None:
-        return f"[{_string(entry.command)}, {_string(entry.resolved)}]\n"
-    return f"[{_string(entry.command)}, {_string(entry.resolved)}, {turn:d}]\n"
+    return _lines([(entry, turn)])
 
 
-def _string(text: str) -> str:
+def _lines(turns: list[tuple[LogEntry, int | None]]) -> str:
+    """`_turn` of each (entry, turn), in one string: a batch in one loop, not a call each."""
+    string = _string_encoder()
+    known = _ENCODED
+    out: list[str] = []
+    for e, t in turns:
+        # the same commands and resolutions come back turn after turn: each encoded once
+        command = known.get(e.command)
+        if command is None:
+            command = remember(known, e.command, string(e.command))
+        resolved = known.get(e.resolved)
+        if resolved is None:
+            resolved = remember(known, e.resolved, string(e.resolved))
+        # (no format spec: compiled, that would be a call to format())
+        out.append(f"[{command}, {resolved}]\n" if t is None else
+                   f"[{command}, {resolved}, {t}]\n")
+    return "".join(out)
+
+
+_ENCODED: dict[str, str] = {}  # a string -> its JSON (_lines)
+
+
+def _string_encoder() -> Callable[[str], str]:
     """One JSON string, as json's encoder writes it. Imported at the first journalled turn,
     not with this module: a piped game keeps no journal (and json itself imports re)."""
     global _encoder
@@ -57,7 +78,7 @@ def _string(text: str) -> str:
         except ImportError:  # pragma: no cover - an interpreter without the C accelerator
             from json.encoder import encode_basestring
         encode = _encoder = encode_basestring
-    return encode(text)
+    return encode
 
 
 _encoder: Callable[[str], str] | None = None
@@ -67,7 +88,11 @@ class Journal:
     """A game's turns as JSON lines: a header, then [command, resolved] per turn.
 
     Each turn is one unbuffered write to a file opened for appending, so a killed
-    process loses at most the turn in progress. Each game has its own file. A journal
+    process loses at most the turn in progress. With `hold` (the plain loop, reading lines
+    a pipe has already delivered) the turns of a batch wait in `pending` until `flush`,
+    which the loop calls just before it writes the batch's output: a killed process loses
+    only turns nobody saw, and a batch costs one write, not one per turn (a write was
+    about a tenth of a piped turn). Each game has its own file. A journal
     holds no more than a rebuild replays (saves.MAX_REBUILD_*: `room_for`), so that every
     journal written can be continued and none grows without bound in a long game.
     """
@@ -79,6 +104,9 @@ class Journal:
         self.typed = 0  # characters of the commands in the file
         self.turn: int | None = None  # the game's turn after the last command in the file
         self.begun: Start | None = None  # where the game began, kept in the header
+        self.hold = False  # keep turns in `pending` until `flush` (see above)
+        self.pending: list[tuple[LogEntry, int | None]] = []
+        self.failed = False  # a write failed: the journal stops there, as a full one does
 
     def room_for(self, entry: LogEntry) -> bool:
         """Can this command be kept, and the journal still be continued?"""
@@ -129,28 +157,51 @@ class Journal:
         self.commands, self.typed, self.turn = len(log), sum(len(e.command) for e in log), turn
 
     def append(self, entry: LogEntry, turn: int | None = None) -> None:
-        os.write(self.fd, _turn(entry, turn).encode())
+        if self.hold:
+            if not self.failed:
+                self.pending.append((entry, turn))
+        else:
+            os.write(self.fd, _turn(entry, turn).encode())
         self.commands += 1
         self.typed += len(entry.command)
         self.turn = turn
 
+    def flush(self) -> None:
+        """Write the turns held back (`hold`). A failed write (a full disk) stops the
+        journal at the turns before the batch, as a failed append stops the store's."""
+        pending = self.pending
+        if not pending:
+            return
+        text = _lines(pending)
+        pending.clear()
+        if self.failed:
+            return
+        try:
+            os.write(self.fd, text.encode())
+        except OSError:
+            self.failed = True
+
     def rewrite(self, story: Story, seed: int, log: list[LogEntry],
                 turn: int | None = None) -> None:
         """After undo, restore or restart: the journal becomes the current log."""
+        self.pending.clear()  # turns held back are in the log
         if not log:
             # A restart: a journal that is only a header has nothing to lose, so it is
             # rewritten in place (a torn header is a journal nobody is offered).
             os.ftruncate(self.fd, 0)
             self._write_all(story, seed, log)
+            self.failed = False  # whole again
             return
         write_atomic(self.path, self._text(story, seed, log, turn))
         self._kept(log, turn)
         os.close(self.fd)
         self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+        self.failed = False
 
     def sync(self) -> None:
         import contextlib
 
+        self.flush()
         with contextlib.suppress(OSError):
             os.fsync(self.fd)
 
@@ -159,6 +210,7 @@ class Journal:
         is written first, so a journal that cannot be removed is never offered again."""
         import contextlib
 
+        self.flush()
         with contextlib.suppress(OSError):
             os.write(self.fd, b'{"end": true}\n')
         self.commands = 0  # removed at close
@@ -167,6 +219,7 @@ class Journal:
         """Close the file; a journal with no command in it (an empty game) is removed."""
         import contextlib
 
+        self.flush()
         with contextlib.suppress(OSError):
             os.close(self.fd)
         if self.commands == 0:

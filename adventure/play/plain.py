@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ..engine.session import Result, Session
+from ..engine.session import Choice, Result, Session
 from ..story.memo import remember
 from ..story.sanitize import sanitize
 
@@ -55,8 +55,23 @@ def blocks(result: Result, width: int | None) -> list[str]:
         else:
             out.append(text)
     if result.show_choices and result.choices:
-        out.append("\n".join([f"  {c.number}) {sanitize(c.label)}" for c in result.choices]))
+        out.append(_choices_block(result.choices))
     return out
+
+
+# id(choices list) -> (that list, its lines): a scene's list is one object shared by every
+# result that shows it (engine.reply), so its lines are made once, not every turn. The
+# list is kept with its lines, so that its id is not another list's while it is here.
+_CHOICE_LINES: dict[int, tuple[list[Choice], str]] = {}
+
+
+def _choices_block(choices: list[Choice]) -> str:
+    found = _CHOICE_LINES.get(id(choices))
+    if found is not None and found[0] is choices:
+        return found[1]
+    text = "\n".join([f"  {c.number}) {sanitize(c.label)}" for c in choices])
+    remember(_CHOICE_LINES, id(choices), (choices, text))
+    return text
 
 
 # Output waiting for a read that would block is written at the latest at this size.
@@ -82,28 +97,51 @@ def play(session: Session, stdin: TextIO | None = None, stdout: TextIO | None = 
     # already delivered: into a pipe with a reader, a write per turn cost about 10 us,
     # as much as the turn itself (20,000 piped commands: 0.9 s against 0.7 s).
     sink = _Sink(out)
+    # The journal's lines wait with the output and are written just before it: one write
+    # a batch, and never a turn shown that the journal lacks (journal.Journal.hold).
+    journal = getattr(session.store, "journal", None)
+    if journal is not None:
+        journal.hold = True
     if interactive:
         sink.add(HOW_TO_PLAY + "\n\n")
     sink.add_blocks(blocks(session.opening, width))
     reader = _Lines(inp)
-    while True:
-        sink.add("\n\n> ")
-        if sink.size >= FLUSH_AT or not reader.ready():
-            sink.write()
-        line = reader.next()
-        if line is None:
-            sink.add("\n")
-            sink.write()
-            return 0
-        if not interactive:
-            sink.add(sanitize(line if len(line) <= 200 else line[:200] + "...") + "\n")
-        result = session.submit(line)
-        sink.add("\n")
-        sink.add_blocks(blocks(result, width))
-        if result.quit:
-            sink.add("\n")
-            sink.write()
-            return 0
+    try:
+        while True:
+            sink.add_known("\n\n> ", b"\n\n> ")
+            if sink.size >= FLUSH_AT or not reader.ready():
+                _flush_journal(session)
+                sink.write()
+            line = reader.next()
+            if line is None:
+                sink.add("\n")
+                _flush_journal(session)
+                sink.write()
+                return 0
+            if not interactive:
+                sink.add(sanitize(line if len(line) <= 200 else line[:200] + "...") + "\n")
+            result = session.submit(line)
+            sink.add_known("\n", b"\n")
+            sink.add_blocks(blocks(result, width))
+            if result.quit:
+                sink.add("\n")
+                _flush_journal(session)
+                sink.write()
+                return 0
+    finally:
+        # whatever ends the loop (an error, an interrupt): the turns played are kept,
+        # and a journal that outlives it writes each turn again
+        _flush_journal(session)
+        journal = getattr(session.store, "journal", None)
+        if journal is not None:
+            journal.hold = False
+
+
+def _flush_journal(session: Session) -> None:
+    """The turns the journal holds back, written (before the output that shows them)."""
+    journal = getattr(session.store, "journal", None)
+    if journal is not None:
+        journal.flush()
 
 
 def _play_at_terminal(session: Session, plain: bool, history_file: Path | None) -> int:
@@ -165,6 +203,14 @@ class _Sink:
             self.parts.append(text)
         else:
             self.encoded.append(text.encode("utf-8", self.errors))
+        self.size += len(text)
+
+    def add_known(self, text: str, encoded: bytes) -> None:
+        """add(text), given its UTF-8 (a constant of the loop's: not encoded every turn)."""
+        if self.buffer is None:
+            self.parts.append(text)
+        else:
+            self.encoded.append(encoded)
         self.size += len(text)
 
     def add_blocks(self, texts: list[str]) -> None:
