@@ -18,13 +18,14 @@ from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
 # The turn's hot path, as paths under adventure/. Not compiled: engine/lean.py (its classes
-# extend transitions' own), and what runs once (loading, checks, saves, the front ends).
+# extend transitions' own), and what runs once (loading, checks, saves, the front ends but
+# the plain loop and the agent protocol, which write every turn).
 COMPILED = ["engine/session", "engine/game", "engine/labels", "engine/offers", "engine/reply",
             "engine/verbs", "engine/world", "engine/parser", "engine/typos",
             "engine/pronouns", "engine/state", "engine/scopeindex", "engine/closematch",
             "engine/machine", "engine/result", "story/effects", "story/text", "story/expr",
             "story/model", "story/memo", "story/vocab", "story/sanitize", "play/plain",
-            "play/journal"]
+            "play/journal", "play/agent"]
 
 
 def _parallel_compile(compiler):

@@ -49,9 +49,19 @@ def lines_of(plays: list[tuple[int, list[str]]]) -> list[str]:
     return out
 
 
-def bench_agent(quick: bool, row: Callable[..., None], adventure: str) -> None:
+def bench_agent(quick: bool, row: Callable[..., None], adventure: str,
+                steps_only: bool = False) -> None:
     game = Game(load_story(ROOT / "story"))
     plays = scripts(game, 20 if quick else 40)
+    bench_steps(game, plays, quick, row, adventure)
+    if not steps_only:
+        bench_calls(game, plays, quick, row)
+
+
+def bench_steps(game: Game, plays: list[tuple[int, list[str]]], quick: bool,
+                row: Callable[..., None], adventure: str) -> None:
+    """`step` through the protocol, full JSON lines in and out, against Session.submit
+    alone on the same games (interleaved), and over the pipe."""
     lines = lines_of(plays)
     steps = sum(len(c) for _, c in plays)
     reps = 3
@@ -101,6 +111,11 @@ def bench_agent(quick: bool, row: Callable[..., None], adventure: str) -> None:
         rate >= 5000, note=f"{steps * times:,} steps; ratio: steps/s against the start-up's "
         "seconds")
 
+
+
+def bench_calls(game: Game, plays: list[tuple[int, list[str]]], quick: bool,
+                row: Callable[..., None]) -> None:
+    """`valid` per call, the save and load round trip, and the uniform agent."""
     states = []
     for seed, commands in plays:
         session = Session(game, seed=seed)
@@ -251,3 +266,27 @@ def uniform_agent(game: Game, row: Callable[..., None], checked: int, games: int
         "games", played, "endings reached (fewest in a run)",
         min(len(first) for first in firsts), f"all {len(wanted)} within {games:,}", every,
         note=f"{played:,} games, {steps:,} steps, {spent:.0f} s; {per_ending}")
+
+
+if __name__ == "__main__":  # the step rows alone, while working on the protocol's cost
+    import argparse
+    import shutil
+    import sys
+
+    ap = argparse.ArgumentParser(description="the agent section of benchmarks/run.py")
+    ap.add_argument("--quick", action="store_true", help="fewer games")
+    ap.add_argument("--steps-only", action="store_true", help="only the `step` rows (the "
+                    "rest, the uniform agent above all, takes minutes)")
+    args = ap.parse_args()
+
+    def show(section: str, figure: str, value: float, unit: str, n: int, base_name: str,
+             base: float, target: str = "", met: bool | None = None, note: str = "") -> None:
+        mark = "" if met is None else ("MET" if met else "MISSED")
+        def fmt(x: float) -> str:
+            return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+        print(f"{figure}: {fmt(value)} {unit} (n={n}) | {base_name}: {fmt(base)} | "
+              f"ratio {value / base if base else 0:.3g} {target} {mark}", flush=True)
+
+    script = shutil.which("adventure", path=str(Path(sys.executable).parent))
+    bench_agent(args.quick, show, script or "adventure", steps_only=args.steps_only)

@@ -101,18 +101,29 @@ class Agent:
     def handle_line(self, line: str) -> str:
         request_id: Any = None
         try:
+            command = step_command(line)
+            if command is not None:  # the hot path: a plain step, read without json
+                return self._turn_line("step", self._play(command), "", None)
             try:
                 request = json.loads(line)
             except (ValueError, RecursionError):
                 raise RequestError("bad_json", "the line is not JSON") from None
             if isinstance(request, dict):
                 request_id = request.get("id")
-                if request.get("op") == "step" and (request_id is None
-                                                    or type(request_id) is str):
-                    return self._step_line(request)  # the hot path: no dicts between
+                op = request.get("op")
+                if (op == "step" or op == "reset") and (request_id is None
+                                                        or type(request_id) is str):
+                    turn = self._submit(request) if op == "step" else self._begin(request)
+                    if "id" not in request:
+                        ident = ""
+                    elif request_id is None:
+                        ident = ',"id":null'
+                    else:
+                        ident = ',"id":' + encode_basestring(request_id)
+                    return self._turn_line(op, turn, ident, request)
             response = self.handle(request)
-        except RequestError as exc:
-            response = error(exc.code, exc.message, request_id)
+        except RequestError as bad:  # (not `exc` twice: mypyc gives a name one type)
+            response = error(bad.code, bad.message, request_id)
         except Exception as exc:  # noqa: BLE001 - a bug must not end an agent's run
             response = error("internal", f"the engine failed on this request "
                              f"({type(exc).__name__}: {exc})", request_id)
@@ -135,42 +146,45 @@ class Agent:
         response.update(body)
         return response
 
-    # -- the requests --------------------------------------------------------------------
-    def _reset(self, request: dict[str, Any]) -> dict[str, Any]:
-        seed = _field(request, "seed", int, self.seed)
-        if not 0 <= seed < 2 ** 64:
-            raise RequestError("bad_field", "'seed' is an integer from 0 to 2**64 - 1")
-        self.session = Session(self.game, seed=seed, start=self.start)
-        return self.reply(self.session.opening, score_before=0)
-
-    def _step(self, request: dict[str, Any]) -> dict[str, Any]:
-        return self.reply(*self._submit(request))
-
-    def _step_line(self, request: dict[str, Any]) -> str:
-        """A `step` request served straight to its line: the turn is written from the
-        result without the response dict (`write_turn` gives the bytes `dump` would)."""
-        result, before = self._submit(request)
-        if "id" not in request:
-            ident = ""
-        elif request["id"] is None:
-            ident = ',"id":null'
-        else:
-            ident = ',"id":' + encode_basestring(request["id"])
-        text = write_turn("step", ident, result, before)
+    def _turn_line(self, op: str, turn: tuple[Result, int], ident: str,
+                   request: dict[str, Any] | None) -> str:
+        """A turn's response (`step`, `reset`) written straight to its line, without the
+        response dict (`write_turn` gives the bytes `dump` would). `ident` is the id as
+        written (',"id":...' or empty); `request` is None for a line `step_command` read."""
+        result, before = turn
+        text = write_turn(op, ident, result, before)
         if not text.isascii():
             try:
                 text.encode("utf-8")
             except UnicodeEncodeError:  # a lone surrogate, typed back at us: escaped
-                response = {"ok": True, "op": "step"}
-                if "id" in request:
+                response = {"ok": True, "op": op}
+                if request is not None and "id" in request:
                     response["id"] = request["id"]
                 response.update(self.reply(result, before))
                 return json.dumps(response, separators=(",", ":"), allow_nan=False)
         return text
 
+    # -- the requests --------------------------------------------------------------------
+    def _reset(self, request: dict[str, Any]) -> dict[str, Any]:
+        return self.reply(*self._begin(request))
+
+    def _begin(self, request: dict[str, Any]) -> tuple[Result, int]:
+        """A new game of the request's seed: its opening, and the score before it (0)."""
+        seed = _field(request, "seed", int, self.seed)
+        if not 0 <= seed < 2 ** 64:
+            raise RequestError("bad_field", "'seed' is an integer from 0 to 2**64 - 1")
+        self.session = Session(self.game, seed=seed, start=self.start)
+        return self.session.opening, 0
+
+    def _step(self, request: dict[str, Any]) -> dict[str, Any]:
+        return self.reply(*self._submit(request))
+
     def _submit(self, request: dict[str, Any]) -> tuple[Result, int]:
+        """A step request's command played: its result and the score before it."""
+        return self._play(_field(request, "command", str))
+
+    def _play(self, command: str) -> tuple[Result, int]:
         """A step's command played: its result and the score before it."""
-        command = _field(request, "command", str)
         if "\n" in command or "\r" in command:
             raise RequestError("bad_field", "'command' is one line")
         if len(command) > MAX_LINE:
@@ -249,6 +263,28 @@ def _field(request: dict[str, Any], name: str, kind: type, default: Any = None) 
     return value
 
 
+# a plain `step` as clients write it: json.dumps's spacing, or compact
+_STEP_HEADS = ('{"op": "step", "command": "', '{"op":"step","command":"')
+
+
+def step_command(line: str) -> str | None:
+    """The command of a plain `step` line, read without json: the common request, no
+    id and nothing to unescape, as json.dumps or a compact writer spells it. None for
+    any other line (json reads it, and answers any fault in it)."""
+    if not line.startswith(_STEP_HEADS):
+        return None
+    head = len(_STEP_HEADS[0]) if line[6] == " " else len(_STEP_HEADS[1])
+    end = line.rstrip(" \t\r\n")  # JSON's whitespace, no other
+    if len(end) < head + 2 or not end.endswith('"}'):
+        return None
+    command = end[head:-2]
+    # no quote or backslash: the string ends at '"}' and holds no escapes; printable:
+    # no control character, which JSON refuses raw (nor a lone surrogate)
+    if '"' in command or "\\" in command or not command.isprintable():
+        return None
+    return command
+
+
 def error(code: str, message: str, request_id: Any = None) -> dict[str, Any]:
     out: dict[str, Any] = {"ok": False, "error": {"code": code, "message": message}}
     if request_id is not None:
@@ -279,25 +315,68 @@ def write_turn(op: str, ident: str, result: Result, score_before: int) -> str:
     """The response of a turn as `dump(Agent.reply(...))` writes it, straight from the
     result. json's encoder builds a line from a hundred small chunks and the reply's
     dicts cost as much again; a turn's shape is fixed, so a template is several times
-    faster (the `step` figure). Each string is escaped by json's own encoder."""
+    faster (the `step` figure). Each string is escaped by json's own encoder, once:
+    a turn's texts mostly come back (a place's description, the choices' labels), and
+    escaping them was the larger part of writing a turn (`_Escaped`)."""
     st = result.state
-    esc = encode_basestring
-    paragraphs = ",".join([f'{{"style":{esc(style)},"text":{esc(text)}}}'
-                           for style, text in result.paragraphs])
-    choices = ",".join([f'{{"number":{c.number:d},"label":{esc(c.label)}}}'
+    para, string = _ESCAPED.paragraphs.get, _ESCAPED.strings.get
+    paragraphs = ",".join([para(p) or _ESCAPED.paragraph(p) for p in result.paragraphs])
+    choices = ",".join([f'{{"number":{c.number},"label":'
+                        f'{string(c.label) or _ESCAPED.string(c.label)}}}'
                         for c in result.choices])
     title = result.status.title
+    ending = st.ended
+    resolved = result.resolved
     return (f'{{"ok":true,"op":"{op}"{ident},"paragraphs":[{paragraphs}],'
-            f'"choices":[{choices}],"scene":{esc(st.scene)},'
-            f'"title":{"null" if title is None else esc(title)},"turn":{st.turn:d},'
-            f'"score":{st.score:d},"score_change":{st.score - score_before:d},'
-            f'"advanced":{_JSON_BOOL[result.advanced]},"ended":{_JSON_BOOL[st.ended is not None]},'
-            f'"ending":{"null" if st.ended is None else esc(st.ended)},'
-            f'"resolved":{"null" if result.resolved is None else esc(result.resolved)},'
-            f'"quit":{_JSON_BOOL[result.quit]}}}')
+            f'"choices":[{choices}],"scene":{string(st.scene) or _ESCAPED.string(st.scene)},'
+            f'"title":{"null" if title is None else string(title) or _ESCAPED.string(title)},'
+            f'"turn":{st.turn},"score":{st.score},"score_change":{st.score - score_before},'
+            f'"advanced":{"true" if result.advanced else "false"},'
+            f'"ended":{"false" if ending is None else "true"},'
+            f'"ending":{"null" if ending is None else string(ending) or _ESCAPED.string(ending)},'
+            f'"resolved":'
+            f'{"null" if resolved is None else string(resolved) or _ESCAPED.string(resolved)},'
+            f'"quit":{"true" if result.quit else "false"}}}')
 
 
-_JSON_BOOL = {True: "true", False: "false"}
+class _Escaped:
+    """Strings as json writes them, kept: a paragraph (with its style), the choices'
+    labels and the short strings of a turn (scene, title, ending, meaning). Bounded: it
+    is emptied when it would hold more than `ESCAPED_LIMIT` characters, and keeps no
+    string of more than a 64th of that, so texts that never come back (a story's
+    counters written into its prose) cost hardly more than escaping them each time."""
+
+    def __init__(self) -> None:
+        self.paragraphs: dict[tuple[str, str], str] = {}
+        self.strings: dict[str, str] = {}
+        self.held = 0  # characters of the keys and values kept
+
+    def _keep(self, size: int) -> bool:
+        if size > ESCAPED_LIMIT // 64:
+            return False
+        if self.held + size > ESCAPED_LIMIT:
+            self.paragraphs.clear()
+            self.strings.clear()
+            self.held = 0
+        self.held += size
+        return True
+
+    def paragraph(self, p: tuple[str, str]) -> str:
+        style, text = p
+        out = f'{{"style":{encode_basestring(style)},"text":{encode_basestring(text)}}}'
+        if self._keep(len(text) + len(out)):
+            self.paragraphs[p] = out
+        return out
+
+    def string(self, text: str) -> str:
+        out = encode_basestring(text)
+        if self._keep(len(text) + len(out)):
+            self.strings[text] = out
+        return out
+
+
+ESCAPED_LIMIT = 1 << 20  # characters held (keys and values): about 2 MB of plain text
+_ESCAPED = _Escaped()
 
 
 def serve(game: Game, seed: int = 0, stdin: IO[bytes] | None = None,
