@@ -213,9 +213,13 @@ def test_a_name_reads_as_the_prose_writes_it(tailor, line, reply):
 
 def test_an_example_names_the_person_meant_or_someone_in_view(tailor):
     s = Session(tailor, seed=1)
-    assert said(s, "tell her i am nothing like her") == \
-        "Say it as 'tell the Intendant about something'."
-    assert said(s, "ask garak his name") == "Say it as 'ask Garak about something'."
+    # words said to someone reach them (issue 18, third round): their answer, no advice
+    assert said(s, "tell her i am nothing like her") == "The Intendant does not seem interested."
+    assert said(s, "ask garak his name") == "Garak has nothing to say about that."
+    # said to nobody: the example names someone in view
+    assert said(s, "tell i am nothing like her") in (
+        "Say it as 'tell the Intendant about something'.",
+        "Say it as 'tell Garak about something'.")
 
 
 def test_no_campaign_example_names_someone_absent():
@@ -383,7 +387,7 @@ def test_a_story_phrase_with_a_pronoun_works_with_nobody_of_it_in_view(tmp_path)
 
 @pytest.mark.parametrize("line,reply", [
     ("give her the combadge", "Say it as 'give something to the Intendant'."),
-    ("tell her the truth", "Say it as 'tell the Intendant about something'."),
+    ("tell her the truth", "The Intendant does not seem interested."),  # said to her
 ])
 def test_her_after_a_verb_of_giving_or_telling_is_the_person(tailor, line, reply):
     s = Session(tailor, seed=1)

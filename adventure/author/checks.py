@@ -20,6 +20,7 @@ from ..story.model import Action, Scene, Story
 from .emptyvars import EmptyWatch
 from .idlechoices import IdleWatch
 from .labelcheck import LabelCheck
+from .replays import ReplayWatch
 
 T = TypeVar("T")
 
@@ -306,6 +307,7 @@ class PlayReport:
     labels: LabelCheck = field(default_factory=LabelCheck)  # choices typed as shown
     empty: EmptyWatch = field(default_factory=EmptyWatch)  # ${var} shown still empty
     idle: IdleWatch = field(default_factory=IdleWatch)  # choices that would do nothing
+    replays: ReplayWatch = field(default_factory=ReplayWatch)  # first visits read again
     chapter_score: dict[str, int] = field(default_factory=dict)  # most held in each chapter
     entry_score: dict[str, int] = field(default_factory=dict)  # most held on first entry
 
@@ -475,6 +477,7 @@ def _play_one(game: Game, seed: int, max_turns: int, report: PlayReport, memory:
                 new = new or not report.scenes[result.state.scene]
                 report.scenes[result.state.scene] += 1
                 report.empty.entered(game.story, result.state, begin_seed)
+                report.replays.entered(game.story, begin_seed, result)
             state = result.state
             chapter = game.story.scenes[state.scene].chapter
             if state.score > report.chapter_score.get(chapter, -1):

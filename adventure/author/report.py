@@ -38,7 +38,8 @@ def check_report(story: Story | None, problems: list[str], name: str, games: int
         with _progress(games, progress) as tick:
             play = random_play(game, games, seed, max_turns, tick)
         warnings += play_warnings(story, play) + play.labels.warnings()
-        warnings += play.empty.warnings(story) + play.idle.warnings()
+        warnings += (play.empty.warnings(story) + play.idle.warnings()
+                     + play.replays.warnings(story))
         report["labels"] = {"tried": play.labels.tried, "failed": len(play.labels.failed),
                             "understood_share": round(play.labels.share, 4)}
         report["random_play"] = {

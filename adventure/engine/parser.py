@@ -22,6 +22,7 @@ from ..story.vocab import (
     words,
 )
 from . import labels
+from .freetalk import addressee
 from .naming import apart
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
 from .typos import correct
@@ -33,18 +34,16 @@ META = frozenset({"hint", "help", "choices", "quit", "score", "version", "verbos
 ALONE = frozenset({"climb", "crawl", "kneel", "sit", "stand", "lie", "listen", "smell", "hide",
                    "wave"})
 INSTRUMENT = frozenset({"unlock", "lock", "open", "use", "light", "attack", "shoot", "push",
-                        "touch", "move"})
+                        "touch", "move", "treat"})
 INSTRUMENT_WORDS = frozenset({"with", "on", "using", "at", "into", "onto", "to"})
 # Built-ins whose answer is only a default ("Nothing obvious happens."): a numbered choice
 # that the command fits means more.
 DEFAULTS = frozenset({"talk", "ask", "tell", "give", "show", "climb", "crawl", "push", "pull",
                       "lift", "move", "open", "close", "lock", "unlock", "light", "extinguish",
                       "turn_on", "turn_off", "attack", "shoot", "kneel", "sit", "stand", "lie",
-                      "listen", "smell", "touch", "hide", "wave", "use", "wait"})
+                      "listen", "smell", "touch", "hide", "wave", "use", "wait", "treat",
+                      "eat", "drink"})
 INTO = frozenset({"into", "in", "inside", "through", "toward", "towards", "to", "onto"})
-QUESTION_WORDS = frozenset({"what", "why", "how", "where", "who", "when", "whether", "if",
-                            "which"})
-NEEDS_OBJECT = frozenset({"examine", "take", "drop", "wear", "remove", "put"})
 PREPOSITIONS = (("into",), ("onto",), ("inside",), ("in",), ("on",))
 LEAVE = frozenset({("bye",), ("goodbye",), ("leave",), ("end", "conversation")})
 
@@ -461,8 +460,9 @@ def _go(rest: Words, ws: Words, ctx: Context) -> Intent:
     return Intent("unknown", words=ws, message=f"{msg} {where}")
 
 
-def _talk_to(rest: Words, ws: Words, ctx: Context) -> Intent:
-    """talk to X (or ask X what/why/how ...): the story's way of talking to X, if any."""
+def _talk_to(rest: Words, ws: Words, ctx: Context, said: str = "talk") -> Intent:
+    """talk to X (or ask/tell X anything without 'about'): the story's way of talking to
+    X, if any, else X's own answer to what was `said` (their topics, or their `talk`)."""
     person = _one(rest, ctx)
     if isinstance(person, Intent):
         return person
@@ -474,16 +474,16 @@ def _talk_to(rest: Words, ws: Words, ctx: Context) -> Intent:
         # already talking: what there is to say is the conversation's choices
         return _label(ws, ctx) or Intent("meta", verb="choices", objects=[person], words=ws,
                       message=f"You are already talking with {person.the()}.")
-    return Intent("builtin", verb="talk", objects=[person], words=ws)
+    return Intent("builtin", verb=said, objects=[person], words=ws)
 
 
 def _talk(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
     """give/show X to Y and ask/tell Y about Z, when the story has no action for them."""
     prep = "to" if verb in ("give", "show") else "about"
-    if prep == "about":
-        wh = next((i for i, w in enumerate(rest) if w in QUESTION_WORDS and i), 0)
-        if wh and prep not in rest[1:wh]:  # ask Odo what he wants: talking to Odo
-            return _talk_to(rest[:wh], ws, ctx)
+    if prep == "about":  # 'ask odo what he wants', 'tell kira i am ready': no 'about'
+        n = addressee(rest, lambda p: resolve(_owned(p, ctx), ctx.scope))
+        if n and rest[n] != "about":
+            return _talk_to(rest[:n], ws, ctx, verb)
     if prep not in rest[1:-1]:
         if rest[0] == "about" and len(ps := [t for t in ctx.scope.values() if t.person]) == 1:
             return _talk(verb, (f"@{ps[0].id}", *rest), ws, ctx)  # Inform's '(asking Julian)'

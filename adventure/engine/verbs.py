@@ -12,6 +12,8 @@ from ..story.text import paragraph_tuple
 from . import world as w
 from .parser import Intent
 from .replies import answer
+from .senses import VERBS as SENSES
+from .senses import answer as sense
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
@@ -97,6 +99,8 @@ def builtin(world: World, intent: Intent) -> None:
         put(world, objs[0], objs[1], intent.preposition)
     elif verb == "talk_self":
         say(("text", world.word("talk_self")))
+    elif verb in SENSES and sense(world, verb, objs):
+        pass  # the scene's sounds and smells, a seat it has, a person's `treat`
     elif verb in ALONE_REPLIES or verb in THING_REPLIES:
         say(("text", default_reply(verb, objs)))
 
@@ -318,8 +322,9 @@ def help_text(world: World) -> str:
         f"  look (l), examine (x) {thing}, take {thing}, drop {thing}, inventory (i)",
         f"  go {place}, go to PLACE, wear / remove THING, put THING in/on THING, wait (z)",
         "  take all, drop all but THING, give THING to SOMEONE, ask SOMEONE about THING",
-        "  talk to SOMEONE, ask SOMEONE what ..., push, pull, open, climb, listen, kneel,",
-        "  unlock THING with THING, use THING on THING, or a choice's own words",
+        "  talk to SOMEONE, ask/tell SOMEONE anything, push, pull, open, climb, kneel, sit,",
+        "  listen, smell, treat SOMEONE, eat, drink, unlock THING with THING,",
+        "  use THING on THING, or a choice's own words",
         "  it / him / her: the last thing named; again (g); oops WORD; 'x padd. take it'",
         "  choices, hint, score, about, brief / verbose, save, restore, undo, restart,",
         "  transcript on, help, quit (q)",

@@ -51,6 +51,7 @@ class LoadContext:
         # scenery: a scene's entries (read with the scene), and each file's shared ones
         self.scenery_src: dict[str, list] = {}
         self.shared_scenery: list[tuple[object, Loc, str]] = []  # (value, where, file)
+        self.shared_senses: list[tuple[LMap, str]] = []  # files with sounds:/smells:
         self.synonym_index: SynonymIndex = {}  # made from them once all files are read
         self.first_def: dict[str, Loc] = {}
         self.info = StoryInfo()

@@ -102,3 +102,26 @@ def build_scenery(cx: LoadContext, scenes: dict[str, Scene], things: dict[str, T
                 article="the", description=desc, location=sid, portable=False,
                 wearable=False, holds=None, listed=False, take_refuse=None, loc=loc,
                 called=" ".join(nouns[0]), plural=plural)
+
+
+def shared_senses(cx: LoadContext, scenes: dict[str, Scene], names: ex.Names) -> None:
+    """A file's `sounds:` and `smells:`, for each scene of that file without its own (a
+    file with no scenes, such as story.yaml, speaks for every scene): what `listen` and
+    `smell` find there."""
+    files_with_scenes = {file for _, file, _ in cx.scene_src.values()}
+    by_file: dict[str, dict[str, TextSpec | None]] = {}
+    for data, file in cx.shared_senses:
+        owner = file if file in files_with_scenes else ""
+        found = by_file.setdefault(owner, {})
+        for key in ("sounds", "smells"):
+            if key in data:
+                found[key] = cx.text(data, key, names.in_scene(None, True))
+    if not by_file:
+        return
+    for sid, s in scenes.items():
+        file = cx.scene_src[sid][1] if sid in cx.scene_src else ""
+        own, everywhere = by_file.get(file, {}), by_file.get("", {})
+        if s.sounds is None:
+            s.sounds = own.get("sounds") or everywhere.get("sounds")
+        if s.smells is None:
+            s.smells = own.get("smells") or everywhere.get("smells")

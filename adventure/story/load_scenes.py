@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 EXTEND_KEYS = ("order", "actions", "variants", "on_enter", "exits", "things", "hints")
 SCENE_KEYS = ("title", "chapter", "text", "revisit", "variants", "on_enter", "ending", "exits",
               "things", "scenery",
-              "actions", "fallback", "hints", "conversation", "dark")
+              "actions", "fallback", "hints", "conversation", "dark", "sounds", "smells")
 EXIT_KEYS = ("to", "names", "label", "when", "refuse", "text", "hidden", "do")
 FALLBACK_KEYS = ("when", "text", "do", "to", "go")
 GO_KEYS = ("text", "do", "to")
@@ -156,6 +156,7 @@ def scene(cx: LoadContext, sid: str, data: LMap, file: str, chapter: str, names:
         title_text=title_text, dark=dark(cx, data, guard),
         extended_by=list(dict.fromkeys(p.loc.file for p in parts[1:])),
         revisit=cx.text(data, "revisit", free) if "revisit" in data else None,
+        sounds=cx.text(data, "sounds", free), smells=cx.text(data, "smells", free),
     )
     s.actions = scene_actions(cx, sid, parts, guard, globals_, s.conversation)
     if end and (s.exits or any(not a.key.startswith("global.") for a in s.actions)):

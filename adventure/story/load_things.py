@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 THING_KEYS = ("name", "adjectives", "synonyms", "article", "description", "location",
               "portable", "wearable", "holds", "listed", "take_refuse", "pronoun", "light",
-              "plural", "talk", "topics")
+              "plural", "talk", "topics", "treat")
 
 
 def collect_scene_things(cx: LoadContext, sid: str, sdata: LMap) -> None:
@@ -102,6 +102,7 @@ def thing(cx: LoadContext, tid: str, data: LMap, scene: str | None, kloc: Loc,
         light=light(cx, data, names.in_scene(scene, False)), plural=plural,
         name_text=name_text, name_words=name_words,
         talk=cx.text(data, "talk", text_names), topics=topics(cx, data, text_names),
+        treat=cx.text(data, "treat", text_names),
     )
 
 

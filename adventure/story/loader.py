@@ -21,7 +21,7 @@ from .load_actions import ACTION_KEYS, action_keys, check_calls, global_actions
 from .load_context import LoadContext
 from .load_events import EVENT_KEYS, PUZZLE_KEYS, build_events, build_puzzles
 from .load_meta import META_KEYS, read_meta, read_ranks, read_wording
-from .load_scenery import build_scenery
+from .load_scenery import build_scenery, shared_senses
 from .load_scenes import (
     ENDING_KEYS,
     EXIT_KEYS,
@@ -58,7 +58,7 @@ __all__ = ["ACTION_KEYS", "ENDING_KEYS", "EVENT_KEYS", "EXIT_KEYS", "EXTEND_KEYS
            "THING_KEYS", "VARIANT_KEYS", "load_story"]
 
 FILE_KEYS = ("story", "chapter", "state", "scenes", "extend", "things", "scenery", "events",
-             "global_actions", "puzzles", "synonyms")
+             "global_actions", "puzzles", "synonyms", "sounds", "smells")
 _CASCADE = re.compile(r"^(?:unknown (?:scene|thing|variable|event|action|location|place) |"
                       r"start scene |'extend' names scene )'([^']+)'")
 _KEY_LIKE = re.compile(r"^[ \t-]*([a-z][a-z0-9_]*)[ \t]*:", re.M)
@@ -191,6 +191,8 @@ def _collect(cx: LoadContext, name: str, data: LMap) -> None:
         collect_scene_things(cx, sid, edata)
     if data.get("scenery") is not None:
         cx.shared_scenery.append((data["scenery"], data.val_loc("scenery"), name))
+    if "sounds" in data or "smells" in data:
+        cx.shared_senses.append((data, name))
     for tid, tdata, kloc in _entries(cx, data, "things", "thing"):
         if cx.define("thing", tid, kloc):
             cx.thing_src[tid] = (tdata, None, kloc)
@@ -253,6 +255,7 @@ def _build(cx: LoadContext, fingerprint: str) -> Story:
     globals_ = global_actions(cx, names)
     scenes = build_scenes(cx, names, globals_)
     build_scenery(cx, scenes, things, names)
+    shared_senses(cx, scenes, names)
     check_calls(cx, scenes)
     puzzles = build_puzzles(cx, names)
     if cx.memo is not None:  # an editor's re-check: kept with each scene

@@ -141,7 +141,7 @@ class Dark(Record):
 class Scene(Record):
     __slots__ = ("id", "title", "chapter", "text", "variants", "on_enter", "ending", "exits",
                  "actions", "fallback", "hints", "conversation", "loc", "title_text", "dark",
-                 "extended_by", "revisit")
+                 "extended_by", "revisit", "sounds", "smells")
     _empty_as_none: ClassVar = ("variants", "on_enter", "exits", "actions", "hints",
                                 "extended_by")
 
@@ -152,7 +152,8 @@ class Scene(Record):
             fallback: Fallback | None = None, hints: list[TextSpec] | None = None,
             conversation: bool = False, loc: Loc = NOWHERE, title_text: Template | None = None,
             dark: Dark | None = None, extended_by: list[str] | None = None,
-            revisit: TextSpec | None = None) -> None:
+            revisit: TextSpec | None = None, sounds: TextSpec | None = None,
+            smells: TextSpec | None = None) -> None:
         self.id = id
         self.title = title  # as it reads in the story's initial state (saves list, graph)
         self.chapter = chapter
@@ -172,6 +173,9 @@ class Scene(Record):
         self.extended_by = [] if extended_by is None else extended_by
         # what a return to the scene shows instead of its text ('verbose': the text again)
         self.revisit = revisit
+        # what 'listen' and 'smell' find here (the scene's own, else its file's shared one)
+        self.sounds = sounds
+        self.smells = smells
 
     def texts(self) -> list[TextSpec]:
         """Every text the scene can be described by: its text, variants and revisit."""
@@ -196,7 +200,8 @@ class Scene(Record):
 class Thing(Record):
     __slots__ = ("id", "name", "adjectives", "synonyms", "article", "description", "location",
                  "portable", "wearable", "holds", "listed", "take_refuse", "loc", "pronoun",
-                 "called", "light", "plural", "name_text", "name_words", "talk", "topics")
+                 "called", "light", "plural", "name_text", "name_words", "talk", "topics",
+                 "treat")
     _empty_as_none: ClassVar = ("topics",)
 
     def __init__(self, id: str, name: Words, adjectives: frozenset[str], synonyms: list[Words],
@@ -206,7 +211,8 @@ class Thing(Record):
             light: Expr | bool = False, plural: bool = False,
             name_text: Template | None = None, name_words: frozenset[str] = frozenset(),
             talk: TextSpec | None = None,
-            topics: list[tuple[list[Words], TextSpec]] | None = None) -> None:
+            topics: list[tuple[list[Words], TextSpec]] | None = None,
+            treat: TextSpec | None = None) -> None:
         self.id = id
         self.name = name
         self.adjectives = adjectives
@@ -233,6 +239,9 @@ class Thing(Record):
         # and to a topic not in `topics` (topic phrases -> the reply about them)
         self.talk = talk
         self.topics = [] if topics is None else topics
+        # its answer to 'treat/heal/bandage X' when no action answers (a hurt person's,
+        # a body's); rendered empty when nothing is needed (the engine's plain reply then)
+        self.treat = treat
 
     def renamed(self, called: str) -> Thing:
         """The same thing named as its template reads now."""

@@ -119,6 +119,9 @@ BUILTINS: dict[str, tuple[tuple[str, ...], ...]] = {
     "hide": (("hide",), ("hide", "in"), ("hide", "behind")),
     "wave": (("wave",), ("wave", "at"), ("wave", "to")),
     "use": (("use",),),
+    "treat": (("treat",), ("heal",), ("bandage",), ("tend",), ("tend", "to"), ("patch", "up")),
+    "eat": (("eat",), ("consume",), ("devour",)),
+    "drink": (("drink",), ("sip",), ("quaff",)),
     "hint": (("hint",), ("hints",), ("clue",)),
     "help": (("help",), ("?",), ("commands",)),
     "choices": (("choices",), ("options",), ("what", "can", "i", "do")),
@@ -130,7 +133,7 @@ BUILTINS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 # Verbs the built-ins accept that still mean something of their own to an author.
 _OWN_MEANING = frozenset({("read",), ("search",), ("look", "in"), ("enter",), ("set",),
-                          ("insert",), ("place",), ("collect",)})
+                          ("insert",), ("place",), ("collect",), ("lie", "down")})
 
 # The longest verb phrase wins ("take off" before "take").
 VERB_TABLE = sorted(((ws, name) for name, seqs in BUILTINS.items() for ws in seqs),
