@@ -24,7 +24,7 @@ COMPILED = ["engine/session", "engine/game", "engine/labels", "engine/offers", "
             "engine/pronouns", "engine/state", "engine/scopeindex", "engine/closematch",
             "engine/machine", "engine/result", "story/effects", "story/text", "story/expr",
             "story/model", "story/memo", "story/vocab", "story/sanitize", "play/plain",
-            "play/journal"]
+            "play/journal", "play/keeper"]
 
 
 def _parallel_compile(compiler):
