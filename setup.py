@@ -25,7 +25,7 @@ COMPILED = ["engine/session", "engine/game", "engine/labels", "engine/offers", "
             "engine/pronouns", "engine/state", "engine/scopeindex", "engine/closematch",
             "engine/machine", "engine/result", "story/effects", "story/text", "story/expr",
             "story/model", "story/memo", "story/vocab", "story/sanitize", "play/plain",
-            "play/journal", "play/agent"]
+            "play/journal", "play/agent", "play/keeper"]
 
 
 def _parallel_compile(compiler):

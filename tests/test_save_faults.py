@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import select
 import signal
@@ -374,3 +375,33 @@ def test_a_journal_turn_is_the_json_line_of_its_entry(tmp_path_factory, command,
     line = path.read_bytes().decode("utf-8")
     assert line == json.dumps([command, resolved], ensure_ascii=False) + "\n"
     assert json.loads(line) == [command, resolved]
+
+
+@functools.cache
+def _own_demo_story():
+    """A demo story of this test's own, whose id and fingerprint it may change."""
+    from adventure.story.loader import load_story
+
+    return load_story(DEMO)
+
+
+@given(st.text(), st.text(), st.integers(min_value=0, max_value=2**64 - 1))
+def test_a_journal_header_is_the_json_line_of_its_header(tmp_path_factory, story_id,
+                                                         fingerprint, seed):
+    """A journal's header is written (at every restart) without the generic encoder: the
+    line must be exactly json.dumps of Journal.header, for any story id and fingerprint."""
+    import json
+
+    story = _own_demo_story()
+    story.id, story.fingerprint = story_id, fingerprint
+    path = tmp_path_factory.mktemp("j") / "t.journal"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        journal.Journal(path, fd)._write_all(story, seed, [])
+    finally:
+        os.close(fd)
+    line = path.read_bytes().decode("utf-8")
+    head = json.loads(line)
+    assert line == json.dumps(journal.Journal.header(story, seed) | {"started": head["started"]}
+                              ) + "\n"
+    assert (head["story"], head["fingerprint"], head["seed"]) == (story_id, fingerprint, seed)

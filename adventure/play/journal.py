@@ -84,6 +84,26 @@ def _string_encoder() -> Callable[[str], str]:
 _encoder: Callable[[str], str] | None = None
 
 
+def _header_line(story: Story, seed: int) -> str:
+    """json.dumps(Journal.header(story, seed)) and a newline, for a game begun at the
+    story's start: written again at every restart, so without json's generic encoder (an
+    interpreted walk); the story's part, the same every time, is encoded once."""
+    known = _HEADS.get(story.id)
+    if known is None or known[0] != story.fingerprint:
+        try:  # json.dumps's own string encoder (ensure_ascii)
+            from _json import encode_basestring_ascii as string
+        except ImportError:  # pragma: no cover - an interpreter without the C accelerator
+            from json.encoder import encode_basestring_ascii as string
+
+        head = (f'{{"journal": {FORMAT}, "story": {string(story.id)}, '
+                f'"fingerprint": {string(story.fingerprint)}, "seed": ')
+        known = _HEADS[story.id] = (story.fingerprint, head)
+    return known[1] + str(seed) + ', "started": "' + utc_now() + '"}\n'
+
+
+_HEADS: dict[str, tuple[str, str]] = {}  # story id -> (fingerprint, its header's start)
+
+
 class Journal:
     """A game's turns as JSON lines: a header, then [command, resolved] per turn.
 
@@ -140,9 +160,12 @@ class Journal:
         return head
 
     def _text(self, story: Story, seed: int, log: list[LogEntry], turn: int | None) -> bytes:
-        import json
+        if self.begun is None:
+            header = _header_line(story, seed)
+        else:  # a game begun elsewhere: its start is nested data, json's to write
+            import json
 
-        header = json.dumps(self.header(story, seed, self.begun)) + "\n"
+            header = json.dumps(self.header(story, seed, self.begun)) + "\n"
         lines = [_turn(e) for e in log]
         if lines and turn is not None:
             lines[-1] = _turn(log[-1], turn)

@@ -167,10 +167,50 @@ class FileStore:
         self._dir: Path | None = None
         self.game = game
         self.journaling = journal
-        self.journal: Journal | None = None
-        self.journal_full = False  # the game outgrew its journal (Journal.room_for)
-        self.journal_note = ""  # to tell the player at the next turn
-        self.transcript_file: TextIO | None = None
+        # The journal and what it said are kept by a compiled Keeper, whose methods the
+        # session calls every turn as this store's own (see the properties below).
+        from .keeper import Keeper
+
+        self.keeper = Keeper()
+        self.journal_turn = self.keeper.turn
+        self.transcribe = self.keeper.transcribe
+        self._transcript_file: TextIO | None = None
+
+    @property
+    def journal(self) -> Journal | None:
+        return self.keeper.journal
+
+    @journal.setter
+    def journal(self, value: Journal | None) -> None:
+        self.keeper.journal = value
+
+    @property
+    def journal_full(self) -> bool:
+        """The game outgrew its journal (Journal.room_for)."""
+        return self.keeper.full
+
+    @journal_full.setter
+    def journal_full(self, value: bool) -> None:
+        self.keeper.full = value
+
+    @property
+    def transcript_file(self) -> TextIO | None:
+        return self._transcript_file
+
+    @transcript_file.setter
+    def transcript_file(self, value: TextIO | None) -> None:
+        # the keeper writes each turn to it, through _transcribe, while one is open
+        self._transcript_file = value
+        self.keeper.transcript = None if value is None else self._transcribe
+
+    @property
+    def journal_note(self) -> str:
+        """What to tell the player at the next turn."""
+        return self.keeper.note
+
+    @journal_note.setter
+    def journal_note(self, value: str) -> None:
+        self.keeper.note = value
 
     @property
     def dir(self) -> Path:
@@ -256,6 +296,8 @@ class FileStore:
         kept = rebuildable(log)
         self.journal_full = len(kept) < len(log)
         if self.journal_full:
+            from .keeper import full_journal
+
             self.journal_note = full_journal(None, len(kept))
             return kept
         return log
@@ -272,23 +314,6 @@ class FileStore:
             return not self.path_for(name).exists()
         except SaveError:
             return True
-
-    def journal_turn(self, entry: LogEntry, turn: int) -> str:
-        journal, note = self.journal, self.journal_note
-        self.journal_note = ""
-        if journal is None or self.journal_full:
-            return note
-        if not journal.room_for(entry):
-            # Past what a rebuild replays, a journal could not be continued: it stops here
-            # (still a game to continue, at its last turn) and the player is told, once.
-            self.journal_full = True
-            journal.sync()
-            return full_journal(journal.turn, journal.commands)
-        try:
-            journal.append(entry, turn)
-        except OSError:
-            self.journal = None
-        return ""
 
     def journal_reset(self, state: GameState, log: list[LogEntry]) -> None:
         if self.journal is not None:
@@ -356,26 +381,14 @@ class FileStore:
             raise SaveError(f"Could not start a transcript: {exc.strerror or exc}.") from None
         return f"Writing a transcript to {path}."
 
-    def transcribe(self, line: str, result: Result) -> None:
-        if self.transcript_file is not None:  # (every turn asks: nothing imported before)
+    def _transcribe(self, line: str, result: Result) -> None:
+        """A turn, written to the open transcript (the keeper calls it while one is)."""
+        if self.transcript_file is not None:
             import contextlib
 
             with contextlib.suppress(OSError):
                 self.transcript_file.write(f"> {sanitize(line)}\n\n{render(result, 78)}\n\n")
                 self.transcript_file.flush()
-
-
-def full_journal(turn: int | None, commands: int) -> str:
-    """What a player is told, once, when the game outgrows its journal: at `turn`, or (a
-    game restored from a longer save) after its first `commands`."""
-    from .saves import MAX_REBUILD_CHARS, MAX_REBUILD_COMMANDS
-
-    where = f"stops here (turn {turn})" if turn is not None else \
-        f"keeps only its first {commands:,} commands"
-    return (f"(This game is longer than a journal keeps: {MAX_REBUILD_COMMANDS:,} commands or "
-            f"{MAX_REBUILD_CHARS:,} typed characters. Its journal {where}, where "
-            "'adventure --continue' would pick it up; 'save NAME' keeps the whole game, and "
-            "saves work as always.)")
 
 
 def _no_follow(path: str, flags: int) -> int:
