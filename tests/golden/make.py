@@ -58,33 +58,64 @@ def pinned(label: str) -> Path:
     return folder
 
 
-def story_test_scripts() -> dict[str, tuple[Path, int, list[str]]]:
-    """name -> (story folder, seed, commands), for every story test of both stories."""
+def _setting(value: object) -> str:
+    """A start's variable value as `--set` reads it back (a YAML true is 'true')."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _started(tests: Path, doc: dict, seed: int, seen: tuple[str, ...] = ()
+             ) -> tuple[list[str], int, list[str]]:
+    """(play's start options, seed, commands) for a story test, as `adventure test` begins
+    it: a scene and state become --at/--set/--give; the name of another test plays that
+    test's commands first, on its seed."""
+    steps = [s if isinstance(s, str) else s.get("do") for s in doc.get("steps", [])]
+    assert all(isinstance(s, str | None) for s in steps), f"{tests}: a step not text"
+    commands = [s for s in steps if s is not None]
+    spec = doc.get("start")
+    if spec is None:
+        return [], seed, commands
+    if isinstance(spec, str):
+        assert spec not in seen, f"{tests}: 'start' goes round through {spec}"
+        other = yaml.load((tests / f"{spec}.yaml").read_text(encoding="utf-8"),
+                          Loader=yaml.CSafeLoader)
+        args, oseed, before = _started(tests, other, int(other.get("seed", seed) or seed),
+                                       (*seen, spec))
+        return args, oseed, before + commands
+    carrying = spec.get("carrying") or []
+    args = ["--at", spec["scene"]]
+    for name, value in (spec.get("vars") or {}).items():
+        args += ["--set", f"{name}={_setting(value)}"]
+    for thing in [carrying] if isinstance(carrying, str) else carrying:
+        args += ["--give", thing]
+    return args, seed, commands
+
+
+def story_test_scripts() -> dict[str, tuple[Path, int, list[str], list[str]]]:
+    """name -> (story folder, seed, commands, start options), for every story test of both
+    stories."""
     found = {}
     for label in STORIES:
         story = pinned(label)
         for path in sorted((story / "tests").glob("*.yaml")):
             doc = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-            steps = [s if isinstance(s, str) else s.get("do") for s in doc.get("steps", [])]
-            assert all(isinstance(s, str | None) for s in steps), f"{path}: a step not text"
-            found[f"{label}-test-{path.stem}"] = (
-                story, int(doc.get("seed", 1)), [s for s in steps if s is not None])
+            args, seed, commands = _started(path.parent, doc, int(doc.get("seed", 1)))
+            found[f"{label}-test-{path.stem}"] = (story, seed, commands, args)
     return found
 
 
-def walkthrough_scripts() -> dict[str, tuple[Path, int, list[str]]]:
+def walkthrough_scripts() -> dict[str, tuple[Path, int, list[str], list[str]]]:
     sys.path.insert(0, str(ROOT / "tests"))
     from test_story_walkthroughs import CHOICES, TYPED
 
     found = {}
     for name, (script, *_rest) in CHOICES.items():
-        found[f"campaign-choices-{name}"] = (pinned("campaign"), 1, script.split(" "))
+        found[f"campaign-choices-{name}"] = (pinned("campaign"), 1, script.split(" "), [])
     for name, (script, *_rest) in TYPED.items():
-        found[f"campaign-typed-{name}"] = (pinned("campaign"), 1, script.split(", "))
+        found[f"campaign-typed-{name}"] = (pinned("campaign"), 1, script.split(", "), [])
     return found
 
 
-def scripts() -> dict[str, tuple[Path, int, list[str]]]:
+def scripts() -> dict[str, tuple[Path, int, list[str], list[str]]]:
     return {**story_test_scripts(), **walkthrough_scripts()}
 
 
@@ -97,9 +128,11 @@ def play(story: Path, args: list[str], commands: list[str], saves: Path,
                           capture_output=True, timeout=120, env=env, cwd=cwd)
 
 
-def transcript(story: Path, seed: int, commands: list[str]) -> bytes:
+def transcript(story: Path, seed: int, commands: list[str], start: list[str] | None = None
+               ) -> bytes:
+    """The game's output for the commands; `start` is a story test's --at/--set/--give."""
     with tempfile.TemporaryDirectory() as saves:
-        res = play(story, ["--seed", str(seed), "--new"], commands, Path(saves))
+        res = play(story, ["--seed", str(seed), *(start or ["--new"])], commands, Path(saves))
     if res.returncode != 0 or res.stderr:
         raise SystemExit(f"play failed ({res.returncode}): {res.stderr.decode()}")
     return res.stdout
@@ -121,7 +154,7 @@ def make_saves() -> None:
     tests = scripts()
     for slot, label, seed, upto in SAVE_POINTS:
         name = {"campaign": "campaign-choices-continued-kira", "demo": "demo-test-victory"}[label]
-        story, _, commands = tests[name]
+        story, _, commands, _ = tests[name]
         commands = commands[:upto] if upto else commands[:-1]
         with tempfile.TemporaryDirectory() as tmp:
             res = play(story, ["--seed", str(seed), "--new"], [*commands, f"save {slot}"],
@@ -178,8 +211,8 @@ def main() -> None:
     TRANSCRIPTS.mkdir(exist_ok=True)
     for old in TRANSCRIPTS.glob("*.txt"):
         old.unlink()
-    for name, (story, seed, commands) in sorted(scripts().items()):
-        (TRANSCRIPTS / f"{name}.txt").write_bytes(transcript(story, seed, commands))
+    for name, (story, seed, commands, start) in sorted(scripts().items()):
+        (TRANSCRIPTS / f"{name}.txt").write_bytes(transcript(story, seed, commands, start))
         print("wrote", name)
     if not SAVES.exists():
         make_saves()
