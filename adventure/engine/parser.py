@@ -154,7 +154,9 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
     intent = _parse(ws, ctx)
     if intent.options:
         intent.words = ws  # the whole command, to finish once the player says which
-    weak = labels.weak(intent.kind, intent.verb, intent.objects, DEFAULTS)
+    # "You are already talking with Garak" is a default too: 'tell him he is wasted'
+    weak = labels.weak(intent.kind, intent.verb, intent.objects, DEFAULTS) \
+        or intent.kind == "meta" and bool(intent.objects)
     named = ws
     if ws != typed and (weak or intent.kind == "action" and intent.words != ws):
         # 'use it on kira', 'ask him about his mistress': the story's phrase names the
@@ -190,8 +192,11 @@ def _label(ws: Words, ctx: Context) -> Intent | None:
     def names(word: str) -> frozenset[str]:
         return frozenset(t.id for t in scope.values() if word in thing_words(t)[1])
 
-    hits = labels.fits(tuple(w[1:] if w.startswith("@") else w for w in ws), ctx.labels(),
-                       names, lambda w: any(scope[t].person for t in names(w)))
+    # a pronoun's thing by a word of its name (its id is no word: 'intendant_aud_self')
+    plain = tuple(scope[w[1:]].name[-1] if w[1:] in scope else w[1:] if w[:1] == "@" else w
+                  for w in ws)
+    hits = labels.fits(plain, ctx.labels(), names,
+                       lambda w: any(scope[t].person for t in names(w)))
     return _choice(hits, ws, ctx) if hits else None
 
 
@@ -240,8 +245,11 @@ def _parse(ws: Words, ctx: Context) -> Intent:
             if a.ret:
                 return Intent("action", action=a, words=ws)
     cws = canonical(ws)
+    # examine has its own meaning: looking at someone in view never takes a choice
+    # ('x worker' for "Meet the eyes of the Terran worker")
+    looking = cws[0] == "examine" and len(cws) > 1 and bool(resolve(cws[1:], ctx.scope))
     for a in ctx.own:
-        if _action_matches(a, cws, ctx):
+        if _action_matches(a, cws, ctx) and not (looking and a.label):
             return Intent("action", action=a, words=ws)
     ex = _exit(ws, ctx)
     if ex is not None:
@@ -249,9 +257,9 @@ def _parse(ws: Words, ctx: Context) -> Intent:
     if ctx.fallback:
         return Intent("fallback", words=ws)
     for a in ctx.globals:
-        if _action_matches(a, cws, ctx):
+        if _action_matches(a, cws, ctx) and not (looking and a.label):
             return Intent("action", action=a, words=ws)
-    if any(_action_matches(a, cws, ctx) for a in ctx.spent):
+    if not looking and any(_action_matches(a, cws, ctx) for a in ctx.spent):
         return Intent("unknown", words=ws, message="You have already done that.")
     if verb:
         return _builtin(verb, rest, ws, ctx)
