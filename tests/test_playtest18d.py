@@ -81,3 +81,20 @@ def test_tell_her_with_a_short_form_of_a_conversation_choice_picks_it(tmp_path):
     s.submit("2")
     assert s.submit("tell her the truth").text == "You tell her everything."
     assert s.submit("tell her she is wasted").text == "She laughs."
+
+
+PEOPLE_WORDS = frozenset({"man", "woman", "officer", "overseer", "technician", "musician",
+                          "worker"})
+
+
+def test_the_campaigns_people_are_people():
+    """A thing the campaign names a man, a woman, an officer or a worker is someone: 'him'
+    and 'her' reach it, and 'tell X ...' speaks to it (the glinn on the docking ring)."""
+    from adventure.story.cache import load
+
+    story = load(Path(__file__).resolve().parent.parent / "story")
+    things = [t for t in story.things.values() if not t.id.startswith("scenery.")]
+    people = [t for t in things
+              if PEOPLE_WORDS.intersection(t.name)]
+    assert people
+    assert [t.id for t in people if not t.person and not t.plural] == []
