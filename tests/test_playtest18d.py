@@ -98,3 +98,89 @@ def test_the_campaigns_people_are_people():
               if PEOPLE_WORDS.intersection(t.name)]
     assert people
     assert [t.id for t in people if not t.person and not t.plural] == []
+
+
+SHIP = """\
+story:
+  id: ship
+  title: Ship
+  start: deck
+things:
+  kira:
+    name: Kira
+    article: none
+    pronoun: her
+    location: deck
+    description: Kira, at your side.
+    talk: Kira nods. "Go on."
+    treat: You seal the cut over Kira's eye.
+  port:
+    name: port
+    adjectives: [round]
+    location: deck
+    description: A round port on the stars.
+  bench:
+    name: bench
+    location: deck
+scenes:
+  deck:
+    title: The Upper Deck
+    text: A deck with a round port and a bench. Kira waits. A ladder goes down.
+    actions:
+      - id: dine
+        label: Go in to dine with her
+        text: You dine.
+      - id: wait
+        label: Wait for the tide
+        text: You wait.
+    exits:
+      down: hold
+  hold:
+    title: The Hold
+    text: A bare hold. A ladder goes up.
+    exits:
+      up: deck
+"""
+
+
+def test_climbing_and_going_back_are_going(tmp_path):
+    s = session(tmp_path, SHIP)
+    assert "A bare hold" in s.submit("climb down").text
+    assert "A deck with a round port" in s.submit("climb up").text
+    s.submit("d")
+    assert "A deck with a round port" in s.submit("back to the upper deck").text
+    s.submit("d")
+    assert "A deck with a round port" in s.submit("go back to upper deck").text
+    s.submit("d")
+    assert "A deck with a round port" in s.submit("return to the upper deck").text
+    assert s.submit("climb out").text.startswith("You can't go that way.")
+
+
+def test_looking_through_something_examines_it(tmp_path):
+    s = session(tmp_path, SHIP)
+    for line in ("look through the port", "look out of the port", "peer through port",
+                 "look out port"):
+        assert s.submit(line).text == "A round port on the stars.", line
+
+
+def test_the_verbs_a_playtester_typed_have_answers(tmp_path):
+    s = session(tmp_path, SHIP)
+    assert "hum" in s.submit("hum").text
+    assert "hum" in s.submit("sing").text
+    assert s.submit("follow kira").text == "You keep close to Kira."
+    assert s.submit("where is kira").text == "Kira is right here."
+    assert s.submit("inject kira").text == "You seal the cut over Kira's eye."
+    assert s.submit("warn kira").text == 'Kira nods. "Go on."'
+    assert s.submit("warn kira about the guards").text == 'Kira nods. "Go on."'
+    assert s.submit("unscrew the bench").text == "You can't undo the bench with your bare hands."
+    for line in ("follow the sky", "where is odo"):
+        said = s.submit(line).text
+        assert "can't see" in said and "Traceback" not in said, line
+
+
+def test_a_verb_said_of_her_picks_the_one_choice_that_does_it(tmp_path):
+    # she is not in view: the label says whom 'her' means
+    s = session(tmp_path, SHIP.replace("    location: deck\n    description: Kira",
+                                       "    location: hold\n    description: Kira"))
+    assert s.submit("dine with her").text == "You dine."
+    assert "dine" not in s.submit("wait with her").text.lower()

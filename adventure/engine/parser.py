@@ -6,7 +6,6 @@ no state is read or changed here.
 
 from __future__ import annotations
 
-from ..story.memo import remember
 from ..story.model import Action, Exit, Thing, Words
 from ..story.record import Record
 from ..story.vocab import (
@@ -21,7 +20,9 @@ from ..story.vocab import builtin_verb as _builtin_verb  # as game and selfname 
 from . import labels
 from .freetalk import addressee
 from .naming import apart
+from .nounmatch import resolve, thing_matches, thing_words
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
+from .rephrase import FIRST, rephrase
 from .typos import correct
 from .ways import exits_phrase
 
@@ -33,7 +34,7 @@ META = frozenset({"hint", "help", "choices", "quit", "score", "version", "verbos
 # Built-in verbs that need no object ("listen", "kneel"); verbs with an instrument
 # ("unlock the door with the key", "use the hypospray on Julian").
 ALONE = frozenset({"climb", "crawl", "kneel", "sit", "stand", "lie", "listen", "smell", "hide",
-                   "wave"})
+                   "wave", "hum"})
 INSTRUMENT = frozenset({"unlock", "lock", "open", "use", "light", "attack", "shoot", "push",
                         "touch", "move", "treat"})
 INSTRUMENT_WORDS = frozenset({"with", "on", "using", "at", "into", "onto", "to"})
@@ -43,7 +44,7 @@ DEFAULTS = frozenset({"talk", "ask", "tell", "give", "show", "climb", "crawl", "
                       "lift", "move", "open", "close", "lock", "unlock", "light", "extinguish",
                       "turn_on", "turn_off", "attack", "shoot", "kneel", "sit", "stand", "lie",
                       "listen", "smell", "touch", "hide", "wave", "use", "wait", "treat",
-                      "eat", "drink"})
+                      "eat", "drink", "hum", "follow", "unscrew"})
 INTO = frozenset({"into", "in", "inside", "through", "toward", "towards", "to", "onto"})
 PREPOSITIONS = (("into",), ("onto",), ("inside",), ("in",), ("on",))
 LEAVE = frozenset({("bye",), ("goodbye",), ("leave",), ("end", "conversation")})
@@ -236,6 +237,11 @@ def _pronouns(ws: Words, ctx: Context) -> tuple[Words, str]:
 def _parse(ws: Words, ctx: Context) -> Intent:
     if len(ws) == 1 and ws[0].isascii() and ws[0].isdigit():
         return Intent("choice", number=int(ws[0]), words=ws)
+    if ws[0] in FIRST:  # 'climb down', 'back to X', 'warn sisko': a plainer command,
+        plain = rephrase(ws)  # unless the story has an action for the words as typed
+        if plain is not None and not any(
+                _action_matches(a, canonical(ws), ctx) for a in ctx.own + ctx.globals):
+            return _parse(plain, ctx)
     verb, rest = _builtin_verb(ws)
     if verb in META and not rest and (verb == "quit" or not any(  # a story's own 'score' wins
             _action_matches(a, canonical(ws), ctx) for a in ctx.own + ctx.globals)):
@@ -310,46 +316,6 @@ def _two_nouns(a: Action, rest: Words, ctx: Context) -> bool:
         if second in a.topics:
             return True
     return False
-
-
-def thing_matches(t: Thing, ws: Words, need_noun: bool = True) -> bool:
-    """Every word describes the thing, and (unless need_noun is off) one of them names it."""
-    if len(ws) == 1 and ws[0].startswith("@"):
-        return ws[0] == f"@{t.id}"
-    nouns, vocab = thing_words(t)
-    if ws == t.name or ws in t.synonyms:
-        return True
-    return all(w in vocab for w in ws) and (not need_noun or any(w in nouns for w in ws))
-
-
-# id(thing) -> (the thing, so the id stays its own; its nouns; every word that names it)
-_THING_WORDS: dict[int, tuple[Thing, frozenset[str], frozenset[str]]] = {}
-
-
-def thing_words(t: Thing) -> tuple[frozenset[str], frozenset[str]]:
-    """A thing's nouns and vocabulary, worked out once (things never change)."""
-    found = _THING_WORDS.get(id(t))
-    if found is None or found[0] is not t:
-        nouns = frozenset({t.name[-1], *(s[-1] for s in t.synonyms)})
-        vocab = frozenset((*t.name, *t.adjectives, *t.name_words,
-                           *(w for s in t.synonyms for w in s)))
-        found = remember(_THING_WORDS, id(t), (t, nouns, vocab), limit=100_000)
-    return found[1], found[2]
-
-
-def resolve(ws: Words, scope: dict[str, Thing]) -> list[Thing]:
-    """The things in scope a noun phrase could mean; exact names win.
-
-    A phrase of adjectives alone ("x small") is tried only when no noun fits.
-    """
-    found = [t for t in scope.values() if thing_matches(t, ws)]
-    if not found:
-        found = [t for t in scope.values() if thing_matches(t, ws, need_noun=False)]
-    if len(found) > 1:
-        exact = [t for t in found if ws == t.name]
-        if exact:
-            return exact
-    return found
 
 
 def _exit(ws: Words, ctx: Context) -> Exit | None:

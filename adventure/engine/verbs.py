@@ -122,6 +122,7 @@ ALONE_REPLIES = {
     "smell": "You smell nothing unexpected.",
     "hide": "There is nowhere here to hide.",
     "wave": "You wave. Nobody waves back.",
+    "hum": "You hum a few bars under your breath. It helps, a little.",
 }
 THING_REPLIES = {
     "talk": "{The} {does} not answer.",
@@ -150,6 +151,9 @@ THING_REPLIES = {
     "touch": "You feel nothing unexpected.",
     "hide": "You can't hide there.",
     "wave": "You wave at {the}. Nothing comes of it.",
+    "follow": "{The} {is} not going anywhere you can follow.",
+    "where": "{The} {is} right here.",
+    "unscrew": "You can't undo {the} with your bare hands.",
     "use": "Say more exactly what you want to do with {the}: open it, push it, give it to "
            "someone...",
 }
@@ -165,6 +169,8 @@ PERSON_REPLIES = {
     "attack": "Violence isn't the answer to this one.",
     "shoot": "Violence isn't the answer to this one.",
     "wave": "You wave at {the}, who does not wave back.",
+    "follow": "You keep close to {the}.",
+    "where": "{The} {is} right here.",
 }
 
 
@@ -181,7 +187,7 @@ def default_reply(verb: str, objs: Sequence[Thing]) -> str:
     if t.plural:
         text = text.replace("That isn't", "They aren't")
     return text.format(the=t.the(), The=t.The(), does=t.agree("does", "do"),
-                       has=t.agree("has", "have"))
+                       has=t.agree("has", "have"), **{"is": t.agree("is", "are")})
 
 
 def each(world: World, verb: str, things: Sequence[Thing]) -> None:
