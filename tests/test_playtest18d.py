@@ -184,3 +184,54 @@ def test_a_verb_said_of_her_picks_the_one_choice_that_does_it(tmp_path):
                                        "    location: hold\n    description: Kira"))
     assert s.submit("dine with her").text == "You dine."
     assert "dine" not in s.submit("wait with her").text.lower()
+
+
+HANDS = """\
+story:
+  id: hands
+  title: Hands
+  start: bunks
+things:
+  hesper:
+    name: Hesper
+    article: none
+    pronoun: her
+    synonyms: [hands, burns]
+    location: bunks
+    description: Slag burned both her hands.
+  mirror:
+    name: hand mirror
+    synonyms: [hand, hands, mirror]
+    location: bunks
+    portable: true
+  collar:
+    name: collar
+    location: bunks
+    description: A grey band round the worker's throat.
+scenes:
+  bunks:
+    title: The Bunks
+    text: Hesper sits on a bunk. A hand mirror lies by her. A collar hangs on a hook.
+    exits:
+      out: floor
+  floor:
+    title: The Floor
+    text: The floor.
+"""
+
+
+def test_her_hands_are_hers_and_help_shows_a_thing_to_take(tmp_path):
+    s = session(tmp_path, HANDS)
+    assert s.submit("x her hands").text == "Slag burned both her hands."
+    assert "Which do you mean" in s.submit("x hands").text
+    assert s.submit("remove his collar").text == "You can't take the collar off."
+    help_text = s.submit("help").text
+    assert "take hand mirror" in help_text and "Hesper" not in help_text
+    assert "'x hand mirror. take it'" in help_text
+
+
+def test_did_you_mean_offers_no_bare_go_for_an_unknown_verb(tmp_path):
+    s = session(tmp_path, HANDS)
+    for line in ("back floor", "frobnicate out", "unscrew bunks"):
+        said = s.submit(line).text
+        assert "'go " not in said, (line, said)

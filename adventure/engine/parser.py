@@ -49,6 +49,8 @@ INTO = frozenset({"into", "in", "inside", "through", "toward", "towards", "to", 
 PREPOSITIONS = (("into",), ("onto",), ("inside",), ("in",), ("on",))
 LEAVE = frozenset({("bye",), ("goodbye",), ("leave",), ("end", "conversation")})
 
+_OWNERS = {"his": "him", "her": "her"}
+_GOING = frozenset({"go", "walk", "run", "head", "move", "enter", "travel"})
 _DIRECTION_WORDS = frozenset((w,) for d, abbrs in DIRECTIONS.items() for w in (d, *abbrs))
 _FULL_DIRECTION = {(a,): (d,) for d, abbrs in DIRECTIONS.items() for a in abbrs}
 
@@ -512,8 +514,11 @@ def _owned(ws: Words, ctx: Context) -> Words:
 
 
 def _one(ws: Words, ctx: Context) -> Thing | Intent:
+    owner = _OWNERS.get(ws[0], "") if len(ws) > 1 else ""
     ws = _owned(ws, ctx)
     found = resolve(ws, ctx.scope)
+    if len(found) > 1 and owner:  # 'x her hands': hers, not the hand mirror
+        found = [t for t in found if t.pronoun == owner] or found
     if len(found) > 1 and len({t.display for t in found}) == 1:
         # the same name twice (Garak of the calling scene and of this conversation):
         # no answer to 'which' could tell them apart, so this scene's own
@@ -559,6 +564,8 @@ def unknown(ws: Words, ctx: Context) -> Intent:
         first = close_matches(ws[0], [p.split()[0] for p in pool], n=1, cutoff=0.75)
         if first:
             close = [p for p in pool if p.split()[0] == first[0]][:3]
+    if ws[0] not in _GOING:  # 'back to X', 'unscrew grille': never a bare 'go X'
+        close = [c for c in close if not c.startswith("go ")]
     parts = [f"That isn't a command I know here: '{typed}'."]
     if close:
         parts.append("Did you mean: " + ", ".join(f"'{c}'" for c in close) + "?")

@@ -90,7 +90,10 @@ def builtin(world: World, intent: Intent) -> None:
             say(("text", f"You put on {t.the()}."))
     elif verb == "remove":
         t = objs[0]
-        if not world.wearing(t.id):
+        if not world.wearing(t.id) and not world.has(t.id) and not t.portable:
+            # 'remove his collar': on someone else, or part of the place
+            say(("text", f"You can't take {t.the()} off."))
+        elif not world.wearing(t.id):
             say(("text", f"You aren't wearing {t.the()}."))
         else:
             world.move(t.id, w.PLAYER)
@@ -319,7 +322,10 @@ def _next_hint(world: World, key: str, hints: list) -> None:
 
 
 def help_text(world: World) -> str:
-    scope = list(world.scope().values())
+    # an example thing that the examples fit: something to take before something fixed,
+    # never a person ("take Kira")
+    scope = sorted((t for t in world.scope().values() if not t.person),
+                   key=lambda t: not t.portable)
     thing = world.shown(scope[0]).display if scope else "console"
     exits = world.story.scenes[world.state.scene].exits
     place = exits[0].key if exits else "north"
@@ -331,7 +337,7 @@ def help_text(world: World) -> str:
         "  talk to SOMEONE, ask/tell SOMEONE anything, push, pull, open, climb, kneel, sit,",
         "  listen, smell, treat SOMEONE, eat, drink, unlock THING with THING,",
         "  use THING on THING, or a choice's own words",
-        "  it / him / her: the last thing named; again (g); oops WORD; 'x padd. take it'",
+        f"  it / him / her: the last thing named; again (g); oops WORD; 'x {thing}. take it'",
         "  choices, hint, score, about, brief / verbose, save, restore, undo, restart,",
         "  transcript on, help, quit (q)",
     ])
