@@ -204,6 +204,15 @@ things:
     synonyms: [hand, hands, mirror]
     location: bunks
     portable: true
+  box:
+    name: box
+    holds: in
+    location: bunks
+    description: A tin box.
+  coin:
+    name: coin
+    location: box
+    portable: true
   collar:
     name: collar
     location: bunks
@@ -224,6 +233,8 @@ def test_her_hands_are_hers_and_help_shows_a_thing_to_take(tmp_path):
     s = session(tmp_path, HANDS)
     assert s.submit("x her hands").text == "Slag burned both her hands."
     assert "Which do you mean" in s.submit("x hands").text
+    assert s.submit("open the box").text == s.submit("look in the box").text
+    assert "coin" in s.submit("open box").text
     assert s.submit("remove his collar").text == "You can't take the collar off."
     help_text = s.submit("help").text
     assert "take hand mirror" in help_text and "Hesper" not in help_text
