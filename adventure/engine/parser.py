@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..story.model import Action, Exit, Thing, Words
 from ..story.record import Record
+from ..story.text import Template
 from ..story.vocab import (
     DIRECTIONS,
     VERB_TABLE,
@@ -49,6 +50,7 @@ INTO = frozenset({"into", "in", "inside", "through", "toward", "towards", "to", 
 PREPOSITIONS = (("into",), ("onto",), ("inside",), ("in",), ("on",))
 LEAVE = frozenset({("bye",), ("goodbye",), ("leave",), ("end", "conversation")})
 
+LOOKING = frozenset({"study", "watch", "observe", "inspect", "examine", "peer", "read"})
 _OWNERS = {"his": "him", "her": "her"}
 _GOING = frozenset({"go", "walk", "run", "head", "move", "enter", "travel"})
 _DIRECTION_WORDS = frozenset((w,) for d, abbrs in DIRECTIONS.items() for w in (d, *abbrs))
@@ -257,7 +259,7 @@ def _parse(ws: Words, ctx: Context) -> Intent:
     # ('x worker' for "Meet the eyes of the Terran worker")
     looking = cws[0] == "examine" and len(cws) > 1 and bool(resolve(cws[1:], ctx.scope))
     for a in ctx.own:
-        if _action_matches(a, cws, ctx) and not (looking and a.label):
+        if _action_matches(a, cws, ctx) and not (looking and _other_choice(a)):
             return Intent("action", action=a, words=ws)
     ex = _exit(ws, ctx)
     if ex is not None:
@@ -265,7 +267,7 @@ def _parse(ws: Words, ctx: Context) -> Intent:
     if ctx.fallback:
         return Intent("fallback", words=ws)
     for a in ctx.globals:
-        if _action_matches(a, cws, ctx) and not (looking and a.label):
+        if _action_matches(a, cws, ctx) and not (looking and _other_choice(a)):
             return Intent("action", action=a, words=ws)
     if not looking and any(_action_matches(a, cws, ctx) for a in ctx.spent):
         return Intent("unknown", words=ws, message="You have already done that.")
@@ -274,6 +276,16 @@ def _parse(ws: Words, ctx: Context) -> Intent:
     if ws in _DIRECTION_WORDS:
         return _builtin("go", ws, ("go", *ws), ctx)
     return unknown(ws, ctx)
+
+
+def _other_choice(a: Action) -> bool:
+    """A choice that is more than looking ("Meet the eyes of the Terran worker"), which
+    'x worker' does not take; "Look at the portrait", "Study the Enforcer" are looking."""
+    label = a.label
+    if label is None:
+        return False
+    first = words(label.source if isinstance(label, Template) else label.options[0].source)[:2]
+    return bool(first) and canonical(first)[0] != "examine" and first[0] not in LOOKING
 
 
 def _action_matches(a: Action, ws: Words, ctx: Context) -> bool:
@@ -558,7 +570,8 @@ def unknown(ws: Words, ctx: Context) -> Intent:
 
     typed = shown(ws, ctx)
     pool = [] if ctx.exact else list(dict.fromkeys(  # exact (a replayed log): no suggestions
-        ctx.phrases() + [" ".join(seq) for seq, _ in VERB_TABLE if len(seq[0]) > 2]))
+        ctx.phrases() + [" ".join(seq) for seq, v in VERB_TABLE
+                         if len(seq[0]) > 2 and v != "where"]))  # 'where is' is no verb
     close = close_matches(typed, pool, n=3, cutoff=0.6)  # pool: once each phrase
     if not close:
         first = close_matches(ws[0], [p.split()[0] for p in pool], n=1, cutoff=0.75)
