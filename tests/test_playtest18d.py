@@ -166,7 +166,6 @@ def test_looking_through_something_examines_it(tmp_path):
 def test_the_verbs_a_playtester_typed_have_answers(tmp_path):
     s = session(tmp_path, SHIP)
     assert "hum" in s.submit("hum").text
-    assert "hum" in s.submit("sing").text
     assert s.submit("follow kira").text == "You keep close to Kira."
     assert s.submit("where is kira").text == "Kira is right here."
     assert s.submit("inject kira").text == "You seal the cut over Kira's eye."
@@ -233,8 +232,6 @@ def test_her_hands_are_hers_and_help_shows_a_thing_to_take(tmp_path):
     s = session(tmp_path, HANDS)
     assert s.submit("x her hands").text == "Slag burned both her hands."
     assert "Which do you mean" in s.submit("x hands").text
-    assert s.submit("open the box").text == s.submit("look in the box").text
-    assert "coin" in s.submit("open box").text
     assert s.submit("remove his collar").text == "You can't take the collar off."
     help_text = s.submit("help").text
     assert "take hand mirror" in help_text and "Hesper" not in help_text

@@ -100,9 +100,6 @@ def builtin(world: World, intent: Intent) -> None:
             say(("text", f"You take off {t.the()}."))
     elif verb == "put":
         put(world, objs[0], objs[1], intent.preposition)
-    elif verb == "open" and len(objs) == 1 and objs[0].holds == "in":
-        # a crate or cabinet with nothing of the story's to open it: 'look in' it
-        examine(world, objs[0])
     elif verb == "talk_self":
         say(("text", world.word("talk_self")))
     elif verb in SENSES and sense(world, verb, objs):

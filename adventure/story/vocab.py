@@ -123,7 +123,7 @@ BUILTINS: dict[str, tuple[tuple[str, ...], ...]] = {
     "use": (("use",),),
     "treat": (("treat",), ("heal",), ("bandage",), ("tend",), ("tend", "to"), ("patch", "up"),
               ("inject",)),
-    "hum": (("hum",), ("sing",), ("whistle",)),
+    "hum": (("hum",),),
     "follow": (("follow",), ("go", "after"), ("go", "with")),
     "where": (("where", "is"), ("where", "are"), ("where", "s"), ("wheres",)),
     "unscrew": (("unscrew",), ("unbolt",), ("pry",)),
