@@ -568,8 +568,8 @@ scenes:
         commands: [sing]
         when: false
         refuse: You cannot sing, ${n}.
-      - id: hum
-        commands: [hum]
+      - id: dance
+        commands: [dance]
         when: false
     fallback:
       when: n > 100
@@ -586,11 +586,11 @@ def test_every_text_a_player_reads_is_a_template(tmp_path):
     assert s.last is not None and "Room 7" in s.last.text
     assert [c.label for c in s.last.choices] == ["Ring 7 times"]
     said = {line: s.submit(line).text for line in
-            ("north", "west", "take statue", "ring", "sing", "hum")}
+            ("north", "west", "take statue", "ring", "sing", "dance")}
     assert said == {"north": "North is shut, 7.", "west": "West leads nowhere, 7.",
                     "take statue": "Statue 7 is too heavy.",
                     "ring": said["ring"], "sing": "You cannot sing, 7.",
-                    "hum": "Not possible, 7."}
+                    "dance": "Not possible, 7."}
     assert "The bell rings 7 times." in said["ring"]
 
 

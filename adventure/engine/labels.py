@@ -132,6 +132,7 @@ def fits(typed: Words, labels: list[Words], names: Callable[[str], frozenset[str
     """The labels a shorter command fits best (empty when none does). `names(word)` gives
     the ids of the things in view that the word names; `person(word)`, whether it names
     someone in view (who may be the one spoken to)."""
+    said = typed
     typed = normal(_untailed(typed, person))
     t = [w for w in typed if w not in LINKS]
     if t and _verb(t[0]) == "leave" or typed[1:2] == ("away",):
@@ -140,6 +141,12 @@ def fits(typed: Words, labels: list[Words], names: Callable[[str], frozenset[str
             return leaving  # 'leave', 'leave her', 'go away': the way out, if one is listed
     # a lone verb is too little to choose by, but a verb of going with its particle
     # ("walk on", "turn back") says enough when one label fits
+    if len(t) == 1 and STANDINS.intersection(said[1:]):
+        # 'dine with her' for "Go in to dine with her": a verb said of someone, when one
+        # label alone does it
+        lone = [i for i, lw in enumerate(labels) if t[0] in lw[1:] or _verb(t[0]) in
+                {_verb(w) for w in lw[:1]}]
+        return lone if len(lone) == 1 else []
     if not t or (len(t) < 2 and not (len(typed) > 1 and set(typed[1:]) <= ONWARD)):
         return []
     verb, rest = _verb(t[0]), [w for w in t[1:] if w not in PEOPLE]

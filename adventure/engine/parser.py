@@ -6,9 +6,9 @@ no state is read or changed here.
 
 from __future__ import annotations
 
-from ..story.memo import remember
 from ..story.model import Action, Exit, Thing, Words
 from ..story.record import Record
+from ..story.text import Template
 from ..story.vocab import (
     DIRECTIONS,
     VERB_TABLE,
@@ -21,7 +21,9 @@ from ..story.vocab import builtin_verb as _builtin_verb  # as game and selfname 
 from . import labels
 from .freetalk import addressee
 from .naming import apart
+from .nounmatch import resolve, thing_matches, thing_words
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
+from .rephrase import FIRST, rephrase
 from .typos import correct
 from .ways import exits_phrase
 
@@ -33,7 +35,7 @@ META = frozenset({"hint", "help", "choices", "quit", "score", "version", "verbos
 # Built-in verbs that need no object ("listen", "kneel"); verbs with an instrument
 # ("unlock the door with the key", "use the hypospray on Julian").
 ALONE = frozenset({"climb", "crawl", "kneel", "sit", "stand", "lie", "listen", "smell", "hide",
-                   "wave"})
+                   "wave", "hum"})
 INSTRUMENT = frozenset({"unlock", "lock", "open", "use", "light", "attack", "shoot", "push",
                         "touch", "move", "treat"})
 INSTRUMENT_WORDS = frozenset({"with", "on", "using", "at", "into", "onto", "to"})
@@ -43,11 +45,14 @@ DEFAULTS = frozenset({"talk", "ask", "tell", "give", "show", "climb", "crawl", "
                       "lift", "move", "open", "close", "lock", "unlock", "light", "extinguish",
                       "turn_on", "turn_off", "attack", "shoot", "kneel", "sit", "stand", "lie",
                       "listen", "smell", "touch", "hide", "wave", "use", "wait", "treat",
-                      "eat", "drink"})
+                      "eat", "drink", "hum", "follow", "unscrew"})
 INTO = frozenset({"into", "in", "inside", "through", "toward", "towards", "to", "onto"})
 PREPOSITIONS = (("into",), ("onto",), ("inside",), ("in",), ("on",))
 LEAVE = frozenset({("bye",), ("goodbye",), ("leave",), ("end", "conversation")})
 
+LOOKING = frozenset({"study", "watch", "observe", "inspect", "examine", "peer", "read"})
+_OWNERS = {"his": "him", "her": "her"}
+_GOING = frozenset({"go", "walk", "run", "head", "move", "enter", "travel"})
 _DIRECTION_WORDS = frozenset((w,) for d, abbrs in DIRECTIONS.items() for w in (d, *abbrs))
 _FULL_DIRECTION = {(a,): (d,) for d, abbrs in DIRECTIONS.items() for a in abbrs}
 
@@ -154,7 +159,9 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
     intent = _parse(ws, ctx)
     if intent.options:
         intent.words = ws  # the whole command, to finish once the player says which
-    weak = labels.weak(intent.kind, intent.verb, intent.objects, DEFAULTS)
+    # "You are already talking with Garak" is a default too: 'tell him he is wasted'
+    weak = labels.weak(intent.kind, intent.verb, intent.objects, DEFAULTS) \
+        or intent.kind == "meta" and bool(intent.objects)
     named = ws
     if ws != typed and (weak or intent.kind == "action" and intent.words != ws):
         # 'use it on kira', 'ask him about his mistress': the story's phrase names the
@@ -190,8 +197,11 @@ def _label(ws: Words, ctx: Context) -> Intent | None:
     def names(word: str) -> frozenset[str]:
         return frozenset(t.id for t in scope.values() if word in thing_words(t)[1])
 
-    hits = labels.fits(tuple(w[1:] if w.startswith("@") else w for w in ws), ctx.labels(),
-                       names, lambda w: any(scope[t].person for t in names(w)))
+    # a pronoun's thing by a word of its name (its id is no word: 'intendant_aud_self')
+    plain = tuple(scope[w[1:]].name[-1] if w[1:] in scope else w[1:] if w[:1] == "@" else w
+                  for w in ws)
+    hits = labels.fits(plain, ctx.labels(), names,
+                       lambda w: any(scope[t].person for t in names(w)))
     return _choice(hits, ws, ctx) if hits else None
 
 
@@ -231,6 +241,11 @@ def _pronouns(ws: Words, ctx: Context) -> tuple[Words, str]:
 def _parse(ws: Words, ctx: Context) -> Intent:
     if len(ws) == 1 and ws[0].isascii() and ws[0].isdigit():
         return Intent("choice", number=int(ws[0]), words=ws)
+    if ws[0] in FIRST:  # 'climb down', 'back to X', 'warn sisko': a plainer command,
+        plain = rephrase(ws)  # unless the story has an action for the words as typed
+        if plain is not None and not any(
+                _action_matches(a, canonical(ws), ctx) for a in ctx.own + ctx.globals):
+            return _parse(plain, ctx)
     verb, rest = _builtin_verb(ws)
     if verb in META and not rest and (verb == "quit" or not any(  # a story's own 'score' wins
             _action_matches(a, canonical(ws), ctx) for a in ctx.own + ctx.globals)):
@@ -240,8 +255,11 @@ def _parse(ws: Words, ctx: Context) -> Intent:
             if a.ret:
                 return Intent("action", action=a, words=ws)
     cws = canonical(ws)
+    # examine has its own meaning: looking at someone in view never takes a choice
+    # ('x worker' for "Meet the eyes of the Terran worker")
+    looking = cws[0] == "examine" and len(cws) > 1 and bool(resolve(cws[1:], ctx.scope))
     for a in ctx.own:
-        if _action_matches(a, cws, ctx):
+        if _action_matches(a, cws, ctx) and not (looking and _other_choice(a)):
             return Intent("action", action=a, words=ws)
     ex = _exit(ws, ctx)
     if ex is not None:
@@ -249,15 +267,25 @@ def _parse(ws: Words, ctx: Context) -> Intent:
     if ctx.fallback:
         return Intent("fallback", words=ws)
     for a in ctx.globals:
-        if _action_matches(a, cws, ctx):
+        if _action_matches(a, cws, ctx) and not (looking and _other_choice(a)):
             return Intent("action", action=a, words=ws)
-    if any(_action_matches(a, cws, ctx) for a in ctx.spent):
+    if not looking and any(_action_matches(a, cws, ctx) for a in ctx.spent):
         return Intent("unknown", words=ws, message="You have already done that.")
     if verb:
         return _builtin(verb, rest, ws, ctx)
     if ws in _DIRECTION_WORDS:
         return _builtin("go", ws, ("go", *ws), ctx)
     return unknown(ws, ctx)
+
+
+def _other_choice(a: Action) -> bool:
+    """A choice that is more than looking ("Meet the eyes of the Terran worker"), which
+    'x worker' does not take; "Look at the portrait", "Study the Enforcer" are looking."""
+    label = a.label
+    if label is None:
+        return False
+    first = words(label.source if isinstance(label, Template) else label.options[0].source)[:2]
+    return bool(first) and canonical(first)[0] != "examine" and first[0] not in LOOKING
 
 
 def _action_matches(a: Action, ws: Words, ctx: Context) -> bool:
@@ -302,46 +330,6 @@ def _two_nouns(a: Action, rest: Words, ctx: Context) -> bool:
         if second in a.topics:
             return True
     return False
-
-
-def thing_matches(t: Thing, ws: Words, need_noun: bool = True) -> bool:
-    """Every word describes the thing, and (unless need_noun is off) one of them names it."""
-    if len(ws) == 1 and ws[0].startswith("@"):
-        return ws[0] == f"@{t.id}"
-    nouns, vocab = thing_words(t)
-    if ws == t.name or ws in t.synonyms:
-        return True
-    return all(w in vocab for w in ws) and (not need_noun or any(w in nouns for w in ws))
-
-
-# id(thing) -> (the thing, so the id stays its own; its nouns; every word that names it)
-_THING_WORDS: dict[int, tuple[Thing, frozenset[str], frozenset[str]]] = {}
-
-
-def thing_words(t: Thing) -> tuple[frozenset[str], frozenset[str]]:
-    """A thing's nouns and vocabulary, worked out once (things never change)."""
-    found = _THING_WORDS.get(id(t))
-    if found is None or found[0] is not t:
-        nouns = frozenset({t.name[-1], *(s[-1] for s in t.synonyms)})
-        vocab = frozenset((*t.name, *t.adjectives, *t.name_words,
-                           *(w for s in t.synonyms for w in s)))
-        found = remember(_THING_WORDS, id(t), (t, nouns, vocab), limit=100_000)
-    return found[1], found[2]
-
-
-def resolve(ws: Words, scope: dict[str, Thing]) -> list[Thing]:
-    """The things in scope a noun phrase could mean; exact names win.
-
-    A phrase of adjectives alone ("x small") is tried only when no noun fits.
-    """
-    found = [t for t in scope.values() if thing_matches(t, ws)]
-    if not found:
-        found = [t for t in scope.values() if thing_matches(t, ws, need_noun=False)]
-    if len(found) > 1:
-        exact = [t for t in found if ws == t.name]
-        if exact:
-            return exact
-    return found
 
 
 def _exit(ws: Words, ctx: Context) -> Exit | None:
@@ -538,8 +526,11 @@ def _owned(ws: Words, ctx: Context) -> Words:
 
 
 def _one(ws: Words, ctx: Context) -> Thing | Intent:
+    owner = _OWNERS.get(ws[0], "") if len(ws) > 1 else ""
     ws = _owned(ws, ctx)
     found = resolve(ws, ctx.scope)
+    if len(found) > 1 and owner:  # 'x her hands': hers, not the hand mirror
+        found = [t for t in found if t.pronoun == owner] or found
     if len(found) > 1 and len({t.display for t in found}) == 1:
         # the same name twice (Garak of the calling scene and of this conversation):
         # no answer to 'which' could tell them apart, so this scene's own
@@ -579,12 +570,15 @@ def unknown(ws: Words, ctx: Context) -> Intent:
 
     typed = shown(ws, ctx)
     pool = [] if ctx.exact else list(dict.fromkeys(  # exact (a replayed log): no suggestions
-        ctx.phrases() + [" ".join(seq) for seq, _ in VERB_TABLE if len(seq[0]) > 2]))
+        ctx.phrases() + [" ".join(seq) for seq, v in VERB_TABLE
+                         if len(seq[0]) > 2 and v != "where"]))  # 'where is' is no verb
     close = close_matches(typed, pool, n=3, cutoff=0.6)  # pool: once each phrase
     if not close:
         first = close_matches(ws[0], [p.split()[0] for p in pool], n=1, cutoff=0.75)
         if first:
             close = [p for p in pool if p.split()[0] == first[0]][:3]
+    if ws[0] not in _GOING:  # 'back to X', 'unscrew grille': never a bare 'go X'
+        close = [c for c in close if not c.startswith("go ")]
     parts = [f"That isn't a command I know here: '{typed}'."]
     if close:
         parts.append("Did you mean: " + ", ".join(f"'{c}'" for c in close) + "?")

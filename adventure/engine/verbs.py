@@ -90,7 +90,10 @@ def builtin(world: World, intent: Intent) -> None:
             say(("text", f"You put on {t.the()}."))
     elif verb == "remove":
         t = objs[0]
-        if not world.wearing(t.id):
+        if not world.wearing(t.id) and not world.has(t.id) and not t.portable:
+            # 'remove his collar': on someone else, or part of the place
+            say(("text", f"You can't take {t.the()} off."))
+        elif not world.wearing(t.id):
             say(("text", f"You aren't wearing {t.the()}."))
         else:
             world.move(t.id, w.PLAYER)
@@ -122,6 +125,7 @@ ALONE_REPLIES = {
     "smell": "You smell nothing unexpected.",
     "hide": "There is nowhere here to hide.",
     "wave": "You wave. Nobody waves back.",
+    "hum": "You hum a few bars under your breath. It helps, a little.",
 }
 THING_REPLIES = {
     "talk": "{The} {does} not answer.",
@@ -150,6 +154,9 @@ THING_REPLIES = {
     "touch": "You feel nothing unexpected.",
     "hide": "You can't hide there.",
     "wave": "You wave at {the}. Nothing comes of it.",
+    "follow": "{The} {is} not going anywhere you can follow.",
+    "where": "{The} {is} right here.",
+    "unscrew": "You can't undo {the} with your bare hands.",
     "use": "Say more exactly what you want to do with {the}: open it, push it, give it to "
            "someone...",
 }
@@ -165,6 +172,8 @@ PERSON_REPLIES = {
     "attack": "Violence isn't the answer to this one.",
     "shoot": "Violence isn't the answer to this one.",
     "wave": "You wave at {the}, who does not wave back.",
+    "follow": "You keep close to {the}.",
+    "where": "{The} {is} right here.",
 }
 
 
@@ -181,7 +190,7 @@ def default_reply(verb: str, objs: Sequence[Thing]) -> str:
     if t.plural:
         text = text.replace("That isn't", "They aren't")
     return text.format(the=t.the(), The=t.The(), does=t.agree("does", "do"),
-                       has=t.agree("has", "have"))
+                       has=t.agree("has", "have"), **{"is": t.agree("is", "are")})
 
 
 def each(world: World, verb: str, things: Sequence[Thing]) -> None:
@@ -313,7 +322,10 @@ def _next_hint(world: World, key: str, hints: list) -> None:
 
 
 def help_text(world: World) -> str:
-    scope = list(world.scope().values())
+    # an example thing that the examples fit: something to take before something fixed,
+    # never a person ("take Kira")
+    scope = sorted((t for t in world.scope().values() if not t.person),
+                   key=lambda t: not t.portable)
     thing = world.shown(scope[0]).display if scope else "console"
     exits = world.story.scenes[world.state.scene].exits
     place = exits[0].key if exits else "north"
@@ -323,9 +335,10 @@ def help_text(world: World) -> str:
         f"  go {place}, go to PLACE, wear / remove THING, put THING in/on THING, wait (z)",
         "  take all, drop all but THING, give THING to SOMEONE, ask SOMEONE about THING",
         "  talk to SOMEONE, ask/tell SOMEONE anything, push, pull, open, climb, kneel, sit,",
-        "  listen, smell, treat SOMEONE, eat, drink, unlock THING with THING,",
+        "  listen, smell, treat SOMEONE, eat, drink, hum, follow / warn SOMEONE,",
+        "  where is SOMEONE, look through THING, unlock THING with THING,",
         "  use THING on THING, or a choice's own words",
-        "  it / him / her: the last thing named; again (g); oops WORD; 'x padd. take it'",
+        f"  it / him / her: the last thing named; again (g); oops WORD; 'x {thing}. take it'",
         "  choices, hint, score, about, brief / verbose, save, restore, undo, restart,",
         "  transcript on, help, quit (q)",
     ])

@@ -1,0 +1,40 @@
+"""Ways of saying a movement or a word to someone that mean a plainer command: 'climb
+down' is 'go down', 'back to the antechamber' is 'go to the antechamber', 'warn sisko'
+is 'talk to sisko'. The parser asks only when a command starts with one of `FIRST`, so
+other commands pay one set lookup.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from ..story.model import Words
+
+CLIMBING = frozenset({"climb", "crawl", "clamber", "scramble", "step"})
+# directions that a verb of climbing means going in ('climb down', 'crawl out')
+WAYS = frozenset({"up", "down", "u", "d", "in", "out", "inside", "outside"})
+RETURNING = frozenset({"back", "return", "go", "head", "walk", "run"})
+FIRST = CLIMBING | RETURNING | {"warn", "alert"}
+
+
+def rephrase(ws: Words) -> Words | None:
+    """The plainer command `ws` means, or None when it is already plain."""
+    first = ws[0]
+    if first in CLIMBING and len(ws) == 2 and ws[1] in WAYS:
+        return ("go", ws[1])  # 'climb down': the way down, if there is one
+    if first in RETURNING:
+        rest = ws[1:]
+        if first != "back" and rest[:1] == ("back",):
+            rest = rest[1:]  # 'go back to X', 'head back to X'
+        elif first not in ("back", "return"):
+            return None
+        if rest[:1] == ("to",) and len(rest) > 1:
+            return ("go", "to", *rest[1:])  # 'back to antechamber', 'return to the bar'
+        return None
+    if first in ("warn", "alert") and len(ws) > 1:
+        # a warning is something said: 'warn sisko' talks to him, 'warn sisko about the
+        # guards' tells him about them
+        if "about" in ws[2:]:
+            return ("tell", *ws[1:])
+        return ("talk", "to", *ws[1:])
+    return None
