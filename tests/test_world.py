@@ -81,11 +81,11 @@ def test_scope_follows_a_moved_thing_and_a_change_of_scene(demo_game):
     assert "locket" in {t.id for t in w.contents("engineering")}
 
 
-def _thing(name: str, article: str, pronoun: str = "it"):
+def _thing(name: str, article: str, pronoun: str = "it", portable: bool = False):
     from adventure.story.model import Thing
     from adventure.story.vocab import words
 
-    return Thing(name.lower(), words(name), frozenset(), [], article, None, "nowhere", False,
+    return Thing(name.lower(), words(name), frozenset(), [], article, None, "nowhere", portable,
                  False, None, False, None, pronoun=pronoun, called=name)
 
 
@@ -125,3 +125,12 @@ def test_a_copy_has_every_field_and_shares_no_container(demo_game):
         if isinstance(value, (dict, list)):
             assert getattr(c, name) is not value, name
     assert c.timers[0] is not st.timers[0]
+
+
+def test_hiding_a_thing_you_can_carry_is_not_hiding_in_it():
+    """'hide it' with a phaser in hand read "You can't hide there." (seen in play)."""
+    from adventure.engine.verbs import default_reply
+
+    assert default_reply("hide", [_thing("phaser", "a", portable=True)]) == \
+        "There is nowhere here to hide the phaser."
+    assert default_reply("hide", [_thing("crate", "a")]) == "You can't hide there."

@@ -160,6 +160,10 @@ THING_REPLIES = {
     "use": "Say more exactly what you want to do with {the}: open it, push it, give it to "
            "someone...",
 }
+# The same verbs said of a thing you can carry: 'hide the phaser' hides it, not you in it.
+CARRIED_REPLIES = {
+    "hide": "There is nowhere here to hide {the}.",
+}
 # The same verbs said of a person (a thing whose pronoun is him, her or them).
 PERSON_REPLIES = {
     "talk": "{The} {has} nothing to say to you just now.",
@@ -185,7 +189,8 @@ def default_reply(verb: str, objs: Sequence[Thing]) -> str:
         return (f"Using {t.the()} on {objs[1].the()} achieves nothing."
                 if verb in ("use", "touch", "push", "move") else
                 f"You can't {verb.replace('_', ' ')} {t.the()} with {objs[1].the()}.")
-    text = (PERSON_REPLIES.get(verb) if t.person else None) or THING_REPLIES.get(verb) \
+    text = (PERSON_REPLIES.get(verb) if t.person else None) \
+        or (CARRIED_REPLIES.get(verb) if t.portable else None) or THING_REPLIES.get(verb) \
         or "Nothing happens."
     if t.plural:
         text = text.replace("That isn't", "They aren't")
