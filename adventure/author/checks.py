@@ -20,6 +20,7 @@ from ..story.model import Action, Scene, Story
 from .emptyvars import EmptyWatch
 from .idlechoices import IdleWatch
 from .labelcheck import LabelCheck
+from .quotes import QuoteWatch
 from .replays import ReplayWatch
 
 T = TypeVar("T")
@@ -308,6 +309,7 @@ class PlayReport:
     empty: EmptyWatch = field(default_factory=EmptyWatch)  # ${var} shown still empty
     idle: IdleWatch = field(default_factory=IdleWatch)  # choices that would do nothing
     replays: ReplayWatch = field(default_factory=ReplayWatch)  # first visits read again
+    quotes: QuoteWatch = field(default_factory=QuoteWatch)  # quotations back to back
     chapter_score: dict[str, int] = field(default_factory=dict)  # most held in each chapter
     entry_score: dict[str, int] = field(default_factory=dict)  # most held on first entry
 
@@ -470,6 +472,7 @@ def _play_one(game: Game, seed: int, max_turns: int, report: PlayReport, memory:
             result = game.step(state, options[i][0])
             report.turns += 1
             report.idle.taken(game, state, result)
+            report.quotes.seen(result)
             if result.resolved.startswith(("action:", "exit:", "fallback:")):
                 new = new or not report.actions[result.resolved]
                 report.actions[result.resolved] += 1

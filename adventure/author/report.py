@@ -39,7 +39,7 @@ def check_report(story: Story | None, problems: list[str], name: str, games: int
             play = random_play(game, games, seed, max_turns, tick)
         warnings += play_warnings(story, play) + play.labels.warnings()
         warnings += (play.empty.warnings(story) + play.idle.warnings()
-                     + play.replays.warnings(story))
+                     + play.replays.warnings(story) + play.quotes.warnings(story))
         report["labels"] = {"tried": play.labels.tried, "failed": len(play.labels.failed),
                             "understood_share": round(play.labels.share, 4)}
         report["random_play"] = {
