@@ -1,0 +1,61 @@
+"""What the third blind playtest of issue 18 found in the engine: examining takes no
+turn (scenery included), ..."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from adventure.engine.game import Game
+from adventure.engine.session import Session
+from adventure.story.loader import load_story
+
+ROOM = """\
+story:
+  id: room
+  title: Room
+  start: cabin
+  state:
+    rung: false
+things:
+  lamp:
+    name: lamp
+    location: cabin
+    description: A brass lamp.
+scenes:
+  cabin:
+    title: Cabin
+    text: A cabin with two seats and a lamp.
+    scenery:
+      seats, seat: Two worn seats.
+    on_enter: [schedule bell in 1]
+events:
+  bell:
+    do: [set rung]
+    text: A bell rings somewhere.
+"""
+
+
+def game_of(folder: Path, text: str) -> Game:
+    root = folder / "story"
+    root.mkdir()
+    (root / "story.yaml").write_text(text, encoding="utf-8")
+    return Game(load_story(root))
+
+
+def _waits_until_bell(s: Session) -> int:
+    for n in range(1, 6):
+        if "bell" in s.submit("wait").text:
+            return n
+    raise AssertionError("the bell never rang")
+
+
+def test_examining_takes_no_turn_and_runs_no_timer(tmp_path):
+    game = game_of(tmp_path, ROOM)
+    s = Session(game, seed=1)
+    for line in ("x seats", "examine seat", "look at the lamp", "x lamp", "x seats"):
+        res = s.submit(line)
+        assert "seats" in res.text or "lamp" in res.text
+        assert not res.advanced and s.state.turn == 0 and "bell" not in res.text
+    assert s.state.vars["rung"] is False
+    # the timer runs on as if nothing had been examined
+    assert _waits_until_bell(s) == _waits_until_bell(Session(game, seed=1))
