@@ -59,3 +59,27 @@ def test_examining_takes_no_turn_and_runs_no_timer(tmp_path):
     assert s.state.vars["rung"] is False
     # the timer runs on as if nothing had been examined
     assert _waits_until_bell(s) == _waits_until_bell(Session(game, seed=1))
+
+
+FRIEND = ROOM.replace("""scenes:""", """  nell:
+    name: Nell
+    article: none
+    pronoun: her
+    location: cabin
+    description: Nell, mending a net.
+    talk: '"Mind the net," Nell says.'
+    topics:
+      weather, storm: '"Rain by dark," Nell says.'
+scenes:""", 1).replace("    on_enter: [schedule bell in 1]\n", "")
+
+
+def test_a_person_asked_again_does_not_repeat_her_last_reply_word_for_word(tmp_path):
+    s = Session(game_of(tmp_path, FRIEND), seed=1)
+    first = s.submit("talk to nell").text
+    assert "Mind the net" in first
+    for line in ("talk to nell", "talk to her"):
+        again = s.submit(line).text
+        assert again == "Nell has nothing more to add."
+    assert "Rain by dark" in s.submit("ask nell about the storm").text
+    assert s.submit("ask her about the weather").text == "Nell has nothing more to add."
+    assert "Mind the net" in s.submit("talk to nell").text  # something else said between
