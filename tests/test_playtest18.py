@@ -172,15 +172,12 @@ scenes:
 
 def test_a_person_answers_topics_and_anything_else_in_their_own_voice(tmp_path):
     s = Session(game_of(tmp_path, PARLOUR), seed=1)
-    # the same reply again is not repeated word for word (test_playtest18f): "nothing more
-    # to add" says that these found the reply she gave last
-    again = "Ada has nothing more to add."
     assert "roses are mine" in s.submit("ask ada about the garden").text
-    assert s.submit("ask her about roses").text == again
+    assert "roses are mine" in s.submit("ask her about roses").text
     assert "Not here" in s.submit("tell ada about the war").text
     assert "something I know" in s.submit("ask ada about the moon").text
-    assert s.submit("talk to ada").text == again
-    assert s.submit("ask ada why the clock stopped").text == again
+    assert "something I know" in s.submit("talk to ada").text
+    assert "something I know" in s.submit("ask ada why the clock stopped").text
     s.submit("trip ada")  # her state changes her answers
     assert "groans" in s.submit("talk to ada").text
     assert "wincing" in s.submit("ask ada about the army").text

@@ -39,16 +39,19 @@ def reply_of(t: Thing, verb: str, ws: Words) -> TextSpec | None:
 
 def answer(world: World, t: Thing, verb: str, ws: Words) -> bool:
     """Say the person's reply; False when they have none (the engine's default then).
-    The reply they gave last, asked for again, is not repeated word for word."""
+    The reply they gave last, asked for again (talked to, or asked about the same thing),
+    is not repeated word for word."""
     spec = reply_of(t, verb, ws)
     if spec is None:
         return False
     text = world.render(spec)
     if not text.strip():
         return False  # nothing to say in this state
-    # what they said last, kept as a checksum (saves hold whole numbers, and the same
-    # on every run, which str's hash is not)
-    key, said = SAID + t.id, zlib.crc32(text.encode("utf-8"))
+    # what they said last and to what, kept as a checksum (saves hold whole numbers, and
+    # the same on every run, which str's hash is not): the same words to something new
+    # said ('tell kira i am ready', then 'ask kira why ...') are an answer, not a repeat
+    asked = "" if verb == "talk" else " ".join(sorted(topic_words(ws)))
+    key, said = SAID + t.id, zlib.crc32(f"{asked}\n{text}".encode())
     if world.state.hints.get(key) == said:
         text = world.word("said_already", The=t.The(), the=t.the(),
                           has=t.agree("has", "have"))
