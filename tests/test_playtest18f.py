@@ -81,5 +81,31 @@ def test_a_person_asked_again_does_not_repeat_her_last_reply_word_for_word(tmp_p
         again = s.submit(line).text
         assert again == "Nell has nothing more to add."
     assert "Rain by dark" in s.submit("ask nell about the storm").text
-    assert s.submit("ask her about the weather").text == "Nell has nothing more to add."
+    assert s.submit("ask her about the storm").text == "Nell has nothing more to add."
+    # the same words to another question are an answer to it
+    assert "Rain by dark" in s.submit("ask nell about the weather").text
     assert "Mind the net" in s.submit("talk to nell").text  # something else said between
+
+
+HALLS = ROOM.replace("""scenes:""", """  ring:
+    name: ring
+    adjectives: [iron]
+    location: cabin
+    description: An iron ring in the wall.
+  hatch:
+    name: hatch
+    location: hold
+scenes:
+  hold:
+    title: Hold
+    text: A hold with a hatch.""", 1)
+
+
+def test_a_bare_noun_is_offered_examining_never_a_verb_that_looks_like_it(tmp_path):
+    s = Session(game_of(tmp_path, HALLS), seed=1)
+    said = s.submit("ring").text
+    assert "'examine ring'" in said and "drink" not in said
+    assert "'examine iron ring'" in s.submit("iron ring").text
+    said = s.submit("hatch").text  # a noun of another scene: no verb of another word
+    assert "Did you mean" not in said and "patch" not in said
+    assert "'drink'" in s.submit("drnk").text  # a typo of a verb is still corrected
