@@ -109,3 +109,46 @@ def test_a_bare_noun_is_offered_examining_never_a_verb_that_looks_like_it(tmp_pa
     said = s.submit("hatch").text  # a noun of another scene: no verb of another word
     assert "Did you mean" not in said and "patch" not in said
     assert "'drink'" in s.submit("drnk").text  # a typo of a verb is still corrected
+
+
+CRAWL = """\
+story:
+  id: crawl
+  title: Crawl
+  start: duct
+things:
+  guide:
+    name: Nell
+    article: none
+    pronoun: her
+    location: duct
+    description: Nell, waiting.
+scenes:
+  duct:
+    title: Duct
+    text: A duct above a grille. Nell waits.
+    scenery:
+      grille: Slats, and light below.
+    actions:
+      - id: trail
+        verbs: [follow]
+        thing: guide
+        text: You trail after Nell at a distance.
+      - id: beside
+        commands: [go with nell]
+        text: You fall in beside Nell.
+      - id: listen
+        label: Listen at the grille
+        commands: [listen, look through grille]
+        text: Voices rise through the slats.
+"""
+
+
+def test_a_story_phrase_in_a_built_in_verbs_other_words_is_the_storys(tmp_path):
+    s = Session(game_of(tmp_path, CRAWL), seed=1)
+    # 'look through' is examine's, 'go with' follow's: as the story wrote them, its own
+    assert "Voices rise" in s.submit("look through the grille").text
+    assert "Slats" in s.submit("x grille").text  # examining is still examining
+    assert "fall in beside" in s.submit("go with nell").text
+    assert "trail after" in s.submit("follow nell").text
+    assert "trail after" in s.submit("go after nell").text  # follow's other words still

@@ -255,6 +255,10 @@ def _parse(ws: Words, ctx: Context) -> Intent:
             if a.ret:
                 return Intent("action", action=a, words=ws)
     cws = canonical(ws)
+    if cws != ws:  # a built-in's other words: the story's phrase as written comes first
+        for a in ctx.own:
+            if ws in a.said:
+                return Intent("action", action=a, words=ws)
     # examine has its own meaning: looking at someone in view never takes a choice
     # ('x worker' for "Meet the eyes of the Terran worker")
     looking = cws[0] == "examine" and len(cws) > 1 and bool(resolve(cws[1:], ctx.scope))
