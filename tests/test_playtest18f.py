@@ -152,3 +152,11 @@ def test_a_story_phrase_in_a_built_in_verbs_other_words_is_the_storys(tmp_path):
     assert "fall in beside" in s.submit("go with nell").text
     assert "trail after" in s.submit("follow nell").text
     assert "trail after" in s.submit("go after nell").text  # follow's other words still
+
+
+def test_look_at_in_a_storys_commands_is_still_only_examining(tmp_path):
+    story = CRAWL.replace("commands: [listen, look through grille]",
+                          "commands: [listen, look through grille, look at grille]")
+    s = Session(game_of(tmp_path, story), seed=1)
+    assert "Slats" in s.submit("look at grille").text
+    assert "Voices rise" in s.submit("look through grille").text

@@ -13,7 +13,7 @@ from .diagnostics import Diagnostic, Loc, did_you_mean
 from .effects import EffectNames, compile_effects
 from .model import OneOf, StoryInfo, TextSpec
 from .text import compile_text
-from .vocab import SynonymIndex, apply_synonyms, canonical, words
+from .vocab import SynonymIndex, apply_synonyms, canonical, looking_at, words
 from .yamlsrc import LList, LMap, locate
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
@@ -243,7 +243,7 @@ class LoadContext:
             ws = apply_synonyms(words(p), self.synonym_index)
             if key in ("commands", "verbs"):
                 plain = canonical(ws)
-                if said is not None and plain != ws:
+                if said is not None and plain != ws and not looking_at(ws):
                     said.add(self.share(tuple(self.share(w) for w in ws)))
                 ws = plain
             if ws:
