@@ -160,3 +160,20 @@ def test_look_at_in_a_storys_commands_is_still_only_examining(tmp_path):
     s = Session(game_of(tmp_path, story), seed=1)
     assert "Slats" in s.submit("look at grille").text
     assert "Voices rise" in s.submit("look through grille").text
+
+
+RADIO = ROOM.replace("""    on_enter: [schedule bell in 1]""", """    actions:
+      - id: radio
+        commands: [listen to radio]
+        repeatable: true
+        text:
+          one_of: [The radio crackles., The radio hums., The radio sings.]""")
+
+
+def test_a_one_of_never_shows_the_same_option_twice_running(tmp_path):
+    game = game_of(tmp_path, RADIO)
+    for seed in range(1, 6):
+        s = Session(game, seed=seed)
+        heard = [s.submit("listen to radio").text for _ in range(30)]
+        assert all(a != b for a, b in zip(heard[:-1], heard[1:], strict=True)), seed
+        assert len(set(heard)) == 3  # still drawn from every option

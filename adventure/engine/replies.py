@@ -61,4 +61,4 @@ def answer(world: World, t: Thing, verb: str, ws: Words) -> bool:
     return True
 
 
-SAID = "said:"  # the key, in the state's counters (`hints`), of a person's last reply
+SAID = "!said:"  # the key, in the state's counters (`hints`), of a person's last reply

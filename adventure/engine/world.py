@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 MASK64 = (1 << 64) - 1
 BRIEF = "!brief"  # in the state's hints: 'brief' was asked for (kept in saves, undone by undo)
 VERBOSE = "!verbose"  # ... and 'verbose': a place seen before is shown in full all the same
+ONE_OF = "!one_of:"  # ... and the option a `one_of` showed last (World._pick)
 
 
 def next_random(state: int) -> tuple[int, int]:
@@ -174,8 +175,22 @@ class World:
         if spec is None:
             return ""
         if isinstance(spec, OneOf):
-            spec = spec.options[self.draw() % len(spec.options)]
+            spec = spec.options[self._pick(spec)]
         return spec.render(self)
+
+    def _pick(self, spec: OneOf) -> int:
+        """A `one_of`'s option: drawn at random, but never the one it showed last time (a
+        line said twice running reads as a fault), which is kept by its first option."""
+        n = len(spec.options)
+        pick = self.draw() % n
+        if n > 1:
+            from zlib import crc32  # a checksum the same on every run, unlike str's hash
+
+            key = ONE_OF + str(crc32(spec.options[0].source.encode()))
+            if self.state.hints.get(key) == pick:
+                pick = (pick + 1) % n
+            self.write("hints", key, pick)
+        return pick
 
     def perform(self, fx: Op) -> None:
         """Run one compiled effect (story.effects.Op: a kind and its arguments)."""
