@@ -177,3 +177,20 @@ def test_a_one_of_never_shows_the_same_option_twice_running(tmp_path):
         heard = [s.submit("listen to radio").text for _ in range(30)]
         assert all(a != b for a, b in zip(heard[:-1], heard[1:], strict=True)), seed
         assert len(set(heard)) == 3  # still drawn from every option
+
+
+HOLDING = FRIEND.replace("""scenes:""", """  net:
+    name: net
+    location: nell
+    portable: true
+    description: A fishing net, half mended.
+scenes:""", 1)
+
+
+def test_a_thing_someone_holds_is_in_view_and_said_to_be_theirs(tmp_path):
+    s = Session(game_of(tmp_path, HOLDING), seed=1)
+    assert "Nell is holding a net." in s.submit("look").text
+    assert s.submit("x net").text == "A fishing net, half mended.\n\nNell has it."
+    assert "Nell is holding a net." in s.submit("x nell").text
+    assert s.submit("take net").text == "Nell is holding the net."
+    assert "net" not in s.submit("inventory").text

@@ -282,16 +282,24 @@ class World:
             if listed:
                 self.out.append(("text", f"You can see {join_names(listed)} here."))
             for holder in here:
-                if holder.holds:
+                if holder.holds or holder.person:
                     self.describe_contents(holder)
 
     def describe_contents(self, holder: Thing) -> None:
         holder = self.shown(holder)
         inside = [self.shown(t) for t in self.contents(holder.id) if t.listed]
-        if inside:
+        if inside and holder.person and not holder.holds:
+            self.out.append(("text", f"{holder.The()} {holder.agree('is', 'are')} holding "
+                                     f"{join_names(inside)}."))
+        elif inside:
             where = "On" if holder.holds == "on" else "In"
             verb = "is" if len(inside) == 1 and not inside[0].plural else "are"
             self.out.append(("text", f"{where} {holder.the()} {verb} {join_names(inside)}."))
+
+    def holder(self, t: Thing) -> Thing | None:
+        """The person holding `t`, if someone other than the player is."""
+        h = self.story.things.get(self.location(t.id))
+        return h if h is not None and h.person and not h.holds else None
 
     # -- things --------------------------------------------------------------
     def move(self, thing: str, where: str) -> None:
@@ -391,7 +399,7 @@ class World:
             for t in self.contents(holder):
                 if t.id not in found:
                     found[t.id] = t
-                    if t.holds:
+                    if t.holds or t.person:  # what someone holds is in view with them
                         frontier.append(t.id)
         return found
 
