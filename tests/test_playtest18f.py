@@ -194,3 +194,11 @@ def test_a_thing_someone_holds_is_in_view_and_said_to_be_theirs(tmp_path):
     assert "Nell is holding a net." in s.submit("x nell").text
     assert s.submit("take net").text == "Nell is holding the net."
     assert "net" not in s.submit("inventory").text
+
+
+def test_scenery_is_named_in_replies_as_written(tmp_path):
+    story = ROOM.replace("      seats, seat: Two worn seats.", "      pilot's chair: Worn.")
+    s = Session(game_of(tmp_path, story), seed=1)
+    said = s.submit("sit").text
+    assert "the pilot's chair" in said and "pilots" not in said
+    assert "the pilot's chair stays where it is" in s.submit("take the chair").text.lower()
