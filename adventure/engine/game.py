@@ -48,7 +48,7 @@ YES = frozenset({("yes",), ("y",), ("yeah",), ("yep",), ("sure",), ("ok",), ("ok
                  ("yes", "please")})
 NO = frozenset({("no",), ("n",), ("nope",), ("cancel",), ("no", "thanks")})
 # built-in verbs that only show what is already so: they take no turn
-FREE_VERBS = frozenset({"look", "inventory"})
+FREE_VERBS = frozenset({"look", "inventory", "examine"})
 MAX_LINE = 1000  # characters in one command; longer input is refused, not parsed
 
 
@@ -345,7 +345,8 @@ class Game(Replies):
         if kind == "travel":
             return self.travel(world, intent.route)
         verbs.builtin(world, intent)
-        # looking and taking stock are free, as in Inform: no turn passes, no timer runs
+        # looking, examining and taking stock are free: no turn passes, no timer runs, so
+        # reading the scene closely never costs a player a timed chance
         return intent.verb not in FREE_VERBS
 
     def _fire(self, world: World, intent: Intent) -> bool:

@@ -255,6 +255,10 @@ def _parse(ws: Words, ctx: Context) -> Intent:
             if a.ret:
                 return Intent("action", action=a, words=ws)
     cws = canonical(ws)
+    if cws != ws:  # a built-in's other words: the story's phrase as written comes first
+        for a in ctx.own:
+            if ws in a.said:
+                return Intent("action", action=a, words=ws)
     # examine has its own meaning: looking at someone in view never takes a choice
     # ('x worker' for "Meet the eyes of the Terran worker")
     looking = cws[0] == "examine" and len(cws) > 1 and bool(resolve(cws[1:], ctx.scope))
@@ -567,13 +571,16 @@ def shown(ws: Words, ctx: Context) -> str:
 
 def unknown(ws: Words, ctx: Context) -> Intent:
     from .closematch import close_matches  # only for a command nobody understood
+    from .suggest import noun_offers
 
     typed = shown(ws, ctx)
     pool = [] if ctx.exact else list(dict.fromkeys(  # exact (a replayed log): no suggestions
         ctx.phrases() + [" ".join(seq) for seq, v in VERB_TABLE
                          if len(seq[0]) > 2 and v != "where"]))  # 'where is' is no verb
-    close = close_matches(typed, pool, n=3, cutoff=0.6)  # pool: once each phrase
-    if not close:
+    noun = None if ctx.exact else noun_offers(ws, typed, ctx.scope, pool, ctx.mentioned,
+                                              ctx.vocabulary)
+    close = close_matches(typed, pool, n=3, cutoff=0.6) if noun is None else noun
+    if not close and noun is None:  # a bare noun ('ring') is never offered a verb ('drink')
         first = close_matches(ws[0], [p.split()[0] for p in pool], n=1, cutoff=0.75)
         if first:
             close = [p for p in pool if p.split()[0] == first[0]][:3]

@@ -7,6 +7,8 @@ a scene's conversation, and any action about the topic, always answers first.
 
 from __future__ import annotations
 
+import zlib
+
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
     from ..story.model import TextSpec, Thing, Words
@@ -36,10 +38,27 @@ def reply_of(t: Thing, verb: str, ws: Words) -> TextSpec | None:
 
 
 def answer(world: World, t: Thing, verb: str, ws: Words) -> bool:
-    """Say the person's reply; False when they have none (the engine's default then)."""
-    text = reply_of(t, verb, ws)
-    if text is None:
+    """Say the person's reply; False when they have none (the engine's default then).
+    The reply they gave last, asked for again (talked to, or asked about the same thing),
+    is not repeated word for word."""
+    spec = reply_of(t, verb, ws)
+    if spec is None:
         return False
-    mark = len(world.out)
-    world.say(text)  # says nothing when the text renders empty (not in this state)
-    return len(world.out) > mark
+    text = world.render(spec)
+    if not text.strip():
+        return False  # nothing to say in this state
+    # what they said last and to what, kept as a checksum (saves hold whole numbers, and
+    # the same on every run, which str's hash is not): the same words to something new
+    # said ('tell kira i am ready', then 'ask kira why ...') are an answer, not a repeat
+    asked = "" if verb == "talk" else " ".join(sorted(topic_words(ws)))
+    key, said = SAID + t.id, zlib.crc32(f"{asked}\n{text}".encode())
+    if world.state.hints.get(key) == said:
+        text = world.word("said_already", The=t.The(), the=t.the(),
+                          has=t.agree("has", "have"))
+    else:
+        world.write("hints", key, said)
+    world.out.append(("text", text))
+    return True
+
+
+SAID = "!said:"  # the key, in the state's counters (`hints`), of a person's last reply

@@ -218,13 +218,22 @@ def examine(world: World, t) -> None:
     text = world.render(t.description)
     world.out.append(("text", text if text.strip() else
                       f"You see nothing remarkable about {t.the()}."))
-    if t.holds:
+    if t.holds or t.person:
         world.describe_contents(t)
+    holder = world.holder(t)
+    if holder is not None:
+        world.out.append(("text", f"{world.shown(holder).The()} "
+                                  f"{holder.agree('has', 'have')} {'them' if t.plural else 'it'}."))
 
 
 def take(world: World, t, quiet: bool = False) -> bool:
     if world.has(t.id):
         world.out.append(("text", f"You already have {t.the()}."))
+        return False
+    holder = world.holder(t)
+    if holder is not None:  # in someone's hands: asking is the story's to answer
+        world.out.append(("text", f"{world.shown(holder).The()} "
+                                  f"{holder.agree('is', 'are')} holding {t.the()}."))
         return False
     if not t.portable:
         if t.take_refuse is not None:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 MASK64 = (1 << 64) - 1
 BRIEF = "!brief"  # in the state's hints: 'brief' was asked for (kept in saves, undone by undo)
 VERBOSE = "!verbose"  # ... and 'verbose': a place seen before is shown in full all the same
+ONE_OF = "!one_of:"  # ... and the option a `one_of` showed last (World._pick)
 
 
 def next_random(state: int) -> tuple[int, int]:
@@ -174,8 +175,22 @@ class World:
         if spec is None:
             return ""
         if isinstance(spec, OneOf):
-            spec = spec.options[self.draw() % len(spec.options)]
+            spec = spec.options[self._pick(spec)]
         return spec.render(self)
+
+    def _pick(self, spec: OneOf) -> int:
+        """A `one_of`'s option: drawn at random, but never the one it showed last time (a
+        line said twice running reads as a fault), which is kept by its first option."""
+        n = len(spec.options)
+        pick = self.draw() % n
+        if n > 1:
+            from zlib import crc32  # a checksum the same on every run, unlike str's hash
+
+            key = ONE_OF + str(crc32(spec.options[0].source.encode()))
+            if self.state.hints.get(key) == pick:
+                pick = (pick + 1) % n
+            self.write("hints", key, pick)
+        return pick
 
     def perform(self, fx: Op) -> None:
         """Run one compiled effect (story.effects.Op: a kind and its arguments)."""
@@ -267,16 +282,24 @@ class World:
             if listed:
                 self.out.append(("text", f"You can see {join_names(listed)} here."))
             for holder in here:
-                if holder.holds:
+                if holder.holds or holder.person:
                     self.describe_contents(holder)
 
     def describe_contents(self, holder: Thing) -> None:
         holder = self.shown(holder)
         inside = [self.shown(t) for t in self.contents(holder.id) if t.listed]
-        if inside:
+        if inside and holder.person and not holder.holds:
+            self.out.append(("text", f"{holder.The()} {holder.agree('is', 'are')} holding "
+                                     f"{join_names(inside)}."))
+        elif inside:
             where = "On" if holder.holds == "on" else "In"
             verb = "is" if len(inside) == 1 and not inside[0].plural else "are"
             self.out.append(("text", f"{where} {holder.the()} {verb} {join_names(inside)}."))
+
+    def holder(self, t: Thing) -> Thing | None:
+        """The person holding `t`, if someone other than the player is."""
+        h = self.story.things.get(self.location(t.id))
+        return h if h is not None and h.person and not h.holds else None
 
     # -- things --------------------------------------------------------------
     def move(self, thing: str, where: str) -> None:
@@ -376,7 +399,7 @@ class World:
             for t in self.contents(holder):
                 if t.id not in found:
                     found[t.id] = t
-                    if t.holds:
+                    if t.holds or t.person:  # what someone holds is in view with them
                         frontier.append(t.id)
         return found
 

@@ -113,8 +113,9 @@ def action(cx: LoadContext, data: LMap, loc: Loc, scope: str, guard: ex.Names, i
     if "id" in data and not (isinstance(data["id"], str) and ID.match(data["id"])):
         cx.err(data.val_loc("id"), "an action id is lower-case letters, digits and _")
     free = guard.in_scene(guard.scene, True)
+    said: set[tuple[str, ...]] = set()
     a = Action(
-        id=aid, key=f"{scope}.{aid}", commands=cx.phrases(data, "commands"),
+        id=aid, key=f"{scope}.{aid}", commands=cx.phrases(data, "commands", said),
         verbs=cx.phrases(data, "verbs"), nouns=cx.phrases(data, "nouns"),
         label=cx.text(data, "label", free), hidden=cx.flag(data, "hidden"),
         once=cx.flag(data, "once"), when=cx.expr(data, "when", guard),
@@ -122,7 +123,7 @@ def action(cx: LoadContext, data: LMap, loc: Loc, scope: str, guard: ex.Names, i
         text=cx.text(data, "text", free), to=cx.scene_ref(data, "to"),
         call=cx.scene_ref(data, "call"), ret=cx.flag(data, "return"),
         disabled=cx.flag(data, "disabled"), trigger=f"action:{scope}:{aid}", loc=loc,
-        repeatable=cx.flag(data, "repeatable"),
+        repeatable=cx.flag(data, "repeatable"), said=frozenset(said),
     )
     for key in ("thing", "second"):
         ref = cx.text_field(data, key)

@@ -13,7 +13,7 @@ from .diagnostics import Diagnostic, Loc, did_you_mean
 from .effects import EffectNames, compile_effects
 from .model import OneOf, StoryInfo, TextSpec
 from .text import compile_text
-from .vocab import SynonymIndex, apply_synonyms, canonical, words
+from .vocab import SynonymIndex, apply_synonyms, canonical, looking_at, words
 from .yamlsrc import LList, LMap, locate
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
@@ -234,12 +234,18 @@ class LoadContext:
                           "filled in there; list each wording as it is typed")
         return list(value)
 
-    def phrases(self, data: LMap, key: str) -> list[tuple[str, ...]]:
+    def phrases(self, data: LMap, key: str,
+                said: set[tuple[str, ...]] | None = None) -> list[tuple[str, ...]]:
+        """The phrases under `key`, as the parser compares them; `said` collects those a
+        built-in verb's other words changed, as written ('look through grille')."""
         out = []
         for p in self.str_list(data, key):
             ws = apply_synonyms(words(p), self.synonym_index)
             if key in ("commands", "verbs"):
-                ws = canonical(ws)
+                plain = canonical(ws)
+                if said is not None and plain != ws and not looking_at(ws):
+                    said.add(self.share(tuple(self.share(w) for w in ws)))
+                ws = plain
             if ws:
                 out.append(self.share(tuple(self.share(w) for w in ws)))
             else:

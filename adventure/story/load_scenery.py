@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from .load_context import LoadContext
     from .model import Scene, TextSpec
 
-    Entry = tuple[list[tuple[str, ...]], TextSpec | None, Loc]
+    # its names (as typed), its description, where it was written, and its first name as
+    # written, to be shown ("co-pilot's seat", where the typed words lose the apostrophe)
+    Entry = tuple[list[tuple[str, ...]], TextSpec | None, Loc, str]
 
 HELP = ("scenery is a mapping of nouns to a short description (or to nothing), or a list "
         "of nouns")
@@ -44,7 +46,7 @@ def entries(cx: LoadContext, value: object, loc: Loc, names: ex.Names) -> list[E
             if not found:
                 cx.err(value.item_loc(i), f"expected a noun here: {HELP}")
                 continue
-            out.append((found, None, value.item_loc(i)))
+            out.append((found, None, value.item_loc(i), _written(str(item))))
         return out
     if not isinstance(value, LMap):
         cx.err(loc, f"expected {HELP}")
@@ -59,7 +61,7 @@ def entries(cx: LoadContext, value: object, loc: Loc, names: ex.Names) -> list[E
             cx.err(value.val_loc(key), f"the description of '{key}' should be text: {HELP}")
         elif value[key] is not None:
             desc = cx.text_value(value[key], value.val_loc(key), "scenery", names)
-        out.append((found, desc, value.key_loc(key)))
+        out.append((found, desc, value.key_loc(key), _written(str(key))))
     return out
 
 
@@ -89,7 +91,7 @@ def build_scenery(cx: LoadContext, scenes: dict[str, Scene], things: dict[str, T
         # named as written, or as someone's ("the co-pilot's seat" names the co-pilot)
         near = [e for e, owner in shared if owner in (None, file)
                 and any(n[-1] in named or n[-1] + "s" in named for n in e[0])]
-        for nouns, desc, loc in own + near:
+        for nouns, desc, loc, written in own + near:
             if nouns[0] in here:
                 continue
             tid = f"scenery.{sid}.{'_'.join(nouns[0])}"
@@ -101,7 +103,12 @@ def build_scenery(cx: LoadContext, scenes: dict[str, Scene], things: dict[str, T
                 id=tid, name=nouns[0], adjectives=frozenset(), synonyms=nouns[1:],
                 article="the", description=desc, location=sid, portable=False,
                 wearable=False, holds=None, listed=False, take_refuse=None, loc=loc,
-                called=" ".join(nouns[0]), plural=plural)
+                called=written, plural=plural)
+
+
+def _written(names: str) -> str:
+    """The first of an entry's names as the author wrote it, spaces evened out."""
+    return " ".join(names.split(",")[0].split())
 
 
 def shared_senses(cx: LoadContext, scenes: dict[str, Scene], names: ex.Names) -> None:

@@ -186,7 +186,8 @@ def pronoun(cx: LoadContext, data: LMap) -> str:
 def check_holders(cx: LoadContext, things: dict[str, Thing]) -> None:
     for t in things.values():
         holder = things.get(t.location)
-        if holder is not None and holder.holds is None:
+        # a person holds things in their hands (a padd, a chain) without `holds`
+        if holder is not None and holder.holds is None and not holder.person:
             src = cx.thing_src[t.id][0]
             cx.err(src.val_loc("location"), f"'{t.location}' cannot hold things; give "
                    "it 'holds: in' or 'holds: on'")

@@ -71,7 +71,7 @@ class Exit(Record):
 class Action(Record):
     __slots__ = ("id", "key", "commands", "verbs", "nouns", "thing", "preposition", "second",
                  "topics", "label", "hidden", "once", "when", "refuse", "do", "text", "to", "call",
-                 "ret", "disabled", "trigger", "loc", "repeatable")
+                 "ret", "disabled", "trigger", "loc", "repeatable", "said")
     _empty_as_none: ClassVar = ("commands", "verbs", "nouns", "topics", "do")
 
     def __init__(self, id: str, key: str, commands: list[Words] | None = None,
@@ -81,7 +81,8 @@ class Action(Record):
             once: bool = False, when: Expr | None = None, refuse: TextSpec | None = None,
             do: list[Effect] | None = None, text: TextSpec | None = None, to: str | None = None,
             call: str | None = None, ret: bool = False, disabled: bool = False, trigger: str = "",
-            loc: Loc = NOWHERE, repeatable: bool = False) -> None:
+            loc: Loc = NOWHERE, repeatable: bool = False,
+            said: frozenset[Words] = frozenset()) -> None:
         self.id = id
         self.key = key  # scene.id, or global.id for global actions
         self.commands = [] if commands is None else commands
@@ -107,6 +108,10 @@ class Action(Record):
         # a choice that only tells (no effects, no way on) leaves the list once taken,
         # unless it is worth hearing again (a radio, a crowd: `repeatable: true`)
         self.repeatable = repeatable
+        # commands written in a built-in verb's other words ('look through grille', 'go
+        # after reyes'), as written: `commands` holds them in the verb's one form, and
+        # typed as written they are this action's before any other's
+        self.said = said
 
     @property
     def spent_when_done(self) -> bool:

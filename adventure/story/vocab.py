@@ -142,6 +142,16 @@ BUILTINS: dict[str, tuple[tuple[str, ...], ...]] = {
 _OWN_MEANING = frozenset({("read",), ("search",), ("look", "in"), ("enter",), ("set",),
                           ("insert",), ("place",), ("collect",), ("lie", "down")})
 
+# examine's words that only ever mean looking at a thing: a story command in them is no
+# phrase of its own ('look at worker' for "Meet his eyes" still only describes him),
+# unlike 'look through grille' (model.Action.said)
+LOOKING_AT = (("x",), ("look", "at"), ("l", "at"), ("inspect",), ("peer", "at"), ("gaze", "at"))
+
+
+def looking_at(ws: tuple[str, ...]) -> bool:
+    return any(ws[:len(seq)] == seq for seq in LOOKING_AT)
+
+
 # The longest verb phrase wins ("take off" before "take").
 VERB_TABLE = sorted(((ws, name) for name, seqs in BUILTINS.items() for ws in seqs),
                      key=lambda p: -len(p[0]))

@@ -29,4 +29,6 @@ DEFAULTS: dict[str, str] = {
     "rank": "That gives you the rank of {rank}.",
     # talk to, ask or tell the player's own person (a thing at `self`) by name
     "talk_self": "You mutter to yourself for a moment. It helps less than you hoped.",
+    # a person's own reply (their `talk` or a topic) asked for again, word for word
+    "said_already": "{The} {has} nothing more to add.",
 }
