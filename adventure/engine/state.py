@@ -10,7 +10,7 @@ from ..story.record import Record
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, ClassVar
 
 
 # GameState's fields, in the order of its __init__ (compiled, the class keeps no __slots__)
@@ -34,7 +34,13 @@ class LogEntry(Record):
 class GameState(Record):
     """Everything that changes in one game. Plain data only."""
 
-    __slots__ = FIELDS
+    # `arranged`: the number World.arrangement() gave `moved` (-1: not worked out), kept
+    # across turns by copy(); anything that changes `moved` sets it to -1 (World.move
+    # does). Not part of the state's data: left out of pickles and equality.
+    __slots__ = ("scene", "vars", "turn", "score", "moved", "visits", "done", "listing",
+                 "timers", "stack", "hints", "rng", "seed", "ended", "refs", "pending", "start",
+                 "arranged")  # FIELDS, then the cache
+    _not_pickled: ClassVar = ("arranged",)
 
     def __init__(self, scene: str, vars: dict[str, Any], turn: int = 0, score: int = 0,
             moved: dict[str, str] | None = None, visits: dict[str, int] | None = None,
@@ -63,15 +69,18 @@ class GameState(Record):
         # plain data never changed): a restart begins there again. Saves and journals
         # keep it beside the state, checked, so it is not part of to_dict.
         self.start = start
+        self.arranged = -1
 
     def copy(self) -> GameState:
         # positional: a copy is made every turn
-        return GameState(
+        st = GameState(
             self.scene, self.vars.copy(), self.turn, self.score, self.moved.copy(),
             self.visits.copy(), self.done.copy(), self.listing.copy(),
             [list(t) for t in self.timers] if self.timers else [], self.stack.copy(),
             self.hints.copy(), self.rng, self.seed, self.ended, self.refs.copy(),
             dict(self.pending) if self.pending else None, self.start)
+        st.arranged = self.arranged  # the same `moved`: no need to number it again
+        return st
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -171,6 +180,7 @@ class GameState(Record):
             for k in added:
                 del d[k]
             d.update(value)
+        st.arranged = -1  # `moved` may be another arrangement now
         return st.copy()  # fresh containers: nothing shared with the undo level
 
     @classmethod

@@ -50,7 +50,6 @@ class World:
         # scope() (with its scene) and contents() of this command, until a thing moves
         self._scope: tuple[tuple[str, bool], dict[str, Thing]] | None = None
         self._held: dict[str, list[Thing]] | None = None
-        self._arrangement = -1  # arrangement(), until a thing moves
         # field -> key -> its value before this command first wrote it (GONE: absent):
         # the turn's undo record, so undo never has to compare two whole states. By
         # field, then key: no (field, key) pair is made and hashed at every write.
@@ -281,7 +280,7 @@ class World:
     # -- things --------------------------------------------------------------
     def move(self, thing: str, where: str) -> None:
         self._scope = self._held = None
-        self._arrangement = -1
+        self.state.arranged = -1  # arrangement() numbers `moved` again
         if where == self.story.things[thing].location:
             self.unset("moved", thing)
         else:
@@ -317,10 +316,12 @@ class World:
     def arrangement(self) -> int:
         """A number for where things have moved (the state's `moved`), the same for the
         same arrangement in every game of the story: what scope() and contents() keep
-        their results by, worked out once a command (until a thing moves) instead of
-        hashing every moved thing again for each holder asked about. Numbers are never
-        reused, so a key made with one never means another arrangement."""
-        found = self._arrangement
+        their results by, worked out once until a thing moves (the state keeps it, and
+        its copies: most turns move nothing) instead of hashing every moved thing again
+        for each holder asked about. Numbers are never reused, in any story of the
+        process, so a key made with one never means another arrangement, even in a
+        state carried over to a reloaded story."""
+        found = self.state.arranged
         if found < 0:
             derived = self.story.derived
             known: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = derived.setdefault(
@@ -331,9 +332,9 @@ class World:
             key = (tuple(moved), tuple(moved.values()))
             number = known.get(key)
             if number is None:
-                number = derived["arrangements_made"] = derived.get("arrangements_made", 0) + 1
+                number = _ARRANGEMENTS_MADE[0] = _ARRANGEMENTS_MADE[0] + 1
                 remember(known, key, number)
-            found = self._arrangement = number
+            found = self.state.arranged = number
         return found
 
     def carried(self) -> list[Thing]:
@@ -382,6 +383,7 @@ class World:
 
 
 _NONE: list[Thing] = []  # contents() of an empty holder: shared, never changed
+_ARRANGEMENTS_MADE = [0]  # the last number arrangement() gave, in this process
 
 
 def join_names(things: list[Thing]) -> str:
