@@ -26,19 +26,30 @@ Plan = list
 
 
 class Template:
-    __slots__ = ("source", "static", "plan", "_fn")
+    __slots__ = ("source", "static", "plan", "_fn", "_last")
 
     def __init__(self, source: str, static: bool, plan: Plan) -> None:
         self.source = source
         self.static = static  # no ${...}: render returns the text as it is
         self.plan = plan
         self._fn: Render | None = None  # built from the plan on first use
+        # What render() returned last (any game): returned again when the text comes out
+        # the same, so that the string is the one already hashed where it is looked up
+        # each turn (paragraph_tuple, the front end's memos), not a new copy to hash.
+        self._last = ""
 
     def render(self, env: Env) -> str:
         fn = self._fn
         if fn is None:
             fn = self._fn = _build(self.plan)
-        return fn(env)
+        text = fn(env)
+        if self.static:
+            return text  # always the same string object
+        last = self._last
+        if text == last:
+            return last
+        self._last = text
+        return text
 
     def exprs(self):
         """Every expression in the text: shown values and ${if} conditions."""
