@@ -20,6 +20,7 @@ from .world import World
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Final
 
     from .state import GameState
 
@@ -331,7 +332,7 @@ def _draws(text: Template) -> bool:
     return False
 
 
-_DIRECTION_NAMES = frozenset({
+_DIRECTION_NAMES: Final = frozenset({
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
     "up", "down", "in", "out", "fore", "aft", "port", "starboard"})
 

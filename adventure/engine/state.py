@@ -10,12 +10,12 @@ from ..story.record import Record
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
-    from typing import Any, ClassVar
+    from typing import Any, ClassVar, Final
 
 
 # GameState's fields, in the order of its __init__ (compiled, the class keeps no __slots__)
-FIELDS = ("scene", "vars", "turn", "score", "moved", "visits", "done", "listing", "timers",
-          "stack", "hints", "rng", "seed", "ended", "refs", "pending", "start")
+FIELDS: Final = ("scene", "vars", "turn", "score", "moved", "visits", "done", "listing", "timers",
+                 "stack", "hints", "rng", "seed", "ended", "refs", "pending", "start")
 
 
 class LogEntry(Record):
@@ -208,7 +208,7 @@ def field_dict(st: GameState, name: str) -> dict[str, Any]:
     return d
 
 
-GONE = object()  # a key that is absent, in undo records
-_DICT_FIELDS = ("vars", "moved", "visits", "done", "listing", "hints", "refs")
-_OTHER_FIELDS = ("scene", "turn", "score", "timers", "stack", "rng", "seed", "ended", "pending",
-                 "start")
+GONE: Final = object()  # a key that is absent, in undo records
+_DICT_FIELDS: Final = ("vars", "moved", "visits", "done", "listing", "hints", "refs")
+_OTHER_FIELDS: Final = ("scene", "turn", "score", "timers", "stack", "rng", "seed", "ended",
+                        "pending", "start")

@@ -17,14 +17,15 @@ from .state import GONE, GameState, field_dict
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any
+    from typing import Any, Final
 
     from ..story.effects import Op
     from ..story.expr import Expr
 
-MASK64 = (1 << 64) - 1
-BRIEF = "!brief"  # in the state's hints: 'brief' was asked for (kept in saves, undone by undo)
-VERBOSE = "!verbose"  # ... and 'verbose': a place seen before is shown in full all the same
+MASK64: Final = (1 << 64) - 1
+# in the state's hints: 'brief' was asked for (kept in saves, undone by undo)
+BRIEF: Final = "!brief"
+VERBOSE: Final = "!verbose"  # ... and 'verbose': a place seen before is shown in full all the same
 
 
 def next_random(state: int) -> tuple[int, int]:
@@ -382,8 +383,8 @@ class World:
         return found
 
 
-_NONE: list[Thing] = []  # contents() of an empty holder: shared, never changed
-_ARRANGEMENTS_MADE = [0]  # the last number arrangement() gave, in this process
+_NONE: Final[list[Thing]] = []  # contents() of an empty holder: shared, never changed
+_ARRANGEMENTS_MADE: Final = [0]  # the last number arrangement() gave, in this process
 
 
 def join_names(things: list[Thing]) -> str:
@@ -452,7 +453,7 @@ def _cancel(world: World, event: str) -> None:
     world.state.timers[:] = [t for t in world.state.timers if t[1] != event]
 
 
-_RUN: dict[str, Callable[..., None]] = {
+_RUN: Final[dict[str, Callable[..., None]]] = {
     "say": World.say, "move": World.move,
     "schedule": _schedule, "cancel": _cancel, "if": _if, "set": _set, "assign": _assign,
     "add": _add, "score": _score, "list": _list,

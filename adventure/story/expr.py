@@ -17,7 +17,7 @@ from .record import Record
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any
+    from typing import Any, Final
 
     from .env import Env
 
@@ -70,9 +70,9 @@ def share(shared: dict, value: Any) -> Any:
     return shared.setdefault((type(value), value), value)
 
 
-BUILTIN_VARS = {"turn": "int", "score": "int", "dark": "bool"}  # dark: no light here now
+BUILTIN_VARS: Final = {"turn": "int", "score": "int", "dark": "bool"}  # dark: no light here now
 
-_TOKEN = (  # compiled on first need (lazyre)
+_TOKEN: Final = (  # compiled on first need (lazyre)
     r"""(?x)\s*(?:
     (?P<num>\d+)
     |(?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
@@ -81,9 +81,9 @@ _TOKEN = (  # compiled on first need (lazyre)
     )"""
 )
 
-MAX_NESTING = 40
+MAX_NESTING: Final = 40
 
-KEYWORDS = {"and", "or", "not", "true", "false", "has", "wearing"}
+KEYWORDS: Final = {"and", "or", "not", "true", "false", "has", "wearing"}
 
 
 class Tok(Record):
@@ -452,7 +452,7 @@ def _mod(x: int, y: int) -> int:
     return 0 if y == 0 else x % y
 
 
-_COMPARE = {"<": _operator.lt, "<=": _operator.le, ">": _operator.gt, ">=": _operator.ge}
+_COMPARE: Final = {"<": _operator.lt, "<=": _operator.le, ">": _operator.gt, ">=": _operator.ge}
 
 # Each makes the closure of a binary operator from those of its operands. (Functions,
 # not lambdas returning lambdas: mypyc cannot compile those.)
@@ -510,7 +510,7 @@ def _modulo(a: Compiled, b: Compiled) -> Compiled:
     return lambda env: _mod(a(env), b(env))
 
 
-_BINARY: dict[str, Callable[[Compiled, Compiled], Compiled]] = {
+_BINARY: Final[dict[str, Callable[[Compiled, Compiled], Compiled]]] = {
     "and": _and, "or": _or, "==": _eq, "!=": _ne, "<": _lt, "<=": _le, ">": _gt, ">=": _ge,
     "+": _plus, "-": _minus, "*": _times, "/": _divide, "%": _modulo,
 }

@@ -11,12 +11,13 @@ TYPE_CHECKING = False  # typing costs start-up time; annotations are strings any
 if TYPE_CHECKING:
     from collections.abc import Callable
     from re import Match
+    from typing import Final
 
     from .env import Env
 
     Render = Callable[[Env], str]
 
-_OPEN = r"\$\$|\$\{"  # patterns are compiled on first need (lazyre)
+_OPEN: Final = r"\$\$|\$\{"  # patterns are compiled on first need (lazyre)
 
 
 # A plan is the checked text as data: a list of pieces, each a string, an expression
@@ -121,8 +122,8 @@ def _find_close(src: str, start: int) -> int:
 
 
 # Matched against the stripped body: `\s*(.*\S)\s*$` backtracked for every space.
-_IF = r"(?s)(if|elif)\s(.*)$"
-_WORD = r"(else|end)$"
+_IF: Final = r"(?s)(if|elif)\s(.*)$"
+_WORD: Final = r"(else|end)$"
 
 
 def _keyword(body: str, off: int) -> tuple[Match[str] | None, Match[str] | None, int]:
@@ -247,7 +248,7 @@ def _show(value: object) -> str:
     return str(value)
 
 
-_PARAGRAPHS: dict[str, tuple[str, ...]] = {}  # most story texts are shown again and again
+_PARAGRAPHS: Final[dict[str, tuple[str, ...]]] = {}  # most story texts are shown again and again
 
 
 def paragraphs(text: str) -> list[str]:
@@ -282,7 +283,7 @@ def _paragraphs(text: str) -> list[str]:
     return out
 
 
-_EXPR = r"\$\{[^}]*\}"
+_EXPR: Final = r"\$\{[^}]*\}"
 
 
 def source_words(spec: object) -> frozenset[str]:
@@ -301,7 +302,7 @@ def fixed_text(t: Template) -> str:
     return " ".join(p for p in t.plan if isinstance(p, str))
 
 
-_NAME = r"(?<=[a-z,;] )([A-Z][a-z'\-]+)"
+_NAME: Final = r"(?<=[a-z,;] )([A-Z][a-z'\-]+)"
 
 
 def source_names(spec: object) -> frozenset[str]:
@@ -313,7 +314,7 @@ def source_names(spec: object) -> frozenset[str]:
                      for m in rx(_NAME).findall(rx(_EXPR).sub(" ", src)))
 
 
-_MID = r"(?<=[a-z,;] )([A-Za-z][a-z'\-]*)"
+_MID: Final = r"(?<=[a-z,;] )([A-Za-z][a-z'\-]*)"
 
 
 def name_capitals(specs: list[object]) -> dict[str, str]:
