@@ -221,9 +221,10 @@ def _build(plan: Plan) -> Render:
     if len(plan) == 1:
         return _piece(plan[0])
     # Plain text stays a string: most pieces are text, and a call each would cost more
-    # than the test of what each piece is.
+    # than the test of what each piece is (isinstance: compiled, a flag test, where
+    # __class__ was an attribute lookup).
     pieces: list[str | Render] = [p if isinstance(p, str) else _piece(p) for p in plan]
-    return lambda env: "".join([p if p.__class__ is str else p(env) for p in pieces])  # type: ignore[operator]
+    return lambda env: "".join([p if isinstance(p, str) else p(env) for p in pieces])
 
 
 def _piece(p) -> Render:
