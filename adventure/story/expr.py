@@ -401,9 +401,7 @@ def _compile(tree: Tree) -> Compiled:
             return lambda env: env.dark
         return lambda env: env.vars[value]
     if op in ("has", "wearing", "here", "with", "location", "visited", "at", "done"):
-        arg = args[0][1]
-        method = {"visited": "visits", "with": "is_with"}.get(op, op)
-        return lambda env: getattr(env, method)(arg)
+        return _query(op, args[0][1])
     if op == "chance":
         f = _compile(args[0])
         return lambda env: env.chance(f(env))
@@ -424,6 +422,26 @@ def _compile(tree: Tree) -> Compiled:
         return fast
     a, b = (_compile(x) for x in args)
     return _BINARY[op](a, b)
+
+
+def _query(op: str, arg: str) -> Compiled:
+    """A question put to the game about a thing, scene or action: a method of Env called
+    by name in the closure (compiled, a method call; getattr made a bound method each time)."""
+    if op == "has":
+        return lambda env: env.has(arg)
+    if op == "wearing":
+        return lambda env: env.wearing(arg)
+    if op == "here":
+        return lambda env: env.here(arg)
+    if op == "with":
+        return lambda env: env.is_with(arg)
+    if op == "location":
+        return lambda env: env.location(arg)
+    if op == "visited":
+        return lambda env: env.visits(arg)
+    if op == "at":
+        return lambda env: env.at(arg)
+    return lambda env: env.done(arg)
 
 
 def _var_test(op: str, args: tuple) -> Compiled | None:
