@@ -22,6 +22,22 @@ def test_a_write_keeps_the_value_from_before_the_command_only_once(demo_game):
     assert w.written == {"vars": {"n": 1, "fresh": GONE}}
 
 
+def test_a_world_on_a_fork_writes_to_copies_and_leaves_the_state_it_came_from(demo_game):
+    before = demo_game.new_state(seed=1)
+    var = next(iter(before.vars))
+    kept = before.copy()
+    w = World(demo_game.story, before.fork(), forked=True)
+    assert w.state.vars is before.vars  # shared until written
+    w.write("vars", var, "changed")
+    w.write("visits", "corridor", 1)
+    w.move("locket", "airlock")
+    assert w.vars[var] == "changed" and w.vars is w.state.vars  # what expressions read
+    assert w.state.visits == {**before.visits, "corridor": 1}
+    assert w.location("locket") == "airlock"
+    assert before == kept  # the state the turn began from is as it was
+    assert w.state.undone(before.undo_record(w.state, w.written)) == before
+
+
 def test_unset_records_the_removed_value_and_ignores_an_absent_key(demo_game):
     w = _world(demo_game)
     w.state.moved["locket"] = "airlock"

@@ -123,7 +123,7 @@ class Game(Replies):
         nothing at random, the choices are then not worked out a second time.
         """
         before = state
-        world = World(self.story, state.copy())
+        world = World(self.story, state.fork(), forked=True)
         if len(line) > MAX_LINE:
             world.out.append(("error", f"That is too long for me to follow ({len(line):,} "
                               f"characters); say it in under {MAX_LINE}."))

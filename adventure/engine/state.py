@@ -82,6 +82,20 @@ class GameState(Record):
         st.arranged = self.arranged  # the same `moved`: no need to number it again
         return st
 
+    def fork(self) -> GameState:
+        """copy() for the state a turn is played on (Game.step): its dicts are this
+        state's own until the turn's World first writes to each (World(forked=True)
+        copies it then; most turns change two or three of them), so that the rest are
+        neither copied nor freed every turn. `refs` is copied: the parser's Context reads
+        it across the turn's writes. A forked state is for that one World to change."""
+        st = GameState(
+            self.scene, self.vars, self.turn, self.score, self.moved, self.visits, self.done,
+            self.listing, [list(t) for t in self.timers] if self.timers else [],
+            self.stack.copy(), self.hints, self.rng, self.seed, self.ended, self.refs.copy(),
+            dict(self.pending) if self.pending else None, self.start)
+        st.arranged = self.arranged
+        return st
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "scene": self.scene, "vars": dict(self.vars), "turn": self.turn,
@@ -205,6 +219,25 @@ def field_dict(st: GameState, name: str) -> dict[str, Any]:
     if name == "listing":
         return st.listing
     d: dict[str, Any] = getattr(st, name)
+    return d
+
+
+def own_dict(st: GameState, name: str) -> dict[str, Any]:
+    """A copy of the state's dict field `name`, set in its place: the first write to a
+    dict that GameState.fork() shares with the state it was forked from."""
+    d = field_dict(st, name).copy()
+    if name == "vars":
+        st.vars = d
+    elif name == "done":
+        st.done = d
+    elif name == "visits":
+        st.visits = d
+    elif name == "moved":
+        st.moved = d
+    elif name == "listing":
+        st.listing = d
+    else:
+        setattr(st, name, d)
     return d
 
 

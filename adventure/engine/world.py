@@ -12,7 +12,7 @@ from ..story.memo import remember
 from ..story.model import OneOf, Story, TextSpec, Thing
 from ..story.places import FOLLOWING, PLAYER, WORN
 from ..story.wording import DEFAULTS
-from .state import GONE, GameState, field_dict
+from .state import GONE, GameState, field_dict, own_dict
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
@@ -38,12 +38,14 @@ def next_random(state: int) -> tuple[int, int]:
 
 
 class World:
-    def __init__(self, story: Story, state: GameState):
+    def __init__(self, story: Story, state: GameState, forked: bool = False):
         self.story = story
         self.state = state
-        # an attribute, not a property: every expression reads it (the state's dicts
-        # are changed in place, never replaced, while a World is in use)
+        # an attribute, not a property: every expression reads it (the state's dicts are
+        # changed in place, never replaced, but by the first write to a forked one: _own)
         self.vars: dict[str, Any] = state.vars
+        # the state is a GameState.fork(): its dicts are shared until first written
+        self.forked = forked
         self.out: list[tuple[str, str]] = []  # (style, text)
         self.entered: list[str] = []  # scenes entered during this command
         self.described = False  # a scene was described (entered, or 'look'): show choices
@@ -62,10 +64,12 @@ class World:
 
     # -- every change to the state's dicts comes through these ------------------
     def write(self, field: str, key: str, value: Any) -> None:
-        d = field_dict(self.state, field)
         olds = self.written.get(field)
         if olds is None:
             olds = self.written[field] = {}
+            d = self._own(field)
+        else:
+            d = field_dict(self.state, field)
         if key not in olds:
             olds[key] = d.get(key, GONE)
         d[key] = value
@@ -76,9 +80,20 @@ class World:
             olds = self.written.get(field)
             if olds is None:
                 olds = self.written[field] = {}
+                d = self._own(field)
             if key not in olds:
                 olds[key] = d[key]
             del d[key]
+
+    def _own(self, field: str) -> dict[str, Any]:
+        """The state's dict `field`, at this command's first write to it: on a forked
+        state, a copy set in its place (the state it was forked from keeps its own)."""
+        if not self.forked or field == "refs":  # fork() copied refs
+            return field_dict(self.state, field)
+        d = own_dict(self.state, field)
+        if field == "vars":
+            self.vars = d
+        return d
 
     # -- the machine's model attribute ---------------------------------------
     @property
