@@ -56,7 +56,7 @@ def test_the_undo_record_of_the_writes_takes_the_state_back(demo_game):
     w.state.turn += 1
     delta = before.undo_record(w.state, w.written)
     assert w.state.undone(delta) == before
-    assert {d[0] for d in before.undo_delta(w.state)} == {d[0] for d in delta}
+    assert set(before.undo_delta(w.state)[::3]) == set(delta[::3])  # the same fields
 
 
 @pytest.mark.parametrize("field", _OTHER_FIELDS)
@@ -65,7 +65,7 @@ def test_every_field_that_is_not_a_dict_is_in_the_undo_record(demo_game, field):
     after = before.copy()
     setattr(after, field, {"timers": [[3, "e"]], "stack": ["bridge"], "pending": {"x": 1},
                            "ended": "bridge", "scene": "bridge"}.get(field, 12345))
-    assert before.undo_record(after, {}) == ((field, getattr(before, field), None),)
+    assert before.undo_record(after, {}) == (field, None, getattr(before, field))
     assert after.undone(before.undo_record(after, {})) == before
 
 

@@ -106,10 +106,15 @@ class GameState(Record):
             "ended": self.ended, "refs": dict(self.refs), "pending": self.pending,
         }
 
+    # An undo delta is one flat tuple of triples (field, key, value): the dict entry
+    # field[key] was `value` (GONE: absent), or, with key None, the field was `value`.
+    # Flat, not a tuple per field with a dict of its entries: a level is made every turn,
+    # and freed once the undo depth is reached, so its objects are made and freed each turn.
+
     def undo_delta(self, newer: GameState) -> tuple:
         """What turns `newer` back into this state. A turn changes a few entries, so
         an undo level keeps those and not a whole state (see `undone`)."""
-        out = []
+        out: list[Any] = []
         for name in _DICT_FIELDS:
             mine, theirs = getattr(self, name), getattr(newer, name)
             if mine != theirs:
@@ -117,83 +122,79 @@ class GameState(Record):
                     changed = dict(mine.items() - theirs.items())
                 except TypeError:  # an unhashable value (a list in a variable)
                     changed = {k: v for k, v in mine.items() if theirs.get(k, GONE) != v}
-                added = tuple(theirs.keys() - mine.keys())
-                out.append((name, changed, added))
-        return tuple(out + self._others_changed(newer))
+                for key in theirs.keys() - mine.keys():
+                    out += (name, key, GONE)
+                for key, value in changed.items():
+                    out += (name, key, value)
+        self._others_changed(newer, out)
+        return tuple(out)
 
     def whole(self) -> tuple:
         """A delta (see `undone`) that sets every field back to this state's: for a
         restart, restore or reload, which replace the whole state. Comparing every entry
         (undo_delta) would keep nearly all of them anyway, at the cost of a set of each
         dict's items. It shares this state's containers: `undone` copies them, and a state
-        once replaced is never changed (Game.step plays on a copy)."""
-        return (("scene", self.scene, None), ("vars", self.vars, None),
-                ("turn", self.turn, None), ("score", self.score, None),
-                ("moved", self.moved, None), ("visits", self.visits, None),
-                ("done", self.done, None), ("listing", self.listing, None),
-                ("timers", self.timers, None), ("stack", self.stack, None),
-                ("hints", self.hints, None), ("rng", self.rng, None),
-                ("seed", self.seed, None), ("ended", self.ended, None),
-                ("refs", self.refs, None), ("pending", self.pending, None),
-                ("start", self.start, None))
+        once replaced is never changed (Game.step plays on a fork, World.write copies)."""
+        return ("scene", None, self.scene, "vars", None, self.vars, "turn", None, self.turn,
+                "score", None, self.score, "moved", None, self.moved, "visits", None,
+                self.visits, "done", None, self.done, "listing", None, self.listing,
+                "timers", None, self.timers, "stack", None, self.stack, "hints", None,
+                self.hints, "rng", None, self.rng, "seed", None, self.seed, "ended", None,
+                self.ended, "refs", None, self.refs, "pending", None, self.pending,
+                "start", None, self.start)
 
     def undo_record(self, newer: GameState, written: dict[str, dict[str, Any]]) -> tuple:
         """`undo_delta(newer)` for a turn whose every write to the dicts is in `written`
         (field -> key -> the value before, GONE if absent; see `World.write`): the
         cost is that of the few keys written, not of the whole state."""
-        out: list[tuple[str, Any, Any]] = []
+        out: list[Any] = []
         for name, olds in written.items():
             now = field_dict(newer, name)
-            changed: dict[str, Any] = {}
-            added: list[str] = []
             for key, old in olds.items():
                 if now.get(key, GONE) == old:
                     continue  # written back as it was
-                if old is GONE:
-                    added.append(key)
-                else:
-                    changed[key] = old
-            if changed or added:
-                out.append((name, changed, tuple(added)))
-        return tuple(out + self._others_changed(newer))
+                out.append(name)
+                out.append(key)
+                out.append(old)
+        self._others_changed(newer, out)
+        return tuple(out)
 
-    def _others_changed(self, newer: GameState) -> list[tuple[str, Any, None]]:
-        """The fields that are not dicts, where `newer` differs: (name, this value, None)."""
+    def _others_changed(self, newer: GameState, out: list[Any]) -> None:
+        """The fields that are not dicts, where `newer` differs, added to the delta `out`
+        as (name, None, this value)."""
         # written out: a loop of getattr calls costs twice as much, every turn
-        out: list[tuple[str, Any, None]] = []
         if self.scene != newer.scene:
-            out.append(("scene", self.scene, None))
+            out += ("scene", None, self.scene)
         if self.turn != newer.turn:
-            out.append(("turn", self.turn, None))
+            out += ("turn", None, self.turn)
         if self.score != newer.score:
-            out.append(("score", self.score, None))
+            out += ("score", None, self.score)
         if self.timers != newer.timers:
-            out.append(("timers", self.timers, None))
+            out += ("timers", None, self.timers)
         if self.stack != newer.stack:
-            out.append(("stack", self.stack, None))
+            out += ("stack", None, self.stack)
         if self.rng != newer.rng:
-            out.append(("rng", self.rng, None))
+            out += ("rng", None, self.rng)
         if self.seed != newer.seed:
-            out.append(("seed", self.seed, None))
+            out += ("seed", None, self.seed)
         if self.ended != newer.ended:
-            out.append(("ended", self.ended, None))
+            out += ("ended", None, self.ended)
         if self.pending != newer.pending:
-            out.append(("pending", self.pending, None))
+            out += ("pending", None, self.pending)
         if self.start is not newer.start:  # a restore of a game begun elsewhere
-            out.append(("start", self.start, None))
-        return out
+            out += ("start", None, self.start)
 
     def undone(self, delta: tuple) -> GameState:
         """The older state that `older.undo_delta(self)` described."""
         st = self.copy()
-        for name, value, added in delta:
-            if added is None:
+        for i in range(0, len(delta), 3):
+            name, key, value = delta[i], delta[i + 1], delta[i + 2]
+            if key is None:
                 setattr(st, name, value)
-                continue
-            d = getattr(st, name)
-            for k in added:
-                del d[k]
-            d.update(value)
+            elif value is GONE:
+                del getattr(st, name)[key]
+            else:
+                getattr(st, name)[key] = value
         st.arranged = -1  # `moved` may be another arrangement now
         return st.copy()  # fresh containers: nothing shared with the undo level
 
