@@ -290,7 +290,7 @@ def _other_choice(a: Action) -> bool:
 
 
 def _action_matches(a: Action, ws: Words, ctx: Context) -> bool:
-    if ws in a.commands:
+    if a.has_command(ws):
         return True
     for v in a.verbs:
         if ws[:len(v)] != v:

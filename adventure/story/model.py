@@ -71,8 +71,9 @@ class Exit(Record):
 class Action(Record):
     __slots__ = ("id", "key", "commands", "verbs", "nouns", "thing", "preposition", "second",
                  "topics", "label", "hidden", "once", "when", "refuse", "do", "text", "to", "call",
-                 "ret", "disabled", "trigger", "loc", "repeatable")
+                 "ret", "disabled", "trigger", "loc", "repeatable", "_command_set")
     _empty_as_none: ClassVar = ("commands", "verbs", "nouns", "topics", "do")
+    _not_pickled: ClassVar = ("_command_set",)
 
     def __init__(self, id: str, key: str, commands: list[Words] | None = None,
             verbs: list[Words] | None = None, nouns: list[Words] | None = None,
@@ -107,6 +108,16 @@ class Action(Record):
         # a choice that only tells (no effects, no way on) leaves the list once taken,
         # unless it is worth hearing again (a radio, a crowd: `repeatable: true`)
         self.repeatable = repeatable
+        # `commands` as a set, made at the first has_command (the parser asks it of every
+        # action it tries, every turn: `in` on the list compared phrase after phrase)
+        self._command_set: frozenset[Words] | None = None
+
+    def has_command(self, ws: Words) -> bool:
+        """Is `ws` one of the action's whole commands?"""
+        found = self._command_set
+        if found is None:
+            found = self._command_set = frozenset(self.commands)
+        return ws in found
 
     @property
     def spent_when_done(self) -> bool:
