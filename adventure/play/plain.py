@@ -192,7 +192,8 @@ class _Sink:
         self.out = out
         encoding = (getattr(out, "encoding", None) or "").lower().replace("-", "")
         self.buffer = getattr(out, "buffer", None) if encoding == "utf8" else None
-        self.errors = getattr(out, "errors", None) or "strict"
+        # a str, so that compiled, encode() with it is a direct call (not a method lookup)
+        self.errors: str = getattr(out, "errors", None) or "strict"
         self.parts: list[str] = []
         self.encoded: list[bytes] = []
         self.size = 0
@@ -273,4 +274,5 @@ class _Lines:
             self.rest = parts.pop()
             parts.reverse()
             self.lines = parts
-        return self.lines.pop().decode("utf-8", errors="replace").rstrip("\r\n")
+        # positional: compiled, a direct call (a keyword made it a method call)
+        return self.lines.pop().decode("utf-8", "replace").rstrip("\r\n")
