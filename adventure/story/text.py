@@ -267,6 +267,21 @@ def paragraph_tuple(text: str) -> tuple[str, ...]:
     return found
 
 
+# text -> its paragraphs as ("text", paragraph) pairs, as a reply lists them
+_TEXT_PARAGRAPHS: Final[dict[str, tuple[tuple[str, str], ...]]] = {}
+
+
+def text_paragraphs(text: str) -> tuple[tuple[str, str], ...]:
+    """paragraph_tuple(text) as ("text", paragraph) pairs, shared: a turn's reply lists the
+    same pairs again instead of making them anew. The caller must not change it."""
+    found = _TEXT_PARAGRAPHS.get(text)
+    if found is None:
+        found = tuple([("text", p) for p in paragraph_tuple(text)])
+        if len(text) < 20_000:
+            remember(_TEXT_PARAGRAPHS, text, found)
+    return found
+
+
 def _paragraphs(text: str) -> list[str]:
     """Blocks between lines of only spaces and tabs (the pattern \\n[ \\t]*\\n, without
     re: a game's first text must not import it), each a paragraph of its lines."""
