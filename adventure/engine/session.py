@@ -120,7 +120,7 @@ class Session:
 
             line = re.sub(rf"\b{re.escape(bad)}\b", ws[1], before, count=1, flags=re.I)
             ws = words(line)
-        if ws in (("again",), ("g",)):
+        if len(ws) == 1 and ws[0] in ("again", "g"):  # (compiled: string tests, not tuples)
             if self.last_line is None:
                 return self._notice("There is nothing to repeat yet.", error=True)
             line, ws = self.last_line, words(self.last_line)
