@@ -193,8 +193,20 @@ class World:
         return spec.render(self)
 
     def perform(self, fx: Op) -> None:
-        """Run one compiled effect (story.effects.Op: a kind and its arguments)."""
-        _RUN[fx.kind](self, *fx.args)
+        """Run one compiled effect (story.effects.Op: a kind and its arguments). The
+        commonest kinds are called directly: compiled, a native call each, where the
+        table's was a generic call with the arguments packed anew."""
+        kind, args = fx.kind, fx.args
+        if kind == "set":
+            self.write("vars", args[0], args[1])
+        elif kind == "say":
+            self.say(args[0])
+        elif kind == "if":
+            _if(self, args[0], args[1], args[2])
+        elif kind == "move":
+            self.move(args[0], args[1])
+        else:
+            _RUN[kind](self, *args)
 
     def say(self, spec: TextSpec | None, style: str = "text") -> None:
         text = self.render(spec)
