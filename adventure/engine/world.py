@@ -121,7 +121,7 @@ class World:
             return False
         self._lighting = True  # the conditions below may ask for scope: the lit one
         try:
-            if d.when is not None and not d.when(self):
+            if d.when is not None and not d.when.value(self):
                 return False
             for t in self.scope().values():
                 if t.light is True or (t.light is not False and t.light(self)):  # type: ignore[operator]
@@ -280,7 +280,7 @@ class World:
         self.out.append(("title", self.title(sid)))
         text = scene.text
         for cond, variant in scene.variants:
-            if cond(self):
+            if cond.value(self):
                 text = variant
                 break
         else:  # a variant is the place as it is now; else, coming back, the short text
@@ -445,7 +445,7 @@ def _index(story: Story) -> tuple[dict[str, list[Thing]], dict[str, int]]:
 # -- effects: each kind of story.effects.Op, run against a world ---------------------------
 
 def _if(world: World, cond: Expr, then: list[Op], other: list[Op]) -> None:
-    for fx in then if cond(world) else other:
+    for fx in then if cond.value(world) else other:
         world.perform(fx)
 
 
@@ -454,15 +454,15 @@ def _set(world: World, var: str, value: object) -> None:
 
 
 def _assign(world: World, var: str, value: Expr) -> None:
-    world.write("vars", var, value(world))
+    world.write("vars", var, value.value(world))
 
 
 def _add(world: World, var: str, value: Expr, sign: int) -> None:
-    world.write("vars", var, bounded(world.vars[var] + sign * value(world)))
+    world.write("vars", var, bounded(world.vars[var] + sign * value.value(world)))
 
 
 def _score(world: World, value: Expr, sign: int) -> None:
-    v = value(world)
+    v = value.value(world)
     world.state.score = v if sign == 0 else bounded(world.state.score + sign * v)  # type: ignore[assignment]
 
 

@@ -566,6 +566,12 @@ class Expr:
         fn = self.fn
         return fn(env)
 
+    def value(self, env: Env) -> Any:
+        """self(env), for compiled callers: a method is a native call, where calling the
+        object goes through its Python wrapper (guards and conditions, every turn)."""
+        fn = self.fn
+        return fn(env)
+
     def __repr__(self) -> str:
         return f"Expr({self.source!r})"
 
