@@ -12,6 +12,7 @@ import _operator  # what operator.py re-exports: importing operator is not free
 from .diagnostics import did_you_mean
 from .lazyre import rx
 from .limits import MAX_DIGITS, MAX_EXPR_TOKENS, bounded
+from .queries import QUERIES, query
 from .record import Record
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
@@ -400,8 +401,8 @@ def _compile(tree: Tree) -> Compiled:
         if value == "dark":
             return lambda env: env.dark
         return lambda env: env.vars[value]
-    if op in ("has", "wearing", "here", "with", "location", "visited", "at", "done"):
-        return _query(op, args[0][1])
+    if op in QUERIES:
+        return query(op, args[0][1])
     if op == "chance":
         f = _compile(args[0])
         return lambda env: env.chance(f(env))
@@ -422,26 +423,6 @@ def _compile(tree: Tree) -> Compiled:
         return fast
     a, b = (_compile(x) for x in args)
     return _BINARY[op](a, b)
-
-
-def _query(op: str, arg: str) -> Compiled:
-    """A question put to the game about a thing, scene or action: a method of Env called
-    by name in the closure (compiled, a method call; getattr made a bound method each time)."""
-    if op == "has":
-        return lambda env: env.has(arg)
-    if op == "wearing":
-        return lambda env: env.wearing(arg)
-    if op == "here":
-        return lambda env: env.here(arg)
-    if op == "with":
-        return lambda env: env.is_with(arg)
-    if op == "location":
-        return lambda env: env.location(arg)
-    if op == "visited":
-        return lambda env: env.visits(arg)
-    if op == "at":
-        return lambda env: env.at(arg)
-    return lambda env: env.done(arg)
 
 
 def _var_test(op: str, args: tuple) -> Compiled | None:
@@ -567,8 +548,7 @@ class Expr:
         return fn(env)
 
     def value(self, env: Env) -> Any:
-        """self(env), for compiled callers: a method is a native call, where calling the
-        object goes through its Python wrapper (guards and conditions, every turn)."""
+        """self(env) as a native call, for compiled callers (calling an Expr is not one)."""
         fn = self.fn
         return fn(env)
 
