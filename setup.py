@@ -25,7 +25,8 @@ COMPILED = ["engine/session", "engine/game", "engine/labels", "engine/offers", "
             "engine/nounmatch", "engine/rephrase",
             "engine/pronouns", "engine/state", "engine/scopeindex", "engine/closematch",
             "engine/machine", "engine/result", "story/effects", "story/text", "story/expr",
-            "story/model", "story/memo", "story/vocab", "story/sanitize", "play/plain",
+            "story/model", "story/memo", "story/vocab", "story/sanitize", "story/queries",
+            "play/plain",
             "play/journal", "play/agent", "play/keeper"]
 
 

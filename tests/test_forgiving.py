@@ -9,6 +9,8 @@ from pathlib import Path
 
 from conftest import DEMO, play
 
+from adventure.engine.world import World
+
 SCRIPT = Path(sys.executable).parent / "adventure"
 TO_ENGINEERING = ("n", "aft")
 
@@ -28,7 +30,7 @@ def test_a_pronoun_with_nothing_named_says_so(demo):
 
 def test_which_do_you_mean_then_the_answer(demo):
     play(demo, *TO_ENGINEERING)
-    demo.state.moved["chip"] = "engineering"  # two small things here now
+    World(demo.game.story, demo.state).move("chip", "engineering")  # two small things here now
     res = demo.submit("x small")
     assert res.text == "Which do you mean, the data chip or the torch?"
     assert demo.submit("torch").text == "A small torch. It still works."
@@ -38,7 +40,7 @@ def test_which_do_you_mean_then_the_answer(demo):
 
 def test_which_do_you_mean_then_a_new_command(demo):
     play(demo, *TO_ENGINEERING)
-    demo.state.moved["chip"] = "engineering"
+    World(demo.game.story, demo.state).move("chip", "engineering")
     demo.submit("take small")
     res = demo.submit("fore")
     assert res.status.scene == "corridor"

@@ -241,10 +241,11 @@ def test_every_record_is_rebuilt_from_its_fields_in_order():
     found = _records_in_source()
     assert len(found) > 20
     for (module, name), (slots, params, assigned) in found.items():
-        fields = [n for n in slots if not (name == "Story" and n == "derived")]
+        cls = getattr(importlib.import_module(module), name)
+        # a field left out of pickles (a story's indexes, a state's cache) is no parameter
+        fields = [n for n in slots if n not in cls.__dict__.get("_not_pickled", ())]
         assert params == fields, name
         assert assigned == slots, name
-        cls = getattr(importlib.import_module(module), name)
         assert list(_spec(cls).names) == slots, name  # compiled or not
         if "__slots__" in cls.__dict__:  # plain Python: a probe of any values
             probe = cls.__new__(cls)

@@ -35,31 +35,33 @@ from .world import World
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from typing import Final
 
     from ..story.model import Exit
     from .opening import Start
     from .result import Offer, Result
 
 # verbs that speak to someone: the person named becomes him or her
-SPOKEN = frozenset({"ask", "tell", "talk", "speak", "give", "show", "greet", "say", "answer",
-                    "question", "thank", "call"})
+SPOKEN: Final = frozenset({"ask", "tell", "talk", "speak", "give", "show", "greet", "say", "answer",
+                           "question", "thank", "call"})
 # answers to a yes/no question the game asks ('Restart? ...', 'Did you mean ...?')
-YES = frozenset({("yes",), ("y",), ("yeah",), ("yep",), ("sure",), ("ok",), ("okay",),
-                 ("yes", "please")})
-NO = frozenset({("no",), ("n",), ("nope",), ("cancel",), ("no", "thanks")})
+YES: Final = frozenset({("yes",), ("y",), ("yeah",), ("yep",), ("sure",), ("ok",), ("okay",),
+                        ("yes", "please")})
+NO: Final = frozenset({("no",), ("n",), ("nope",), ("cancel",), ("no", "thanks")})
 # built-in verbs that only show what is already so: they take no turn
-FREE_VERBS = frozenset({"look", "inventory", "examine"})
-MAX_LINE = 1000  # characters in one command; longer input is refused, not parsed
+FREE_VERBS: Final = frozenset({"look", "inventory", "examine"})
+MAX_LINE: Final = 1000  # characters in one command; longer input is refused, not parsed
 
 
-ENDED_HELP = ("The story has ended. From here: 'restart' plays it again from the start; "
-              "'undo' takes back the move that ended it; 'restore NAME' goes back to a saved "
-              "game ('saves' lists them); 'transcript on' keeps what follows; 'quit' leaves.")
+ENDED_HELP: Final = (
+    "The story has ended. From here: 'restart' plays it again from the start; "
+    "'undo' takes back the move that ended it; 'restore NAME' goes back to a saved "
+    "game ('saves' lists them); 'transcript on' keeps what follows; 'quit' leaves.")
 
 
 # How many things each built-in verb of a logged command names, at least.
-_ARITY = {"look": 0, "wait": 0, "inventory": 0, "examine": 1, "take": 1, "drop": 1, "wear": 1,
-          "remove": 1, "ask": 1, "tell": 1, "give": 2, "show": 2, "put": 2}
+_ARITY: Final = {"look": 0, "wait": 0, "inventory": 0, "examine": 1, "take": 1, "drop": 1,
+                 "wear": 1, "remove": 1, "ask": 1, "tell": 1, "give": 2, "show": 2, "put": 2}
 
 
 class Game(Replies):
@@ -121,7 +123,7 @@ class Game(Replies):
         nothing at random, the choices are then not worked out a second time.
         """
         before = state
-        world = World(self.story, state.copy())
+        world = World(self.story, state.fork(), forked=True)
         if len(line) > MAX_LINE:
             world.out.append(("error", f"That is too long for me to follow ({len(line):,} "
                               f"characters); say it in under {MAX_LINE}."))

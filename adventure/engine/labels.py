@@ -30,45 +30,46 @@ from ..story.vocab import SynonymIndex, apply_synonyms, canonical, words
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+    from typing import Final
 
     from ..story.model import Thing
 
 Words = tuple[str, ...]
 
 # Possessives that a label uses and a player leaves out (or the other way round).
-FILLER = frozenset({"your", "my", "his", "her", "their", "our", "its", "own"})
+FILLER: Final = frozenset({"your", "my", "his", "her", "their", "our", "its", "own"})
 # The speaker and the listener: "admit i'm uneasy" for "Admit that this trip has you
 # uneasy", "take us in" for "take you in". A fit may skip them.
-PEOPLE = frozenset({"i", "im", "me", "myself", "you", "youre", "yourself", "we", "us",
-                    "ourselves", "them", "that", "this"})
-ONWARD = frozenset({"on", "back", "forward", "ahead", "away", "along", "onward", "onwards"})
+PEOPLE: Final = frozenset({"i", "im", "me", "myself", "you", "youre", "yourself", "we", "us",
+                           "ourselves", "them", "that", "this"})
+ONWARD: Final = frozenset({"on", "back", "forward", "ahead", "away", "along", "onward", "onwards"})
 # Words that link a verb to its nouns: no key noun, so a fit need not keep them.
-LINKS = frozenset({"to", "at", "on", "onto", "in", "into", "toward", "towards", "from",
-                   "with", "for", "of", "and", "then", "about", "over", "through", "across",
-                   "by", "around", "back", "away", "off", "out", "up", "down", "again",
-                   "now", "just", "quickly", "quietly", "slowly"})
+LINKS: Final = frozenset({"to", "at", "on", "onto", "in", "into", "toward", "towards", "from",
+                          "with", "for", "of", "and", "then", "about", "over", "through", "across",
+                          "by", "around", "back", "away", "off", "out", "up", "down", "again",
+                          "now", "just", "quickly", "quietly", "slowly"})
 # Verbs of speech: the person they are said to is not what a label is about.
-SPEECH = frozenset({"ask", "tell", "talk", "speak", "say", "answer", "question"})
+SPEECH: Final = frozenset({"ask", "tell", "talk", "speak", "say", "answer", "question"})
 
 # Verbs of one family are one verb here: the label says "slide", the player "put".
-FAMILY = {w: head for head, ws in (
+FAMILY: Final = {w: head for head, ws in (
     ("put", ("set", "slide", "insert", "place", "fit", "slip", "stick", "plug", "lay")),
     ("give", ("hand", "offer", "pass")),
     ("tell", ("say",)),
     ("leave", ("depart",))) for w in (head, *ws)}
 # "use X on Y", "put X in Y", "unlock Y with X": the label's own verb may be any.
-INSTRUMENT = frozenset({"use", "put", "unlock", "apply", "open"})
+INSTRUMENT: Final = frozenset({"use", "put", "unlock", "apply", "open"})
 # A label that opens something with X ("Open her study with the access rod") is what
 # using X on anything in view means.
-OPENING = frozenset({"open", "unlock", "unseal", "unbolt"})
+OPENING: Final = frozenset({"open", "unlock", "unseal", "unbolt"})
 # Words the player uses for whoever or whatever the label names some other way.
-STANDINS = frozenset({"him", "he", "she", "it", "they", "them", "her"})
+STANDINS: Final = frozenset({"him", "he", "she", "it", "they", "them", "her"})
 # A clause said to someone: "tell him who he is", "tell kira that i am ready".
-CLAUSE = frozenset({"what", "why", "how", "where", "who", "when", "whether", "which",
-                    "that", "am", "im"})
+CLAUSE: Final = frozenset({"what", "why", "how", "where", "who", "when", "whether", "which",
+                           "that", "am", "im"})
 
 # label text -> its words, normalised (a story's labels are few and come back every turn)
-_WORDS: dict[tuple[str, int], Words] = {}
+_WORDS: Final[dict[tuple[str, int], Words]] = {}
 
 
 def weak(kind: str, verb: str, objects: Sequence[Thing], defaults: frozenset[str]) -> bool:

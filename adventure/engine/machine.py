@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from transitions import EventData, Machine
 
+    from ..story.expr import Expr
     from .world import World
 
     Callback = Callable[[EventData], None]
@@ -187,12 +188,13 @@ class StoryMachine:
                 for t in found or ()]
 
 
-def _guard(expr) -> list:  # of Condition (transitions wants a list of its own union)
+def _guard(expr: Expr | None) -> list:  # of Condition (transitions wants its own union)
     if expr is None:
         return []
-    # expr(...) and not expr.fn: the closure is built when the guard is first tested,
-    # so building a machine never compiles the guards of scenes nobody visits
-    return [lambda ev: bool(expr(ev.model))]
+    test = expr
+    # test.value(...) and not test.fn: the closure is built when the guard is first
+    # tested, so building a machine never compiles the guards of scenes nobody visits
+    return [lambda ev: bool(test.value(ev.model))]
 
 
 # transitions types a model as object; ours is always the command's World

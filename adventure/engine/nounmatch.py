@@ -7,6 +7,8 @@ from ..story.memo import remember
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
+    from typing import Final
+
     from ..story.model import Thing, Words
 
 
@@ -21,7 +23,7 @@ def thing_matches(t: Thing, ws: Words, need_noun: bool = True) -> bool:
 
 
 # id(thing) -> (the thing, so the id stays its own; its nouns; every word that names it)
-_THING_WORDS: dict[int, tuple[Thing, frozenset[str], frozenset[str]]] = {}
+_THING_WORDS: Final[dict[int, tuple[Thing, frozenset[str], frozenset[str]]]] = {}
 
 
 def thing_words(t: Thing) -> tuple[frozenset[str], frozenset[str]]:

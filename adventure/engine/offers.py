@@ -20,6 +20,7 @@ from .world import World
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Final
 
     from .state import GameState
 
@@ -61,10 +62,10 @@ class Offers:
                 if (once and done.get(key)) or (listing and not listing.get(key, shown)) \
                         or (not listing and not shown):
                     continue
-                if when is None or when(world):
+                if when is None or when.value(world):
                     out.append(Offer(world.render(label), a, None) if offer is None else offer)
             for ex, when, exit_label, offer in exits:
-                if when is None or when(world):
+                if when is None or when.value(world):
                     # (offer is None only for an exit whose label must be rendered)
                     out.append(Offer(world.render(exit_label), None, ex)  # type: ignore[arg-type]
                                if offer is None else offer)
@@ -331,7 +332,7 @@ def _draws(text: Template) -> bool:
     return False
 
 
-_DIRECTION_NAMES = frozenset({
+_DIRECTION_NAMES: Final = frozenset({
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
     "up", "down", "in", "out", "fore", "aft", "port", "starboard"})
 

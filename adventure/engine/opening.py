@@ -44,6 +44,7 @@ class Start(Record):
         world.out.clear()  # a 'say' among them is not for the player: they are not there
         for thing in self.things:
             st.moved[thing] = "player"
+        st.arranged = -1  # `moved` changed, not through World.move
         st.scene = self.scene
         world.enter(self.scene)
 

@@ -30,31 +30,32 @@ from .ways import exits_phrase
 TYPE_CHECKING = False  # typing costs start-up time (collections.abc imports collections)
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+    from typing import Final
 
-META = frozenset({"hint", "help", "choices", "quit", "score", "version", "verbose", "brief"})
+META: Final = frozenset({"hint", "help", "choices", "quit", "score", "version", "verbose", "brief"})
 # Built-in verbs that need no object ("listen", "kneel"); verbs with an instrument
 # ("unlock the door with the key", "use the hypospray on Julian").
-ALONE = frozenset({"climb", "crawl", "kneel", "sit", "stand", "lie", "listen", "smell", "hide",
-                   "wave", "hum"})
-INSTRUMENT = frozenset({"unlock", "lock", "open", "use", "light", "attack", "shoot", "push",
-                        "touch", "move", "treat"})
-INSTRUMENT_WORDS = frozenset({"with", "on", "using", "at", "into", "onto", "to"})
+ALONE: Final = frozenset({"climb", "crawl", "kneel", "sit", "stand", "lie", "listen", "smell",
+                          "hide", "wave", "hum"})
+INSTRUMENT: Final = frozenset({"unlock", "lock", "open", "use", "light", "attack", "shoot",
+                               "push", "touch", "move", "treat"})
+INSTRUMENT_WORDS: Final = frozenset({"with", "on", "using", "at", "into", "onto", "to"})
 # Built-ins whose answer is only a default ("Nothing obvious happens."): a numbered choice
 # that the command fits means more.
-DEFAULTS = frozenset({"talk", "ask", "tell", "give", "show", "climb", "crawl", "push", "pull",
-                      "lift", "move", "open", "close", "lock", "unlock", "light", "extinguish",
-                      "turn_on", "turn_off", "attack", "shoot", "kneel", "sit", "stand", "lie",
-                      "listen", "smell", "touch", "hide", "wave", "use", "wait", "treat",
-                      "eat", "drink", "hum", "follow", "unscrew"})
-INTO = frozenset({"into", "in", "inside", "through", "toward", "towards", "to", "onto"})
-PREPOSITIONS = (("into",), ("onto",), ("inside",), ("in",), ("on",))
-LEAVE = frozenset({("bye",), ("goodbye",), ("leave",), ("end", "conversation")})
+DEFAULTS: Final = frozenset({
+    "talk", "ask", "tell", "give", "show", "climb", "crawl", "push", "pull", "lift", "move",
+    "open", "close", "lock", "unlock", "light", "extinguish", "turn_on", "turn_off", "attack",
+    "shoot", "kneel", "sit", "stand", "lie", "listen", "smell", "touch", "hide", "wave", "use",
+    "wait", "treat", "eat", "drink", "hum", "follow", "unscrew"})
+INTO: Final = frozenset({"into", "in", "inside", "through", "toward", "towards", "to", "onto"})
+PREPOSITIONS: Final = (("into",), ("onto",), ("inside",), ("in",), ("on",))
+LEAVE: Final = frozenset({("bye",), ("goodbye",), ("leave",), ("end", "conversation")})
 
-LOOKING = frozenset({"study", "watch", "observe", "inspect", "examine", "peer", "read"})
-_OWNERS = {"his": "him", "her": "her"}
-_GOING = frozenset({"go", "walk", "run", "head", "move", "enter", "travel"})
-_DIRECTION_WORDS = frozenset((w,) for d, abbrs in DIRECTIONS.items() for w in (d, *abbrs))
-_FULL_DIRECTION = {(a,): (d,) for d, abbrs in DIRECTIONS.items() for a in abbrs}
+LOOKING: Final = frozenset({"study", "watch", "observe", "inspect", "examine", "peer", "read"})
+_OWNERS: Final = {"his": "him", "her": "her"}
+_GOING: Final = frozenset({"go", "walk", "run", "head", "move", "enter", "travel"})
+_DIRECTION_WORDS: Final = frozenset((w,) for d, abbrs in DIRECTIONS.items() for w in (d, *abbrs))
+_FULL_DIRECTION: Final = {(a,): (d,) for d, abbrs in DIRECTIONS.items() for a in abbrs}
 
 class Context:
     """What the player can refer to this turn. (Not a Record: its scope is found lazily,
@@ -293,7 +294,7 @@ def _other_choice(a: Action) -> bool:
 
 
 def _action_matches(a: Action, ws: Words, ctx: Context) -> bool:
-    if ws in a.commands:
+    if a.has_command(ws):
         return True
     for v in a.verbs:
         if ws[:len(v)] != v:

@@ -10,14 +10,15 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Final
 
     from ..story.model import Thing, Words
 
-PRONOUNS = frozenset({"it", "them", "him", "her"})
-POSSESSIVES = frozenset({"my", "your", "his", "her", "their", "its", "our"})
+PRONOUNS: Final = frozenset({"it", "them", "him", "her"})
+POSSESSIVES: Final = frozenset({"my", "your", "his", "her", "their", "its", "our"})
 # Words after 'her' that show it is the object ('tell her the truth', 'ask her about it'),
 # not a possessive ('x her hands').
-NOT_NOUNS = frozenset({
+NOT_NOUNS: Final = frozenset({
     "the", "a", "an", "some", "about", "to", "for", "with", "on", "at", "in", "into", "onto",
     "from", "of", "by", "and", "or", "but", "again", "what", "why", "how", "where", "who",
     "when", "whether", "if", "which", "that", "this", "these", "those", "i", "im", "you",
@@ -26,14 +27,15 @@ NOT_NOUNS = frozenset({
     "back", "please", "too", "all", "everything", "anything", "nothing", "something",
     "my", "your", "his", "their", "its", "our"})
 # Words that are never a slip for another word: 'her' is not 'hesper'.
-NEVER_TYPOS = PRONOUNS | POSSESSIVES | frozenset({"me", "you", "i", "he", "she", "they", "we",
-                                                  "us", "myself", "yourself"})
+NEVER_TYPOS: Final = PRONOUNS | POSSESSIVES | frozenset({
+    "me", "you", "i", "he", "she", "they", "we", "us", "myself", "yourself"})
 
 # Verbs with a person before the thing ('give her the rod', typed words lose 'the'):
 # 'her' right after them is the person.
-TO_WHOM = frozenset({"give", "show", "tell", "ask", "hand", "offer", "pass", "throw", "bring",
-                     "pay", "sell", "lend", "teach", "answer", "promise", "call", "send",
-                     "let", "help", "thank", "wake", "follow", "kiss", "hug", "trust"})
+TO_WHOM: Final = frozenset({
+    "give", "show", "tell", "ask", "hand", "offer", "pass", "throw", "bring", "pay", "sell",
+    "lend", "teach", "answer", "promise", "call", "send", "let", "help", "thank", "wake",
+    "follow", "kiss", "hug", "trust"})
 
 
 def possessive_her(ws: Words, i: int) -> bool:

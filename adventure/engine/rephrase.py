@@ -8,13 +8,15 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
+    from typing import Final
+
     from ..story.model import Words
 
-CLIMBING = frozenset({"climb", "crawl", "clamber", "scramble", "step"})
+CLIMBING: Final = frozenset({"climb", "crawl", "clamber", "scramble", "step"})
 # directions that a verb of climbing means going in ('climb down', 'crawl out')
-WAYS = frozenset({"up", "down", "u", "d", "in", "out", "inside", "outside"})
-RETURNING = frozenset({"back", "return", "go", "head", "walk", "run"})
-FIRST = CLIMBING | RETURNING | {"warn", "alert"}
+WAYS: Final = frozenset({"up", "down", "u", "d", "in", "out", "inside", "outside"})
+RETURNING: Final = frozenset({"back", "return", "go", "head", "walk", "run"})
+FIRST: Final = CLIMBING | RETURNING | {"warn", "alert"}
 
 
 def rephrase(ws: Words) -> Words | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..story.memo import remember
 from ..story.model import Story
-from ..story.text import paragraph_tuple
+from ..story.text import paragraph_tuple, text_paragraphs
 from .offers import Offers
 from .result import Choice, Offer, Result, Status
 from .world import World
@@ -58,7 +58,9 @@ class Replies(Offers):
             world.out.append(("text", world.word("ending_score", max=str(self.story.max_score))))
         paras: list[tuple[str, str]] = []
         for style, text in world.out:
-            if style == "text" or style == "ending":
+            if style == "text":
+                paras += text_paragraphs(text)
+            elif style == "ending":
                 paras += [(style, p) for p in paragraph_tuple(text)]
             else:
                 paras.append((style, text))

@@ -13,6 +13,8 @@ from .parser import thing_words
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
+    from typing import Final
+
     from ..story.model import Thing
 
 
@@ -44,7 +46,7 @@ class ScopeIndex:
 
 
 # id(scope) -> its index (which keeps the scope itself, so the id stays its own)
-_INDEXES: dict[int, ScopeIndex] = {}
+_INDEXES: Final[dict[int, ScopeIndex]] = {}
 
 
 def index(scope: dict[str, Thing], here: str) -> ScopeIndex:

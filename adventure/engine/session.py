@@ -19,6 +19,7 @@ from .state import GameState, LogEntry
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Final
 
     from .opening import Start
     from .store import Store
@@ -26,8 +27,8 @@ if TYPE_CHECKING:
 # the names other modules import from here (Game and the records live in their own modules)
 __all__ = ["MAX_LINE", "Choice", "Game", "Result", "Session", "describe", "split_commands"]
 
-_SEPARATORS = r"(?i)\s*(?:[.;!]+|\bthen\b|,\s*then\b)\s*"  # compiled on first need
-_SESSION_WORDS = ("save", "restore", "load", "transcript")
+_SEPARATORS: Final = r"(?i)\s*(?:[.;!]+|\bthen\b|,\s*then\b)\s*"  # compiled on first need
+_SESSION_WORDS: Final = ("save", "restore", "load", "transcript")
 
 
 def split_commands(line: str) -> list[str]:
@@ -47,11 +48,11 @@ def _failed(result: Result) -> bool:
     return any(style == "error" for style, _ in result.paragraphs)
 
 
-_SESSION_COMMANDS = {"save": "_save", "restore": "_restore", "load": "_restore",
-                     "saves": "_saves", "undo": "_undo", "restart": "_restart",
-                     "transcript": "_transcript"}
-UNDO_DEPTH = 1000
-DEFAULT_SLOT = "quicksave"
+_SESSION_COMMANDS: Final = {"save": "_save", "restore": "_restore", "load": "_restore",
+                            "saves": "_saves", "undo": "_undo", "restart": "_restart",
+                            "transcript": "_transcript"}
+UNDO_DEPTH: Final = 1000
+DEFAULT_SLOT: Final = "quicksave"
 
 
 class Session:
@@ -119,7 +120,7 @@ class Session:
 
             line = re.sub(rf"\b{re.escape(bad)}\b", ws[1], before, count=1, flags=re.I)
             ws = words(line)
-        if ws in (("again",), ("g",)):
+        if len(ws) == 1 and ws[0] in ("again", "g"):  # (compiled: string tests, not tuples)
             if self.last_line is None:
                 return self._notice("There is nothing to repeat yet.", error=True)
             line, ws = self.last_line, words(self.last_line)

@@ -20,9 +20,11 @@ from .pronouns import NEVER_TYPOS  # 'her hands' is never 'hesper hands'
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Final
+
     from ..story.model import Words
 
-MAX_TYPOS = 3  # unknown words worth correcting in a command (each searches the vocabulary)
+MAX_TYPOS: Final = 3  # unknown words worth correcting in a command (each searches the vocabulary)
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
@@ -67,7 +69,7 @@ def correct(ws: Words, vocabulary: frozenset[str]) -> Words:
     return tuple(out)
 
 
-MAX_EDITS = 2  # the largest limit correct() searches with
+MAX_EDITS: Final = 2  # the largest limit correct() searches with
 
 
 def deletions(word: str, k: int) -> set[str]:
@@ -108,9 +110,9 @@ class VocabularyIndex:
         self.extra = vocabulary - base.words  # searched one by one: a scene's own few
 
 
-_BASES: list[DeletionIndex] = []  # the newest last; a few stories at a time
-_INDEXES: dict[int, VocabularyIndex] = {}  # id(vocabulary) -> its index
-MAX_BASES = 8
+_BASES: Final[list[DeletionIndex]] = []  # the newest last; a few stories at a time
+_INDEXES: Final[dict[int, VocabularyIndex]] = {}  # id(vocabulary) -> its index
+MAX_BASES: Final = 8
 
 
 def _index(vocabulary: frozenset[str]) -> VocabularyIndex:

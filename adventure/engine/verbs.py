@@ -18,6 +18,7 @@ from .senses import answer as sense
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from typing import Final
 
     from ..story.model import Thing
     from .world import World
@@ -109,12 +110,12 @@ def builtin(world: World, intent: Intent) -> None:
 
 
 # What can be done to someone heard but not seen (a person with the player in the dark)
-BY_VOICE = frozenset({"talk", "ask", "tell", "listen"})
+BY_VOICE: Final = frozenset({"talk", "ask", "tell", "listen"})
 
 
 # What a built-in verb does when the story says nothing more: the replies a player of
 # Inform games expects. {the}/{The} is the thing; {second} the instrument.
-ALONE_REPLIES = {
+ALONE_REPLIES: Final = {
     "climb": "There is nothing here to climb.",
     "crawl": "There is nowhere here to crawl.",
     "kneel": "You kneel for a moment, then get up again.",
@@ -127,7 +128,7 @@ ALONE_REPLIES = {
     "wave": "You wave. Nobody waves back.",
     "hum": "You hum a few bars under your breath. It helps, a little.",
 }
-THING_REPLIES = {
+THING_REPLIES: Final = {
     "talk": "{The} {does} not answer.",
     "climb": "You can't climb {the}.",
     "crawl": "You can't crawl into {the}.",
@@ -161,11 +162,11 @@ THING_REPLIES = {
            "someone...",
 }
 # The same verbs said of a thing you can carry: 'hide the phaser' hides it, not you in it.
-CARRIED_REPLIES = {
+CARRIED_REPLIES: Final = {
     "hide": "There is nowhere here to hide {the}.",
 }
 # The same verbs said of a person (a thing whose pronoun is him, her or them).
-PERSON_REPLIES = {
+PERSON_REPLIES: Final = {
     "talk": "{The} {has} nothing to say to you just now.",
     "push": "{The} would not thank you for that.",
     "pull": "{The} would not thank you for that.",

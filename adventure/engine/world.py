@@ -12,20 +12,21 @@ from ..story.memo import remember
 from ..story.model import OneOf, Story, TextSpec, Thing
 from ..story.places import FOLLOWING, PLAYER, WORN
 from ..story.wording import DEFAULTS
-from .state import GONE, GameState, field_dict
+from .state import GONE, GameState, field_dict, own_dict
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any
+    from typing import Any, Final
 
     from ..story.effects import Op
     from ..story.expr import Expr
 
-MASK64 = (1 << 64) - 1
-BRIEF = "!brief"  # in the state's hints: 'brief' was asked for (kept in saves, undone by undo)
-VERBOSE = "!verbose"  # ... and 'verbose': a place seen before is shown in full all the same
-ONE_OF = "!one_of:"  # ... and the option a `one_of` showed last (World._pick)
+MASK64: Final = (1 << 64) - 1
+# in the state's hints: 'brief' was asked for (kept in saves, undone by undo)
+BRIEF: Final = "!brief"
+VERBOSE: Final = "!verbose"  # ... and 'verbose': a place seen before is shown in full all the same
+ONE_OF: Final = "!one_of:"  # ... and the option a `one_of` showed last (World._pick)
 
 
 def next_random(state: int) -> tuple[int, int]:
@@ -38,12 +39,14 @@ def next_random(state: int) -> tuple[int, int]:
 
 
 class World:
-    def __init__(self, story: Story, state: GameState):
+    def __init__(self, story: Story, state: GameState, forked: bool = False):
         self.story = story
         self.state = state
-        # an attribute, not a property: every expression reads it (the state's dicts
-        # are changed in place, never replaced, while a World is in use)
+        # an attribute, not a property: every expression reads it (the state's dicts are
+        # changed in place, never replaced, but by the first write to a forked one: _own)
         self.vars: dict[str, Any] = state.vars
+        # the state is a GameState.fork(): its dicts are shared until first written
+        self.forked = forked
         self.out: list[tuple[str, str]] = []  # (style, text)
         self.entered: list[str] = []  # scenes entered during this command
         self.described = False  # a scene was described (entered, or 'look'): show choices
@@ -51,7 +54,6 @@ class World:
         # scope() (with its scene) and contents() of this command, until a thing moves
         self._scope: tuple[tuple[str, bool], dict[str, Thing]] | None = None
         self._held: dict[str, list[Thing]] | None = None
-        self._arrangement = -1  # arrangement(), until a thing moves
         # field -> key -> its value before this command first wrote it (GONE: absent):
         # the turn's undo record, so undo never has to compare two whole states. By
         # field, then key: no (field, key) pair is made and hashed at every write.
@@ -63,10 +65,12 @@ class World:
 
     # -- every change to the state's dicts comes through these ------------------
     def write(self, field: str, key: str, value: Any) -> None:
-        d = field_dict(self.state, field)
         olds = self.written.get(field)
         if olds is None:
             olds = self.written[field] = {}
+            d = self._own(field)
+        else:
+            d = field_dict(self.state, field)
         if key not in olds:
             olds[key] = d.get(key, GONE)
         d[key] = value
@@ -77,9 +81,20 @@ class World:
             olds = self.written.get(field)
             if olds is None:
                 olds = self.written[field] = {}
+                d = self._own(field)
             if key not in olds:
                 olds[key] = d[key]
             del d[key]
+
+    def _own(self, field: str) -> dict[str, Any]:
+        """The state's dict `field`, at this command's first write to it: on a forked
+        state, a copy set in its place (the state it was forked from keeps its own)."""
+        if not self.forked or field == "refs":  # fork() copied refs
+            return field_dict(self.state, field)
+        d = own_dict(self.state, field)
+        if field == "vars":
+            self.vars = d
+        return d
 
     # -- the machine's model attribute ---------------------------------------
     @property
@@ -107,7 +122,7 @@ class World:
             return False
         self._lighting = True  # the conditions below may ask for scope: the lit one
         try:
-            if d.when is not None and not d.when(self):
+            if d.when is not None and not d.when.value(self):
                 return False
             for t in self.scope().values():
                 if t.light is True or (t.light is not False and t.light(self)):  # type: ignore[operator]
@@ -193,8 +208,20 @@ class World:
         return pick
 
     def perform(self, fx: Op) -> None:
-        """Run one compiled effect (story.effects.Op: a kind and its arguments)."""
-        _RUN[fx.kind](self, *fx.args)
+        """Run one compiled effect (story.effects.Op: a kind and its arguments). The
+        commonest kinds are called directly: compiled, a native call each, where the
+        table's was a generic call with the arguments packed anew."""
+        kind, args = fx.kind, fx.args
+        if kind == "set":
+            self.write("vars", args[0], args[1])
+        elif kind == "say":
+            self.say(args[0])
+        elif kind == "if":
+            _if(self, args[0], args[1], args[2])
+        elif kind == "move":
+            self.move(args[0], args[1])
+        else:
+            _RUN[kind](self, *args)
 
     def say(self, spec: TextSpec | None, style: str = "text") -> None:
         text = self.render(spec)
@@ -268,7 +295,7 @@ class World:
         self.out.append(("title", self.title(sid)))
         text = scene.text
         for cond, variant in scene.variants:
-            if cond(self):
+            if cond.value(self):
                 text = variant
                 break
         else:  # a variant is the place as it is now; else, coming back, the short text
@@ -304,7 +331,7 @@ class World:
     # -- things --------------------------------------------------------------
     def move(self, thing: str, where: str) -> None:
         self._scope = self._held = None
-        self._arrangement = -1
+        self.state.arranged = -1  # arrangement() numbers `moved` again
         if where == self.story.things[thing].location:
             self.unset("moved", thing)
         else:
@@ -340,10 +367,12 @@ class World:
     def arrangement(self) -> int:
         """A number for where things have moved (the state's `moved`), the same for the
         same arrangement in every game of the story: what scope() and contents() keep
-        their results by, worked out once a command (until a thing moves) instead of
-        hashing every moved thing again for each holder asked about. Numbers are never
-        reused, so a key made with one never means another arrangement."""
-        found = self._arrangement
+        their results by, worked out once until a thing moves (the state keeps it, and
+        its copies: most turns move nothing) instead of hashing every moved thing again
+        for each holder asked about. Numbers are never reused, in any story of the
+        process, so a key made with one never means another arrangement, even in a
+        state carried over to a reloaded story."""
+        found = self.state.arranged
         if found < 0:
             derived = self.story.derived
             known: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = derived.setdefault(
@@ -354,9 +383,9 @@ class World:
             key = (tuple(moved), tuple(moved.values()))
             number = known.get(key)
             if number is None:
-                number = derived["arrangements_made"] = derived.get("arrangements_made", 0) + 1
+                number = _ARRANGEMENTS_MADE[0] = _ARRANGEMENTS_MADE[0] + 1
                 remember(known, key, number)
-            found = self._arrangement = number
+            found = self.state.arranged = number
         return found
 
     def carried(self) -> list[Thing]:
@@ -404,7 +433,8 @@ class World:
         return found
 
 
-_NONE: list[Thing] = []  # contents() of an empty holder: shared, never changed
+_NONE: Final[list[Thing]] = []  # contents() of an empty holder: shared, never changed
+_ARRANGEMENTS_MADE: Final = [0]  # the last number arrangement() gave, in this process
 
 
 def join_names(things: list[Thing]) -> str:
@@ -438,7 +468,7 @@ def _index(story: Story) -> tuple[dict[str, list[Thing]], dict[str, int]]:
 # -- effects: each kind of story.effects.Op, run against a world ---------------------------
 
 def _if(world: World, cond: Expr, then: list[Op], other: list[Op]) -> None:
-    for fx in then if cond(world) else other:
+    for fx in then if cond.value(world) else other:
         world.perform(fx)
 
 
@@ -447,15 +477,15 @@ def _set(world: World, var: str, value: object) -> None:
 
 
 def _assign(world: World, var: str, value: Expr) -> None:
-    world.write("vars", var, value(world))
+    world.write("vars", var, value.value(world))
 
 
 def _add(world: World, var: str, value: Expr, sign: int) -> None:
-    world.write("vars", var, bounded(world.vars[var] + sign * value(world)))
+    world.write("vars", var, bounded(world.vars[var] + sign * value.value(world)))
 
 
 def _score(world: World, value: Expr, sign: int) -> None:
-    v = value(world)
+    v = value.value(world)
     world.state.score = v if sign == 0 else bounded(world.state.score + sign * v)  # type: ignore[assignment]
 
 
@@ -473,7 +503,7 @@ def _cancel(world: World, event: str) -> None:
     world.state.timers[:] = [t for t in world.state.timers if t[1] != event]
 
 
-_RUN: dict[str, Callable[..., None]] = {
+_RUN: Final[dict[str, Callable[..., None]]] = {
     "say": World.say, "move": World.move,
     "schedule": _schedule, "cancel": _cancel, "if": _if, "set": _set, "assign": _assign,
     "add": _add, "score": _score, "list": _list,

@@ -34,7 +34,7 @@ TYPE_CHECKING = False  # typing costs start-up time; annotations are strings any
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
-    from typing import Any
+    from typing import Any, Final
 
 # -- journals: one per game, one append per turn --------------------------------------
 
@@ -64,7 +64,7 @@ def _lines(turns: list[tuple[LogEntry, int | None]]) -> str:
     return "".join(out)
 
 
-_ENCODED: dict[str, str] = {}  # a string -> its JSON (_lines)
+_ENCODED: Final[dict[str, str]] = {}  # a string -> its JSON (_lines)
 
 
 def _string_encoder() -> Callable[[str], str]:
@@ -101,7 +101,7 @@ def _header_line(story: Story, seed: int) -> str:
     return known[1] + str(seed) + ', "started": "' + utc_now() + '"}\n'
 
 
-_HEADS: dict[str, tuple[str, str]] = {}  # story id -> (fingerprint, its header's start)
+_HEADS: Final[dict[str, tuple[str, str]]] = {}  # story id -> (fingerprint, its header's start)
 
 
 class Journal:

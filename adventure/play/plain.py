@@ -12,10 +12,10 @@ from ..story.sanitize import sanitize
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import TextIO
+    from typing import Final, TextIO
 
-HOW_TO_PLAY = ("Type a number to choose, or a command: look, examine, go north.\n"
-               "help lists commands; hint helps; quit leaves.")
+HOW_TO_PLAY: Final = ("Type a number to choose, or a command: look, examine, go north.\n"
+                      "help lists commands; hint helps; quit leaves.")
 
 def terminal_columns(fallback: int = 80) -> int:
     """shutil.get_terminal_size().columns, without importing shutil (and bz2, lzma...)."""
@@ -62,7 +62,7 @@ def blocks(result: Result, width: int | None) -> list[str]:
 # id(choices list) -> (that list, its lines): a scene's list is one object shared by every
 # result that shows it (engine.reply), so its lines are made once, not every turn. The
 # list is kept with its lines, so that its id is not another list's while it is here.
-_CHOICE_LINES: dict[int, tuple[list[Choice], str]] = {}
+_CHOICE_LINES: Final[dict[int, tuple[list[Choice], str]]] = {}
 
 
 def _choices_block(choices: list[Choice]) -> str:
@@ -75,7 +75,7 @@ def _choices_block(choices: list[Choice]) -> str:
 
 
 # Output waiting for a read that would block is written at the latest at this size.
-FLUSH_AT = 1 << 16
+FLUSH_AT: Final = 1 << 16
 
 
 def play(session: Session, stdin: TextIO | None = None, stdout: TextIO | None = None,
@@ -181,7 +181,7 @@ def _play_at_terminal(session: Session, plain: bool, history_file: Path | None) 
 
 # Paragraph -> its UTF-8 bytes. The story's text is mostly not ASCII (dashes, quotes),
 # and encoding it again every turn was 8% of a turn's instructions.
-_ENCODED: dict[str, bytes] = {}
+_ENCODED: Final[dict[str, bytes]] = {}
 
 
 class _Sink:
@@ -192,7 +192,8 @@ class _Sink:
         self.out = out
         encoding = (getattr(out, "encoding", None) or "").lower().replace("-", "")
         self.buffer = getattr(out, "buffer", None) if encoding == "utf8" else None
-        self.errors = getattr(out, "errors", None) or "strict"
+        # a str, so that compiled, encode() with it is a direct call (not a method lookup)
+        self.errors: str = getattr(out, "errors", None) or "strict"
         self.parts: list[str] = []
         self.encoded: list[bytes] = []
         self.size = 0
@@ -273,4 +274,5 @@ class _Lines:
             self.rest = parts.pop()
             parts.reverse()
             self.lines = parts
-        return self.lines.pop().decode("utf-8", errors="replace").rstrip("\r\n")
+        # positional: compiled, a direct call (a keyword made it a method call)
+        return self.lines.pop().decode("utf-8", "replace").rstrip("\r\n")

@@ -15,6 +15,7 @@ TYPE_CHECKING = False  # typing costs start-up time; annotations are strings any
 if TYPE_CHECKING:
     from collections.abc import Callable
     from re import Match
+    from typing import Any
 
     Report = Callable[[Loc, str], None]
 
@@ -279,9 +280,9 @@ class Op:
 
     __slots__ = ("kind", "args")
 
-    def __init__(self, kind: str, *args: object) -> None:
+    def __init__(self, kind: str, *args: Any) -> None:
         self.kind = kind
-        self.args = args
+        self.args = args  # Any: each kind's own (World.perform passes them on as they are)
 
     def __repr__(self) -> str:
         return f"Op({self.kind!r}, ...)"

@@ -12,12 +12,13 @@ import _operator  # what operator.py re-exports: importing operator is not free
 from .diagnostics import did_you_mean
 from .lazyre import rx
 from .limits import MAX_DIGITS, MAX_EXPR_TOKENS, bounded
+from .queries import QUERIES, query
 from .record import Record
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any
+    from typing import Any, Final
 
     from .env import Env
 
@@ -70,9 +71,9 @@ def share(shared: dict, value: Any) -> Any:
     return shared.setdefault((type(value), value), value)
 
 
-BUILTIN_VARS = {"turn": "int", "score": "int", "dark": "bool"}  # dark: no light here now
+BUILTIN_VARS: Final = {"turn": "int", "score": "int", "dark": "bool"}  # dark: no light here now
 
-_TOKEN = (  # compiled on first need (lazyre)
+_TOKEN: Final = (  # compiled on first need (lazyre)
     r"""(?x)\s*(?:
     (?P<num>\d+)
     |(?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
@@ -81,9 +82,9 @@ _TOKEN = (  # compiled on first need (lazyre)
     )"""
 )
 
-MAX_NESTING = 40
+MAX_NESTING: Final = 40
 
-KEYWORDS = {"and", "or", "not", "true", "false", "has", "wearing"}
+KEYWORDS: Final = {"and", "or", "not", "true", "false", "has", "wearing"}
 
 
 class Tok(Record):
@@ -400,10 +401,8 @@ def _compile(tree: Tree) -> Compiled:
         if value == "dark":
             return lambda env: env.dark
         return lambda env: env.vars[value]
-    if op in ("has", "wearing", "here", "with", "location", "visited", "at", "done"):
-        arg = args[0][1]
-        method = {"visited": "visits", "with": "is_with"}.get(op, op)
-        return lambda env: getattr(env, method)(arg)
+    if op in QUERIES:
+        return query(op, args[0][1])
     if op == "chance":
         f = _compile(args[0])
         return lambda env: env.chance(f(env))
@@ -452,7 +451,7 @@ def _mod(x: int, y: int) -> int:
     return 0 if y == 0 else x % y
 
 
-_COMPARE = {"<": _operator.lt, "<=": _operator.le, ">": _operator.gt, ">=": _operator.ge}
+_COMPARE: Final = {"<": _operator.lt, "<=": _operator.le, ">": _operator.gt, ">=": _operator.ge}
 
 # Each makes the closure of a binary operator from those of its operands. (Functions,
 # not lambdas returning lambdas: mypyc cannot compile those.)
@@ -510,7 +509,7 @@ def _modulo(a: Compiled, b: Compiled) -> Compiled:
     return lambda env: _mod(a(env), b(env))
 
 
-_BINARY: dict[str, Callable[[Compiled, Compiled], Compiled]] = {
+_BINARY: Final[dict[str, Callable[[Compiled, Compiled], Compiled]]] = {
     "and": _and, "or": _or, "==": _eq, "!=": _ne, "<": _lt, "<=": _le, ">": _gt, ">=": _ge,
     "+": _plus, "-": _minus, "*": _times, "/": _divide, "%": _modulo,
 }
@@ -545,6 +544,11 @@ class Expr:
     def __call__(self, env: Env) -> Any:
         # not self.fn(env): compiled by mypyc 2.4, a property called in the same
         # expression returned the closure instead of calling it
+        fn = self.fn
+        return fn(env)
+
+    def value(self, env: Env) -> Any:
+        """self(env) as a native call, for compiled callers (calling an Expr is not one)."""
         fn = self.fn
         return fn(env)
 

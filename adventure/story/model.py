@@ -71,8 +71,9 @@ class Exit(Record):
 class Action(Record):
     __slots__ = ("id", "key", "commands", "verbs", "nouns", "thing", "preposition", "second",
                  "topics", "label", "hidden", "once", "when", "refuse", "do", "text", "to", "call",
-                 "ret", "disabled", "trigger", "loc", "repeatable", "said")
+                 "ret", "disabled", "trigger", "loc", "repeatable", "said", "_command_set")
     _empty_as_none: ClassVar = ("commands", "verbs", "nouns", "topics", "do")
+    _not_pickled: ClassVar = ("_command_set",)
 
     def __init__(self, id: str, key: str, commands: list[Words] | None = None,
             verbs: list[Words] | None = None, nouns: list[Words] | None = None,
@@ -112,6 +113,16 @@ class Action(Record):
         # after reyes'), as written: `commands` holds them in the verb's one form, and
         # typed as written they are this action's before any other's
         self.said = said
+        # `commands` as a set, made at the first has_command (the parser asks it of every
+        # action it tries, every turn: `in` on the list compared phrase after phrase)
+        self._command_set: frozenset[Words] | None = None
+
+    def has_command(self, ws: Words) -> bool:
+        """Is `ws` one of the action's whole commands?"""
+        found = self._command_set
+        if found is None:
+            found = self._command_set = frozenset(self.commands)
+        return ws in found
 
     @property
     def spent_when_done(self) -> bool:

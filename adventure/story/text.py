@@ -11,12 +11,13 @@ TYPE_CHECKING = False  # typing costs start-up time; annotations are strings any
 if TYPE_CHECKING:
     from collections.abc import Callable
     from re import Match
+    from typing import Final
 
     from .env import Env
 
     Render = Callable[[Env], str]
 
-_OPEN = r"\$\$|\$\{"  # patterns are compiled on first need (lazyre)
+_OPEN: Final = r"\$\$|\$\{"  # patterns are compiled on first need (lazyre)
 
 
 # A plan is the checked text as data: a list of pieces, each a string, an expression
@@ -26,19 +27,30 @@ Plan = list
 
 
 class Template:
-    __slots__ = ("source", "static", "plan", "_fn")
+    __slots__ = ("source", "static", "plan", "_fn", "_last")
 
     def __init__(self, source: str, static: bool, plan: Plan) -> None:
         self.source = source
         self.static = static  # no ${...}: render returns the text as it is
         self.plan = plan
         self._fn: Render | None = None  # built from the plan on first use
+        # What render() returned last (any game): returned again when the text comes out
+        # the same, so that the string is the one already hashed where it is looked up
+        # each turn (paragraph_tuple, the front end's memos), not a new copy to hash.
+        self._last = ""
 
     def render(self, env: Env) -> str:
         fn = self._fn
         if fn is None:
             fn = self._fn = _build(self.plan)
-        return fn(env)
+        text = fn(env)
+        if self.static:
+            return text  # always the same string object
+        last = self._last
+        if text == last:
+            return last
+        self._last = text
+        return text
 
     def exprs(self):
         """Every expression in the text: shown values and ${if} conditions."""
@@ -110,8 +122,8 @@ def _find_close(src: str, start: int) -> int:
 
 
 # Matched against the stripped body: `\s*(.*\S)\s*$` backtracked for every space.
-_IF = r"(?s)(if|elif)\s(.*)$"
-_WORD = r"(else|end)$"
+_IF: Final = r"(?s)(if|elif)\s(.*)$"
+_WORD: Final = r"(else|end)$"
 
 
 def _keyword(body: str, off: int) -> tuple[Match[str] | None, Match[str] | None, int]:
@@ -209,9 +221,10 @@ def _build(plan: Plan) -> Render:
     if len(plan) == 1:
         return _piece(plan[0])
     # Plain text stays a string: most pieces are text, and a call each would cost more
-    # than the test of what each piece is.
+    # than the test of what each piece is (isinstance: compiled, a flag test, where
+    # __class__ was an attribute lookup).
     pieces: list[str | Render] = [p if isinstance(p, str) else _piece(p) for p in plan]
-    return lambda env: "".join([p if p.__class__ is str else p(env) for p in pieces])  # type: ignore[operator]
+    return lambda env: "".join([p if isinstance(p, str) else p(env) for p in pieces])
 
 
 def _piece(p) -> Render:
@@ -236,7 +249,7 @@ def _show(value: object) -> str:
     return str(value)
 
 
-_PARAGRAPHS: dict[str, tuple[str, ...]] = {}  # most story texts are shown again and again
+_PARAGRAPHS: Final[dict[str, tuple[str, ...]]] = {}  # most story texts are shown again and again
 
 
 def paragraphs(text: str) -> list[str]:
@@ -251,6 +264,21 @@ def paragraph_tuple(text: str) -> tuple[str, ...]:
         found = tuple(_paragraphs(text))
         if len(text) < 20_000:
             remember(_PARAGRAPHS, text, found)
+    return found
+
+
+# text -> its paragraphs as ("text", paragraph) pairs, as a reply lists them
+_TEXT_PARAGRAPHS: Final[dict[str, tuple[tuple[str, str], ...]]] = {}
+
+
+def text_paragraphs(text: str) -> tuple[tuple[str, str], ...]:
+    """paragraph_tuple(text) as ("text", paragraph) pairs, shared: a turn's reply lists the
+    same pairs again instead of making them anew. The caller must not change it."""
+    found = _TEXT_PARAGRAPHS.get(text)
+    if found is None:
+        found = tuple([("text", p) for p in paragraph_tuple(text)])
+        if len(text) < 20_000:
+            remember(_TEXT_PARAGRAPHS, text, found)
     return found
 
 
@@ -271,7 +299,7 @@ def _paragraphs(text: str) -> list[str]:
     return out
 
 
-_EXPR = r"\$\{[^}]*\}"
+_EXPR: Final = r"\$\{[^}]*\}"
 
 
 def source_words(spec: object) -> frozenset[str]:
@@ -290,7 +318,7 @@ def fixed_text(t: Template) -> str:
     return " ".join(p for p in t.plan if isinstance(p, str))
 
 
-_NAME = r"(?<=[a-z,;] )([A-Z][a-z'\-]+)"
+_NAME: Final = r"(?<=[a-z,;] )([A-Z][a-z'\-]+)"
 
 
 def source_names(spec: object) -> frozenset[str]:
@@ -302,7 +330,7 @@ def source_names(spec: object) -> frozenset[str]:
                      for m in rx(_NAME).findall(rx(_EXPR).sub(" ", src)))
 
 
-_MID = r"(?<=[a-z,;] )([A-Za-z][a-z'\-]*)"
+_MID: Final = r"(?<=[a-z,;] )([A-Za-z][a-z'\-]*)"
 
 
 def name_capitals(specs: list[object]) -> dict[str, str]:

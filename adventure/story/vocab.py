@@ -5,22 +5,27 @@ from __future__ import annotations
 from .lazyre import rx
 from .memo import remember
 
-ARTICLES = frozenset({"a", "an", "the", "some"})
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from typing import Final
+
+ARTICLES: Final = frozenset({"a", "an", "the", "some"})
 
 # Direction words and their abbreviations, for exits named by a direction.
-DIRECTIONS: dict[str, tuple[str, ...]] = {
+DIRECTIONS: Final[dict[str, tuple[str, ...]]] = {
     "north": ("n",), "south": ("s",), "east": ("e",), "west": ("w",),
     "northeast": ("ne",), "northwest": ("nw",), "southeast": ("se",), "southwest": ("sw",),
     "up": ("u",), "down": ("d",), "in": ("inside",), "out": ("outside",),
     "fore": ("f", "forward"), "aft": ("a", "back"), "port": ("p",), "starboard": ("sb",),
 }
 
-_NON_WORD = r"[^\w'\-]+"
+_NON_WORD: Final = r"[^\w'\-]+"
 # The same for ASCII text without a regular expression (and without importing re): every
 # character but letters, digits, _ ' and - becomes a space.
-_ASCII_NON_WORD = {c: " " for c in range(128)
-                   if not (chr(c).isalnum() or chr(c) in "_'-")}
-_WORDS: dict[str, tuple[str, ...]] = {}  # a turn asks for the words of its line several times
+_ASCII_NON_WORD: Final = {c: " " for c in range(128)
+                          if not (chr(c).isalnum() or chr(c) in "_'-")}
+# a turn asks for the words of its line several times
+_WORDS: Final[dict[str, tuple[str, ...]]] = {}
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -73,7 +78,7 @@ def apply_synonyms(ws: tuple[str, ...], index: SynonymIndex) -> tuple[str, ...]:
 
 
 # Built-in verbs: canonical name -> the word sequences that mean it.
-BUILTINS: dict[str, tuple[tuple[str, ...], ...]] = {
+BUILTINS: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
     "look": (("look",), ("l",), ("look", "around")),
     "inventory": (("inventory",), ("i",), ("inv",)),
     "examine": (("examine",), ("x",), ("look", "at"), ("l", "at"), ("inspect",), ("read",),
@@ -139,8 +144,8 @@ BUILTINS: dict[str, tuple[tuple[str, ...], ...]] = {
     "brief": (("brief",), ("superbrief",)),
 }
 # Verbs the built-ins accept that still mean something of their own to an author.
-_OWN_MEANING = frozenset({("read",), ("search",), ("look", "in"), ("enter",), ("set",),
-                          ("insert",), ("place",), ("collect",), ("lie", "down")})
+_OWN_MEANING: Final = frozenset({("read",), ("search",), ("look", "in"), ("enter",), ("set",),
+                                 ("insert",), ("place",), ("collect",), ("lie", "down")})
 
 # examine's words that only ever mean looking at a thing: a story command in them is no
 # phrase of its own ('look at worker' for "Meet his eyes" still only describes him),
@@ -153,16 +158,17 @@ def looking_at(ws: tuple[str, ...]) -> bool:
 
 
 # The longest verb phrase wins ("take off" before "take").
-VERB_TABLE = sorted(((ws, name) for name, seqs in BUILTINS.items() for ws in seqs),
-                     key=lambda p: -len(p[0]))
-VERBS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # first word -> longest first
+VERB_TABLE: Final = sorted(((ws, name) for name, seqs in BUILTINS.items() for ws in seqs),
+                           key=lambda p: -len(p[0]))
+# first word -> longest first
+VERBS_BY_FIRST: Final[dict[str, list[tuple[tuple[str, ...], str]]]] = {}
 for _seq, _name in VERB_TABLE:
     VERBS_BY_FIRST.setdefault(_seq[0], []).append((_seq, _name))
 
 
 # Each command asks several times, and players repeat commands. (A memo, not
 # functools.lru_cache: importing functools, with collections, was a tenth of a start.)
-_BUILTIN_VERB: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {}
+_BUILTIN_VERB: Final[dict[tuple[str, ...], tuple[str, tuple[str, ...]]]] = {}
 
 
 def builtin_verb(ws: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
