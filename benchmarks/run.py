@@ -933,7 +933,13 @@ def main() -> int:
     # PYTHONDONTWRITEBYTECODE would otherwise compile the engine on every start.)
     subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "adventure")], check=False)
     from agent_bench import bench_agent  # after the path is set: it imports the engine
-    from serve_bench import bench_serve
+
+    def bench_serve(quick: bool, row) -> None:
+        # imported only when the section runs: it needs asyncssh, a test dependency
+        # ('.[test]'), which `--only commands` and the like should not ask for
+        from serve_bench import bench_serve as serve
+
+        serve(quick, row)
 
     sections = [("install", bench_install), ("startup", bench_startup),
                 ("commands", bench_commands),
