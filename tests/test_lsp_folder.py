@@ -113,3 +113,21 @@ def test_an_edit_works_out_again_only_the_facts_of_the_scenes_it_compiled(campai
     assert all(after.scenes[sid].loc.file != edited for sid in kept)
     assert any(now[sid] is not before.get(sid) for sid in after.scenes
                if after.scenes[sid].loc.file == edited)
+
+
+def test_a_story_tests_start_is_indexed_so_a_rename_reaches_it():
+    """`start: {scene, vars, carrying}` names a scene, variables and things as an
+    expectation does (a rename of the scene left a test starting there behind)."""
+    from adventure.author.lsp_index import index_test_file
+    from adventure.story.yamlsrc import load_source
+
+    text = ("start:\n  scene: dock\n  vars: {alarm: true}\n  carrying: [rod]\n"
+            "steps:\n  - do: look\n    expect: {scene: hall}\n")
+    data, problems = load_source(text, "t.yaml")
+    assert not problems
+    occs = {(o.kind, o.ident, o.line, o.col) for o in index_test_file("t.yaml", text, data).occs}
+    assert {("scene", "dock", 2, 10), ("variable", "alarm", 3, 10), ("thing", "rod", 4, 14),
+            ("scene", "hall", 7, 21)} <= occs, occs
+    # a start that names another test is not a scene
+    data, _ = load_source("start: other_test\nsteps: [look]\n", "u.yaml")
+    assert not index_test_file("u.yaml", "start: other_test\nsteps: [look]\n", data).occs

@@ -90,11 +90,16 @@ def index_test_file(name: str, text: str, data: Any) -> FileIndex:
     """Index a story test (tests/*.yaml): the scenes, variables and things its
     expectations name, so that a rename reaches them too."""
     w = _Walker(FileIndex(name, text))
+    start = data.get("start") if isinstance(data, LMap) else None
+    # where the test begins (`start: {scene, vars, carrying}`) names them as its
+    # expectations do; `start: other_test` names a test, not the story
+    expects = [start] if isinstance(start, LMap) else []
     steps = data.get("steps") if isinstance(data, LMap) else None
     for step in steps if isinstance(steps, LList) else []:
         expect = step.get("expect") if isinstance(step, LMap) else None
-        if not isinstance(expect, LMap):
-            continue
+        if isinstance(expect, LMap):
+            expects.append(expect)
+    for expect in expects:
         w.value("scene", expect, "scene")
         w.value("scene", expect, "ended")
         if isinstance(expect.get("vars"), LMap):
