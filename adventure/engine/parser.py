@@ -23,8 +23,8 @@ from .freetalk import addressee
 from .naming import apart
 from .nounmatch import resolve, thing_matches, thing_words
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
-from .rephrase import FIRST, rephrase
-from .typos import correct
+from .rephrase import FIRST, WARNED, rephrase
+from .typos import correct, unknown_word
 from .ways import exits_phrase
 
 TYPE_CHECKING = False  # typing costs start-up time (collections.abc imports collections)
@@ -186,7 +186,7 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
             if again.kind not in ("unknown", "empty") and not secret:
                 again.corrected = fixed
                 return again
-        intent.unknown_word = next((w for w in ws if w not in ctx.vocabulary), "")
+        intent.unknown_word = unknown_word(ws, _builtin_verb(ws)[1], ctx.vocabulary)
     return intent
 
 
@@ -245,6 +245,8 @@ def _parse(ws: Words, ctx: Context) -> Intent:
         plain = rephrase(ws)  # unless the story has an action for the words as typed
         if plain is not None and not any(
                 _action_matches(a, canonical(ws), ctx) for a in ctx.own + ctx.globals):
+            if plain[0] in WARNED:  # said to the person, not a story act that is
+                return _builtin(*_builtin_verb(plain), plain, ctx)  # 'speak to worf' too
             return _parse(plain, ctx)
     verb, rest = _builtin_verb(ws)
     if verb in META and not rest and (verb == "quit" or not any(  # a story's own 'score' wins

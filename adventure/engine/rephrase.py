@@ -15,6 +15,9 @@ CLIMBING = frozenset({"climb", "crawl", "clamber", "scramble", "step"})
 WAYS = frozenset({"up", "down", "u", "d", "in", "out", "inside", "outside"})
 RETURNING = frozenset({"back", "return", "go", "head", "walk", "run"})
 FIRST = CLIMBING | RETURNING | {"warn", "alert"}
+# what a warning becomes: the person's own answer, never a story action that merely
+# accepts 'talk to X' among its phrases ('speak to worf' is impersonating the Intendant)
+WARNED = frozenset({"talk", "tell"})
 
 
 def rephrase(ws: Words) -> Words | None:

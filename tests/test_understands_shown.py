@@ -1,0 +1,81 @@
+"""Issue 18, 'The game understands what it shows': what a blind playtest typed about the
+things and people a scene shows. Undo names the command it took back, 'oops' mends the
+unknown word (never the verb), a warning is said to the person and takes no story act
+that merely accepts 'talk to X'. Each story is written in the test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from adventure.engine.game import Game
+from adventure.engine.session import Session
+from adventure.story.loader import load_story
+
+DECK = """\
+story:
+  id: deck
+  title: Deck
+  start: deck
+scenes:
+  deck:
+    title: The Deck
+    text: Odo stands by the wall, under a mirror. The viewscreen shows Worf.
+    things:
+      odo:
+        name: Odo
+        article: none
+        pronoun: him
+        description: Odo, arms folded.
+        talk: Odo grunts. "Well?"
+      mirror:
+        name: mirror
+        description: Your own face, wrong.
+      worf:
+        name: Worf
+        article: none
+        pronoun: him
+        description: The Regent, bored on his throne.
+        talk: Worf does not hear Terrans.
+    actions:
+      - id: impersonate
+        label: Step into the light and speak to the Regent as her
+        commands: [speak to worf]
+        text: You speak as her.
+      - id: polish
+        label: Polish the mirror
+        text: You polish the mirror.
+"""
+
+
+def session(folder: Path, text: str, seed: int = 1) -> Session:
+    root = folder / "story"
+    root.mkdir()
+    (root / "story.yaml").write_text(text, encoding="utf-8")
+    return Session(Game(load_story(root)), seed=seed)
+
+
+def test_undo_names_the_command_whose_turn_it_took_back(tmp_path):
+    s = session(tmp_path, DECK)
+    s.submit("polish the mirror")
+    s.submit("x zzzz")  # refused: changes nothing
+    said = s.submit("undo").text
+    assert said.startswith("Undone: 'polish the mirror'."), said
+    assert s.state.turn == 0
+    s.submit("polish the mirror")
+    s.submit("look")  # takes no turn
+    said = s.submit("undo").text
+    assert said.startswith("Undone: 'polish the mirror'."), said
+
+
+def test_oops_replaces_the_unknown_word_not_the_verb(tmp_path):
+    s = session(tmp_path, DECK)
+    s.submit("x zzzz")
+    assert s.submit("oops mirror").text == "Your own face, wrong."
+
+
+def test_a_warning_is_said_to_the_person_not_a_story_act(tmp_path):
+    s = session(tmp_path, DECK)
+    assert s.submit("warn worf").text == "Worf does not hear Terrans."
+    assert s.submit("warn worf about the rebels").text == "Worf does not hear Terrans."
+    assert s.submit("warn odo").text == 'Odo grunts. "Well?"'
+    assert s.submit("speak to worf").text == "You speak as her."
