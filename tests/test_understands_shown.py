@@ -30,6 +30,10 @@ scenes:
       mirror:
         name: mirror
         description: Your own face, wrong.
+      panel:
+        name: comm panel
+        synonyms: [panel]
+        description: An open channel.
       worf:
         name: Worf
         article: none
@@ -79,3 +83,13 @@ def test_a_warning_is_said_to_the_person_not_a_story_act(tmp_path):
     assert s.submit("warn worf about the rebels").text == "Worf does not hear Terrans."
     assert s.submit("warn odo").text == 'Odo grunts. "Well?"'
     assert s.submit("speak to worf").text == "You speak as her."
+
+
+def test_a_prepositional_tail_is_where_not_what(tmp_path):
+    s = session(tmp_path, DECK)
+    assert s.submit("follow odo into his back room").text == "You keep close to Odo."
+    assert s.submit("follow odo to the bar").text == "You keep close to Odo."
+    said = s.submit("talk into the panel").text
+    assert "into" not in said and "comm panel" in said, said
+    assert s.submit("x the mirror on the wall").text == "Your own face, wrong."
+    assert "can't see any 'bucket'" in s.submit("x bucket by the wall").text

@@ -21,7 +21,7 @@ from ..story.vocab import builtin_verb as _builtin_verb  # as game and selfname 
 from . import labels
 from .freetalk import addressee
 from .naming import apart
-from .nounmatch import resolve, thing_matches, thing_words
+from .nounmatch import head, resolve, thing_matches, thing_words
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
 from .rephrase import FIRST, WARNED, rephrase
 from .typos import correct, unknown_word
@@ -531,6 +531,9 @@ def _one(ws: Words, ctx: Context) -> Thing | Intent:
     owner = _OWNERS.get(ws[0], "") if len(ws) > 1 else ""
     ws = _owned(ws, ctx)
     found = resolve(ws, ctx.scope)
+    if not found and head(ws) != ws:  # 'follow quark into his back room': follow quark
+        ws = head(ws)
+        found = resolve(ws, ctx.scope)
     if len(found) > 1 and owner:  # 'x her hands': hers, not the hand mirror
         found = [t for t in found if t.pronoun == owner] or found
     if len(found) > 1 and len({t.display for t in found}) == 1:
