@@ -16,6 +16,20 @@ story:
   id: deck
   title: Deck
   start: deck
+  state:
+    sent_down: false
+things:
+  julian:
+    name: Julian
+    article: none
+    pronoun: him
+    location: following
+    whereabouts: ${if sent_down}Down in ore processing, in a work line.${end}
+  garak:
+    name: Garak
+    article: none
+    pronoun: him
+    location: nowhere
 scenes:
   deck:
     title: The Deck
@@ -45,6 +59,10 @@ scenes:
         label: Step into the light and speak to the Regent as her
         commands: [speak to worf]
         text: You speak as her.
+      - id: send
+        label: Let them take Julian
+        do: [set sent_down, remove julian]
+        text: The guards take Julian away.
       - id: polish
         label: Polish the mirror
         text: You polish the mirror.
@@ -93,3 +111,15 @@ def test_a_prepositional_tail_is_where_not_what(tmp_path):
     assert "into" not in said and "comm panel" in said, said
     assert s.submit("x the mirror on the wall").text == "Your own face, wrong."
     assert "can't see any 'bucket'" in s.submit("x bucket by the wall").text
+
+
+def test_where_is_someone_gone_says_where_the_story_knows(tmp_path):
+    s = session(tmp_path, DECK)
+    assert s.submit("where is julian").text == "Julian is right here."
+    assert s.submit("where is quark").text.startswith("You can't see any 'quark'")
+    s.submit("let them take julian")
+    said = s.submit("where is julian")
+    assert said.text == "Down in ore processing, in a work line.", said.text
+    assert s.submit("where is worf").text == "Worf is right here."
+    # someone the story has put nowhere, and says nothing of
+    assert s.submit("where is garak").text == "You don't know where Garak is now."

@@ -30,6 +30,7 @@ from .reply import Replies, describe
 from .scopeindex import index as scope_index
 from .selfname import about_self
 from .state import GameState
+from .whereabouts import absent_person
 from .world import World
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
@@ -48,7 +49,7 @@ YES = frozenset({("yes",), ("y",), ("yeah",), ("yep",), ("sure",), ("ok",), ("ok
                  ("yes", "please")})
 NO = frozenset({("no",), ("n",), ("nope",), ("cancel",), ("no", "thanks")})
 # built-in verbs that only show what is already so: they take no turn
-FREE_VERBS = frozenset({"look", "inventory"})
+FREE_VERBS = frozenset({"look", "inventory", "whereabouts"})
 MAX_LINE = 1000  # characters in one command; longer input is refused, not parsed
 
 
@@ -140,9 +141,9 @@ class Game(Replies):
             ctx.exact = not correct
             intent = parse(line, ctx)
         if intent.kind == "unknown" and not pending:
-            # 'x julian', playing Julian
-            intent = about_self(world, apply_synonyms(words(line), self.synonyms), ctx) \
-                or intent
+            # 'x julian', playing Julian; 'where is julian', gone
+            typed = apply_synonyms(words(line), self.synonyms)
+            intent = about_self(world, typed, ctx) or absent_person(world, typed) or intent
         if intent.kind == "choice":
             intent = self._choose(intent, offers, world)
         elif intent.kind == "fallback" and not moving(intent.words):

@@ -14,6 +14,7 @@ from .parser import Intent
 from .replies import answer
 from .senses import VERBS as SENSES
 from .senses import answer as sense
+from .whereabouts import say_whereabouts
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
@@ -100,6 +101,8 @@ def builtin(world: World, intent: Intent) -> None:
             say(("text", f"You take off {t.the()}."))
     elif verb == "put":
         put(world, objs[0], objs[1], intent.preposition)
+    elif verb == "whereabouts":
+        say_whereabouts(world, objs[0])
     elif verb == "talk_self":
         say(("text", world.word("talk_self")))
     elif verb in SENSES and sense(world, verb, objs):
@@ -109,7 +112,8 @@ def builtin(world: World, intent: Intent) -> None:
 
 
 # What can be done to someone heard but not seen (a person with the player in the dark)
-BY_VOICE = frozenset({"talk", "ask", "tell", "listen"})
+# (whereabouts: someone not here at all)
+BY_VOICE = frozenset({"talk", "ask", "tell", "listen", "whereabouts"})
 
 
 # What a built-in verb does when the story says nothing more: the replies a player of

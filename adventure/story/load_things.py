@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 THING_KEYS = ("name", "adjectives", "synonyms", "article", "description", "location",
               "portable", "wearable", "holds", "listed", "take_refuse", "pronoun", "light",
-              "plural", "talk", "topics", "treat")
+              "plural", "talk", "topics", "treat", "whereabouts")
 
 
 def collect_scene_things(cx: LoadContext, sid: str, sdata: LMap) -> None:
@@ -103,6 +103,7 @@ def thing(cx: LoadContext, tid: str, data: LMap, scene: str | None, kloc: Loc,
         name_text=name_text, name_words=name_words,
         talk=cx.text(data, "talk", text_names), topics=topics(cx, data, text_names),
         treat=cx.text(data, "treat", text_names),
+        whereabouts=cx.text(data, "whereabouts", text_names),
     )
 
 
