@@ -123,3 +123,20 @@ def test_where_is_someone_gone_says_where_the_story_knows(tmp_path):
     assert s.submit("where is worf").text == "Worf is right here."
     # someone the story has put nowhere, and says nothing of
     assert s.submit("where is garak").text == "You don't know where Garak is now."
+
+
+def test_the_first_screens_example_commands_work_in_the_first_scene(campaign_game):
+    from adventure.play.plain import HOW_TO_PLAY
+    from adventure.play.repl import FIRST_SCREEN
+
+    first = HOW_TO_PLAY.split("\n")[0]
+    assert FIRST_SCREEN.split("\n")[0] == first
+    examples = first.split("command: ")[1].rstrip(".").split(", ")
+    s = Session(campaign_game, seed=1)
+    scene = campaign_game.story.scenes[s.state.scene]
+    thing = " ".join(next(t for t in campaign_game.story.things.values()
+                          if t.location == scene.id).name)
+    for example in examples:
+        result = s.submit(example.replace("THING", thing))
+        assert not any(style == "error" for style, _ in result.paragraphs), example
+        assert "You can't" not in result.text, example
