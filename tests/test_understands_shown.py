@@ -18,6 +18,7 @@ story:
   start: deck
   state:
     sent_down: false
+    unlatched: false
 things:
   julian:
     name: Julian
@@ -44,6 +45,17 @@ scenes:
       mirror:
         name: mirror
         description: Your own face, wrong.
+      locker:
+        name: weapons locker
+        synonyms: [locker]
+        holds: in
+        closed: not unlatched
+      medkit:
+        name: medkit
+        holds: in
+      padd:
+        name: padd
+        portable: true
       panel:
         name: comm panel
         synonyms: [panel]
@@ -63,6 +75,10 @@ scenes:
         label: Let them take Julian
         do: [set sent_down, remove julian]
         text: The guards take Julian away.
+      - id: unlatch
+        commands: [open locker, unlatch locker]
+        do: [set unlatched]
+        text: You unlatch the locker.
       - id: polish
         label: Polish the mirror
         text: You polish the mirror.
@@ -140,3 +156,13 @@ def test_the_first_screens_example_commands_work_in_the_first_scene(campaign_gam
         result = s.submit(example.replace("THING", thing))
         assert not any(style == "error" for style, _ in result.paragraphs), example
         assert "You can't" not in result.text, example
+
+
+def test_nothing_goes_into_a_shut_container_and_an_open_one_is_open(tmp_path):
+    s = session(tmp_path, DECK)
+    s.submit("take padd")
+    assert s.submit("put padd in locker").text == "The weapons locker is closed."
+    assert s.submit("i").text == "You are carrying a padd."
+    assert s.submit("open locker").text == "You unlatch the locker."
+    assert s.submit("put padd in locker").text == "You put the padd in the weapons locker."
+    assert s.submit("open medkit").text == "The medkit is already open."

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..story.model import capital
 from ..story.text import paragraph_tuple
 from . import world as w
+from .containers import open_reply, refused_in
 from .parser import Intent
 from .replies import answer
 from .senses import VERBS as SENSES
@@ -105,6 +106,8 @@ def builtin(world: World, intent: Intent) -> None:
         say_whereabouts(world, objs[0])
     elif verb == "talk_self":
         say(("text", world.word("talk_self")))
+    elif verb == "open" and len(objs) == 1 and open_reply(world, objs[0]):
+        say(("text", open_reply(world, objs[0]) or ""))
     elif verb in SENSES and sense(world, verb, objs):
         pass  # the scene's sounds and smells, a seat it has, a person's `treat`
     elif verb in ALONE_REPLIES or verb in THING_REPLIES:
@@ -251,6 +254,8 @@ def put(world: World, t, holder, prep: str) -> None:
         where = "in" if holder.holds == "in" else "on" if holder.holds else ""
         say(("text", f"You can't put things {prep} {holder.the()}." +
              (f" Try 'put {t.display} {where} {holder.display}'." if where else "")))
+    elif refused_in(world, holder):
+        say(("text", refused_in(world, holder) or ""))
     elif not world.has(t.id) and not take(world, t, quiet=True):
         return
     else:

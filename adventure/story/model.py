@@ -201,7 +201,7 @@ class Thing(Record):
     __slots__ = ("id", "name", "adjectives", "synonyms", "article", "description", "location",
                  "portable", "wearable", "holds", "listed", "take_refuse", "loc", "pronoun",
                  "called", "light", "plural", "name_text", "name_words", "talk", "topics",
-                 "treat", "whereabouts")
+                 "treat", "whereabouts", "closed")
     _empty_as_none: ClassVar = ("topics",)
 
     def __init__(self, id: str, name: Words, adjectives: frozenset[str], synonyms: list[Words],
@@ -212,7 +212,8 @@ class Thing(Record):
             name_text: Template | None = None, name_words: frozenset[str] = frozenset(),
             talk: TextSpec | None = None,
             topics: list[tuple[list[Words], TextSpec]] | None = None,
-            treat: TextSpec | None = None, whereabouts: TextSpec | None = None) -> None:
+            treat: TextSpec | None = None, whereabouts: TextSpec | None = None,
+            closed: Expr | bool = False) -> None:
         self.id = id
         self.name = name
         self.adjectives = adjectives
@@ -245,6 +246,9 @@ class Thing(Record):
         # where a person is, out of view, for 'where is X'; rendered empty when the
         # player does not know ("You don't know where Julian is now.")
         self.whereabouts = whereabouts
+        # a container that is shut: True, or shut while its condition holds (nothing goes
+        # in; 'open' it is the story's to answer, and an open one is already open)
+        self.closed = closed
 
     def renamed(self, called: str) -> Thing:
         """The same thing named as its template reads now."""
