@@ -103,7 +103,7 @@ def builtin(world: World, intent: Intent) -> None:
     elif verb == "put":
         put(world, objs[0], objs[1], intent.preposition)
     elif verb == "whereabouts":
-        say_whereabouts(world, objs[0])
+        say_whereabouts(world, objs)
     elif verb == "talk_self":
         say(("text", world.word("talk_self")))
     elif verb == "open" and len(objs) == 1 and open_reply(world, objs[0]):

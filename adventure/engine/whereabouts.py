@@ -10,6 +10,8 @@ from .parser import Intent, _builtin_verb
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ..story.model import Thing, Words
     from .world import World
 
@@ -25,16 +27,22 @@ def absent_person(world: World, ws: Words) -> Intent | None:
     if not people:
         return None
     exact = [t for t in people if t.name == rest] or people
-    return Intent("builtin", verb="whereabouts", objects=exact[:1], words=ws)
+    return Intent("builtin", verb="whereabouts", objects=exact, words=ws)
 
 
-def say_whereabouts(world: World, t: Thing) -> None:
-    if world.location(t.id) == SELF:  # 'where is kira', playing Kira
+def say_whereabouts(world: World, people: Sequence[Thing]) -> None:
+    """Of the people a name can mean (Julian, and Julian as the opening imagines him),
+    the first whose whereabouts the player knows now."""
+    if any(world.location(t.id) == SELF for t in people):  # 'where is kira', as Kira
         world.out.append(("text", "You are right here."))
         return
     mark = len(world.out)
-    if t.whereabouts is not None:
-        world.say(t.whereabouts)  # nothing when it renders empty: not known now
+    for t in people:
+        if t.whereabouts is not None:
+            world.say(t.whereabouts)  # nothing when it renders empty: not known now
+        if len(world.out) > mark:
+            return
+    t = people[0]
     if len(world.out) == mark:
         world.out.append(("text", f"You don't know where {t.the()} "
                           f"{t.agree('is', 'are')} now."))
