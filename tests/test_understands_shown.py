@@ -53,6 +53,7 @@ scenes:
       medkit:
         name: medkit
         holds: in
+        closed: false
       padd:
         name: padd
         portable: true
@@ -166,3 +167,12 @@ def test_nothing_goes_into_a_shut_container_and_an_open_one_is_open(tmp_path):
     assert s.submit("open locker").text == "You unlatch the locker."
     assert s.submit("put padd in locker").text == "You put the padd in the weapons locker."
     assert s.submit("open medkit").text == "The medkit is already open."
+
+
+def test_tear_is_a_verb_not_a_typo_for_wear(tmp_path):
+    s = session(tmp_path, DECK)
+    assert s.submit("tear the mirror").text == "Tearing the mirror would do no good."
+    assert s.submit("rip odo").text == "Odo would not thank you for that."
+    s.submit("take padd")
+    assert s.submit("tear up the padd").text == "You would rather keep the padd in one piece."
+    assert "wear" not in s.submit("tear sleeve").text

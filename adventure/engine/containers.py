@@ -1,6 +1,7 @@
 """Containers that open and shut: a thing's `closed` (True, or shut while a condition
-holds). Nothing goes into a shut one; 'open' on an open one says it is open already.
-Opening a shut one is the story's to write (an action), as it always was."""
+holds; not written, the engine assumes neither). Nothing goes into a shut one; 'open' on
+an open one says it is open already. Opening a shut one is the story's to write (an
+action), as it always was."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ if TYPE_CHECKING:
 
 def shut(world: World, t: Thing) -> bool:
     closed = t.closed
-    return closed is True or (closed is not False and bool(closed(world)))  # type: ignore[operator]
+    if closed is None or isinstance(closed, bool):
+        return bool(closed)
+    return bool(closed(world))
 
 
 def refused_in(world: World, holder: Thing) -> str | None:
@@ -24,7 +27,7 @@ def refused_in(world: World, holder: Thing) -> str | None:
 
 def open_reply(world: World, t: Thing) -> str | None:
     """'open X' with no action of the story for it: a container's own state."""
-    if t.holds != "in":
+    if t.holds != "in" or t.closed is None:  # the story does not say: no guess
         return None
     if shut(world, t):
         return f"{t.The()} {t.agree('stays', 'stay')} shut."

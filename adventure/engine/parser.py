@@ -45,7 +45,7 @@ DEFAULTS = frozenset({"talk", "ask", "tell", "give", "show", "climb", "crawl", "
                       "lift", "move", "open", "close", "lock", "unlock", "light", "extinguish",
                       "turn_on", "turn_off", "attack", "shoot", "kneel", "sit", "stand", "lie",
                       "listen", "smell", "touch", "hide", "wave", "use", "wait", "treat",
-                      "eat", "drink", "hum", "follow", "unscrew"})
+                      "eat", "drink", "hum", "follow", "unscrew", "tear"})
 INTO = frozenset({"into", "in", "inside", "through", "toward", "towards", "to", "onto"})
 PREPOSITIONS = (("into",), ("onto",), ("inside",), ("in",), ("on",))
 LEAVE = frozenset({("bye",), ("goodbye",), ("leave",), ("end", "conversation")})

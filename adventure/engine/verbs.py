@@ -164,12 +164,14 @@ THING_REPLIES = {
     "follow": "{The} {is} not going anywhere you can follow.",
     "where": "{The} {is} right here.",
     "unscrew": "You can't undo {the} with your bare hands.",
+    "tear": "Tearing {the} would do no good.",
     "use": "Say more exactly what you want to do with {the}: open it, push it, give it to "
            "someone...",
 }
 # The same verbs said of a thing you can carry: 'hide the phaser' hides it, not you in it.
 CARRIED_REPLIES = {
     "hide": "There is nowhere here to hide {the}.",
+    "tear": "You would rather keep {the} in one piece.",
 }
 # The same verbs said of a person (a thing whose pronoun is him, her or them).
 PERSON_REPLIES = {
@@ -185,6 +187,7 @@ PERSON_REPLIES = {
     "wave": "You wave at {the}, who does not wave back.",
     "follow": "You keep close to {the}.",
     "where": "{The} {is} right here.",
+    "tear": "{The} would not thank you for that.",
 }
 
 

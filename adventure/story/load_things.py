@@ -104,7 +104,8 @@ def thing(cx: LoadContext, tid: str, data: LMap, scene: str | None, kloc: Loc,
         talk=cx.text(data, "talk", text_names), topics=topics(cx, data, text_names),
         treat=cx.text(data, "treat", text_names),
         whereabouts=cx.text(data, "whereabouts", text_names),
-        closed=light(cx, data, names.in_scene(scene, False), "closed"),
+        closed=None if "closed" not in data else light(cx, data, names.in_scene(scene, False),
+                                                       "closed"),
     )
 
 

@@ -213,7 +213,7 @@ class Thing(Record):
             talk: TextSpec | None = None,
             topics: list[tuple[list[Words], TextSpec]] | None = None,
             treat: TextSpec | None = None, whereabouts: TextSpec | None = None,
-            closed: Expr | bool = False) -> None:
+            closed: Expr | bool | None = None) -> None:
         self.id = id
         self.name = name
         self.adjectives = adjectives
@@ -247,7 +247,8 @@ class Thing(Record):
         # player does not know ("You don't know where Julian is now.")
         self.whereabouts = whereabouts
         # a container that is shut: True, or shut while its condition holds (nothing goes
-        # in; 'open' it is the story's to answer, and an open one is already open)
+        # in; 'open' it is the story's to answer, and an open one is already open); None
+        # when the story does not say (then neither is assumed)
         self.closed = closed
 
     def renamed(self, called: str) -> Thing:
