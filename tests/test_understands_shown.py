@@ -176,3 +176,35 @@ def test_tear_is_a_verb_not_a_typo_for_wear(tmp_path):
     s.submit("take padd")
     assert s.submit("tear up the padd").text == "You would rather keep the padd in one piece."
     assert "wear" not in s.submit("tear sleeve").text
+
+
+SMOKE = """\
+story:
+  id: smoke
+  title: Smoke
+  start: cockpit
+scenes:
+  cockpit:
+    title: Cockpit
+    text: Smoke pours from the aft hatch.
+    exits:
+      aft: hold
+  hold:
+    title: The Hold
+    text: Smoke, thick and oily. Anything you try in here, you try blind.
+    scenery:
+      smoke: Grey smoke.
+    fallback:
+      text: You stumble back the way you came.
+      to: cockpit
+"""
+
+
+def test_look_and_inventory_never_fall_to_a_scenes_fallback(tmp_path):
+    s = session(tmp_path, SMOKE)
+    s.submit("aft")
+    for line in ("look", "l", "inventory", "i"):
+        said = s.submit(line).text
+        assert "stumble" not in said and s.state.scene == "hold", line
+    assert "Smoke, thick and oily" in s.submit("look").text
+    assert "stumble" in s.submit("x smoke").text and s.state.scene == "cockpit"

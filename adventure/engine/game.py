@@ -147,9 +147,10 @@ class Game(Replies):
         if intent.kind == "choice":
             intent = self._choose(intent, offers, world)
         elif intent.kind == "fallback" and not moving(intent.words):
-            # the fallback answers actions, not words nobody knows or things not here
+            # the fallback answers actions, not words nobody knows or things not here, nor
+            # a look or an inventory, which never act ('look' in the smoke stumbled out)
             plain = parse("", narrowed(ctx, fallback=False), ws=intent.words)
-            if plain.kind == "unknown":
+            if plain.kind == "unknown" or plain.kind == "builtin" and plain.verb in FREE_VERBS:
                 intent = plain
         if intent.corrected and not (pending and pending.get("confirm")):
             shown = " ".join(w if not w.startswith("@") else
