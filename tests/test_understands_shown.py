@@ -208,3 +208,67 @@ def test_look_and_inventory_never_fall_to_a_scenes_fallback(tmp_path):
         assert "stumble" not in said and s.state.scene == "hold", line
     assert "Smoke, thick and oily" in s.submit("look").text
     assert "stumble" in s.submit("x smoke").text and s.state.scene == "cockpit"
+
+
+HOPPER = """\
+story:
+  id: hopper
+  title: Hopper
+  start: hopper
+things:
+  kira:
+    name: Kira
+    article: none
+    pronoun: her
+    location: following
+    talk: Kira shakes her head. "Later."
+scenes:
+  hopper:
+    title: The Hopper
+    text: Sisko waits in the dark. O'Brien works on a lock.
+    things:
+      sisko:
+        name: Sisko
+        article: none
+        pronoun: him
+      obrien:
+        name: O'Brien
+        article: none
+        pronoun: him
+    actions:
+      - id: aside
+        label: Draw Sisko aside
+        commands: [talk to sisko]
+        call: dark
+  dark:
+    title: Sisko, in the Dark
+    conversation: true
+    text: Sisko stands close.
+    actions:
+      - id: take
+        label: Ask what it would take
+        text: '"The grid," Sisko says.'
+      - id: back
+        label: Step back
+        return: true
+"""
+
+
+def test_in_a_conversation_others_are_not_whom_you_talk_with(tmp_path):
+    s = session(tmp_path, HOPPER)
+    s.submit("talk to sisko")
+    said = s.submit("talk to sisko").text
+    assert said.startswith("You are already talking with Sisko."), said
+    said = s.submit("talk to obrien").text
+    assert "talking with Sisko" in said and "talking with O'Brien" not in said, said
+    # asked of the companion, free-form: her own answer, not Sisko's choice
+    assert s.submit("ask kira why she is quiet").text == 'Kira shakes her head. "Later."'
+    assert s.submit("ask him what it would take").text == '"The grid," Sisko says.'
+
+
+def test_asked_free_form_the_one_you_talk_with_answers_for_himself(tmp_path):
+    s = session(tmp_path, HOPPER.replace("        pronoun: him\n      obrien:",
+                                         "        pronoun: him\n        talk: Sisko waits."
+                                         "\n      obrien:"))
+    s.submit("talk to sisko")
+    assert s.submit("tell sisko i am ready").text == "Sisko waits."

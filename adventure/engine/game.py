@@ -436,7 +436,7 @@ def narrowed(ctx: Context, without: Intent | None = None, fallback: bool | None 
                    [o for o in ctx.exits if o is not ex], ctx.scope, ctx.exit_titles,
                    ctx.choices, ctx.fallback if fallback is None else fallback,
                    ctx.conversation, ctx.phrases, ctx.refs, ctx.routes, ctx.vocabulary,
-                   ctx.unlisted, scene=ctx.scene)
+                   ctx.unlisted, scene=ctx.scene, partners=ctx.partners)
 
 
 def _own_refusal(intent: Intent) -> bool:

@@ -7,7 +7,6 @@ no state is read or changed here.
 from __future__ import annotations
 
 from ..story.model import Action, Exit, Thing, Words
-from ..story.record import Record
 from ..story.text import Template
 from ..story.vocab import (
     DIRECTIONS,
@@ -19,7 +18,9 @@ from ..story.vocab import (
 )
 from ..story.vocab import builtin_verb as _builtin_verb  # as game and selfname know it
 from . import labels
+from .conversing import aside, said_to_another
 from .freetalk import addressee
+from .intent import Intent
 from .naming import apart
 from .nounmatch import head, resolve, thing_matches, thing_words
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
@@ -29,7 +30,7 @@ from .ways import exits_phrase
 
 TYPE_CHECKING = False  # typing costs start-up time (collections.abc imports collections)
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable
 
 META = frozenset({"hint", "help", "choices", "quit", "score", "version", "verbose", "brief"})
 # Built-in verbs that need no object ("listen", "kneel"); verbs with an instrument
@@ -62,7 +63,7 @@ class Context:
 
     __slots__ = ("synonyms", "own", "globals", "spent", "exits", "_scope", "exit_titles", "choices",
                  "fallback", "conversation", "phrases", "refs", "routes", "vocabulary", "unlisted",
-                 "labels", "mentioned", "names", "exact", "scene")
+                 "labels", "mentioned", "names", "exact", "scene", "partners")
 
     def __init__(self, synonyms: SynonymIndex, own: list[Action],
                  globals: list[Action], spent: list[Action], exits: list[Exit],
@@ -75,7 +76,8 @@ class Context:
                  unlisted: Callable[[], frozenset[str]] = frozenset,
                  labels: Callable[[], list[Words]] = list,
                  mentioned: Callable[[], frozenset[str]] = frozenset,
-                 names: Callable[[], frozenset[str]] = frozenset, scene: str = "") -> None:
+                 names: Callable[[], frozenset[str]] = frozenset, scene: str = "",
+                 partners: Callable[[], list[Thing]] = list) -> None:
         self.synonyms = synonyms
         self.own = own  # the scene's own actions that can be matched now
         self.globals = globals
@@ -96,6 +98,7 @@ class Context:
         self.names = names  # the names it writes with a capital (lazy)
         self.exact = False  # as typed: no typo corrected, no 'did you mean' (a replayed log)
         self.scene = scene  # the scene's id: its own people are who 'him' means in it
+        self.partners = partners  # in a conversation, whom it is with (lazy; see offers)
 
     @property
     def scope(self) -> dict[str, Thing]:
@@ -103,34 +106,6 @@ class Context:
         if not isinstance(found, dict):
             found = self._scope = found()
         return found
-
-
-class Intent(Record):
-    __slots__ = ("kind", "verb", "number", "action", "exit", "objects", "preposition", "message",
-                 "words", "options", "phrase", "route", "corrected", "unknown_word", "numbers")
-
-    def __init__(self, kind: str, verb: str = "", number: int = 0, action: Action | None = None,
-                 exit: Exit | None = None, objects: Sequence[Thing] | None = None,
-                 preposition: str = "", message: str = "", words: Words = (),
-                 options: Sequence[Thing] | None = None, phrase: Words = (),
-                 route: Sequence[Exit] | None = None, corrected: Words = (),
-                 unknown_word: str = "", numbers: Sequence[int] = ()) -> None:
-        self.kind = kind  # empty, choice, meta, action, fallback, exit, builtin, unknown
-        self.verb = verb
-        self.number = number
-        self.action = action
-        self.exit = exit
-        # (), not a new list, when none: an Intent is made every turn and only read
-        self.objects = () if objects is None else objects
-        self.preposition = preposition
-        self.message = message
-        self.words = words
-        self.options = () if options is None else options  # an ambiguous noun's candidates
-        self.phrase = phrase  # the ambiguous noun phrase, to ask about
-        self.route = () if route is None else route  # 'go to PLACE' through several exits
-        self.corrected = corrected  # the words understood after correcting a typo
-        self.unknown_word = unknown_word  # for 'oops'
-        self.numbers = numbers  # the choices a command fits equally, to ask which
 
 
 def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
@@ -193,6 +168,8 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
 def _label(ws: Words, ctx: Context) -> Intent | None:
     """A command nothing else understood, that fits one or more numbered choices."""
     scope = ctx.scope
+    if ctx.conversation and said_to_another(ws, scope, ctx.partners()):
+        return None  # the choices are said to the one the conversation is with
 
     def names(word: str) -> frozenset[str]:
         return frozenset(t.id for t in scope.values() if word in thing_words(t)[1])
@@ -454,9 +431,13 @@ def _talk_to(rest: Words, ws: Words, ctx: Context, said: str = "talk") -> Intent
         if spoken is not None:
             return spoken
     if ctx.conversation and person.person and ctx.choices:
-        # already talking: what there is to say is the conversation's choices
-        return _label(ws, ctx) or Intent("meta", verb="choices", objects=[person], words=ws,
-                      message=f"You are already talking with {person.the()}.")
+        # already talking: what there is to say is the conversation's choices, or asked
+        # and told, the person's own answer
+        chosen = _label(ws, ctx)
+        busy = chosen or aside(person, said, ctx.partners())
+        if isinstance(busy, str):  # "You are already talking with Garak."
+            return Intent("meta", verb="choices", objects=[person], words=ws, message=busy)
+        return chosen or Intent("builtin", verb=said, objects=[person], words=ws)
     return Intent("builtin", verb=said, objects=[person], words=ws)
 
 
