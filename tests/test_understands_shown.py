@@ -35,6 +35,7 @@ scenes:
   deck:
     title: The Deck
     text: Odo stands by the wall, under a mirror. The viewscreen shows Worf.
+    sounds: The comm crackling with Klingon.
     things:
       odo:
         name: Odo
@@ -272,3 +273,9 @@ def test_asked_free_form_the_one_you_talk_with_answers_for_himself(tmp_path):
                                          "\n      obrien:"))
     s.submit("talk to sisko")
     assert s.submit("tell sisko i am ready").text == "Sisko waits."
+
+
+def test_listening_to_a_thing_the_sounds_name_hears_them(tmp_path):
+    s = session(tmp_path, DECK)
+    assert s.submit("listen to the comm panel").text == "The comm crackling with Klingon."
+    assert s.submit("listen to the mirror").text == "You hear nothing unexpected from the mirror."
