@@ -279,3 +279,16 @@ def test_listening_to_a_thing_the_sounds_name_hears_them(tmp_path):
     s = session(tmp_path, DECK)
     assert s.submit("listen to the comm panel").text == "The comm crackling with Klingon."
     assert s.submit("listen to the mirror").text == "You hear nothing unexpected from the mirror."
+
+
+def test_a_real_verb_is_never_corrected_into_another(tmp_path):
+    from adventure.engine.realverbs import REAL_VERBS
+    from adventure.story.vocab import VERB_TABLE
+
+    assert REAL_VERBS.isdisjoint(w for seq, _ in VERB_TABLE for w in seq)
+    s = session(tmp_path, DECK)
+    for line, other in (("pray", "pry"), ("shout", "shut"), ("sleep", "scale")):
+        said = s.submit(line).text
+        assert said.startswith(f"That isn't a command I know here: '{line}'."), said
+        assert other not in said.replace(line, ""), said
+    assert s.submit("exmaine mirror").text.endswith("Your own face, wrong.")

@@ -24,6 +24,7 @@ from .intent import Intent
 from .naming import apart
 from .nounmatch import head, resolve, thing_matches, thing_words
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
+from .realverbs import REAL_VERBS
 from .rephrase import FIRST, WARNED, rephrase
 from .typos import correct, unknown_word
 from .ways import exits_phrase
@@ -565,6 +566,8 @@ def unknown(ws: Words, ctx: Context) -> Intent:
             close = [p for p in pool if p.split()[0] == first[0]][:3]
     if ws[0] not in _GOING:  # 'back to X', 'unscrew grille': never a bare 'go X'
         close = [c for c in close if not c.startswith("go ")]
+    if ws[0] in REAL_VERBS:  # 'pray' is no typo for 'pry': only phrases of its own verb
+        close = [c for c in close if c.split()[0] == ws[0]]
     parts = [f"That isn't a command I know here: '{typed}'."]
     if close:
         parts.append("Did you mean: " + ", ".join(f"'{c}'" for c in close) + "?")
