@@ -166,7 +166,8 @@ def test_nothing_goes_into_a_shut_container_and_an_open_one_is_open(tmp_path):
     assert s.submit("put padd in locker").text == "The weapons locker is closed."
     assert s.submit("i").text == "You are carrying a padd."
     assert s.submit("open locker").text == "You unlatch the locker."
-    assert s.submit("put padd in locker").text == "You put the padd in the weapons locker."
+    assert s.submit("drop padd into the locker").text == \
+        "You put the padd in the weapons locker."
     assert s.submit("open medkit").text == "The medkit is already open."
 
 

@@ -351,7 +351,8 @@ def _builtin(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
                     return second
                 return Intent("builtin", verb=verb, objects=[first, second], preposition=w,
                               words=ws)
-    if verb == "put":
+    # 'drop the padd into the locker' puts it there (not a drop with its tail cut off)
+    if verb == "put" or verb == "drop" and any((w,) in PREPOSITIONS for w in rest[1:-1]):
         for i, w in enumerate(rest):
             if (w,) in PREPOSITIONS and 0 < i < len(rest) - 1:
                 first = _one(rest[:i], ctx)
