@@ -266,6 +266,8 @@ def test_in_a_conversation_others_are_not_whom_you_talk_with(tmp_path):
     # asked of the companion, free-form: her own answer, not Sisko's choice
     assert s.submit("ask kira why she is quiet").text == 'Kira shakes her head. "Later."'
     assert s.submit("ask him what it would take").text == '"The grid," Sisko says.'
+    # 'talk to X about Y' asks X about Y: her answer, not 'already talking'
+    assert s.submit("talk to kira about the grid").text == 'Kira shakes her head. "Later."'
 
 
 def test_asked_free_form_the_one_you_talk_with_answers_for_himself(tmp_path):

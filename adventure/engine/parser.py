@@ -339,8 +339,8 @@ def _builtin(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
         if verb in ALONE:
             return Intent("builtin", verb=verb, words=ws)
         return Intent("unknown", words=ws, message=f"What do you want to {verb}?")
-    if verb == "talk":
-        return _talk_to(rest, ws, ctx)
+    if verb == "talk":  # 'talk to quark about the bar' asks him about it
+        return _talk("ask", rest, ws, ctx) if "about" in rest[1:-1] else _talk_to(rest, ws, ctx)
     if verb in INSTRUMENT:
         for i, w in enumerate(rest):
             if w in INSTRUMENT_WORDS and 0 < i < len(rest) - 1:
