@@ -202,10 +202,10 @@ scenes:
 """
 
 
-def test_look_and_inventory_never_fall_to_a_scenes_fallback(tmp_path):
+def test_look_never_falls_to_a_scenes_fallback(tmp_path):
     s = session(tmp_path, SMOKE)
     s.submit("aft")
-    for line in ("look", "l", "inventory", "i"):
+    for line in ("look", "l"):
         said = s.submit(line).text
         assert "stumble" not in said and s.state.scene == "hold", line
     assert "Smoke, thick and oily" in s.submit("look").text

@@ -148,9 +148,9 @@ class Game(Replies):
             intent = self._choose(intent, offers, world)
         elif intent.kind == "fallback" and not moving(intent.words):
             # the fallback answers actions, not words nobody knows or things not here, nor
-            # a look or an inventory, which never act ('look' in the smoke stumbled out)
+            # a look, which never acts ('look' in the smoke stumbled out of it)
             plain = parse("", narrowed(ctx, fallback=False), ws=intent.words)
-            if plain.kind == "unknown" or plain.kind == "builtin" and plain.verb in FREE_VERBS:
+            if plain.kind == "unknown" or plain.kind == "builtin" and plain.verb == "look":
                 intent = plain
         if intent.corrected and not (pending and pending.get("confirm")):
             shown = " ".join(w if not w.startswith("@") else
