@@ -22,7 +22,7 @@ from setuptools.command.build_ext import build_ext
 # the plain loop and the agent protocol, which write every turn).
 COMPILED = ["engine/session", "engine/game", "engine/labels", "engine/offers", "engine/reply",
             "engine/verbs", "engine/world", "engine/parser", "engine/typos",
-            "engine/nounmatch", "engine/rephrase",
+            "engine/nounmatch", "engine/rephrase", "engine/intent",
             "engine/pronouns", "engine/state", "engine/scopeindex", "engine/closematch",
             "engine/machine", "engine/result", "story/effects", "story/text", "story/expr",
             "story/model", "story/memo", "story/vocab", "story/sanitize", "story/queries",

@@ -99,5 +99,7 @@ def test_the_bar_door_is_refused(game):
 
 def test_smoke_sends_you_back_without_the_mask(game):
     s, _ = run(game, "kira, enter wormhole, aft", sep=", ")
-    s.submit("look")
+    s.submit("look")  # a look never acts (issue 18): still in the smoke
+    assert s.state.scene == "aft_compartment"
+    s.submit("x smoke")
     assert s.state.scene == "wormhole_accident"

@@ -30,6 +30,7 @@ from .reply import Replies, describe
 from .scopeindex import index as scope_index
 from .selfname import about_self
 from .state import GameState
+from .whereabouts import absent_person
 from .world import World
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
@@ -49,7 +50,7 @@ YES: Final = frozenset({("yes",), ("y",), ("yeah",), ("yep",), ("sure",), ("ok",
                         ("yes", "please")})
 NO: Final = frozenset({("no",), ("n",), ("nope",), ("cancel",), ("no", "thanks")})
 # built-in verbs that only show what is already so: they take no turn
-FREE_VERBS: Final = frozenset({"look", "inventory", "examine"})
+FREE_VERBS: Final = frozenset({"look", "inventory", "examine", "whereabouts"})
 MAX_LINE: Final = 1000  # characters in one command; longer input is refused, not parsed
 
 
@@ -142,15 +143,16 @@ class Game(Replies):
             ctx.exact = not correct
             intent = parse(line, ctx)
         if intent.kind == "unknown" and not pending:
-            # 'x julian', playing Julian
-            intent = about_self(world, apply_synonyms(words(line), self.synonyms), ctx) \
-                or intent
+            # 'x julian', playing Julian; 'where is julian', gone
+            typed = apply_synonyms(words(line), self.synonyms)
+            intent = about_self(world, typed, ctx) or absent_person(world, typed) or intent
         if intent.kind == "choice":
             intent = self._choose(intent, offers, world)
         elif intent.kind == "fallback" and not moving(intent.words):
-            # the fallback answers actions, not words nobody knows or things not here
+            # the fallback answers actions, not words nobody knows or things not here, nor
+            # a look, which never acts ('look' in the smoke stumbled out of it)
             plain = parse("", narrowed(ctx, fallback=False), ws=intent.words)
-            if plain.kind == "unknown":
+            if plain.kind == "unknown" or plain.kind == "builtin" and plain.verb == "look":
                 intent = plain
         if intent.corrected and not (pending and pending.get("confirm")):
             shown = " ".join(w if not w.startswith("@") else
@@ -437,7 +439,7 @@ def narrowed(ctx: Context, without: Intent | None = None, fallback: bool | None 
                    [o for o in ctx.exits if o is not ex], ctx.scope, ctx.exit_titles,
                    ctx.choices, ctx.fallback if fallback is None else fallback,
                    ctx.conversation, ctx.phrases, ctx.refs, ctx.routes, ctx.vocabulary,
-                   ctx.unlisted, scene=ctx.scene)
+                   ctx.unlisted, scene=ctx.scene, partners=ctx.partners)
 
 
 def _own_refusal(intent: Intent) -> bool:

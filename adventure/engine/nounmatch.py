@@ -50,3 +50,21 @@ def resolve(ws: Words, scope: dict[str, Thing]) -> list[Thing]:
         if exact:
             return exact
     return found
+
+
+# Words that begin where or how, not what: 'follow quark into his back room', 'talk into
+# the panel'. A noun phrase nothing fits is tried again without them (see `head`).
+TAIL_WORDS = frozenset({"into", "in", "inside", "to", "toward", "towards", "through", "onto",
+                        "on", "at", "from", "with", "across", "behind", "under", "beside",
+                        "near", "by", "over", "against", "about", "for", "out"})
+
+
+def head(ws: Words) -> Words:
+    """The noun phrase of `ws`: without a leading preposition, and before the first one
+    after it. The whole phrase when it has none (a name with 'of' in it stays whole)."""
+    while len(ws) > 1 and ws[0] in TAIL_WORDS:
+        ws = ws[1:]
+    for i, w in enumerate(ws[1:], 1):
+        if w in TAIL_WORDS:
+            return ws[:i]
+    return ws

@@ -12,6 +12,7 @@ from ..story.memo import remember
 from ..story.model import Action, Exit, Scene, Story, Words
 from ..story.text import Template
 from ..story.vocab import BUILTINS, synonym_index, words
+from .conversing import partners
 from .labels import label_words
 from .parser import Context, thing_words
 from .result import Offer
@@ -120,7 +121,8 @@ class Offers:
             self.routes(sid), self.vocabulary(sid),
             lambda: frozenset(a.key for a in own + glob if not self.listed(world, a)),
             lambda: self._label_words(offers),
-            scene.words_shown, lambda: self.names(scene), sid)
+            scene.words_shown, lambda: self.names(scene), sid,
+            lambda: partners(scene, world.scope()) if scene.conversation else [])
 
     def _label_words(self, offers: list[Offer]) -> list[Words]:
         """The words of the offers' labels (parser.Context.labels), each label's kept

@@ -7,7 +7,6 @@ no state is read or changed here.
 from __future__ import annotations
 
 from ..story.model import Action, Exit, Thing, Words
-from ..story.record import Record
 from ..story.text import Template
 from ..story.vocab import (
     DIRECTIONS,
@@ -19,17 +18,20 @@ from ..story.vocab import (
 )
 from ..story.vocab import builtin_verb as _builtin_verb  # as game and selfname know it
 from . import labels
+from .conversing import aside, said_to_another
 from .freetalk import addressee
+from .intent import Intent
 from .naming import apart
-from .nounmatch import resolve, thing_matches, thing_words
+from .nounmatch import head, resolve, thing_matches, thing_words
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
-from .rephrase import FIRST, rephrase
-from .typos import correct
+from .realverbs import REAL_VERBS
+from .rephrase import FIRST, WARNED, rephrase
+from .typos import correct, unknown_word
 from .ways import exits_phrase
 
 TYPE_CHECKING = False  # typing costs start-up time (collections.abc imports collections)
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable
     from typing import Final
 
 META: Final = frozenset({"hint", "help", "choices", "quit", "score", "version", "verbose", "brief"})
@@ -46,7 +48,7 @@ DEFAULTS: Final = frozenset({
     "talk", "ask", "tell", "give", "show", "climb", "crawl", "push", "pull", "lift", "move",
     "open", "close", "lock", "unlock", "light", "extinguish", "turn_on", "turn_off", "attack",
     "shoot", "kneel", "sit", "stand", "lie", "listen", "smell", "touch", "hide", "wave", "use",
-    "wait", "treat", "eat", "drink", "hum", "follow", "unscrew"})
+    "wait", "treat", "eat", "drink", "hum", "follow", "unscrew", "tear"})
 INTO: Final = frozenset({"into", "in", "inside", "through", "toward", "towards", "to", "onto"})
 PREPOSITIONS: Final = (("into",), ("onto",), ("inside",), ("in",), ("on",))
 LEAVE: Final = frozenset({("bye",), ("goodbye",), ("leave",), ("end", "conversation")})
@@ -63,7 +65,7 @@ class Context:
 
     __slots__ = ("synonyms", "own", "globals", "spent", "exits", "_scope", "exit_titles", "choices",
                  "fallback", "conversation", "phrases", "refs", "routes", "vocabulary", "unlisted",
-                 "labels", "mentioned", "names", "exact", "scene")
+                 "labels", "mentioned", "names", "exact", "scene", "partners")
 
     def __init__(self, synonyms: SynonymIndex, own: list[Action],
                  globals: list[Action], spent: list[Action], exits: list[Exit],
@@ -76,7 +78,8 @@ class Context:
                  unlisted: Callable[[], frozenset[str]] = frozenset,
                  labels: Callable[[], list[Words]] = list,
                  mentioned: Callable[[], frozenset[str]] = frozenset,
-                 names: Callable[[], frozenset[str]] = frozenset, scene: str = "") -> None:
+                 names: Callable[[], frozenset[str]] = frozenset, scene: str = "",
+                 partners: Callable[[], list[Thing]] = list) -> None:
         self.synonyms = synonyms
         self.own = own  # the scene's own actions that can be matched now
         self.globals = globals
@@ -97,6 +100,7 @@ class Context:
         self.names = names  # the names it writes with a capital (lazy)
         self.exact = False  # as typed: no typo corrected, no 'did you mean' (a replayed log)
         self.scene = scene  # the scene's id: its own people are who 'him' means in it
+        self.partners = partners  # in a conversation, whom it is with (lazy; see offers)
 
     @property
     def scope(self) -> dict[str, Thing]:
@@ -104,34 +108,6 @@ class Context:
         if not isinstance(found, dict):
             found = self._scope = found()
         return found
-
-
-class Intent(Record):
-    __slots__ = ("kind", "verb", "number", "action", "exit", "objects", "preposition", "message",
-                 "words", "options", "phrase", "route", "corrected", "unknown_word", "numbers")
-
-    def __init__(self, kind: str, verb: str = "", number: int = 0, action: Action | None = None,
-                 exit: Exit | None = None, objects: Sequence[Thing] | None = None,
-                 preposition: str = "", message: str = "", words: Words = (),
-                 options: Sequence[Thing] | None = None, phrase: Words = (),
-                 route: Sequence[Exit] | None = None, corrected: Words = (),
-                 unknown_word: str = "", numbers: Sequence[int] = ()) -> None:
-        self.kind = kind  # empty, choice, meta, action, fallback, exit, builtin, unknown
-        self.verb = verb
-        self.number = number
-        self.action = action
-        self.exit = exit
-        # (), not a new list, when none: an Intent is made every turn and only read
-        self.objects = () if objects is None else objects
-        self.preposition = preposition
-        self.message = message
-        self.words = words
-        self.options = () if options is None else options  # an ambiguous noun's candidates
-        self.phrase = phrase  # the ambiguous noun phrase, to ask about
-        self.route = () if route is None else route  # 'go to PLACE' through several exits
-        self.corrected = corrected  # the words understood after correcting a typo
-        self.unknown_word = unknown_word  # for 'oops'
-        self.numbers = numbers  # the choices a command fits equally, to ask which
 
 
 def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
@@ -187,13 +163,15 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
             if again.kind not in ("unknown", "empty") and not secret:
                 again.corrected = fixed
                 return again
-        intent.unknown_word = next((w for w in ws if w not in ctx.vocabulary), "")
+        intent.unknown_word = unknown_word(ws, _builtin_verb(ws)[1], ctx.vocabulary)
     return intent
 
 
 def _label(ws: Words, ctx: Context) -> Intent | None:
     """A command nothing else understood, that fits one or more numbered choices."""
     scope = ctx.scope
+    if ctx.conversation and said_to_another(ws, scope, ctx.partners()):
+        return None  # the choices are said to the one the conversation is with
 
     def names(word: str) -> frozenset[str]:
         return frozenset(t.id for t in scope.values() if word in thing_words(t)[1])
@@ -246,6 +224,8 @@ def _parse(ws: Words, ctx: Context) -> Intent:
         plain = rephrase(ws)  # unless the story has an action for the words as typed
         if plain is not None and not any(
                 _action_matches(a, canonical(ws), ctx) for a in ctx.own + ctx.globals):
+            if plain[0] in WARNED:  # said to the person, not a story act that is
+                return _builtin(*_builtin_verb(plain), plain, ctx)  # 'speak to worf' too
             return _parse(plain, ctx)
     verb, rest = _builtin_verb(ws)
     if verb in META and not rest and (verb == "quit" or not any(  # a story's own 'score' wins
@@ -364,8 +344,8 @@ def _builtin(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
         if verb in ALONE:
             return Intent("builtin", verb=verb, words=ws)
         return Intent("unknown", words=ws, message=f"What do you want to {verb}?")
-    if verb == "talk":
-        return _talk_to(rest, ws, ctx)
+    if verb == "talk":  # 'talk to quark about the bar' asks him about it
+        return _talk("ask", rest, ws, ctx) if "about" in rest[1:-1] else _talk_to(rest, ws, ctx)
     if verb in INSTRUMENT:
         for i, w in enumerate(rest):
             if w in INSTRUMENT_WORDS and 0 < i < len(rest) - 1:
@@ -376,7 +356,8 @@ def _builtin(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
                     return second
                 return Intent("builtin", verb=verb, objects=[first, second], preposition=w,
                               words=ws)
-    if verb == "put":
+    # 'drop the padd into the locker' puts it there (not a drop with its tail cut off)
+    if verb == "put" or verb == "drop" and any((w,) in PREPOSITIONS for w in rest[1:-1]):
         for i, w in enumerate(rest):
             if (w,) in PREPOSITIONS and 0 < i < len(rest) - 1:
                 first = _one(rest[:i], ctx)
@@ -457,9 +438,13 @@ def _talk_to(rest: Words, ws: Words, ctx: Context, said: str = "talk") -> Intent
         if spoken is not None:
             return spoken
     if ctx.conversation and person.person and ctx.choices:
-        # already talking: what there is to say is the conversation's choices
-        return _label(ws, ctx) or Intent("meta", verb="choices", objects=[person], words=ws,
-                      message=f"You are already talking with {person.the()}.")
+        # already talking: what there is to say is the conversation's choices, or asked
+        # and told, the person's own answer
+        chosen = _label(ws, ctx)
+        busy = chosen or aside(person, said, ctx.partners())
+        if isinstance(busy, str):  # "You are already talking with Garak."
+            return Intent("meta", verb="choices", objects=[person], words=ws, message=busy)
+        return chosen or Intent("builtin", verb=said, objects=[person], words=ws)
     return Intent("builtin", verb=said, objects=[person], words=ws)
 
 
@@ -534,6 +519,9 @@ def _one(ws: Words, ctx: Context) -> Thing | Intent:
     owner = _OWNERS.get(ws[0], "") if len(ws) > 1 else ""
     ws = _owned(ws, ctx)
     found = resolve(ws, ctx.scope)
+    if not found and head(ws) != ws:  # 'follow quark into his back room': follow quark
+        ws = head(ws)
+        found = resolve(ws, ctx.scope)
     if len(found) > 1 and owner:  # 'x her hands': hers, not the hand mirror
         found = [t for t in found if t.pronoun == owner] or found
     if len(found) > 1 and len({t.display for t in found}) == 1:
@@ -587,6 +575,8 @@ def unknown(ws: Words, ctx: Context) -> Intent:
             close = [p for p in pool if p.split()[0] == first[0]][:3]
     if ws[0] not in _GOING:  # 'back to X', 'unscrew grille': never a bare 'go X'
         close = [c for c in close if not c.startswith("go ")]
+    if ws[0] in REAL_VERBS:  # 'pray' is no typo for 'pry': only phrases of its own verb
+        close = [c for c in close if c.split()[0] == ws[0]]
     parts = [f"That isn't a command I know here: '{typed}'."]
     if close:
         parts.append("Did you mean: " + ", ".join(f"'{c}'" for c in close) + "?")

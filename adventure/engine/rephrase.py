@@ -17,6 +17,9 @@ CLIMBING: Final = frozenset({"climb", "crawl", "clamber", "scramble", "step"})
 WAYS: Final = frozenset({"up", "down", "u", "d", "in", "out", "inside", "outside"})
 RETURNING: Final = frozenset({"back", "return", "go", "head", "walk", "run"})
 FIRST: Final = CLIMBING | RETURNING | {"warn", "alert"}
+# what a warning becomes: the person's own answer, never a story action that merely
+# accepts 'talk to X' among its phrases ('speak to worf' is impersonating the Intendant)
+WARNED: Final = frozenset({"talk", "tell"})
 
 
 def rephrase(ws: Words) -> Words | None:

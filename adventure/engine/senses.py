@@ -7,6 +7,8 @@ Asked only by those verbs, so no other command pays for it.
 
 from __future__ import annotations
 
+from ..story.vocab import words
+
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -37,6 +39,8 @@ def answer(world: World, verb: str, objs: Sequence[Thing]) -> bool:
         scene = world.story.scenes[world.state.scene]
         text = scene.sounds if verb == "listen" else scene.smells
         return text is not None and _said(world, text)
+    if verb == "listen":  # 'listen to the comm' where the scene's sounds name it
+        return _heard(world, objs[0])
     if verb in ("sit", "lie"):
         return _rest(world, verb, objs)
     if verb == "treat":
@@ -45,6 +49,17 @@ def answer(world: World, verb: str, objs: Sequence[Thing]) -> bool:
         world.out.append(("text", _consume(verb, objs)))
         return True
     return False
+
+
+def _heard(world: World, t: Thing) -> bool:
+    """The scene's sounds, when they name the thing listened to."""
+    sounds = world.story.scenes[world.state.scene].sounds
+    text = world.render(sounds) if sounds is not None else ""
+    named = {*t.name, *(w for s in t.synonyms for w in s)}  # 'the comm' is the comm panel
+    if named.isdisjoint(words(text)):
+        return False
+    world.out.append(("text", text.strip()))
+    return True
 
 
 def _said(world: World, text: TextSpec) -> bool:

@@ -236,7 +236,9 @@ class Session:
         self.state, self.log = state, log
         if self.store is not None:
             self.store.journal_reset(state, self.log)
-        what = f"'{undone[-1]}'" if undone else "the last turn"
+        # the first command after the level is the one that changed the game; any after it
+        # (a look, a refusal) changed nothing and go with it
+        what = f"'{undone[0]}'" if undone else "the last turn"
         return self._notice(f"Undone: {what}.", look=True)
 
     def replace_game(self, game: Game, state: GameState, log: list[LogEntry]) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from ..story.memo import remember
 from .pronouns import NEVER_TYPOS  # 'her hands' is never 'hesper hands'
+from .realverbs import REAL_VERBS  # 'pray' is never 'pry'
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -47,10 +48,16 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
     return prev[-1]
 
 
+def unknown_word(ws: Words, rest: Words, vocabulary: frozenset[str]) -> str:
+    """The word 'oops' should replace: the first unknown word after the command's verb
+    (`rest`), never the verb itself ('x mirrror': the 'x' is no typo)."""
+    return next((w for w in rest or ws if w not in vocabulary and w[:1] != "@"), "")
+
+
 def correct(ws: Words, vocabulary: frozenset[str]) -> Words:
     """Each unknown word replaced by the one known word close enough, if exactly one."""
     typos = [w for w in ws if w not in vocabulary and w[:1] != "@" and not w.isdecimal()
-             and w not in NEVER_TYPOS]
+             and w not in NEVER_TYPOS and w not in REAL_VERBS]
     out = []
     for w in ws:
         if w not in typos or len(typos) > MAX_TYPOS:

@@ -10,10 +10,12 @@ from __future__ import annotations
 from ..story.model import capital
 from ..story.text import paragraph_tuple
 from . import world as w
+from .containers import open_reply, refused_in
 from .parser import Intent
 from .replies import answer
 from .senses import VERBS as SENSES
 from .senses import answer as sense
+from .whereabouts import say_whereabouts
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
@@ -101,8 +103,12 @@ def builtin(world: World, intent: Intent) -> None:
             say(("text", f"You take off {t.the()}."))
     elif verb == "put":
         put(world, objs[0], objs[1], intent.preposition)
+    elif verb == "whereabouts":
+        say_whereabouts(world, objs)
     elif verb == "talk_self":
         say(("text", world.word("talk_self")))
+    elif verb == "open" and len(objs) == 1 and open_reply(world, objs[0]):
+        say(("text", open_reply(world, objs[0]) or ""))
     elif verb in SENSES and sense(world, verb, objs):
         pass  # the scene's sounds and smells, a seat it has, a person's `treat`
     elif verb in ALONE_REPLIES or verb in THING_REPLIES:
@@ -110,7 +116,8 @@ def builtin(world: World, intent: Intent) -> None:
 
 
 # What can be done to someone heard but not seen (a person with the player in the dark)
-BY_VOICE: Final = frozenset({"talk", "ask", "tell", "listen"})
+# (whereabouts: someone not here at all)
+BY_VOICE: Final = frozenset({"talk", "ask", "tell", "listen", "whereabouts"})
 
 
 # What a built-in verb does when the story says nothing more: the replies a player of
@@ -158,12 +165,14 @@ THING_REPLIES: Final = {
     "follow": "{The} {is} not going anywhere you can follow.",
     "where": "{The} {is} right here.",
     "unscrew": "You can't undo {the} with your bare hands.",
+    "tear": "Tearing {the} would do no good.",
     "use": "Say more exactly what you want to do with {the}: open it, push it, give it to "
            "someone...",
 }
 # The same verbs said of a thing you can carry: 'hide the phaser' hides it, not you in it.
 CARRIED_REPLIES: Final = {
     "hide": "There is nowhere here to hide {the}.",
+    "tear": "You would rather keep {the} in one piece.",
 }
 # The same verbs said of a person (a thing whose pronoun is him, her or them).
 PERSON_REPLIES: Final = {
@@ -179,6 +188,7 @@ PERSON_REPLIES: Final = {
     "wave": "You wave at {the}, who does not wave back.",
     "follow": "You keep close to {the}.",
     "where": "{The} {is} right here.",
+    "tear": "{The} would not thank you for that.",
 }
 
 
@@ -257,6 +267,8 @@ def put(world: World, t, holder, prep: str) -> None:
         where = "in" if holder.holds == "in" else "on" if holder.holds else ""
         say(("text", f"You can't put things {prep} {holder.the()}." +
              (f" Try 'put {t.display} {where} {holder.display}'." if where else "")))
+    elif refused_in(world, holder):
+        say(("text", refused_in(world, holder) or ""))
     elif not world.has(t.id) and not take(world, t, quiet=True):
         return
     else:

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Final, TextIO
 
-HOW_TO_PLAY: Final = ("Type a number to choose, or a command: look, examine, go north.\n"
+# (examples that work in any first scene: not a compass point it may have no exit to)
+HOW_TO_PLAY: Final = ("Type a number to choose, or a command: look, examine THING, inventory.\n"
                       "help lists commands; hint helps; quit leaves.")
 
 def terminal_columns(fallback: int = 80) -> int:

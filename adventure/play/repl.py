@@ -53,7 +53,7 @@ def echo(fragments: list[tuple[str, str]], end: str = "\n") -> None:
                      color_depth=output.get_default_color_depth())
     output.flush()
 
-FIRST_SCREEN = ("Type a number to choose, or a command: look, examine, go north.\n"
+FIRST_SCREEN = ("Type a number to choose, or a command: look, examine THING, inventory.\n"
                 "help lists commands; hint helps; Tab completes; Ctrl-D quits.")
 
 

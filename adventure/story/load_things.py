@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 THING_KEYS = ("name", "adjectives", "synonyms", "article", "description", "location",
               "portable", "wearable", "holds", "listed", "take_refuse", "pronoun", "light",
-              "plural", "talk", "topics", "treat")
+              "plural", "talk", "topics", "treat", "whereabouts", "closed")
 
 
 def collect_scene_things(cx: LoadContext, sid: str, sdata: LMap) -> None:
@@ -103,6 +103,9 @@ def thing(cx: LoadContext, tid: str, data: LMap, scene: str | None, kloc: Loc,
         name_text=name_text, name_words=name_words,
         talk=cx.text(data, "talk", text_names), topics=topics(cx, data, text_names),
         treat=cx.text(data, "treat", text_names),
+        whereabouts=cx.text(data, "whereabouts", text_names),
+        closed=None if "closed" not in data else light(cx, data, names.in_scene(scene, False),
+                                                       "closed"),
     )
 
 
@@ -152,12 +155,14 @@ def templated_name(cx: LoadContext, tid: str, data: LMap, name: str, names: ex.N
     return spec, source_words(spec) - frozenset(typed), typed
 
 
-def light(cx: LoadContext, data: LMap, guard: ex.Names) -> ex.Expr | bool:
-    """A light source: `light: true`, or lit while a condition holds."""
-    value = data.get("light")
+def light(cx: LoadContext, data: LMap, guard: ex.Names, key: str = "light"
+          ) -> ex.Expr | bool:
+    """A light source: `light: true`, or lit while a condition holds (and `closed`, a
+    container shut, read the same way)."""
+    value = data.get(key)
     if value is None or isinstance(value, bool):
         return bool(value)
-    found = cx.expr(data, "light", guard)
+    found = cx.expr(data, key, guard)
     return False if found is None else found
 
 

@@ -217,7 +217,7 @@ class Thing(Record):
     __slots__ = ("id", "name", "adjectives", "synonyms", "article", "description", "location",
                  "portable", "wearable", "holds", "listed", "take_refuse", "loc", "pronoun",
                  "called", "light", "plural", "name_text", "name_words", "talk", "topics",
-                 "treat")
+                 "treat", "whereabouts", "closed")
     _empty_as_none: ClassVar = ("topics",)
 
     def __init__(self, id: str, name: Words, adjectives: frozenset[str], synonyms: list[Words],
@@ -228,7 +228,8 @@ class Thing(Record):
             name_text: Template | None = None, name_words: frozenset[str] = frozenset(),
             talk: TextSpec | None = None,
             topics: list[tuple[list[Words], TextSpec]] | None = None,
-            treat: TextSpec | None = None) -> None:
+            treat: TextSpec | None = None, whereabouts: TextSpec | None = None,
+            closed: Expr | bool | None = None) -> None:
         self.id = id
         self.name = name
         self.adjectives = adjectives
@@ -258,6 +259,13 @@ class Thing(Record):
         # its answer to 'treat/heal/bandage X' when no action answers (a hurt person's,
         # a body's); rendered empty when nothing is needed (the engine's plain reply then)
         self.treat = treat
+        # where a person is, out of view, for 'where is X'; rendered empty when the
+        # player does not know ("You don't know where Julian is now.")
+        self.whereabouts = whereabouts
+        # a container that is shut: True, or shut while its condition holds (nothing goes
+        # in; 'open' it is the story's to answer, and an open one is already open); None
+        # when the story does not say (then neither is assumed)
+        self.closed = closed
 
     def renamed(self, called: str) -> Thing:
         """The same thing named as its template reads now."""

@@ -132,6 +132,7 @@ BUILTINS: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
     "follow": (("follow",), ("go", "after"), ("go", "with")),
     "where": (("where", "is"), ("where", "are"), ("where", "s"), ("wheres",)),
     "unscrew": (("unscrew",), ("unbolt",), ("pry",)),
+    "tear": (("tear",), ("tear", "up"), ("rip",), ("rip", "up"), ("shred",)),
     "eat": (("eat",), ("consume",), ("devour",)),
     "drink": (("drink",), ("sip",), ("quaff",)),
     "hint": (("hint",), ("hints",), ("clue",)),

@@ -1,0 +1,48 @@
+"""'where is X' for someone out of view: where the story says they are (their
+`whereabouts`), else that the player does not know. Asked only of a 'where is' the parser
+could not answer from what is in view, so it costs other commands nothing."""
+
+from __future__ import annotations
+
+from ..story.places import SELF
+from .nounmatch import head, thing_matches
+from .parser import Intent, _builtin_verb
+
+TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..story.model import Thing, Words
+    from .world import World
+
+
+def absent_person(world: World, ws: Words) -> Intent | None:
+    """'where is julian' (its words `ws`) with Julian out of view: a free answer about him;
+    None when the command is no 'where is', or names nobody the story has."""
+    verb, rest = _builtin_verb(ws)
+    if verb != "where" or not rest:
+        return None
+    rest = head(rest)
+    people = [t for t in world.story.things.values() if t.person and thing_matches(t, rest)]
+    if not people:
+        return None
+    exact = [t for t in people if t.name == rest] or people
+    return Intent("builtin", verb="whereabouts", objects=exact, words=ws)
+
+
+def say_whereabouts(world: World, people: Sequence[Thing]) -> None:
+    """Of the people a name can mean (Julian, and Julian as the opening imagines him),
+    the first whose whereabouts the player knows now."""
+    if any(world.location(t.id) == SELF for t in people):  # 'where is kira', as Kira
+        world.out.append(("text", "You are right here."))
+        return
+    mark = len(world.out)
+    for t in people:
+        if t.whereabouts is not None:
+            world.say(t.whereabouts)  # nothing when it renders empty: not known now
+        if len(world.out) > mark:
+            return
+    t = people[0]
+    if len(world.out) == mark:
+        world.out.append(("text", f"You don't know where {t.the()} "
+                          f"{t.agree('is', 'are')} now."))
