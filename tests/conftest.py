@@ -65,6 +65,17 @@ def demo(demo_game):
     return Session(demo_game, seed=7)
 
 
+def game_of(folder: Path, text: str, **files: str) -> Game:
+    """A game of the story `text`, written to folder/story/story.yaml, with more files of
+    the story by name (`branch="..."` is folder/story/branch.yaml)."""
+    root = folder / "story"
+    root.mkdir()
+    (root / "story.yaml").write_text(text, encoding="utf-8")
+    for name, body in files.items():
+        (root / f"{name}.yaml").write_text(body, encoding="utf-8")
+    return Game(load_story(root))
+
+
 def play(session: Session, *commands: str):
     """Submit commands in order; returns the last result."""
     result = None

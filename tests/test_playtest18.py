@@ -7,12 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import game_of
 
 from adventure.engine.game import Game
 from adventure.engine.session import Session
 from adventure.engine.world import World
 from adventure.story.cache import load
-from adventure.story.loader import load_story
 from adventure.story.places import SELF
 
 YARD = """\
@@ -51,12 +51,6 @@ events:
     text: A bell rings somewhere.
 """
 
-
-def game_of(folder: Path, text: str) -> Game:
-    root = folder / "story"
-    root.mkdir()
-    (root / "story.yaml").write_text(text, encoding="utf-8")
-    return Game(load_story(root))
 
 
 def test_look_and_inventory_take_no_turn_and_run_no_timer(tmp_path):

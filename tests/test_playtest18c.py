@@ -9,13 +9,13 @@ import random
 from pathlib import Path
 
 import pytest
+from conftest import game_of
 
 from adventure.engine.game import Game
 from adventure.engine.session import Session
 from adventure.engine.world import World
 from adventure.story.cache import load
 from adventure.story.diagnostics import StoryError
-from adventure.story.loader import load_story
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,14 +78,6 @@ scenes:
       fore: cabin
 """
 
-
-def game_of(folder: Path, text: str, **files: str) -> Game:
-    root = folder / "story"
-    root.mkdir()
-    (root / "story.yaml").write_text(text, encoding="utf-8")
-    for name, body in files.items():
-        (root / f"{name}.yaml").write_text(body, encoding="utf-8")
-    return Game(load_story(root))
 
 
 # -- words said to someone, without 'about' ------------------------------------------------

@@ -3,11 +3,9 @@ turn (scenery included), ..."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from conftest import game_of
 
-from adventure.engine.game import Game
 from adventure.engine.session import Session
-from adventure.story.loader import load_story
 
 ROOM = """\
 story:
@@ -34,12 +32,6 @@ events:
     text: A bell rings somewhere.
 """
 
-
-def game_of(folder: Path, text: str) -> Game:
-    root = folder / "story"
-    root.mkdir()
-    (root / "story.yaml").write_text(text, encoding="utf-8")
-    return Game(load_story(root))
 
 
 def _waits_until_bell(s: Session) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import game_of
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,7 +14,6 @@ from adventure.author.checks import random_play
 from adventure.author.quotes import MEETING, QuoteWatch
 from adventure.engine.game import Game
 from adventure.story.cache import load
-from adventure.story.loader import load_story
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,15 +56,9 @@ scenes:
 """
 
 
-def _game(tmp_path: Path, text: str) -> Game:
-    root = tmp_path / "story"
-    root.mkdir()
-    (root / "story.yaml").write_text(text, encoding="utf-8")
-    return Game(load_story(root))
-
 
 def test_quotations_that_meet_are_warned_of_where_the_second_is_written(tmp_path):
-    game = _game(tmp_path, TALK)
+    game = game_of(tmp_path, TALK)
     report = random_play(game, games=20, seed=0)
     warned = [str(w) for w in report.quotes.warnings(game.story)]
     assert len(warned) == 1, warned
@@ -78,7 +72,7 @@ def test_quotations_that_meet_are_warned_of_where_the_second_is_written(tmp_path
 
 
 def test_a_story_whose_quotations_never_meet_gets_no_warning(tmp_path):
-    game = _game(tmp_path, TALK.replace('${if warned} "You were told once."${end}', ""))
+    game = game_of(tmp_path, TALK.replace('${if warned} "You were told once."${end}', ""))
     report = random_play(game, games=20, seed=0)
     assert report.quotes.warnings(game.story) == []
 

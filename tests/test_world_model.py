@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import game_of
 
 from adventure.author.matching import matching_problems
 from adventure.author.storytests import run_all
@@ -93,13 +94,6 @@ scenes:
     text: Never visited.
 """
 
-
-def game_of(folder: Path, text: str) -> Game:
-    """A game of the one-file story `text`, written to folder/story/story.yaml."""
-    root = folder / "story"
-    root.mkdir()
-    (root / "story.yaml").write_text(text, encoding="utf-8")
-    return Game(load_story(root))
 
 
 @pytest.fixture(scope="module")
