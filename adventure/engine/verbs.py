@@ -363,7 +363,7 @@ def help_text(world: World) -> str:
         "  take all, drop all but THING, give THING to SOMEONE, ask SOMEONE about THING",
         "  talk to SOMEONE, ask/tell SOMEONE anything, push, pull, open, climb, kneel, sit,",
         "  listen, smell, treat SOMEONE, eat, drink, hum, follow / warn SOMEONE,",
-        "  where is SOMEONE, look through THING, unlock THING with THING,",
+        "  where is SOMEONE, tear THING, look through THING, unlock THING with THING,",
         "  use THING on THING, or a choice's own words",
         f"  it / him / her: the last thing named; again (g); oops WORD; 'x {thing}. take it'",
         "  choices, hint, score, about, brief / verbose, save, restore, undo, restart,",
