@@ -194,3 +194,44 @@ def test_scenery_is_named_in_replies_as_written(tmp_path):
     said = s.submit("sit").text
     assert "the pilot's chair" in said and "pilots" not in said
     assert "the pilot's chair stays where it is" in s.submit("take the chair").text.lower()
+
+
+SALON = """\
+story:
+  id: salon
+  title: Salon
+  start: salon
+scenes:
+  salon:
+    title: Salon
+    text: A lady on a couch, and a musician in the corner.
+    things:
+      lady:
+        name: lady
+        pronoun: her
+        description: She smiles with your face.
+        talk: '"Go on," she says.'
+        topics:
+          wormhole: '"How thrilling," she says.'
+      musician:
+        name: musician
+        pronoun: her
+        description: She plays without a mistake.
+"""
+
+
+def test_her_with_none_named_is_the_one_the_story_gives_a_voice(tmp_path):
+    """'her' with two women in view and none named: the one with topics and talk, not a
+    musician in the corner (the Intendant's audience asked 'the musician or the
+    Intendant?'); two alike are still asked about."""
+    s = Session(game_of(tmp_path, SALON), seed=1)
+    assert s.submit("x her").text == "She smiles with your face."
+    assert s.submit("ask her about the wormhole").text == '"How thrilling," she says.'
+    alike = tmp_path / "alike"
+    alike.mkdir()
+    quiet = SALON.replace("""        talk: '"Go on," she says.'
+        topics:
+          wormhole: '"How thrilling," she says.'
+""", "")
+    s = Session(game_of(alike, quiet), seed=1)
+    assert s.submit("x her").text == "Whom do you mean by 'her': the lady or the musician?"
