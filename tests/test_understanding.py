@@ -139,6 +139,21 @@ def test_the_verbs_people_type_get_a_sensible_default(station, line, reply):
     assert reply in out and "isn't a command I know" not in out, out
 
 
+def test_shooting_a_person_is_the_storys_wording(station, tmp_path):
+    # the default names the person; a story's wording says what its weapons change
+    assert "Firing at the Intendant would only make things worse." in said(
+        Session(station, seed=1), "shoot her")
+    root = tmp_path / "armed"
+    root.mkdir()
+    (root / "story.yaml").write_text(STATION.replace(
+        "  start: office\n",
+        "  start: office\n  wording:\n    shoot_person: Not {the}, not with that.\n"
+        "    attack_person: '{The} {is} out of reach.'\n"))
+    s = Session(Game(load_story(root)), seed=1)
+    assert "Not the Intendant, not with that." in said(s, "shoot her")
+    assert "The Intendant is out of reach." in said(s, "attack her")
+
+
 def test_a_story_action_answers_a_verbs_other_words(station):
     s = Session(station, seed=1)
     assert "a bell rings" in said(s, "push buzzer")  # written as 'press buzzer'

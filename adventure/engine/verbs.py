@@ -111,6 +111,11 @@ def builtin(world: World, intent: Intent) -> None:
         say(("text", open_reply(world, objs[0]) or ""))
     elif verb in SENSES and sense(world, verb, objs):
         pass  # the scene's sounds and smells, a seat it has, a person's `treat`
+    elif verb in ("attack", "shoot") and len(objs) == 1 and objs[0].person:
+        # the story's wording: whether the player is armed is the story's to say
+        t = objs[0]
+        say(("text", world.word(f"{verb}_person", the=t.the(), The=t.The(),
+                                **{"is": t.agree("is", "are")})))
     elif verb in ALONE_REPLIES or verb in THING_REPLIES:
         say(("text", default_reply(verb, objs)))
 
@@ -183,8 +188,6 @@ PERSON_REPLIES: Final = {
     "lift": "{The} would not thank you for that.",
     "touch": "{The} would not thank you for that.",
     "smell": "{The} would not thank you for that.",
-    "attack": "Violence isn't the answer to this one.",
-    "shoot": "Violence isn't the answer to this one.",
     "wave": "You wave at {the}, who does not wave back.",
     "follow": "You keep close to {the}.",
     "where": "{The} {is} right here.",
