@@ -434,3 +434,29 @@ def test_the_schema_and_the_loader_agree(tmp_path, name, file, path, value, vali
     schema_ok, loader_ok = not from_schema, not from_loader
     assert schema_ok == loader_ok, f"schema: {from_schema}\nloader: {from_loader}"
     assert schema_ok == valid, f"schema: {from_schema}\nloader: {from_loader}"
+
+
+def test_every_wording_the_engine_uses_is_in_the_schema():
+    """A story may reword any of the engine's texts: each is a key the schema allows under
+    `wording` (said_already was missing, so an editor flagged a valid story)."""
+    from adventure.story.wording import DEFAULTS
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+    def wordings(node):
+        if isinstance(node, dict):
+            if "wording" in node.get("properties", {}):
+                return node["properties"]["wording"]
+            for v in node.values():
+                found = wordings(v)
+                if found is not None:
+                    return found
+        elif isinstance(node, list):
+            for v in node:
+                found = wordings(v)
+                if found is not None:
+                    return found
+        return None
+
+    allowed = set(wordings(schema)["properties"])
+    assert set(DEFAULTS) - allowed == set()
