@@ -25,7 +25,7 @@ from .naming import apart
 from .nounmatch import head, resolve, thing_matches, thing_words
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
 from .realverbs import REAL_VERBS
-from .rephrase import FIRST, WARNED, rephrase
+from .rephrase import CLIMBING, FIRST, WARNED, rephrase
 from .typos import correct, unknown_word
 from .ways import exits_phrase
 
@@ -57,6 +57,7 @@ LOOKING: Final = frozenset({"study", "watch", "observe", "inspect", "examine", "
 _OWNERS: Final = {"his": "him", "her": "her"}
 _GOING: Final = frozenset({"go", "walk", "run", "head", "move", "enter", "travel"})
 _DIRECTION_WORDS: Final = frozenset((w,) for d, abbrs in DIRECTIONS.items() for w in (d, *abbrs))
+_WAYS: Final = frozenset({"up", "down", "u", "d"})
 _FULL_DIRECTION: Final = {(a,): (d,) for d, abbrs in DIRECTIONS.items() for a in abbrs}
 
 class Context:
@@ -131,8 +132,11 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
                     _action_matches(a, canonical(typed), ctx) for a in ctx.spent):
                 return own
             chosen = _label(typed, ctx) if ctx.choices else None
+            # several people it could mean: asked which, as for a noun ('the men')
+            kind = [t for t in ctx.scope.values() if t.pronoun == missing and t.person]
             return chosen or Intent("unknown", words=ws,
-                                    message=unsure(missing, list(ctx.scope.values())))
+                                    message=unsure(missing, list(ctx.scope.values())),
+                                    options=kind if len(kind) > 1 else [], phrase=(missing,))
     intent = _parse(ws, ctx)
     if intent.options:
         intent.words = ws  # the whole command, to finish once the player says which
@@ -226,7 +230,9 @@ def _parse(ws: Words, ctx: Context) -> Intent:
                 _action_matches(a, canonical(ws), ctx) for a in ctx.own + ctx.globals):
             if plain[0] in WARNED:  # said to the person, not a story act that is
                 return _builtin(*_builtin_verb(plain), plain, ctx)  # 'speak to worf' too
-            return _parse(plain, ctx)
+            again = _parse(plain, ctx)
+            if again.kind != "unknown" or len(ws) == 2 or ws[0] not in CLIMBING:
+                return again  # 'climb up the ladder' with no way up is still a climb
     verb, rest = _builtin_verb(ws)
     if verb in META and not rest and (verb == "quit" or not any(  # a story's own 'score' wins
             _action_matches(a, canonical(ws), ctx) for a in ctx.own + ctx.globals)):
@@ -356,6 +362,8 @@ def _builtin(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
                     return second
                 return Intent("builtin", verb=verb, objects=[first, second], preposition=w,
                               words=ws)
+    if verb == "drop" and rest[0] in INTO and len(rest) > 1:
+        return _go(rest, ws, ctx)  # 'drop into the crawlway' is a way down, not a thing
     # 'drop the padd into the locker' puts it there (not a drop with its tail cut off)
     if verb == "put" or verb == "drop" and any((w,) in PREPOSITIONS for w in rest[1:-1]):
         for i, w in enumerate(rest):
@@ -409,8 +417,9 @@ def _split_and(ws: Words) -> list[Words]:
 
 def _go(rest: Words, ws: Words, ctx: Context) -> Intent:
     """go PLACE, go into/through/toward PLACE; a direction with no exit that way."""
-    if len(rest) > 1 and rest[0] in INTO:
-        ex = _exit(rest[1:], ctx)
+    # 'go down into the crawlway', 'climb down the hatch': the way, then the place
+    while len(rest) > 1 and (rest[0] in INTO or rest[0] in _WAYS):
+        ex = _exit(rest[1:], ctx) or _exit(rest, ctx)
         if ex is not None:
             return Intent("exit", exit=ex, words=ws)
         rest = rest[1:]
@@ -471,6 +480,10 @@ def _talk(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
             return thing
         if isinstance(person, Intent):
             return person
+        if thing is person:  # 'give mirror to her', the Intendant being 'mirror kira'
+            return Intent("unknown", words=ws, message=f"You aren't carrying any "
+                          f"'{shown(first, ctx)}'." if verb == "give" else
+                          f"You have no '{shown(first, ctx)}' to show.")
         return Intent("builtin", verb=verb, objects=[thing, person], words=ws)
     person = _one(first, ctx)
     if isinstance(person, Intent):

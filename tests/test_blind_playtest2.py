@@ -1,0 +1,76 @@
+"""Issue 18, second blind playtest: commands about what a scene shows that the game
+refused or misread. Each story is written in the test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from adventure.engine.game import Game
+from adventure.engine.session import Session
+from adventure.story.loader import load_story
+
+COMM = """\
+story:
+  id: comm
+  title: Comm
+  start: comm
+scenes:
+  comm:
+    title: Her Voice
+    text: The Intendant's voice purrs from the speaker. A hatch in the deck leads down.
+    things:
+      intendant:
+        name: intendant
+        synonyms: [mirror kira]
+        article: the
+        pronoun: her
+        description: Your friend's face, painted brighter.
+      workers:
+        name: workers
+        plural: true
+        pronoun: them
+        description: Tired Terrans.
+      men:
+        name: men
+        plural: true
+        pronoun: them
+        description: Men with rifles.
+        talk: The men look at their boots.
+    exits:
+      hatch:
+        to: junction
+        names: [maintenance hatch, down hatch, junction, into crawlway]
+        label: Drop into the maintenance junction
+  junction:
+    title: The Junction
+    text: Dark, and dripping.
+"""
+
+
+def session(folder: Path, text: str, seed: int = 1) -> Session:
+    root = folder / "story"
+    root.mkdir(parents=True)
+    (root / "story.yaml").write_text(text, encoding="utf-8")
+    return Session(Game(load_story(root)), seed=seed)
+
+
+def test_giving_what_you_lack_names_the_thing_not_the_person(tmp_path):
+    s = session(tmp_path, COMM)
+    said = s.submit("give mirror to her").text
+    assert said == "You aren't carrying any 'mirror'.", said
+    assert s.state.turn == 0
+
+
+def test_dropping_or_climbing_into_a_way_down_takes_it(tmp_path):
+    for command in ("drop into the junction", "climb down the hatch",
+                    "go down into the crawlway", "climb into the crawlway"):
+        s = session(tmp_path / command.replace(" ", "_"), COMM)
+        s.submit(command)
+        assert s.state.scene == "junction", command
+
+
+def test_a_which_question_about_them_takes_the_answer(tmp_path):
+    s = session(tmp_path, COMM)
+    said = s.submit("talk to them").text
+    assert said.startswith("Whom do you mean by 'them'"), said
+    assert s.submit("the men").text == "The men look at their boots."
