@@ -74,3 +74,11 @@ def test_a_which_question_about_them_takes_the_answer(tmp_path):
     said = s.submit("talk to them").text
     assert said.startswith("Whom do you mean by 'them'"), said
     assert s.submit("the men").text == "The men look at their boots."
+
+
+def test_an_unknown_command_is_echoed_as_typed_not_with_pronouns_replaced(tmp_path):
+    s = session(tmp_path, COMM)
+    s.submit("x intendant")
+    s.submit("x the men")
+    said = s.submit("order her to let them go").text
+    assert "'order her to let them go'" in said and "men" not in said, said

@@ -24,7 +24,6 @@ from .intent import Intent
 from .naming import apart
 from .nounmatch import head, resolve, thing_matches, thing_words
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
-from .realverbs import REAL_VERBS
 from .rephrase import CLIMBING, FIRST, WARNED, rephrase
 from .typos import correct, unknown_word
 from .ways import exits_phrase
@@ -55,7 +54,6 @@ LEAVE: Final = frozenset({("bye",), ("goodbye",), ("leave",), ("end", "conversat
 
 LOOKING: Final = frozenset({"study", "watch", "observe", "inspect", "examine", "peer", "read"})
 _OWNERS: Final = {"his": "him", "her": "her"}
-_GOING: Final = frozenset({"go", "walk", "run", "head", "move", "enter", "travel"})
 _DIRECTION_WORDS: Final = frozenset((w,) for d, abbrs in DIRECTIONS.items() for w in (d, *abbrs))
 _WAYS: Final = frozenset({"up", "down", "u", "d"})
 _FULL_DIRECTION: Final = {(a,): (d,) for d, abbrs in DIRECTIONS.items() for a in abbrs}
@@ -168,6 +166,8 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
                 again.corrected = fixed
                 return again
         intent.unknown_word = unknown_word(ws, _builtin_verb(ws)[1], ctx.vocabulary)
+    if intent.kind == "unknown" and ws != typed:  # the echo is the player's own words
+        intent.message = intent.message.replace(f"'{shown(ws, ctx)}'", f"'{' '.join(typed)}'")
     return intent
 
 
@@ -572,24 +572,14 @@ def shown(ws: Words, ctx: Context) -> str:
 
 
 def unknown(ws: Words, ctx: Context) -> Intent:
-    from .closematch import close_matches  # only for a command nobody understood
-    from .suggest import noun_offers
+    from .suggest import offers_for  # only for a command nobody understood
 
     typed = shown(ws, ctx)
     pool = [] if ctx.exact else list(dict.fromkeys(  # exact (a replayed log): no suggestions
         ctx.phrases() + [" ".join(seq) for seq, v in VERB_TABLE
                          if len(seq[0]) > 2 and v != "where"]))  # 'where is' is no verb
-    noun = None if ctx.exact else noun_offers(ws, typed, ctx.scope, pool, ctx.mentioned,
-                                              ctx.vocabulary)
-    close = close_matches(typed, pool, n=3, cutoff=0.6) if noun is None else noun
-    if not close and noun is None:  # a bare noun ('ring') is never offered a verb ('drink')
-        first = close_matches(ws[0], [p.split()[0] for p in pool], n=1, cutoff=0.75)
-        if first:
-            close = [p for p in pool if p.split()[0] == first[0]][:3]
-    if ws[0] not in _GOING:  # 'back to X', 'unscrew grille': never a bare 'go X'
-        close = [c for c in close if not c.startswith("go ")]
-    if ws[0] in REAL_VERBS:  # 'pray' is no typo for 'pry': only phrases of its own verb
-        close = [c for c in close if c.split()[0] == ws[0]]
+    close = [] if ctx.exact else offers_for(ws, typed, ctx.scope, pool, ctx.mentioned,
+                                            ctx.vocabulary)
     parts = [f"That isn't a command I know here: '{typed}'."]
     if close:
         parts.append("Did you mean: " + ", ".join(f"'{c}'" for c in close) + "?")
