@@ -82,3 +82,19 @@ def test_an_unknown_command_is_echoed_as_typed_not_with_pronouns_replaced(tmp_pa
     s.submit("x the men")
     said = s.submit("order her to let them go").text
     assert "'order her to let them go'" in said and "men" not in said, said
+
+
+def test_undo_at_the_restart_question_takes_back_the_question_not_a_move(tmp_path):
+    s = session(tmp_path, COMM)
+    s.submit("x the men")
+    s.submit("wait")
+    assert s.submit("restart").text.startswith("Restart from the beginning?")
+    assert s.submit("undo").text == "Not restarted, and nothing undone; play on."
+    assert s.state.turn == 1
+    assert s.submit("yes").text != "Not restarted; play on."  # the question is over
+    assert s.state.turn == 1
+    s.submit("restart")
+    s.submit("yes")
+    assert s.state.turn == 0
+    assert s.submit("undo").text.startswith("Undone")  # afterwards, undo takes it back
+    assert s.state.turn == 1

@@ -127,6 +127,9 @@ class Session:
         if self.pending_restart and ws in NO:
             self.pending_restart = False
             return self._notice("Not restarted; play on.")
+        if self.pending_restart and ws == ("undo",):  # taking back the question, not a move
+            self.pending_restart = False
+            return self._notice("Not restarted, and nothing undone; play on.")
         if self.pending_restart and ws in YES:
             ws = ("restart",)
         verb = ws[0] if ws else ""
