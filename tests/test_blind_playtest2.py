@@ -43,7 +43,19 @@ scenes:
         label: Drop into the maintenance junction
   junction:
     title: The Junction
-    text: Dark, and dripping.
+    text: Dark, and dripping. A worker crouches by the pipes.
+    things:
+      worker:
+        name: worker
+        pronoun: him
+        description: A Terran, thin as a rail.
+things:
+  julian:
+    name: Julian
+    article: none
+    pronoun: him
+    location: nowhere
+    whereabouts: Down in ore processing, in a work line.
 """
 
 
@@ -98,3 +110,13 @@ def test_undo_at_the_restart_question_takes_back_the_question_not_a_move(tmp_pat
     assert s.state.turn == 0
     assert s.submit("undo").text.startswith("Undone")  # afterwards, undo takes it back
     assert s.state.turn == 1
+
+
+def test_the_person_asked_after_is_him_not_another_in_view(tmp_path):
+    s = session(tmp_path, COMM)
+    s.submit("drop into the junction")
+    assert s.submit("x him").text == "A Terran, thin as a rail."
+    assert s.submit("where is julian").text == "Down in ore processing, in a work line."
+    assert s.submit("x him").text == "He is not here."
+    s.submit("x worker")
+    assert s.submit("x him").text == "A Terran, thin as a rail."

@@ -244,6 +244,9 @@ class Game(Replies):
             if not named and intent.words:  # 'take hypospray' written as a command
                 found = scope_index(world.scope(), world.state.scene).named_by(intent.words)
                 named += found[:1] if len(found) == 1 else []
+        if intent.verb == "whereabouts" and named:  # 'where is julian', then 'x him'
+            named = named[:1]  # of the people the name can mean, the one answered about
+            world.write("refs", "absent", named[0].id)
         for t in named[:1] if intent.preposition == "all" else named:
             world.write("refs", t.pronoun, t.id)
             if t.pronoun != "it" and "it" not in world.state.refs:

@@ -130,6 +130,9 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
                     _action_matches(a, canonical(typed), ctx) for a in ctx.spent):
                 return own
             chosen = _label(typed, ctx) if ctx.choices else None
+            if ctx.refs.get(missing, "") == ctx.refs.get("absent") and not chosen:
+                who = {"him": "He is", "her": "She is"}.get(missing, "They are")
+                return Intent("unknown", words=ws, message=f"{who} not here.")
             # several people it could mean: asked which, as for a noun ('the men')
             kind = [t for t in ctx.scope.values() if t.pronoun == missing and t.person]
             return chosen or Intent("unknown", words=ws,
@@ -201,6 +204,8 @@ def _pronouns(ws: Words, ctx: Context) -> tuple[Words, str]:
     for i, w in enumerate(ws):
         if w in PRONOUNS and not possessive_her(ws, i):
             ref = ctx.refs.get(w)
+            if ref is not None and ref not in ctx.scope and ref == ctx.refs.get("absent"):
+                return ws, w  # the one 'where is' just asked after, not another here
             if ref not in ctx.scope and w == "them":
                 ref = ctx.refs.get("it")
             if (ref is None or ref not in ctx.scope) and w != "it":
