@@ -36,6 +36,9 @@ scenes:
         pronoun: them
         description: Men with rifles.
         talk: The men look at their boots.
+      rifle:
+        name: rifle
+        portable: true
     exits:
       hatch:
         to: junction
@@ -56,6 +59,11 @@ things:
     pronoun: him
     location: nowhere
     whereabouts: Down in ore processing, in a work line.
+  odo:
+    name: Odo
+    article: none
+    pronoun: him
+    location: self
 """
 
 
@@ -120,3 +128,12 @@ def test_the_person_asked_after_is_him_not_another_in_view(tmp_path):
     assert s.submit("x him").text == "He is not here."
     s.submit("x worker")
     assert s.submit("x him").text == "A Terran, thin as a rail."
+
+
+def test_a_refused_command_costs_no_turn(tmp_path):
+    s = session(tmp_path, COMM)
+    for command, turn in (("talk to odo", 0), ("drop rifle", 0), ("take rifle", 1),
+                          ("take rifle", 1), ("give rifle to the men", 1), ("drop rifle", 2),
+                          ("drop rifle", 2)):
+        said = s.submit(command).text
+        assert s.state.turn == turn, (command, said)
