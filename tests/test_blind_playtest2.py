@@ -39,6 +39,14 @@ scenes:
       rifle:
         name: rifle
         portable: true
+      access_rod:
+        name: access rod
+        synonyms: [rod]
+        portable: true
+      data_rod:
+        name: data rod
+        synonyms: [rod]
+        portable: true
     exits:
       hatch:
         to: junction
@@ -137,3 +145,13 @@ def test_a_refused_command_costs_no_turn(tmp_path):
                           ("drop rifle", 2)):
         said = s.submit(command).text
         assert s.state.turn == turn, (command, said)
+
+
+def test_give_with_the_person_first_and_a_noun_of_two_things_asks_which(tmp_path):
+    s = session(tmp_path, COMM)
+    s.submit("take access rod")
+    s.submit("take data rod")
+    said = s.submit("give the men the rod").text
+    assert said.startswith("Which do you mean") and "data rod" in said, said
+    said = s.submit("data").text
+    assert said == "The men show no interest in the data rod.", said

@@ -21,7 +21,7 @@ from . import labels
 from .conversing import aside, said_to_another
 from .freetalk import addressee
 from .intent import Intent
-from .naming import apart
+from .naming import apart, shown
 from .nounmatch import head, resolve, thing_matches, thing_words
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
 from .rephrase import CLIMBING, FIRST, WARNED, rephrase
@@ -170,7 +170,7 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
                 return again
         intent.unknown_word = unknown_word(ws, _builtin_verb(ws)[1], ctx.vocabulary)
     if intent.kind == "unknown" and ws != typed:  # the echo is the player's own words
-        intent.message = intent.message.replace(f"'{shown(ws, ctx)}'", f"'{' '.join(typed)}'")
+        intent.message = intent.message.replace(f"'{shown(ws, ctx.scope)}'", f"'{' '.join(typed)}'")
     return intent
 
 
@@ -437,7 +437,7 @@ def _go(rest: Words, ws: Words, ctx: Context) -> Intent:
     if rest in _DIRECTION_WORDS:
         msg = "You can't go that way."
     else:
-        msg = f"You can't go to '{shown(rest, ctx)}' from here." if place else "Go where?"
+        msg = f"You can't go to '{shown(rest, ctx.scope)}' from here." if place else "Go where?"
     return Intent("unknown", words=ws, message=f"{msg} {where}")
 
 
@@ -469,11 +469,15 @@ def _talk(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
         n = addressee(rest, lambda p: resolve(_owned(p, ctx), ctx.scope))
         if n and rest[n] != "about":
             return _talk_to(rest[:n], ws, ctx, verb)
+    if prep == "to" and prep not in rest[1:-1]:  # 'give him the rod': the person first
+        for n in range(1, len(rest)):
+            if any(t.person for t in resolve(_owned(rest[:n], ctx), ctx.scope)):
+                return _talk(verb, (*rest[n:], "to", *rest[:n]), ws, ctx)
     if prep not in rest[1:-1]:
         if rest[0] == "about" and len(ps := [t for t in ctx.scope.values() if t.person]) == 1:
             return _talk(verb, (f"@{ps[0].id}", *rest), ws, ctx)  # Inform's '(asking Julian)'
         who = _addressee(rest, ctx)
-        topic = shown(rest[1:], ctx) if rest[0] == "about" and rest[1:] else "something"
+        topic = shown(rest[1:], ctx.scope) if rest[0] == "about" and rest[1:] else "something"
         example = f"{verb} something to {who}" if prep == "to" else \
             f"{verb} {who} about {topic}"
         return Intent("unknown", words=ws, message=f"Say it as '{example}'.")
@@ -487,8 +491,8 @@ def _talk(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
             return person
         if thing is person:  # 'give mirror to her', the Intendant being 'mirror kira'
             return Intent("unknown", words=ws, message=f"You aren't carrying any "
-                          f"'{shown(first, ctx)}'." if verb == "give" else
-                          f"You have no '{shown(first, ctx)}' to show.")
+                          f"'{shown(first, ctx.scope)}'." if verb == "give" else
+                          f"You have no '{shown(first, ctx.scope)}' to show.")
         return Intent("builtin", verb=verb, objects=[thing, person], words=ws)
     person = _one(first, ctx)
     if isinstance(person, Intent):
@@ -551,7 +555,7 @@ def _one(ws: Words, ctx: Context) -> Thing | Intent:
     if not found:
         if all(w in ctx.mentioned() for w in ws):
             # named by the text, declared nowhere: not a way forward, and said so plainly
-            noun = shown(ws, ctx)
+            noun = shown(ws, ctx.scope)
             if len(ws) == 1 and ws[0] in ctx.names():  # a person's name: Odo, not "the odo"
                 return Intent("unknown", words=ws, message=f"{noun.capitalize()} is not "
                               "someone you can reach just now.")
@@ -559,27 +563,15 @@ def _one(ws: Words, ctx: Context) -> Thing | Intent:
             return Intent("unknown", words=ws, message=f"The {noun} {are} not something "
                           "you need to worry about.")
         return Intent("unknown", words=ws,
-                      message=f"You can't see any '{shown(ws, ctx)}' here.")
+                      message=f"You can't see any '{shown(ws, ctx.scope)}' here.")
     return Intent("unknown", words=ws, message=f"Which do you mean, {apart(found)}?",
                   options=found, phrase=ws)
-
-
-def shown(ws: Words, ctx: Context) -> str:
-    """Words as a player may see them again: a pronoun's thing by its name, never its id."""
-    out = []
-    for w in ws:
-        if w.startswith("@"):
-            t = ctx.scope.get(w[1:])
-            out.append(" ".join(t.name) if t is not None else "it")
-        else:
-            out.append(w)
-    return " ".join(out)
 
 
 def unknown(ws: Words, ctx: Context) -> Intent:
     from .suggest import offers_for  # only for a command nobody understood
 
-    typed = shown(ws, ctx)
+    typed = shown(ws, ctx.scope)
     pool = [] if ctx.exact else list(dict.fromkeys(  # exact (a replayed log): no suggestions
         ctx.phrases() + [" ".join(seq) for seq, v in VERB_TABLE
                          if len(seq[0]) > 2 and v != "where"]))  # 'where is' is no verb
