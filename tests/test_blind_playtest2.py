@@ -36,6 +36,8 @@ scenes:
         pronoun: them
         description: Men with rifles.
         talk: The men look at their boots.
+        topics:
+          rifles: '"Ours," says the nearest, and nothing else.'
       rifle:
         name: rifle
         portable: true
@@ -47,6 +49,12 @@ scenes:
         name: data rod
         synonyms: [rod]
         portable: true
+    actions:
+      - id: hail_men
+        verbs: [ask]
+        thing: men
+        once: true
+        text: The men tell you the rising starts at the shift bell.
     exits:
       hatch:
         to: junction
@@ -99,9 +107,9 @@ def test_dropping_or_climbing_into_a_way_down_takes_it(tmp_path):
 
 def test_a_which_question_about_them_takes_the_answer(tmp_path):
     s = session(tmp_path, COMM)
-    said = s.submit("talk to them").text
+    said = s.submit("x them").text
     assert said.startswith("Whom do you mean by 'them'"), said
-    assert s.submit("the men").text == "The men look at their boots."
+    assert s.submit("the men").text == "Men with rifles."
 
 
 def test_an_unknown_command_is_echoed_as_typed_not_with_pronouns_replaced(tmp_path):
@@ -155,3 +163,12 @@ def test_give_with_the_person_first_and_a_noun_of_two_things_asks_which(tmp_path
     assert said.startswith("Which do you mean") and "data rod" in said, said
     said = s.submit("data").text
     assert said == "The men show no interest in the data rod.", said
+
+
+def test_a_topic_never_asked_is_not_already_done(tmp_path):
+    s = session(tmp_path, COMM)
+    assert s.submit("ask the men").text == "The men tell you the rising starts at the shift bell."
+    assert s.submit("ask the men").text == "You have already done that."
+    assert s.submit("ask the men about rifles").text == '"Ours," says the nearest, and nothing else.'
+    said = s.submit("ask the men about julian").text
+    assert said != "You have already done that." and said, said

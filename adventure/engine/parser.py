@@ -497,7 +497,7 @@ def _talk(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
     person = _one(first, ctx)
     if isinstance(person, Intent):
         return person
-    spoken = _spoken_to(verb, person, ctx)
+    spoken = _spoken_to(verb, person, ctx, topic=True)
     if spoken is not None:
         return spoken
     return Intent("builtin", verb=verb, objects=[person], words=ws)
@@ -515,7 +515,7 @@ def _addressee(rest: Words, ctx: Context) -> str:
     return people[0].the() if people else "someone"
 
 
-def _spoken_to(verb: str, person: Thing, ctx: Context) -> Intent | None:
+def _spoken_to(verb: str, person: Thing, ctx: Context, topic: bool = False) -> Intent | None:
     """'ask Mott about Sisko' with no action about that topic: an action that answers
     'ask Mott' (its verbs include 'ask', its thing is Mott) is what the player means."""
     def answers(a: Action) -> bool:
@@ -524,7 +524,7 @@ def _spoken_to(verb: str, person: Thing, ctx: Context) -> Intent | None:
     found = next((a for a in ctx.own + ctx.globals if answers(a)), None)
     if found is not None:
         return Intent("action", action=found, words=(verb, f"@{person.id}"))
-    if any(answers(a) for a in ctx.spent):
+    if not topic and any(answers(a) for a in ctx.spent):  # a new topic is not 'done'
         return Intent("unknown", words=(verb,), message="You have already done that.")
     return None
 
