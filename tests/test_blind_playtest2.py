@@ -173,3 +173,12 @@ def test_a_topic_never_asked_is_not_already_done(tmp_path):
     assert said == '"Ours," says the nearest, and nothing else.', said
     said = s.submit("ask the men about julian").text
     assert said != "You have already done that." and said, said
+
+
+def test_oops_after_a_typo_already_mended_says_so(tmp_path):
+    s = session(tmp_path, COMM)
+    said = s.submit("x intendnat").text
+    assert "(I understood: 'x intendant')" in said, said
+    said = s.submit("oops intendant").text
+    assert said == ("I had already taken your last command as 'x intendant'; if you meant "
+                    "something else, say it again in full."), said
