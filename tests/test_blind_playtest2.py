@@ -68,6 +68,7 @@ scenes:
         name: worker
         pronoun: him
         description: A Terran, thin as a rail.
+        talk: The worker shakes his head, eyes on the pipes.
 things:
   julian:
     name: Julian
@@ -182,3 +183,13 @@ def test_oops_after_a_typo_already_mended_says_so(tmp_path):
     said = s.submit("oops intendant").text
     assert said == ("I had already taken your last command as 'x intendant'; if you meant "
                     "something else, say it again in full."), said
+
+
+def test_a_request_said_to_nobody_by_name_goes_to_the_one_person_here(tmp_path):
+    s = session(tmp_path, COMM)
+    s.submit("drop into the junction")
+    for command in ("ask for water", "ask to see sisko", "ask why he keeps looking at me"):
+        said = s.submit(command).text
+        assert said == "The worker shakes his head, eyes on the pipes.", (command, said)
+    s2 = session(tmp_path / "two", COMM)  # the intendant and two crowds: say whom
+    assert s2.submit("ask for water").text.startswith("Say it as 'ask ")

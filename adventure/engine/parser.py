@@ -19,7 +19,7 @@ from ..story.vocab import (
 from ..story.vocab import builtin_verb as _builtin_verb  # as game and selfname know it
 from . import labels
 from .conversing import aside, said_to_another
-from .freetalk import addressee
+from .freetalk import ASKING, addressee, listener
 from .intent import Intent
 from .naming import apart, shown
 from .nounmatch import head, resolve, thing_matches, thing_words
@@ -473,6 +473,11 @@ def _talk(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
         for n in range(1, len(rest)):
             if any(t.person for t in resolve(_owned(rest[:n], ctx), ctx.scope)):
                 return _talk(verb, (*rest[n:], "to", *rest[:n]), ws, ctx)
+    if prep == "about" and rest[0] in ASKING and len(rest) > 1:  # 'ask for the patrols'
+        one = listener([t for t in ctx.scope.values() if t.person], ctx.scene,
+                       ctx.partners() if ctx.conversation else [])
+        if one is not None:
+            return _talk_to((f"@{one.id}",), ws, ctx, verb)
     if prep not in rest[1:-1]:
         if rest[0] == "about" and len(ps := [t for t in ctx.scope.values() if t.person]) == 1:
             return _talk(verb, (f"@{ps[0].id}", *rest), ws, ctx)  # Inform's '(asking Julian)'
