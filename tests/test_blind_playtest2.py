@@ -14,6 +14,8 @@ story:
   id: comm
   title: Comm
   start: comm
+  state:
+    taken: false
 scenes:
   comm:
     title: Her Voice
@@ -69,6 +71,12 @@ scenes:
         pronoun: him
         description: A Terran, thin as a rail.
         talk: The worker shakes his head, eyes on the pipes.
+        whereabouts: ${if taken}Dragged off down the stair by the guards.${end}
+    actions:
+      - id: guards
+        label: Let the guards take the worker
+        do: [set taken]
+        text: The guards drag him off down the stair.
 things:
   julian:
     name: Julian
@@ -193,3 +201,12 @@ def test_a_request_said_to_nobody_by_name_goes_to_the_one_person_here(tmp_path):
         assert said == "The worker shakes his head, eyes on the pipes.", (command, said)
     s2 = session(tmp_path / "two", COMM)  # the intendant and two crowds: say whom
     assert s2.submit("ask for water").text.startswith("Say it as 'ask ")
+
+
+def test_where_is_someone_the_story_took_away_is_not_right_here(tmp_path):
+    s = session(tmp_path, COMM)
+    s.submit("drop into the junction")
+    assert s.submit("where is the worker").text == "The worker is right here."
+    s.submit("let the guards take the worker")
+    said = s.submit("where is the worker").text
+    assert said == "Dragged off down the stair by the guards.", said
