@@ -838,7 +838,7 @@ def test_escape_sequences_in_diagnostics_never_reach_the_terminal(tmp_path):
 
 def test_saves_are_listed_as_a_person_counts(tmp_path, real_save):
     """'bash2' before 'bash10' (the blind playtest's saves listed bash10 first)."""
-    for name in ("bash10", "bash2", "Bash3", "alpha", "bash1"):
+    for name in ("bash10", "bash2", "Bash3", "alpha", "bash1", "bash"):
         (tmp_path / f"{name}.save.json").write_bytes(real_save)
     assert [i.name for i in list_saves(tmp_path)] == \
-        ["alpha", "bash1", "bash2", "Bash3", "bash10"]
+        ["alpha", "bash", "bash1", "bash2", "Bash3", "bash10"]

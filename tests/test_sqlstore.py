@@ -213,3 +213,13 @@ def test_servers_report_their_figures_and_forget_them(db):
     assert row["started"] == 1000 and row["seen"] >= row["started"]
     db.forget_server("host:1")
     assert db.servers() == []
+
+
+def test_the_saves_listing_counts_as_a_person_does(db, demo_game):
+    store = PlayerStore(db, "carol", demo_game)
+    session = Session(demo_game, store=store)
+    session.submit("1")
+    for name in ("bante10", "bante2", "bante"):
+        session.submit(f"save {name}")
+    listed = [line.split()[0] for line in store.listing().splitlines()]
+    assert listed == ["bante", "bante2", "bante10"], listed

@@ -50,7 +50,9 @@ YES: Final = frozenset({("yes",), ("y",), ("yeah",), ("yep",), ("sure",), ("ok",
                         ("yes", "please")})
 NO: Final = frozenset({("no",), ("n",), ("nope",), ("cancel",), ("no", "thanks")})
 # built-in verbs that only show what is already so: they take no turn
-FREE_VERBS: Final = frozenset({"look", "inventory", "examine", "whereabouts"})
+FREE_VERBS: Final = frozenset({"look", "inventory", "examine", "whereabouts", "talk_self"})
+# built-in verbs that move things: one that moved nothing was refused, and is free
+HANDLING: Final = frozenset({"take", "drop", "wear", "remove", "put", "give"})
 MAX_LINE: Final = 1000  # characters in one command; longer input is refused, not parsed
 
 
@@ -244,6 +246,9 @@ class Game(Replies):
             if not named and intent.words:  # 'take hypospray' written as a command
                 found = scope_index(world.scope(), world.state.scene).named_by(intent.words)
                 named += found[:1] if len(found) == 1 else []
+        if intent.verb == "whereabouts" and named:  # 'where is julian', then 'x him'
+            named = named[:1]  # of the people the name can mean, the one answered about
+            world.write("refs", "absent", named[0].id)
         for t in named[:1] if intent.preposition == "all" else named:
             world.write("refs", t.pronoun, t.id)
             if t.pronoun != "it" and "it" not in world.state.refs:
@@ -348,7 +353,10 @@ class Game(Replies):
             return True
         if kind == "travel":
             return self.travel(world, intent.route)
+        moved = dict(world.state.moved) if intent.verb in HANDLING else None
         verbs.builtin(world, intent)
+        if moved is not None and world.state.moved == moved:
+            return False  # refused ('take phaser', held already): nothing changed, no turn
         # looking, examining and taking stock are free: no turn passes, no timer runs, so
         # reading the scene closely never costs a player a timed chance
         return intent.verb not in FREE_VERBS

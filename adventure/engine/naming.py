@@ -7,7 +7,7 @@ TYPE_CHECKING = False  # typing costs start-up time; annotations are strings any
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ..story.model import Thing
+    from ..story.model import Thing, Words
 
 
 def apart(found: Sequence[Thing]) -> str:
@@ -34,3 +34,15 @@ def _name(t: Thing, adjectives: int) -> str:
     the = t.the()
     cut = len(the) - len(t.display)
     return f"{the[:cut]}{' '.join(words)} {t.display}" if cut else f"{' '.join(words)} {the}"
+
+
+def shown(ws: Words, scope: dict[str, Thing]) -> str:
+    """Words as a player may see them again: a pronoun's thing by its name, never its id."""
+    out = []
+    for w in ws:
+        if w.startswith("@"):
+            t = scope.get(w[1:])
+            out.append(" ".join(t.name) if t is not None else "it")
+        else:
+            out.append(w)
+    return " ".join(out)

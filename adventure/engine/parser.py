@@ -19,13 +19,12 @@ from ..story.vocab import (
 from ..story.vocab import builtin_verb as _builtin_verb  # as game and selfname know it
 from . import labels
 from .conversing import aside, said_to_another
-from .freetalk import addressee
+from .freetalk import ASKING, addressee, listener
 from .intent import Intent
-from .naming import apart
+from .naming import apart, shown
 from .nounmatch import head, resolve, thing_matches, thing_words
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
-from .realverbs import REAL_VERBS
-from .rephrase import FIRST, WARNED, rephrase
+from .rephrase import CLIMBING, FIRST, WARNED, rephrase
 from .typos import correct, unknown_word
 from .ways import exits_phrase
 
@@ -55,8 +54,8 @@ LEAVE: Final = frozenset({("bye",), ("goodbye",), ("leave",), ("end", "conversat
 
 LOOKING: Final = frozenset({"study", "watch", "observe", "inspect", "examine", "peer", "read"})
 _OWNERS: Final = {"his": "him", "her": "her"}
-_GOING: Final = frozenset({"go", "walk", "run", "head", "move", "enter", "travel"})
 _DIRECTION_WORDS: Final = frozenset((w,) for d, abbrs in DIRECTIONS.items() for w in (d, *abbrs))
+_WAYS: Final = frozenset({"up", "down", "u", "d"})
 _FULL_DIRECTION: Final = {(a,): (d,) for d, abbrs in DIRECTIONS.items() for a in abbrs}
 
 class Context:
@@ -131,8 +130,14 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
                     _action_matches(a, canonical(typed), ctx) for a in ctx.spent):
                 return own
             chosen = _label(typed, ctx) if ctx.choices else None
+            if ctx.refs.get(missing, "") == ctx.refs.get("absent") and not chosen:
+                who = {"him": "He is", "her": "She is"}.get(missing, "They are")
+                return Intent("unknown", words=ws, message=f"{who} not here.")
+            # several people it could mean: asked which, as for a noun ('the men')
+            kind = [t for t in ctx.scope.values() if t.pronoun == missing and t.person]
             return chosen or Intent("unknown", words=ws,
-                                    message=unsure(missing, list(ctx.scope.values())))
+                                    message=unsure(missing, list(ctx.scope.values())),
+                                    options=kind if len(kind) > 1 else [], phrase=(missing,))
     intent = _parse(ws, ctx)
     if intent.options:
         intent.words = ws  # the whole command, to finish once the player says which
@@ -164,6 +169,8 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
                 again.corrected = fixed
                 return again
         intent.unknown_word = unknown_word(ws, _builtin_verb(ws)[1], ctx.vocabulary)
+    if intent.kind == "unknown" and ws != typed:  # the echo is the player's own words
+        intent.message = intent.message.replace(f"'{shown(ws, ctx.scope)}'", f"'{' '.join(typed)}'")
     return intent
 
 
@@ -197,6 +204,8 @@ def _pronouns(ws: Words, ctx: Context) -> tuple[Words, str]:
     for i, w in enumerate(ws):
         if w in PRONOUNS and not possessive_her(ws, i):
             ref = ctx.refs.get(w)
+            if ref is not None and ref not in ctx.scope and ref == ctx.refs.get("absent"):
+                return ws, w  # the one 'where is' just asked after, not another here
             if ref not in ctx.scope and w == "them":
                 ref = ctx.refs.get("it")
             if (ref is None or ref not in ctx.scope) and w != "it":
@@ -226,7 +235,9 @@ def _parse(ws: Words, ctx: Context) -> Intent:
                 _action_matches(a, canonical(ws), ctx) for a in ctx.own + ctx.globals):
             if plain[0] in WARNED:  # said to the person, not a story act that is
                 return _builtin(*_builtin_verb(plain), plain, ctx)  # 'speak to worf' too
-            return _parse(plain, ctx)
+            again = _parse(plain, ctx)
+            if again.kind != "unknown" or len(ws) == 2 or ws[0] not in CLIMBING:
+                return again  # 'climb up the ladder' with no way up is still a climb
     verb, rest = _builtin_verb(ws)
     if verb in META and not rest and (verb == "quit" or not any(  # a story's own 'score' wins
             _action_matches(a, canonical(ws), ctx) for a in ctx.own + ctx.globals)):
@@ -356,6 +367,8 @@ def _builtin(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
                     return second
                 return Intent("builtin", verb=verb, objects=[first, second], preposition=w,
                               words=ws)
+    if verb == "drop" and rest[0] in INTO and len(rest) > 1:
+        return _go(rest, ws, ctx)  # 'drop into the crawlway' is a way down, not a thing
     # 'drop the padd into the locker' puts it there (not a drop with its tail cut off)
     if verb == "put" or verb == "drop" and any((w,) in PREPOSITIONS for w in rest[1:-1]):
         for i, w in enumerate(rest):
@@ -409,8 +422,9 @@ def _split_and(ws: Words) -> list[Words]:
 
 def _go(rest: Words, ws: Words, ctx: Context) -> Intent:
     """go PLACE, go into/through/toward PLACE; a direction with no exit that way."""
-    if len(rest) > 1 and rest[0] in INTO:
-        ex = _exit(rest[1:], ctx)
+    # 'go down into the crawlway', 'climb down the hatch': the way, then the place
+    while len(rest) > 1 and (rest[0] in INTO or rest[0] in _WAYS):
+        ex = _exit(rest[1:], ctx) or _exit(rest, ctx)
         if ex is not None:
             return Intent("exit", exit=ex, words=ws)
         rest = rest[1:]
@@ -423,7 +437,7 @@ def _go(rest: Words, ws: Words, ctx: Context) -> Intent:
     if rest in _DIRECTION_WORDS:
         msg = "You can't go that way."
     else:
-        msg = f"You can't go to '{shown(rest, ctx)}' from here." if place else "Go where?"
+        msg = f"You can't go to '{shown(rest, ctx.scope)}' from here." if place else "Go where?"
     return Intent("unknown", words=ws, message=f"{msg} {where}")
 
 
@@ -455,11 +469,20 @@ def _talk(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
         n = addressee(rest, lambda p: resolve(_owned(p, ctx), ctx.scope))
         if n and rest[n] != "about":
             return _talk_to(rest[:n], ws, ctx, verb)
+    if prep == "to" and prep not in rest[1:-1]:  # 'give him the rod': the person first
+        for n in range(1, len(rest)):
+            if any(t.person for t in resolve(_owned(rest[:n], ctx), ctx.scope)):
+                return _talk(verb, (*rest[n:], "to", *rest[:n]), ws, ctx)
+    if prep == "about" and rest[0] in ASKING and len(rest) > 1:  # 'ask for the patrols'
+        one = listener([t for t in ctx.scope.values() if t.person], ctx.scene,
+                       ctx.partners() if ctx.conversation else [])
+        if one is not None:
+            return _talk_to((f"@{one.id}",), ws, ctx, verb)
     if prep not in rest[1:-1]:
         if rest[0] == "about" and len(ps := [t for t in ctx.scope.values() if t.person]) == 1:
             return _talk(verb, (f"@{ps[0].id}", *rest), ws, ctx)  # Inform's '(asking Julian)'
         who = _addressee(rest, ctx)
-        topic = shown(rest[1:], ctx) if rest[0] == "about" and rest[1:] else "something"
+        topic = shown(rest[1:], ctx.scope) if rest[0] == "about" and rest[1:] else "something"
         example = f"{verb} something to {who}" if prep == "to" else \
             f"{verb} {who} about {topic}"
         return Intent("unknown", words=ws, message=f"Say it as '{example}'.")
@@ -471,11 +494,15 @@ def _talk(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
             return thing
         if isinstance(person, Intent):
             return person
+        if thing is person:  # 'give mirror to her', the Intendant being 'mirror kira'
+            return Intent("unknown", words=ws, message=f"You aren't carrying any "
+                          f"'{shown(first, ctx.scope)}'." if verb == "give" else
+                          f"You have no '{shown(first, ctx.scope)}' to show.")
         return Intent("builtin", verb=verb, objects=[thing, person], words=ws)
     person = _one(first, ctx)
     if isinstance(person, Intent):
         return person
-    spoken = _spoken_to(verb, person, ctx)
+    spoken = _spoken_to(verb, person, ctx, topic=True)
     if spoken is not None:
         return spoken
     return Intent("builtin", verb=verb, objects=[person], words=ws)
@@ -493,7 +520,7 @@ def _addressee(rest: Words, ctx: Context) -> str:
     return people[0].the() if people else "someone"
 
 
-def _spoken_to(verb: str, person: Thing, ctx: Context) -> Intent | None:
+def _spoken_to(verb: str, person: Thing, ctx: Context, topic: bool = False) -> Intent | None:
     """'ask Mott about Sisko' with no action about that topic: an action that answers
     'ask Mott' (its verbs include 'ask', its thing is Mott) is what the player means."""
     def answers(a: Action) -> bool:
@@ -502,7 +529,7 @@ def _spoken_to(verb: str, person: Thing, ctx: Context) -> Intent | None:
     found = next((a for a in ctx.own + ctx.globals if answers(a)), None)
     if found is not None:
         return Intent("action", action=found, words=(verb, f"@{person.id}"))
-    if any(answers(a) for a in ctx.spent):
+    if not topic and any(answers(a) for a in ctx.spent):  # a new topic is not 'done'
         return Intent("unknown", words=(verb,), message="You have already done that.")
     return None
 
@@ -533,7 +560,7 @@ def _one(ws: Words, ctx: Context) -> Thing | Intent:
     if not found:
         if all(w in ctx.mentioned() for w in ws):
             # named by the text, declared nowhere: not a way forward, and said so plainly
-            noun = shown(ws, ctx)
+            noun = shown(ws, ctx.scope)
             if len(ws) == 1 and ws[0] in ctx.names():  # a person's name: Odo, not "the odo"
                 return Intent("unknown", words=ws, message=f"{noun.capitalize()} is not "
                               "someone you can reach just now.")
@@ -541,42 +568,20 @@ def _one(ws: Words, ctx: Context) -> Thing | Intent:
             return Intent("unknown", words=ws, message=f"The {noun} {are} not something "
                           "you need to worry about.")
         return Intent("unknown", words=ws,
-                      message=f"You can't see any '{shown(ws, ctx)}' here.")
+                      message=f"You can't see any '{shown(ws, ctx.scope)}' here.")
     return Intent("unknown", words=ws, message=f"Which do you mean, {apart(found)}?",
                   options=found, phrase=ws)
 
 
-def shown(ws: Words, ctx: Context) -> str:
-    """Words as a player may see them again: a pronoun's thing by its name, never its id."""
-    out = []
-    for w in ws:
-        if w.startswith("@"):
-            t = ctx.scope.get(w[1:])
-            out.append(" ".join(t.name) if t is not None else "it")
-        else:
-            out.append(w)
-    return " ".join(out)
-
-
 def unknown(ws: Words, ctx: Context) -> Intent:
-    from .closematch import close_matches  # only for a command nobody understood
-    from .suggest import noun_offers
+    from .suggest import offers_for  # only for a command nobody understood
 
-    typed = shown(ws, ctx)
+    typed = shown(ws, ctx.scope)
     pool = [] if ctx.exact else list(dict.fromkeys(  # exact (a replayed log): no suggestions
         ctx.phrases() + [" ".join(seq) for seq, v in VERB_TABLE
                          if len(seq[0]) > 2 and v != "where"]))  # 'where is' is no verb
-    noun = None if ctx.exact else noun_offers(ws, typed, ctx.scope, pool, ctx.mentioned,
-                                              ctx.vocabulary)
-    close = close_matches(typed, pool, n=3, cutoff=0.6) if noun is None else noun
-    if not close and noun is None:  # a bare noun ('ring') is never offered a verb ('drink')
-        first = close_matches(ws[0], [p.split()[0] for p in pool], n=1, cutoff=0.75)
-        if first:
-            close = [p for p in pool if p.split()[0] == first[0]][:3]
-    if ws[0] not in _GOING:  # 'back to X', 'unscrew grille': never a bare 'go X'
-        close = [c for c in close if not c.startswith("go ")]
-    if ws[0] in REAL_VERBS:  # 'pray' is no typo for 'pry': only phrases of its own verb
-        close = [c for c in close if c.split()[0] == ws[0]]
+    close = [] if ctx.exact else offers_for(ws, typed, ctx.scope, pool, ctx.mentioned,
+                                            ctx.vocabulary)
     parts = [f"That isn't a command I know here: '{typed}'."]
     if close:
         parts.append("Did you mean: " + ", ".join(f"'{c}'" for c in close) + "?")

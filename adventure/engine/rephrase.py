@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 CLIMBING: Final = frozenset({"climb", "crawl", "clamber", "scramble", "step"})
 # directions that a verb of climbing means going in ('climb down', 'crawl out')
 WAYS: Final = frozenset({"up", "down", "u", "d", "in", "out", "inside", "outside"})
+INTO: Final = frozenset({"into", "through"})
 RETURNING: Final = frozenset({"back", "return", "go", "head", "walk", "run"})
 FIRST: Final = CLIMBING | RETURNING | {"warn", "alert"}
 # what a warning becomes: the person's own answer, never a story action that merely
@@ -27,6 +28,8 @@ def rephrase(ws: Words) -> Words | None:
     first = ws[0]
     if first in CLIMBING and len(ws) == 2 and ws[1] in WAYS:
         return ("go", ws[1])  # 'climb down': the way down, if there is one
+    if first in CLIMBING and len(ws) > 2 and ws[1] in WAYS | INTO:
+        return ("go", *ws[1:])  # 'climb down the hatch', 'crawl into the duct'
     if first in RETURNING:
         rest = ws[1:]
         if first != "back" and rest[:1] == ("back",):

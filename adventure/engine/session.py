@@ -82,6 +82,7 @@ class Session:
         self.before_turn: Callable[[], list[tuple[str, str]]] | None = None
         self.last_line: str | None = None  # for 'again'
         self.oops: tuple[str, str] | None = None  # (unknown word, its line), for 'oops'
+        self.understood = ""  # the last command as a typo correction read it
         self.last: Result | None = self.opening  # its offers serve the next step
 
     @property
@@ -112,6 +113,10 @@ class Session:
     def _submit(self, line: str) -> Result:
         ws = words(line)
         if ws and ws[0] == "oops":
+            if len(ws) == 2 and self.oops is None and self.understood:
+                return self._notice(f"I had already taken your last command as "
+                                    f"{self.understood}; if you meant something else, say "
+                                    "it again in full.", error=True)
             if len(ws) != 2 or self.oops is None:
                 return self._notice("'oops' corrects the word I did not know in your last "
                                     "command: say 'oops' and the right word.", error=True)
@@ -127,6 +132,9 @@ class Session:
         if self.pending_restart and ws in NO:
             self.pending_restart = False
             return self._notice("Not restarted; play on.")
+        if self.pending_restart and ws == ("undo",):  # taking back the question, not a move
+            self.pending_restart = False
+            return self._notice("Not restarted, and nothing undone; play on.")
         if self.pending_restart and ws in YES:
             ws = ("restart",)
         verb = ws[0] if ws else ""
@@ -137,6 +145,9 @@ class Session:
             result = self._play(line)
             self.last_line = line
             self.oops = (result.unknown_word, line) if result.unknown_word else None
+            self.understood = next((t[len("(I understood: "):-1] for style, t in result.paragraphs
+                                    if style == "system" and t.startswith("(I understood: ")),
+                                   "")  # a typo already mended: 'oops' has nothing to mend
         if verb != "restart":
             self.pending_restart = False
         if self.store is not None:

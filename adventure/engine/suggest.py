@@ -5,10 +5,12 @@
 from __future__ import annotations
 
 from .nounmatch import resolve
+from .realverbs import REAL_VERBS
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Final
 
     from ..story.model import Thing, Words
 
@@ -34,3 +36,24 @@ def noun_offers(ws: Words, typed: str, scope: dict[str, Thing], pool: list[str],
 def _verbs(pool: list[str]) -> set[str]:
     """The words a command can start with here: the built-in verbs' and the scene's."""
     return {p.split()[0] for p in pool if p}
+
+
+_GOING: Final = frozenset({"go", "walk", "run", "head", "move", "enter", "travel"})
+
+
+def offers_for(ws: Words, typed: str, scope: dict[str, Thing], pool: list[str],
+               mentioned: Callable[[], frozenset[str]], known: frozenset[str]) -> list[str]:
+    """What 'Did you mean' offers for a command nobody understood, from `pool`."""
+    from .closematch import close_matches
+
+    noun = noun_offers(ws, typed, scope, pool, mentioned, known)
+    close = close_matches(typed, pool, n=3, cutoff=0.6) if noun is None else noun
+    if not close and noun is None:  # a bare noun ('ring') is never offered a verb ('drink')
+        first = close_matches(ws[0], [p.split()[0] for p in pool], n=1, cutoff=0.75)
+        if first:
+            close = [p for p in pool if p.split()[0] == first[0]][:3]
+    if ws[0] not in _GOING:  # 'back to X', 'unscrew grille': never a bare 'go X'
+        close = [c for c in close if not c.startswith("go ")]
+    if ws[0] in REAL_VERBS:  # 'pray' is no typo for 'pry': only phrases of its own verb
+        close = [c for c in close if c.split()[0] == ws[0]]
+    return close

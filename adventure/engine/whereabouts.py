@@ -46,3 +46,15 @@ def say_whereabouts(world: World, people: Sequence[Thing]) -> None:
     if len(world.out) == mark:
         world.out.append(("text", f"You don't know where {t.the()} "
                           f"{t.agree('is', 'are')} now."))
+
+
+def taken_away(world: World, t: Thing) -> bool:
+    """'where is the worker' for a person still listed where the story declared them, whose
+    `whereabouts` says the story has since taken them off (dragged down the stair): said,
+    rather than 'right here'. A person brought into view (a companion) is where they are."""
+    if t.whereabouts is None or world.location(t.id) != t.location \
+            or t.location != world.state.scene:
+        return False
+    mark = len(world.out)
+    world.say(t.whereabouts)
+    return len(world.out) > mark

@@ -398,12 +398,16 @@ class SaveInfo(Record):
         self.problem = problem
 
 
-def _natural(path: Path) -> list[tuple[int, int | str]]:
-    """'bash2' before 'bash10', as a person counts."""
+def natural(name: str) -> list[tuple[int, int | str]]:
+    """'bash2' before 'bash10', and 'bash' before 'bash2', as a person counts."""
     import re
 
     return [(0, int(p)) if p.isdecimal() else (1, p.casefold())
-            for p in re.split(r"(\d+)", path.name) if p]
+            for p in re.split(r"(\d+)", name) if p]
+
+
+def _natural(path: Path) -> list[tuple[int, int | str]]:
+    return natural(path.name[:-len(SUFFIX)])  # the suffix after 'bash' sorted it last
 
 
 def list_saves(directory: Path) -> list[SaveInfo]:

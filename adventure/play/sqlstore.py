@@ -35,6 +35,7 @@ from .saves import (
     check_slot,
     decode,
     encode,
+    natural,
     rebuildable,
     utc_now,
 )
@@ -450,6 +451,7 @@ class PlayerStore:
                            "player = ? AND story = ? ORDER BY slot", self._key())
         if not rows:
             return "No saved games yet. Type 'save NAME' to make one."
+        rows = sorted(rows, key=lambda row: natural(row[0]))  # 'bante' before 'bante2'
         return "\n".join(sanitize(f"  {slot:<20} {str(at)[:19].replace('T', ' '):<19}  "
                                   f"turn {turn!s:<5} {title}")
                          for slot, at, turn, title in rows)
