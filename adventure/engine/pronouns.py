@@ -59,13 +59,13 @@ def without_owner(ws: Words, names: Callable[[str], bool]) -> Words:
 def choose_person(candidates: list[Thing], here: str, last: str | None) -> Thing | None:
     """Of several people 'him' could mean with none named: the last one named, else the
     one this scene is with (declared in it, not someone who came along; of several, the
-    one the story gives most to say: topics, then talk, before a musician in the corner),
-    else nobody."""
+    one the story gives most to say: topics, then talk, before a musician in the corner;
+    never between groups), else nobody."""
     for t in candidates:
         if t.id == last:
             return t
     local = [t for t in candidates if t.location == here]
-    if len(local) > 1:
+    if len(local) > 1 and not any(t.plural for t in local):  # 'them' of two groups: ask
         voice = [(bool(t.topics), t.talk is not None) for t in local]
         best = max(voice)
         local = [t for t, v in zip(local, voice, strict=True) if v == best]
