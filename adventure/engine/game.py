@@ -176,6 +176,10 @@ class Game(Replies):
                               + listing[-1] + "? Type its number.")
         self._remember(world, intent)
         advanced = self.execute(world, intent, ctx)
+        if world.entered and "absent" in world.state.refs:
+            # 'where is X' was answered where the player was: once they move on, 'him' is
+            # whoever is in view again (the Julian found in the quarters)
+            world.unset("refs", "absent")
         if intent.kind == "meta" and intent.verb == "quit":
             res = self._result(world, advanced=False, show_choices=False, before=before)
             res.quit = True
