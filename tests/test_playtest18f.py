@@ -235,3 +235,12 @@ def test_her_with_none_named_is_the_one_the_story_gives_a_voice(tmp_path):
 """, "")
     s = Session(game_of(alike, quiet), seed=1)
     assert s.submit("x her").text == "Whom do you mean by 'her': the lady or the musician?"
+
+
+def test_refusing_someone_is_saying_no_to_them(tmp_path):
+    """'refuse her' (one of issue 18's own examples) is said to her, as 'tell her no' is:
+    her answer, not "That isn't a command I know"; 'refuse to ...' is not a person."""
+    s = Session(game_of(tmp_path, SALON), seed=1)
+    assert s.submit("refuse her").text == '"Go on," she says.'
+    assert s.submit("defy the lady").text == '"Go on," she says.'
+    assert "isn't a command I know" in s.submit("refuse to play").text

@@ -17,7 +17,8 @@ CLIMBING: Final = frozenset({"climb", "crawl", "clamber", "scramble", "step"})
 WAYS: Final = frozenset({"up", "down", "u", "d", "in", "out", "inside", "outside"})
 INTO: Final = frozenset({"into", "through"})
 RETURNING: Final = frozenset({"back", "return", "go", "head", "walk", "run"})
-FIRST: Final = CLIMBING | RETURNING | {"warn", "alert"}
+REFUSING: Final = frozenset({"refuse", "defy", "spurn"})
+FIRST: Final = CLIMBING | RETURNING | REFUSING | {"warn", "alert"}
 # what a warning becomes: the person's own answer, never a story action that merely
 # accepts 'talk to X' among its phrases ('speak to worf' is impersonating the Intendant)
 WARNED: Final = frozenset({"talk", "tell"})
@@ -39,6 +40,8 @@ def rephrase(ws: Words) -> Words | None:
         if rest[:1] == ("to",) and len(rest) > 1:
             return ("go", "to", *rest[1:])  # 'back to antechamber', 'return to the bar'
         return None
+    if first in REFUSING and 1 < len(ws) <= 4 and ws[1] != "to":
+        return ("tell", *ws[1:], "no")  # 'refuse her': said to her, as 'tell her no' is
     if first in ("warn", "alert") and len(ws) > 1:
         # a warning is something said: 'warn sisko' talks to him, 'warn sisko about the
         # guards' tells him about them
