@@ -7,6 +7,8 @@ command). It never prints; it collects paragraphs for the session to return.
 
 from __future__ import annotations
 
+from zlib import crc32  # zlib is loaded at start already (replies.py)
+
 from ..story.limits import bounded
 from ..story.memo import remember
 from ..story.model import OneOf, Story, TextSpec, Thing
@@ -199,8 +201,7 @@ class World:
         n = len(spec.options)
         pick = self.draw() % n
         if n > 1:
-            from zlib import crc32  # a checksum the same on every run, unlike str's hash
-
+            # a checksum, the same on every run (str's hash is not)
             key = ONE_OF + str(crc32(spec.options[0].source.encode()))
             if self.state.hints.get(key) == pick:
                 pick = (pick + 1) % n
