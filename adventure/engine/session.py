@@ -37,11 +37,19 @@ def split_commands(line: str) -> list[str]:
     if not stripped or len(line) > MAX_LINE:
         return [line]
     lower = stripped.lower()
-    if lower.startswith(_SESSION_WORDS):
-        return [line]
-    if "." not in line and ";" not in line and "!" not in line and "then" not in lower:
+    if "." not in lower and ";" not in lower and "!" not in lower and "then" not in lower:
         return [stripped]  # most lines are one command: no need for the expression
+    if lower.startswith(_SESSION_WORDS):
+        return [line]  # 'save my.game' is one
     return [p for p in rx(_SEPARATORS).split(stripped) if p.strip()] or [line]
+
+
+def _understood(result: Result) -> str:
+    """How a typo correction read the command ("(I understood: 'x rod')"), else ""."""
+    for style, text in result.paragraphs:
+        if style == "system" and text.startswith("(I understood: "):
+            return text[len("(I understood: "):-1]
+    return ""
 
 
 def _failed(result: Result) -> bool:
@@ -145,9 +153,7 @@ class Session:
             result = self._play(line)
             self.last_line = line
             self.oops = (result.unknown_word, line) if result.unknown_word else None
-            self.understood = next((t[len("(I understood: "):-1] for style, t in result.paragraphs
-                                    if style == "system" and t.startswith("(I understood: ")),
-                                   "")  # a typo already mended: 'oops' has nothing to mend
+            self.understood = _understood(result)  # a typo mended: 'oops' has nothing to mend
         if verb != "restart":
             self.pending_restart = False
         if self.store is not None:

@@ -162,24 +162,31 @@ class GameState(Record):
     def _others_changed(self, newer: GameState, out: list[Any]) -> None:
         """The fields that are not dicts, where `newer` differs, added to the delta `out`
         as (name, None, this value)."""
-        # written out: a loop of getattr calls costs twice as much, every turn
+        # written out: a loop of getattr calls costs twice as much, every turn; a field
+        # that is the same object (most, most turns) is not compared item by item
         if self.scene != newer.scene:
-            out += ("scene", None, self.scene)
+            out.append("scene")
+            out.append(None)
+            out.append(self.scene)
         if self.turn != newer.turn:
-            out += ("turn", None, self.turn)
+            out.append("turn")
+            out.append(None)
+            out.append(self.turn)
         if self.score != newer.score:
             out += ("score", None, self.score)
-        if self.timers != newer.timers:
+        if self.timers is not newer.timers and self.timers != newer.timers:
             out += ("timers", None, self.timers)
-        if self.stack != newer.stack:
+        if self.stack is not newer.stack and self.stack != newer.stack:
             out += ("stack", None, self.stack)
         if self.rng != newer.rng:
-            out += ("rng", None, self.rng)
+            out.append("rng")
+            out.append(None)
+            out.append(self.rng)
         if self.seed != newer.seed:
             out += ("seed", None, self.seed)
         if self.ended != newer.ended:
             out += ("ended", None, self.ended)
-        if self.pending != newer.pending:
+        if self.pending is not newer.pending and self.pending != newer.pending:
             out += ("pending", None, self.pending)
         if self.start is not newer.start:  # a restore of a game begun elsewhere
             out += ("start", None, self.start)

@@ -310,7 +310,7 @@ class World:
             if listed:
                 self.out.append(("text", f"You can see {join_names(listed)} here."))
             for holder in here:
-                if holder.holds or holder.person:
+                if holder.holds or holder.pronoun != "it":  # (.person, without the call)
                     self.describe_contents(holder)
 
     def describe_contents(self, holder: Thing) -> None:
@@ -353,7 +353,8 @@ class World:
         if found is None:
             # like scope(), kept per story too: by the holder and where things have moved
             key = (holder, self.arrangement())
-            known = self.story.derived.setdefault("contents", {})
+            known: dict[tuple[str, int], list[Thing]] = self.story.derived.setdefault(
+                "contents", {})  # typed: a native dict lookup, not a method call by name
             found = known.get(key)
             if found is None:
                 found = [t for t in base.get(holder, ()) if t.id not in moved]
