@@ -54,7 +54,9 @@ class World:
         self.described = False  # a scene was described (entered, or 'look'): show choices
         self.offered_before: tuple[str, ...] | None = None  # choice labels before the command
         # scope() (with its scene) and contents() of this command, until a thing moves
-        self._scope: tuple[tuple[str, bool], dict[str, Thing]] | None = None
+        self._scope: dict[str, Thing] | None = None
+        self._scope_at = ""  # ... the scene it was found in
+        self._scope_dark = False  # ... and whether it was dark there
         self._held: dict[str, list[Thing]] | None = None
         # field -> key -> its value before this command first wrote it (GONE: absent):
         # the turn's undo record, so undo never has to compare two whole states. By
@@ -351,18 +353,21 @@ class World:
             held = self._held = {}
         found = held.get(holder)
         if found is None:
-            # like scope(), kept per story too: by the holder and where things have moved
-            key = (holder, self.arrangement())
-            known: dict[tuple[str, int], list[Thing]] = self.story.derived.setdefault(
-                "contents", {})  # typed: a native dict lookup, not a method call by name
-            found = known.get(key)
+            # like scope(), kept per story too: by where things have moved, then the holder
+            # (two plain lookups: a (holder, number) key was made, hashed and compared)
+            known = _memo(self.story, "contents")
+            arrangement = self.arrangement()
+            mine = known.get(arrangement)
+            if mine is None:
+                mine = remember(known, arrangement, {})
+            found = mine.get(holder)
             if found is None:
                 found = [t for t in base.get(holder, ()) if t.id not in moved]
                 extra = [self.story.things[tid] for tid, where in moved.items()
                          if where == holder]
                 if extra:
                     found = sorted(found + extra, key=lambda t: order[t.id])
-                remember(known, key, found)
+                remember(mine, holder, found)
             held[holder] = found
         return found
 
@@ -399,20 +404,26 @@ class World:
         Kept until the scene changes or a thing moves (the parser, `here()` guards and
         hints ask for it several times a turn); callers must not change it."""
         scene = self.state.scene
-        dark = self.story.scenes[scene].dark is not None and self.dark
-        cached = self._scope
-        if cached is not None and cached[0] == (scene, dark):
-            return cached[1]
+        at = self.story.scenes[scene]
+        dark = at.dark is not None and self.dark
+        found = self._scope
+        if found is not None and self._scope_at == scene and self._scope_dark == dark:
+            return found
         # Scope depends on the scene (in a conversation, the scenes it was called from
         # too), the dark and where things have moved, nothing else: games come back to
-        # the same few arrangements, so it is kept per story as well.
-        stack = tuple(self.state.stack) if self.story.scenes[scene].conversation else ()
-        key = (scene, dark, stack, self.arrangement())
-        known = self.story.derived.setdefault("scopes", {})
-        found = known.get(key)
+        # the same few arrangements, so it is kept per story as well, by the arrangement
+        # and then the scene (a tuple key only in the dark or a conversation).
+        stack = tuple(self.state.stack) if at.conversation else ()
+        key: object = (scene, dark, stack) if dark or stack else scene
+        known = _memo(self.story, "scopes")
+        arrangement = self.arrangement()
+        mine = known.get(arrangement)
+        if mine is None:
+            mine = remember(known, arrangement, {})
+        found = mine.get(key)
         if found is None:
-            found = remember(known, key, self._find_scope(scene, dark))
-        self._scope = ((scene, dark), found)
+            found = remember(mine, key, self._find_scope(scene, dark))
+        self._scope, self._scope_at, self._scope_dark = found, scene, dark
         return found
 
     def _find_scope(self, scene: str, dark: bool) -> dict[str, Thing]:
@@ -451,6 +462,14 @@ def _people(story: Story) -> list[Thing]:
     found = story.derived.get("people")
     if found is None:
         found = story.derived["people"] = [t for t in story.things.values() if t.person]
+    return found
+
+
+def _memo(story: Story, name: str) -> dict[int, dict[Any, Any]]:
+    """A memo the story keeps by arrangement (World.arrangement), made on first use."""
+    found: dict[int, dict[Any, Any]] | None = story.derived.get(name)
+    if found is None:
+        found = story.derived[name] = {}
     return found
 
 
