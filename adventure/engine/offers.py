@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from ..story.limits import MAX_ROUTE_STEPS
 from ..story.memo import remember
-from ..story.model import Action, Exit, Scene, Story, Words
+from ..story.model import Action, Exit, Scene, Story, Thing, Words
 from ..story.text import Template
 from ..story.vocab import BUILTINS, synonym_index, words
 from .conversing import partners
 from .labels import label_words
-from .parser import Context, thing_words
+from .parser import Context, Lazy, thing_words
 from .result import Offer
 from .world import World
 
@@ -104,25 +104,14 @@ class Offers:
                 own = [a for a in own if a.key not in gone]
                 glob = [a for a in glob if a.key not in gone]
         fb = scene.fallback
-        def phrases() -> list[str]:  # only needed when a command is not understood
-            out = []
-            for a in own + glob:
-                if self.listed(world, a) and (a.when is None or a.when(world)):
-                    out.extend(_phrases(a))
-            out.extend(f"go {ex.key}" for ex in scene.exits if not ex.hidden)
-            return out
-
         sid = scene.id
         return Context(  # positional, in Context's order: this runs every turn
-            self.synonyms, own, glob, spent, scene.exits, world.scope, titles, len(offers),
+            self.synonyms, own, glob, spent, scene.exits, None, titles, len(offers),
             fb is not None and (fb.when is None or bool(fb.when(world))),
-            scene.conversation, phrases,
+            scene.conversation, None,
             world.state.refs,  # the parser takes only those still in scope
-            self.routes(sid), self.vocabulary(sid),
-            lambda: frozenset(a.key for a in own + glob if not self.listed(world, a)),
-            lambda: self._label_words(offers),
-            scene.words_shown, lambda: self.names(scene), sid,
-            lambda: partners(scene, world.scope()) if scene.conversation else [])
+            self.routes(sid), self.vocabulary(sid), None, None, None, None, sid, None,
+            TurnLazy(self, world, scene, offers, own, glob))
 
     def _label_words(self, offers: list[Offer]) -> list[Words]:
         """The words of the offers' labels (parser.Context.labels), each label's kept
@@ -345,3 +334,43 @@ def _phrases(a: Action) -> list[str]:
         noun = a.nouns[0] if a.nouns else ()
         out.append(" ".join(a.verbs[0] + noun))
     return out
+
+
+class TurnLazy(Lazy):
+    """The parts of a turn's Context that the parser works out only when it asks."""
+
+    def __init__(self, offers: Offers, world: World, scene: Scene, shown: list[Offer],
+                 own: list[Action], glob: list[Action]) -> None:
+        self.offers = offers
+        self.world = world
+        self.scene = scene
+        self.shown = shown  # the numbered choices on offer
+        self.own = own
+        self.glob = glob
+
+    def scope(self) -> dict[str, Thing]:
+        return self.world.scope()
+
+    def phrases(self) -> list[str]:  # only needed when a command is not understood
+        out = []
+        for a in self.own + self.glob:
+            if self.offers.listed(self.world, a) and (a.when is None or a.when(self.world)):
+                out.extend(_phrases(a))
+        out.extend(f"go {ex.key}" for ex in self.scene.exits if not ex.hidden)
+        return out
+
+    def unlisted(self) -> frozenset[str]:
+        return frozenset(a.key for a in self.own + self.glob
+                         if not self.offers.listed(self.world, a))
+
+    def labels(self) -> list[Words]:
+        return self.offers._label_words(self.shown)
+
+    def mentioned(self) -> frozenset[str]:
+        return self.scene.words_shown()
+
+    def names(self) -> frozenset[str]:
+        return self.offers.names(self.scene)
+
+    def partners(self) -> list[Thing]:
+        return partners(self.scene, self.world.scope()) if self.scene.conversation else []
