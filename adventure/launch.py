@@ -28,16 +28,15 @@ def run() -> int:
 
 
 def exit_now(code: int) -> None:
-    """End the process without the interpreter's shutdown, which tears down every module
-    and object one by one (a sixteenth of a piped start of a small game), when nothing
-    needs it: no atexit function (readline's history, logging, temporary files...), no
-    other thread, standard output and error flushed. Returns when something does."""
+    """End the process without the interpreter's teardown of every module and object
+    (a sixteenth of a piped start of a small game, and more the longer the game) when
+    nothing needs it: no other thread, standard output and error flushed. The atexit
+    functions (logging's, imported with transitions; readline's history...) are run
+    first, as the usual shutdown would. Returns when something needs that shutdown."""
     import atexit
     import os
     import sys
 
-    if getattr(atexit, "_ncallbacks", lambda: 1)():
-        return
     threading = sys.modules.get("threading")
     if threading is not None and threading.active_count() > 1:
         return
@@ -47,4 +46,15 @@ def exit_now(code: int) -> None:
                 stream.flush()
     except (OSError, ValueError):  # a closed pipe: the usual shutdown says so
         return
+    run_exit_functions = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_functions is None:  # not CPython: leave it all to the usual shutdown
+        return
+    if getattr(atexit, "_ncallbacks", lambda: 1)():
+        run_exit_functions()  # (each once: this empties the list)
+        try:
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:
+                    stream.flush()
+        except (OSError, ValueError):
+            return
     os._exit(code)

@@ -142,14 +142,34 @@ def test_a_game_that_ends_the_process_at_once_has_written_everything(tmp_path):
     assert any('["south", ' in j for j in journals), journals
 
 
-def test_exit_now_leaves_the_usual_shutdown_to_a_process_that_needs_it():
-    """An atexit function, or an unflushable output, keeps the interpreter's shutdown."""
+def test_exit_now_runs_the_atexit_functions_and_leaves_an_unflushable_output_alone():
+    """exit_now runs what atexit holds, as the usual shutdown would, before it ends the
+    process; an output it cannot flush keeps the usual shutdown."""
     code = ("import atexit, sys; from adventure.launch import exit_now; "
             "atexit.register(lambda: print('atexit ran')); exit_now(3); print('went on')")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, cwd=ROOT)
-    assert res.returncode == 0 and res.stdout.split() == ["went", "on", "atexit", "ran"], res
+    assert res.returncode == 3 and res.stdout.split() == ["atexit", "ran"], res
     res = subprocess.run([sys.executable, "-c", "from adventure.launch import exit_now; "
                           "print('flushed first'); exit_now(3); print('not reached')"],
                          capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert res.returncode == 3 and res.stdout == "flushed first\n", res
+    code = ("import os, sys; from adventure.launch import exit_now; "
+            "r, w = os.pipe(); os.close(r); sys.stdout = os.fdopen(w, 'w'); print('lost'); "
+            "exit_now(3); sys.stderr.write('went on')")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, cwd=ROOT)
+    assert res.returncode != 3 and "went on" in res.stderr, res
+
+
+def test_exit_now_runs_loggings_own_atexit_work_and_still_ends_at_once(tmp_path):
+    """logging (imported with transitions) registers an atexit function: exit_now runs it
+    (a handler's file is flushed and closed) and ends the process all the same."""
+    log = tmp_path / "log.txt"
+    code = ("import logging, sys; from adventure.launch import exit_now; "
+            f"h = logging.FileHandler({str(log)!r}); logging.getLogger('t').addHandler(h); "
+            "logging.getLogger('t').warning('kept'); exit_now(4); print('not reached')")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, cwd=ROOT)
+    assert res.returncode == 4 and "not reached" not in res.stdout, res
+    assert log.read_text() == "kept\n"

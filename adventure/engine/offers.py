@@ -110,7 +110,7 @@ class Offers:
             fb is not None and (fb.when is None or bool(fb.when(world))),
             scene.conversation, None,
             world.state.refs,  # the parser takes only those still in scope
-            self.routes(sid), self.vocabulary(sid), None, None, None, None, sid, None,
+            self.routes(sid), None, None, None, None, None, sid, None,
             TurnLazy(self, world, scene, offers, own, glob))
 
     def _label_words(self, offers: list[Offer]) -> list[Words]:
@@ -358,6 +358,9 @@ class TurnLazy(Lazy):
                 out.extend(_phrases(a))
         out.extend(f"go {ex.key}" for ex in self.scene.exits if not ex.hidden)
         return out
+
+    def vocabulary(self) -> frozenset[str]:  # for typos: a scene's first visit need not
+        return self.offers.vocabulary(self.scene.id)
 
     def unlisted(self) -> frozenset[str]:
         return frozenset(a.key for a in self.own + self.glob

@@ -69,6 +69,9 @@ class Lazy:
     def phrases(self) -> list[str]:
         return []
 
+    def vocabulary(self) -> frozenset[str]:
+        return frozenset()
+
     def unlisted(self) -> frozenset[str]:
         return frozenset()
 
@@ -94,7 +97,7 @@ class Context:
     functions, or else asked of `lazy`."""
 
     __slots__ = ("synonyms", "own", "globals", "spent", "exits", "_scope", "exit_titles", "choices",
-                 "fallback", "conversation", "_phrases", "refs", "routes", "vocabulary",
+                 "fallback", "conversation", "_phrases", "refs", "routes", "_vocabulary",
                  "_unlisted", "_labels", "_mentioned", "_names", "exact", "scene", "_partners",
                  "lazy")
 
@@ -106,7 +109,7 @@ class Context:
                  phrases: Callable[[], list[str]] | None = None,
                  refs: dict[str, str] | None = None,
                  routes: dict[str, list[Exit]] | None = None,
-                 vocabulary: frozenset[str] = frozenset(),
+                 vocabulary: frozenset[str] | None = frozenset(),
                  unlisted: Callable[[], frozenset[str]] | None = None,
                  labels: Callable[[], list[Words]] | None = None,
                  mentioned: Callable[[], frozenset[str]] | None = None,
@@ -126,7 +129,7 @@ class Context:
         self._phrases = phrases  # listed commands, for suggestions
         self.refs = {} if refs is None else refs  # pronoun -> thing id last named
         self.routes = {} if routes is None else routes  # place words -> exits
-        self.vocabulary = vocabulary  # every word understood here (for typos)
+        self._vocabulary = vocabulary  # every word understood here, for typos (None: lazy's)
         self._unlisted = unlisted  # keys of hidden actions not yet revealed
         self._labels = labels  # the numbered choices' labels, as words
         self._mentioned = mentioned  # every word the scene's text can show
@@ -142,6 +145,13 @@ class Context:
         if isinstance(found, dict):
             return found
         found = self._scope = self.lazy.scope() if found is None else found()
+        return found
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        found = self._vocabulary
+        if found is None:
+            found = self._vocabulary = self.lazy.vocabulary()
         return found
 
     def phrases(self) -> list[str]:
