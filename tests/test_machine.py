@@ -75,7 +75,7 @@ def test_once_is_a_condition(demo_story, demo_game):
     assert st.done["corridor.search"] == 1
 
 
-def test_a_lazy_machine_adds_a_scene_s_transitions_when_a_game_first_fires_there(
+def test_a_lazy_machine_adds_a_trigger_s_transitions_when_a_game_first_fires_it_there(
         demo_story, demo_game):
     sm = StoryMachine(demo_story, lazy=True)
     assert set(sm.machine.states) == set(demo_story.scenes)
@@ -84,14 +84,22 @@ def test_a_lazy_machine_adds_a_scene_s_transitions_when_a_game_first_fires_there
     st.scene = "corridor"
     world = World(demo_story, st)
     assert sm.fire("action:corridor:search", world)
-    sources = {src for ev in sm.machine.events.values() for src in ev.transitions}
-    assert sources == {"corridor"}
+    # only what was fired, from where it was fired: the scene's other choices wait
+    assert {name: set(ev.transitions) for name, ev in sm.machine.events.items()} == {
+        "action:corridor:search": {"corridor"}}
     eager = StoryMachine(demo_story).machine
+    others = [n for n, e in eager.events.items() if "corridor" in e.transitions
+              and n != "action:corridor:search"]
+    assert others, "the demo's corridor has more than one way out"
+    st2 = demo_game.new_state(1)
+    st2.scene = "corridor"
+    for name in others:  # fired (taken or refused), each is added as the eager machine has it
+        sm.fire(name, World(demo_story, st2.copy()))
     lazy_events = sm.machine.events
+    assert set(lazy_events) == {n for n, e in eager.events.items() if "corridor" in e.transitions}
     for name, event in lazy_events.items():  # the same transitions as the eager machine
         assert [(t.source, t.dest) for t in event.transitions["corridor"]] == [
             (t.source, t.dest) for t in eager.events[name].transitions["corridor"]]
-    assert set(lazy_events) == {n for n, e in eager.events.items() if "corridor" in e.transitions}
 
 
 def test_the_story_machines_use_only_what_the_lean_classes_run(demo_story, campaign_game):

@@ -61,14 +61,16 @@ class Step:
 
 
 class StoryMachine:
-    """The machine of one story. With lazy=True (what a game uses) a scene's transitions
-    are added the first time any game fires a trigger there: a player's first prompt
-    does not wait for the scenes of chapters they have not reached."""
+    """The machine of one story. With lazy=True (what a game uses) a trigger's transitions
+    from a scene are added the first time any game fires it there: a player's first
+    prompt does not wait for the scenes of chapters they have not reached, nor a scene
+    for the choices nobody takes."""
 
     def __init__(self, story: Story, lazy: bool = False):
         self.story = story
         self._machine: Machine | None = None
-        self._built: set[str] = set()
+        self._built: set[str] = set()  # scenes whose every transition is added
+        self._built_triggers: dict[str, set[str]] = {}  # scene -> the triggers added from it
         self._callers: dict[str, list[str]] | None = None  # conversation -> scenes calling it
         self._events = {e.trigger: e for e in story.events.values()}
         self._built_events: set[tuple[str, str]] = set()
@@ -93,14 +95,45 @@ class StoryMachine:
         if sid in self._built or sid not in self.story.scenes:
             return
         self._built.add(sid)
+        for trigger in self._triggers(sid):
+            self._build_trigger(sid, trigger)
+
+    def _triggers(self, sid: str) -> dict[str, None]:
+        """The triggers of a scene's actions, exits and fallback, in that order, each once."""
         scene = self.story.scenes[sid]
+        found: dict[str, None] = {}
         for action in scene.actions:
-            self._add_action(sid, action)
+            found[action.trigger] = None
         for ex in scene.exits:
-            self._add_exit(sid, ex)
+            found[ex.trigger] = None
         fb = scene.fallback
         for f in (fb, fb.go) if fb is not None else ():
             if f is not None:
+                found[f.trigger] = None
+        return found
+
+    def _build_trigger(self, sid: str, trigger: str) -> None:
+        """Add the transitions of one trigger from scene `sid` (once), in the order the
+        scene lists them. A game's machine adds them as the trigger first fires there: a
+        scene's other choices cost nothing until someone takes them."""
+        done = self._built_triggers.get(sid)
+        if done is None:
+            done = self._built_triggers[sid] = set()
+        if trigger in done:
+            return
+        done.add(trigger)
+        scene = self.story.scenes.get(sid)
+        if scene is None:
+            return
+        for action in scene.actions:
+            if action.trigger == trigger:
+                self._add_action(sid, action)
+        for ex in scene.exits:
+            if ex.trigger == trigger:
+                self._add_exit(sid, ex)
+        fb = scene.fallback
+        for f in (fb, fb.go) if fb is not None else ():
+            if f is not None and f.trigger == trigger:
                 self.machine.add_transition(
                     f.trigger, sid, f.to, conditions=_guard(f.when),
                     before=[_run(f.do, f.text, where=str(scene.loc))])
@@ -151,16 +184,15 @@ class StoryMachine:
     def fire(self, trigger: str, world: World) -> bool:
         """Fire a trigger for this command's world; False if no transition's guards held."""
         sid = world.state.scene
-        if sid not in self._built:
-            self.build(sid)
-        if trigger in self._events:
-            self._build_event(sid, trigger)
         self.fired += 1
         by_trigger = self._steps.get(sid)
         if by_trigger is None:
             by_trigger = self._steps[sid] = {}
         steps = by_trigger.get(trigger)
-        if steps is None:  # every transition from sid is in the machine by now (above)
+        if steps is None:  # the first time it fires here: its transitions, then its steps
+            self._build_trigger(sid, trigger)
+            if trigger in self._events:
+                self._build_event(sid, trigger)
             steps = by_trigger[trigger] = self._read_steps(sid, trigger)
         if not steps:
             return False  # ignore_invalid_triggers: not a transition from here
