@@ -21,6 +21,7 @@ from setuptools.command.build_ext import build_ext
 # extend transitions' own), and what runs once (loading, checks, saves, the front ends but
 # the plain loop and the agent protocol, which write every turn).
 COMPILED = ["engine/session", "engine/game", "engine/labels", "engine/offers", "engine/reply",
+            "engine/context",
             "engine/verbs", "engine/world", "engine/parser", "engine/typos",
             "engine/nounmatch", "engine/rephrase", "engine/intent",
             "engine/pronouns", "engine/state", "engine/scopeindex", "engine/closematch",

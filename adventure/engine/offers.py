@@ -12,9 +12,10 @@ from ..story.memo import remember
 from ..story.model import Action, Exit, Scene, Story, Thing, Words
 from ..story.text import Template
 from ..story.vocab import BUILTINS, synonym_index, words
+from .context import Context, Lazy
 from .conversing import partners
 from .labels import label_words
-from .parser import Context, Lazy, thing_words
+from .parser import thing_words
 from .result import Offer
 from .world import World
 
