@@ -108,6 +108,10 @@ class Context:
             found = self._vocabulary = self.lazy.vocabulary()
         return found
 
+    def known_words(self) -> frozenset[str] | None:
+        """The vocabulary if it has been worked out, else None (to hand on, still lazy)."""
+        return self._vocabulary
+
     def phrases(self) -> list[str]:
         f = self._phrases
         return self.lazy.phrases() if f is None else f()

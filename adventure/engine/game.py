@@ -446,12 +446,14 @@ def narrowed(ctx: Context, without: Intent | None = None, fallback: bool | None 
     """What the parser is told, less the action or exit that refused (or the fallback)."""
     a = without.action if without is not None else None
     ex = without.exit if without is not None else None
+    # (the choices' labels, the text's words and names are left out; the vocabulary is
+    # still worked out only if a typo needs it)
     return Context(ctx.synonyms, [o for o in ctx.own if o is not a],
                    [o for o in ctx.globals if o is not a], ctx.spent,
                    [o for o in ctx.exits if o is not ex], ctx.scope, ctx.exit_titles,
                    ctx.choices, ctx.fallback if fallback is None else fallback,
-                   ctx.conversation, ctx.phrases, ctx.refs, ctx.routes, ctx.vocabulary,
-                   ctx.unlisted, scene=ctx.scene, partners=ctx.partners)
+                   ctx.conversation, None, ctx.refs, ctx.routes, ctx.known_words(),
+                   None, list, frozenset, frozenset, ctx.scene, None, ctx.lazy)
 
 
 def _own_refusal(intent: Intent) -> bool:
