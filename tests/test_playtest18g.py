@@ -212,3 +212,16 @@ def test_a_conversation_called_from_several_scenes_begun_there_has_its_person(tm
     s = Session(game, seed=1, start=make_start(game.story, "sisko_talk"))
     assert s.state.stack == []
     assert s.submit("x sisko").text == "Sisko, big and still."
+
+
+def test_where_is_someone_asks_after_them_not_a_thing_named_for_them(tmp_path):
+    text = HOLD.replace("""    things:
+      intendant:""", """    scenery:
+      stool, nell: Nell's empty stool.
+    things:
+      intendant:""", 1)
+    s = Session(game_of(tmp_path, text), seed=1)
+    s.submit("go out to the cockpit")
+    assert s.submit("x nell").text == "Nell's empty stool."  # what is in view, examined
+    assert s.submit("where is nell").text == "Down at the boats, mending nets."
+    assert s.submit("where is the stool").text == "The stool is right here."

@@ -150,6 +150,9 @@ class Game(Replies):
             typed = apply_synonyms(words(line), self.synonyms)
             intent = about_self(world, typed, ctx) or absent_person(world, typed) \
                 or away_person(world, typed) or intent
+        elif intent.verb == "where" and intent.objects and not intent.objects[0].person:
+            # 'where is the intendant' asks after her, not the sigil named for her
+            intent = absent_person(world, apply_synonyms(words(line), self.synonyms)) or intent
         if intent.kind == "choice":
             intent = self._choose(intent, offers, world)
         elif intent.kind == "fallback" and not moving(intent.words):
