@@ -156,11 +156,19 @@ def test_someone_known_out_of_view_is_not_here_and_where_they_are(tmp_path):
     assert "isn't here" not in s.submit("x odo").text
 
 
-def test_not_here_is_the_storys_wording(tmp_path):
-    text = HOLD.replace("  state:\n", "  wording:\n    not_here: No sign of {the}.\n  state:\n", 1)
+def test_not_here_and_out_of_reach_are_the_storys_wording(tmp_path):
+    cockpit = "Nell left for the boats."
+    text = HOLD.replace(cockpit, cockpit + " The hatch where Odo stood is shut.")
+    (tmp_path / "plain").mkdir()
+    s = Session(game_of(tmp_path / "plain", text), seed=1)
+    s.submit("go out to the cockpit")
+    assert s.submit("x odo").text == "Odo is not someone you can reach just now."
+    text = text.replace("  state:\n", "  wording:\n    not_here: No sign of {the}.\n"
+                        "    out_of_reach: '{The} is long gone.'\n  state:\n", 1)
     s = Session(game_of(tmp_path, text), seed=1)
     s.submit("go out to the cockpit")
     assert s.submit("x nell").text == "No sign of Nell. Down at the boats, mending nets."
+    assert s.submit("x odo").text == "Odo is long gone."
 
 
 def test_them_is_a_plural_thing_or_the_one_group_never_the_last_singular_thing(tmp_path):

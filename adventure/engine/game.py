@@ -150,6 +150,8 @@ class Game(Replies):
             typed = apply_synonyms(words(line), self.synonyms)
             intent = about_self(world, typed, ctx) or absent_person(world, typed) \
                 or away_person(world, typed) or intent
+            if intent.verb == "out_of_reach" and "out_of_reach" in self.story.wording:
+                intent.message = world.word("out_of_reach", The=intent.phrase[0])
         elif intent.verb == "where" and intent.objects and not intent.objects[0].person:
             # 'where is the intendant' asks after her, not the sigil named for her
             intent = absent_person(world, apply_synonyms(words(line), self.synonyms)) or intent

@@ -571,8 +571,8 @@ def _one(ws: Words, ctx: Context) -> Thing | Intent:
             # named by the text, declared nowhere: not a way forward, and said so plainly
             noun = shown(ws, ctx.scope)
             if len(ws) == 1 and ws[0] in ctx.names():  # a person's name: Odo, not "the odo"
-                return Intent("unknown", words=ws, message=f"{noun.capitalize()} is not "
-                              "someone you can reach just now.")
+                return Intent("unknown", words=ws, verb="out_of_reach", phrase=(noun.capitalize(),),
+                              message=f"{noun.capitalize()} is not someone you can reach just now.")
             are = "are" if noun.endswith("s") and not noun.endswith("ss") else "is"
             return Intent("unknown", words=ws, message=f"The {noun} {are} not something "
                           "you need to worry about.")

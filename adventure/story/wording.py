@@ -35,6 +35,8 @@ DEFAULTS: dict[str, str] = {
     # are (their `whereabouts`) ({the}, {The}: the person; {is}: is or are; {isnt}: isn't
     # or aren't)
     "not_here": "{The} {isnt} here.",
+    # a name the scene's text shows, with nobody of that name in view ({The}: the name)
+    "out_of_reach": "{The} is not someone you can reach just now.",
     # attack or shoot a person no action of the story answers ({the}, {The}, {is}:
     # the person): a story with weapons says what holding one changes
     "attack_person": "Violence isn't the answer to this one.",
