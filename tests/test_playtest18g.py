@@ -233,3 +233,15 @@ def test_where_is_someone_asks_after_them_not_a_thing_named_for_them(tmp_path):
     assert s.submit("x nell").text == "Nell's empty stool."  # what is in view, examined
     assert s.submit("where is nell").text == "Down at the boats, mending nets."
     assert s.submit("where is the stool").text == "The stool is right here."
+
+
+def test_where_is_a_name_asks_after_whose_name_it_is_not_who_answers_to_it(tmp_path):
+    text = HOLD.replace("""        name: intendant
+        article: the""", """        name: intendant
+        synonyms: [mirror nell]
+        article: the""", 1)
+    s = Session(game_of(tmp_path, text), seed=1)
+    s.submit("go out to the cockpit")
+    assert s.submit("where is nell").text == "Down at the boats, mending nets."
+    assert s.submit("where is the intendant").text == "The Intendant is right here."
+    assert s.submit("where is mirror nell").text == "The Intendant is right here."

@@ -152,9 +152,11 @@ class Game(Replies):
                 or away_person(world, typed) or intent
             if intent.verb == "out_of_reach" and "out_of_reach" in self.story.wording:
                 intent.message = world.word("out_of_reach", The=intent.phrase[0])
-        elif intent.verb == "where" and intent.objects and not intent.objects[0].person:
-            # 'where is the intendant' asks after her, not the sigil named for her
-            intent = absent_person(world, apply_synonyms(words(line), self.synonyms)) or intent
+        elif intent.verb == "where" and intent.objects:
+            # 'where is the intendant' asks after her, not the sigil named for her; 'where
+            # is kira' after Kira, not the Intendant some call mirror Kira
+            intent = absent_person(world, apply_synonyms(words(line), self.synonyms),
+                                   intent.objects[0]) or intent
         if intent.kind == "choice":
             intent = self._choose(intent, offers, world)
         elif intent.kind == "fallback" and not moving(intent.words):

@@ -19,14 +19,20 @@ if TYPE_CHECKING:
     from .world import World
 
 
-def absent_person(world: World, ws: Words) -> Intent | None:
+def absent_person(world: World, ws: Words, seen: Thing | None = None) -> Intent | None:
     """'where is julian' (its words `ws`) with Julian out of view: a free answer about him;
-    None when the command is no 'where is', or names nobody the story has."""
+    None when the command is no 'where is', or names nobody the story has. With `seen`, the
+    thing in view the words found: someone away is meant only when that is no person, or
+    a person the words do not name exactly while someone away has them for a name."""
     verb, rest = _builtin_verb(ws)
     if verb != "where" or not rest:
         return None
     rest = head(rest)
     people = [t for t in world.story.things.values() if t.person and thing_matches(t, rest)]
+    if seen is not None:
+        scope = world.scope()
+        people = [t for t in people if t.id not in scope and (
+            not seen.person or seen.name != rest and t.name == rest)]
     if not people:
         return None
     exact = [t for t in people if t.name == rest] or people
