@@ -30,7 +30,7 @@ from .reply import Replies, describe
 from .scopeindex import index as scope_index
 from .selfname import about_self
 from .state import GameState
-from .whereabouts import absent_person
+from .whereabouts import absent_person, away_person
 from .world import World
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
@@ -50,7 +50,8 @@ YES: Final = frozenset({("yes",), ("y",), ("yeah",), ("yep",), ("sure",), ("ok",
                         ("yes", "please")})
 NO: Final = frozenset({("no",), ("n",), ("nope",), ("cancel",), ("no", "thanks")})
 # built-in verbs that only show what is already so: they take no turn
-FREE_VERBS: Final = frozenset({"look", "inventory", "examine", "whereabouts", "talk_self"})
+FREE_VERBS: Final = frozenset({"look", "inventory", "examine", "whereabouts", "talk_self",
+                                "away"})
 # built-in verbs that move things: one that moved nothing was refused, and is free
 HANDLING: Final = frozenset({"take", "drop", "wear", "remove", "put", "give"})
 MAX_LINE: Final = 1000  # characters in one command; longer input is refused, not parsed
@@ -147,7 +148,15 @@ class Game(Replies):
         if intent.kind == "unknown" and not pending:
             # 'x julian', playing Julian; 'where is julian', gone
             typed = apply_synonyms(words(line), self.synonyms)
-            intent = about_self(world, typed, ctx) or absent_person(world, typed) or intent
+            intent = about_self(world, typed, ctx) or absent_person(world, typed) \
+                or away_person(world, typed) or intent
+            if intent.verb == "out_of_reach" and "out_of_reach" in self.story.wording:
+                intent.message = world.word("out_of_reach", The=intent.phrase[0])
+        elif intent.verb == "where" and intent.objects:
+            # 'where is the intendant' asks after her, not the sigil named for her; 'where
+            # is kira' after Kira, not the Intendant some call mirror Kira
+            intent = absent_person(world, apply_synonyms(words(line), self.synonyms),
+                                   intent.objects[0]) or intent
         if intent.kind == "choice":
             intent = self._choose(intent, offers, world)
         elif intent.kind == "fallback" and not moving(intent.words):
@@ -230,6 +239,8 @@ class Game(Replies):
             if full[i:i + len(phrase)] == phrase:
                 full = full[:i] + (f"@{chosen[0].id}",) + full[i + len(phrase):]
                 break
+        else:  # 'Ask whom?': the one answered is the one spoken to, after the verb
+            full = full[:1] + (f"@{chosen[0].id}",) + full[1:]
         return parse("", ctx, ws=full)
 
     def _final(self, intent: Intent) -> bool:
@@ -250,11 +261,13 @@ class Game(Replies):
             if not named and intent.words:  # 'take hypospray' written as a command
                 found = scope_index(world.scope(), world.state.scene).named_by(intent.words)
                 named += found[:1] if len(found) == 1 else []
-        if intent.verb == "whereabouts" and named:  # 'where is julian', then 'x him'
+        if intent.verb in ("whereabouts", "away") and named:  # 'where is julian', 'x him'
             named = named[:1]  # of the people the name can mean, the one answered about
             world.write("refs", "absent", named[0].id)
         for t in named[:1] if intent.preposition == "all" else named:
             world.write("refs", t.pronoun, t.id)
+            if t.plural and t.pronoun == "it":  # 'x crates', then 'x them'
+                world.write("refs", "them", t.id)
             if t.pronoun != "it" and "it" not in world.state.refs:
                 world.write("refs", "it", t.id)
         if intent.words and intent.words[0] in SPOKEN:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from ..story.diagnostics import did_you_mean
 from ..story.record import Record
+from ..story.vocab import words
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
     from typing import Any
 
-    from ..story.model import Story
+    from ..story.model import Story, Thing
     from .world import World
 
 _TRUE, _FALSE = ("true", "yes", "on"), ("false", "no", "off")
@@ -46,6 +47,10 @@ class Start(Record):
             st.moved[thing] = "player"
         st.arranged = -1  # `moved` changed, not through World.move
         st.scene = self.scene
+        st.stack[:] = callers(world.story, self.scene)  # a conversation: as if called
+        if not st.stack and world.story.scenes[self.scene].conversation:
+            for t in partners_away(world.story, self.scene):  # called from several scenes
+                st.moved[t.id] = self.scene
         world.enter(self.scene)
 
     def describe(self) -> str:
@@ -53,6 +58,35 @@ class Start(Record):
         if self.things:
             parts.append("carrying " + ", ".join(self.things))
         return "; ".join(parts)
+
+
+def callers(story: Story, scene: str) -> list[str]:
+    """The scenes a conversation begun by --at was called from, outermost first, so that
+    the person it is with and what was there are in view (and its `return` goes back):
+    the one scene whose action calls it (and that scene's own caller, when it is a
+    conversation too); none when no scene or several do."""
+    chain: list[str] = []
+    while story.scenes[scene].conversation:
+        found = _called_by(story, scene)
+        if len(found) != 1 or (caller := found.pop()) in chain or caller == scene:
+            break
+        chain.insert(0, caller)
+        scene = caller
+    return chain
+
+
+def _called_by(story: Story, scene: str) -> set[str]:
+    return {sid for sid, sc in story.scenes.items()
+            for a in (*sc.actions, *story.global_actions) if a.call == scene}
+
+
+def partners_away(story: Story, scene: str) -> list[Thing]:
+    """The people a conversation with no one caller is with, where they wait: declared in a
+    scene that calls it and named by its title ("Sisko, in the Dark")."""
+    title = set(words(story.scenes[scene].title))
+    places = _called_by(story, scene)
+    return [t for t in story.things.values()
+            if t.person and t.location in places and t.name[-1] in title]
 
 
 def make_start(story: Story, scene: str, sets: dict[str, Any] | list[str] | None = None,

@@ -19,7 +19,7 @@ from ..story.vocab import builtin_verb as _builtin_verb  # as game and selfname 
 from . import labels
 from .context import Context, Lazy  # noqa: F401 - named here too, where Context was
 from .conversing import aside, said_to_another
-from .freetalk import ASKING, addressee, listener
+from .freetalk import ASKING, addressee, listeners, requested, whom
 from .intent import Intent
 from .naming import apart, shown
 from .nounmatch import head, resolve, thing_matches, thing_words
@@ -154,8 +154,9 @@ def _pronouns(ws: Words, ctx: Context) -> tuple[Words, str]:
             ref = ctx.refs.get(w)
             if ref is not None and ref not in ctx.scope and ref == ctx.refs.get("absent"):
                 return ws, w  # the one 'where is' just asked after, not another here
-            if ref not in ctx.scope and w == "them":
-                ref = ctx.refs.get("it")
+            if ref not in ctx.scope and w == "them":  # a plural thing named last, never
+                it = ctx.refs.get("it")  # the last singular one ('x crushers. x them')
+                ref = it if it in ctx.scope and ctx.scope[it].plural else None
             if (ref is None or ref not in ctx.scope) and w != "it":
                 # nobody named yet: the one person of that kind in view, or of several the
                 # last named or the one this scene is with
@@ -421,14 +422,22 @@ def _talk(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
         for n in range(1, len(rest)):
             if any(t.person for t in resolve(_owned(rest[:n], ctx), ctx.scope)):
                 return _talk(verb, (*rest[n:], "to", *rest[:n]), ws, ctx)
-    if prep == "about" and rest[0] in ASKING and len(rest) > 1:  # 'ask for the patrols'
-        one = listener([t for t in ctx.scope.values() if t.person], ctx.scene,
-                       ctx.partners() if ctx.conversation else [])
-        if one is not None:
-            return _talk_to((f"@{one.id}",), ws, ctx, verb)
+    if prep == "about" and len(rest) > 1 and (rest[0] in ASKING or rest[0] == "about"):
+        # to nobody by name ('ask for the patrols', 'ask to see sisko', 'ask about X'): the
+        # story's own 'ask for sisko', else the one it is for (Inform's '(asking Julian)')
+        for form in requested(rest) if verb == "ask" else ():
+            for a in ctx.own + ctx.globals:
+                if _action_matches(a, form, ctx):
+                    return Intent("action", action=a, words=ws)
+        people = listeners([t for t in ctx.scope.values() if t.person], ctx.scene,
+                           ctx.partners() if ctx.conversation else [])
+        if len(people) == 1:
+            return _talk(verb, (f"@{people[0].id}", *rest), ws, ctx)
+        if people:  # 'Ask whom: Hesper or the men?', unless a choice fits the words
+            return (_label(ws, ctx) if ctx.choices else None) or Intent(
+                "unknown", words=ws, message=whom(verb, people), options=people,
+                phrase=("whom",))
     if prep not in rest[1:-1]:
-        if rest[0] == "about" and len(ps := [t for t in ctx.scope.values() if t.person]) == 1:
-            return _talk(verb, (f"@{ps[0].id}", *rest), ws, ctx)  # Inform's '(asking Julian)'
         who = _addressee(rest, ctx)
         topic = shown(rest[1:], ctx.scope) if rest[0] == "about" and rest[1:] else "something"
         example = f"{verb} something to {who}" if prep == "to" else \
@@ -512,8 +521,8 @@ def _one(ws: Words, ctx: Context) -> Thing | Intent:
             # named by the text, declared nowhere: not a way forward, and said so plainly
             noun = shown(ws, ctx.scope)
             if len(ws) == 1 and ws[0] in ctx.names():  # a person's name: Odo, not "the odo"
-                return Intent("unknown", words=ws, message=f"{noun.capitalize()} is not "
-                              "someone you can reach just now.")
+                return Intent("unknown", words=ws, verb="out_of_reach", phrase=(noun.capitalize(),),
+                              message=f"{noun.capitalize()} is not someone you can reach just now.")
             are = "are" if noun.endswith("s") and not noun.endswith("ss") else "is"
             return Intent("unknown", words=ws, message=f"The {noun} {are} not something "
                           "you need to worry about.")

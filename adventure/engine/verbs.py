@@ -15,7 +15,7 @@ from .parser import Intent
 from .replies import answer
 from .senses import VERBS as SENSES
 from .senses import answer as sense
-from .whereabouts import say_whereabouts, taken_away
+from .whereabouts import say_away, say_whereabouts, taken_away
 
 TYPE_CHECKING = False  # typing costs start-up time; annotations are strings anyway
 if TYPE_CHECKING:
@@ -105,6 +105,8 @@ def builtin(world: World, intent: Intent) -> None:
         put(world, objs[0], objs[1], intent.preposition)
     elif verb == "whereabouts":
         say_whereabouts(world, objs)
+    elif verb == "away":
+        say_away(world, objs[0], intent.message)
     elif verb == "where" and objs and objs[0].person and taken_away(world, objs[0]):
         pass  # the story's word on where they went
     elif verb == "talk_self":

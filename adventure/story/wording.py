@@ -31,6 +31,12 @@ DEFAULTS: dict[str, str] = {
     "talk_self": "You mutter to yourself for a moment. It helps less than you hoped.",
     # a person's own reply (their `talk` or a topic) asked for again, word for word
     "said_already": "{The} {has} nothing more to add.",
+    # someone the player knows, out of view, examined or spoken to: followed by where they
+    # are (their `whereabouts`) ({the}, {The}: the person; {is}: is or are; {isnt}: isn't
+    # or aren't)
+    "not_here": "{The} {isnt} here.",
+    # a name the scene's text shows, with nobody of that name in view ({The}: the name)
+    "out_of_reach": "{The} is not someone you can reach just now.",
     # attack or shoot a person no action of the story answers ({the}, {The}, {is}:
     # the person): a story with weapons says what holding one changes
     "attack_person": "Violence isn't the answer to this one.",
