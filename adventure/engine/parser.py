@@ -143,7 +143,7 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
         intent.words = ws  # the whole command, to finish once the player says which
     # "You are already talking with Garak" is a default too: 'tell him he is wasted'
     weak = labels.weak(intent.kind, intent.verb, intent.objects, DEFAULTS) \
-        or intent.kind == "meta" and bool(intent.objects)
+        and intent.exit is None or intent.kind == "meta" and bool(intent.objects)
     named = ws
     if ws != typed and (weak or intent.kind == "action" and intent.words != ws):
         # 'use it on kira', 'ask him about his mistress': the story's phrase names the
@@ -236,7 +236,8 @@ def _parse(ws: Words, ctx: Context) -> Intent:
             if plain[0] in WARNED:  # said to the person, not a story act that is
                 return _builtin(*_builtin_verb(plain), plain, ctx)  # 'speak to worf' too
             again = _parse(plain, ctx)
-            if again.kind != "unknown" or len(ws) == 2 or ws[0] not in CLIMBING:
+            if again.kind != "unknown" or len(ws) == 2 or ws[0] not in CLIMBING \
+                    or again.exit is not None:  # a ladder that goes the other way says so
                 return again  # 'climb up the ladder' with no way up is still a climb
     verb, rest = _builtin_verb(ws)
     if verb in META and not rest and (verb == "quit" or not any(  # a story's own 'score' wins
@@ -420,12 +421,31 @@ def _split_and(ws: Words) -> list[Words]:
     return [tuple(p) for p in parts if p]
 
 
+# the way opposite to the one typed ('u' is up), to tell a ladder that only goes down
+_UP_DOWN: Final = {"up": "down", "u": "down", "down": "up", "d": "up"}
+
+
+def _wrong_way(ex: Exit, way: str) -> str:
+    """'down' when `way` is up and the exit is a way down only (its key or one of its
+    names says down, none says up), and the other way about; else ''."""
+    other = _UP_DOWN.get(way)
+    if other is None:
+        return ""
+    said = {w for n in ex.names for w in n} | {ex.key}
+    return other if other in said and _UP_DOWN[other] not in said else ""
+
+
 def _go(rest: Words, ws: Words, ctx: Context) -> Intent:
     """go PLACE, go into/through/toward PLACE; a direction with no exit that way."""
     # 'go down into the crawlway', 'climb down the hatch': the way, then the place
     while len(rest) > 1 and (rest[0] in INTO or rest[0] in _WAYS):
         ex = _exit(rest[1:], ctx) or _exit(rest, ctx)
         if ex is not None:
+            wrong = _wrong_way(ex, rest[0])
+            if wrong:  # 'climb up the ladder' where the ladder only goes down
+                return Intent("unknown", words=ws, exit=ex,  # the way it does go
+                              message=f"The {shown(rest[1:], ctx.scope)} goes {wrong} from "
+                              f"here, not {_UP_DOWN[wrong]}.")
             return Intent("exit", exit=ex, words=ws)
         rest = rest[1:]
     place = " ".join(rest)
