@@ -24,7 +24,7 @@ from .intent import Intent
 from .naming import apart, shown
 from .nounmatch import head, resolve, thing_matches, thing_words
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
-from .rephrase import CLIMBING, FIRST, WARNED, rephrase
+from .rephrase import CLIMBING, FIRST, WARNED, rephrase, wrong_way
 from .typos import correct, unknown_word
 from .ways import exits_phrase
 
@@ -421,31 +421,16 @@ def _split_and(ws: Words) -> list[Words]:
     return [tuple(p) for p in parts if p]
 
 
-# the way opposite to the one typed ('u' is up), to tell a ladder that only goes down
-_UP_DOWN: Final = {"up": "down", "u": "down", "down": "up", "d": "up"}
-
-
-def _wrong_way(ex: Exit, way: str) -> str:
-    """'down' when `way` is up and the exit is a way down only (its key or one of its
-    names says down, none says up), and the other way about; else ''."""
-    other = _UP_DOWN.get(way)
-    if other is None:
-        return ""
-    said = {w for n in ex.names for w in n} | {ex.key}
-    return other if other in said and _UP_DOWN[other] not in said else ""
-
-
 def _go(rest: Words, ws: Words, ctx: Context) -> Intent:
     """go PLACE, go into/through/toward PLACE; a direction with no exit that way."""
     # 'go down into the crawlway', 'climb down the hatch': the way, then the place
     while len(rest) > 1 and (rest[0] in INTO or rest[0] in _WAYS):
         ex = _exit(rest[1:], ctx) or _exit(rest, ctx)
         if ex is not None:
-            wrong = _wrong_way(ex, rest[0])
-            if wrong:  # 'climb up the ladder' where the ladder only goes down
-                return Intent("unknown", words=ws, exit=ex,  # the way it does go
-                              message=f"The {shown(rest[1:], ctx.scope)} goes {wrong} from "
-                              f"here, not {_UP_DOWN[wrong]}.")
+            wrong = wrong_way(ex.key, ex.names, rest[0])
+            if wrong:  # 'climb up the ladder' where the ladder only goes down: says so
+                return Intent("unknown", words=ws, exit=ex,
+                              message=f"The {shown(rest[1:], ctx.scope)} goes {wrong}.")
             return Intent("exit", exit=ex, words=ws)
         rest = rest[1:]
     place = " ".join(rest)
