@@ -21,6 +21,7 @@ from jsonschema import Draft202012Validator
 from adventure.story import loader
 from adventure.story.diagnostics import StoryError
 from adventure.story.files import story_files
+from adventure.story.load_scenery import SCENERY_KEYS
 from adventure.story.loader import load_story
 from adventure.story.yamlsrc import load_file
 
@@ -78,6 +79,7 @@ def _props(name: str) -> set[str]:
     ("fallback", loader.FALLBACK_KEYS), ("event", loader.EVENT_KEYS),
     ("puzzle", loader.PUZZLE_KEYS), ("ending", loader.ENDING_KEYS),
     ("variant", loader.VARIANT_KEYS), ("extension", loader.EXTEND_KEYS),
+    ("sceneryEntry", SCENERY_KEYS),
 ])
 def test_the_schema_knows_exactly_the_keys_the_loader_knows(definition, keys):
     assert _props(definition) == set(keys)
@@ -282,6 +284,13 @@ CASES = [
     # things
     ("scene-things-list", C, ("scenes", "hall", "things"), ["lamp"], False),
     ("scene-things-null", B, ("scenes", "garden", "things"), None, True),
+    ("scenery-entry-mapping", B, ("scenery", "gardeners", "talk"), "Nobody looks up.", True),
+    ("scenery-entry-one-line", B, ("scenery", "gardeners"), "Two gardeners.", True),
+    ("scenery-entry-unknown-key", B, ("scenery", "gardeners", "mood"), "glum", False),
+    ("scenery-entry-bad-pronoun", B, ("scenery", "gardeners", "pronoun"), "they", False),
+    ("scenery-entry-talk-list", B, ("scenery", "gardeners", "talk"), ["a", "b"], False),
+    ("scenery-entry-topics-list", B, ("scenery", "gardeners", "topics"), ["pears"], False),
+    ("scenery-entry-no-pronoun", B, ("scenery", "gardeners", "pronoun"), DEL, True),
     ("thing-null", C, ("scenes", "hall", "things", "lamp"), None, False),
     ("thing-string", C, ("scenes", "hall", "things", "lamp"), "A lamp.", False),
     ("thing-bad-id", C, ("scenes", "hall", "things", "Lamp2"), {"name": "lamp"}, False),

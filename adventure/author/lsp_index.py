@@ -299,7 +299,16 @@ class _Walker:
         nouns = holder.get("scenery")
         if isinstance(nouns, LMap):
             for key in nouns:
-                self.text(nouns, key)
+                entry = nouns[key]
+                if isinstance(entry, LMap) and "one_of" not in entry:  # a crowd that talks
+                    self.text(entry, "description")
+                    self.text(entry, "talk")
+                    said = entry.get("topics")
+                    if isinstance(said, LMap):
+                        for topic in said:
+                            self.text(said, topic)
+                else:
+                    self.text(nouns, key)
 
     def texts(self, holder: LMap, key: str) -> None:
         items = holder.get(key)

@@ -24,7 +24,7 @@ from .intent import Intent
 from .naming import apart, shown
 from .nounmatch import head, resolve, thing_matches, thing_words
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
-from .rephrase import CLIMBING, FIRST, WARNED, rephrase
+from .rephrase import CLIMBING, FIRST, WARNED, rephrase, wrong_way
 from .typos import correct, unknown_word
 from .ways import exits_phrase
 
@@ -91,7 +91,7 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
         intent.words = ws  # the whole command, to finish once the player says which
     # "You are already talking with Garak" is a default too: 'tell him he is wasted'
     weak = labels.weak(intent.kind, intent.verb, intent.objects, DEFAULTS) \
-        or intent.kind == "meta" and bool(intent.objects)
+        and intent.exit is None or intent.kind == "meta" and bool(intent.objects)
     named = ws
     if ws != typed and (weak or intent.kind == "action" and intent.words != ws):
         # 'use it on kira', 'ask him about his mistress': the story's phrase names the
@@ -185,7 +185,8 @@ def _parse(ws: Words, ctx: Context) -> Intent:
             if plain[0] in WARNED:  # said to the person, not a story act that is
                 return _builtin(*_builtin_verb(plain), plain, ctx)  # 'speak to worf' too
             again = _parse(plain, ctx)
-            if again.kind != "unknown" or len(ws) == 2 or ws[0] not in CLIMBING:
+            if again.kind != "unknown" or len(ws) == 2 or ws[0] not in CLIMBING \
+                    or again.exit is not None:  # a ladder that goes the other way says so
                 return again  # 'climb up the ladder' with no way up is still a climb
     verb, rest = _builtin_verb(ws)
     if verb in META and not rest and (verb == "quit" or not any(  # a story's own 'score' wins
@@ -375,6 +376,10 @@ def _go(rest: Words, ws: Words, ctx: Context) -> Intent:
     while len(rest) > 1 and (rest[0] in INTO or rest[0] in _WAYS):
         ex = _exit(rest[1:], ctx) or _exit(rest, ctx)
         if ex is not None:
+            wrong = wrong_way(ex.key, ex.names, rest[0])
+            if wrong:  # 'climb up the ladder' where the ladder only goes down: says so
+                return Intent("unknown", words=ws, exit=ex,
+                              message=f"The {shown(rest[1:], ctx.scope)} goes {wrong}.")
             return Intent("exit", exit=ex, words=ws)
         rest = rest[1:]
     place = " ".join(rest)

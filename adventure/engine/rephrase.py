@@ -1,7 +1,8 @@
 """Ways of saying a movement or a word to someone that mean a plainer command: 'climb
 down' is 'go down', 'back to the antechamber' is 'go to the antechamber', 'warn sisko'
 is 'talk to sisko'. The parser asks only when a command starts with one of `FIRST`, so
-other commands pay one set lookup.
+other commands pay one set lookup. And `wrong_way`: a ladder climbed up that only goes
+down (asked only of 'go up/down X' that found the exit X).
 """
 
 from __future__ import annotations
@@ -49,3 +50,18 @@ def rephrase(ws: Words) -> Words | None:
             return ("tell", *ws[1:])
         return ("talk", "to", *ws[1:])
     return None
+
+
+# the way opposite to the one typed ('u' is up), to tell a ladder that only goes down
+OPPOSITE: Final = {"up": "down", "u": "down", "down": "up", "d": "up"}
+
+
+def wrong_way(key: str, names: list[Words], way: str) -> str:
+    """'down from here, not up' when `way` is up and the exit (its key and names) is a
+    way down only: one of them says down, none says up; the other way about; else ''."""
+    other = OPPOSITE.get(way)
+    if other is None:
+        return ""
+    said = {w for n in names for w in n} | {key}
+    return f"{other} from here, not {OPPOSITE[other]}" \
+        if other in said and OPPOSITE[other] not in said else ""

@@ -9,12 +9,18 @@ scenery:                       # under a scene, or at the top of a file (shared 
   console: The console glows amber.
   viewport, window: Stars wheel past.     # several names for one thing
   seat:                        # no description: "You see nothing remarkable ..."
+  terrans, workers:            # or a mapping: someone to talk to (a crowd, a guard)
+    description: Grey figures bent over their carts.
+    talk: Nobody looks up.
+    pronoun: them              # him, her or them (them unless said, when it talks)
+    topics: {intendant: Heads go lower.}
 scenery: [console, viewport]   # or only the nouns
 ```
 """
 
 from __future__ import annotations
 
+from .load_things import pronoun, topics
 from .model import Thing
 from .vocab import words
 from .yamlsrc import LList, LMap
@@ -26,12 +32,16 @@ if TYPE_CHECKING:
     from .load_context import LoadContext
     from .model import Scene, TextSpec
 
-    # its names (as typed), its description, where it was written, and its first name as
-    # written, to be shown ("co-pilot's seat", where the typed words lose the apostrophe)
-    Entry = tuple[list[tuple[str, ...]], TextSpec | None, Loc, str]
+    # its names (as typed), its description, where it was written, its first name as
+    # written, to be shown ("co-pilot's seat", where the typed words lose the apostrophe),
+    # and, for someone to talk to, their pronoun, `talk` and `topics`
+    Voice = tuple[str, TextSpec | None, list]
+    Entry = tuple[list[tuple[str, ...]], TextSpec | None, Loc, str, Voice | None]
 
-HELP = ("scenery is a mapping of nouns to a short description (or to nothing), or a list "
-        "of nouns")
+HELP = ("scenery is a mapping of nouns to a short description (or to nothing, or to a "
+        "mapping of description, talk, pronoun and topics), or a list of nouns")
+# the keys of an entry written as a mapping: a person's own (story-format.md, People)
+SCENERY_KEYS = ("description", "talk", "pronoun", "topics")
 
 
 def entries(cx: LoadContext, value: object, loc: Loc, names: ex.Names) -> list[Entry]:
@@ -46,7 +56,7 @@ def entries(cx: LoadContext, value: object, loc: Loc, names: ex.Names) -> list[E
             if not found:
                 cx.err(value.item_loc(i), f"expected a noun here: {HELP}")
                 continue
-            out.append((found, None, value.item_loc(i), _written(str(item))))
+            out.append((found, None, value.item_loc(i), _written(str(item)), None))
         return out
     if not isinstance(value, LMap):
         cx.err(loc, f"expected {HELP}")
@@ -56,13 +66,30 @@ def entries(cx: LoadContext, value: object, loc: Loc, names: ex.Names) -> list[E
         if not found:
             cx.err(value.key_loc(key), f"expected a noun here: {HELP}")
             continue
-        desc = None
-        if isinstance(value[key], LList):
+        desc, voice, entry = None, None, value[key]
+        if isinstance(entry, LList):
             cx.err(value.val_loc(key), f"the description of '{key}' should be text: {HELP}")
-        elif value[key] is not None:
-            desc = cx.text_value(value[key], value.val_loc(key), "scenery", names)
-        out.append((found, desc, value.key_loc(key), _written(str(key))))
+        elif isinstance(entry, LMap) and list(entry) != ["one_of"]:
+            desc, voice = _entry(cx, entry, str(key), names)
+        elif entry is not None:
+            desc = cx.text_value(entry, value.val_loc(key), "scenery", names)
+        out.append((found, desc, value.key_loc(key), _written(str(key)), voice))
     return out
+
+
+def _entry(cx: LoadContext, data: LMap, key: str, names: ex.Names
+           ) -> tuple[TextSpec | None, Voice | None]:
+    """An entry written as a mapping: its description, and who answers when talked to."""
+    cx.keys(data, SCENERY_KEYS, f"scenery '{key}'")
+    desc = cx.text(data, "description", names)
+    talk, said = cx.text(data, "talk", names), topics(cx, data, names)
+    if "pronoun" not in data:
+        return desc, ("them", talk, said) if talk is not None or said else None
+    who = pronoun(cx, data)
+    if data["pronoun"] == "it" and (talk is not None or said):
+        cx.err(data.val_loc("pronoun"), f"scenery '{key}' talks, so it is someone: its "
+               "'pronoun' should be him, her or them")
+    return desc, (who, talk, said)
 
 
 def build_scenery(cx: LoadContext, scenes: dict[str, Scene], things: dict[str, Thing],
@@ -91,7 +118,7 @@ def build_scenery(cx: LoadContext, scenes: dict[str, Scene], things: dict[str, T
         # named as written, or as someone's ("the co-pilot's seat" names the co-pilot)
         near = [e for e, owner in shared if owner in (None, file)
                 and any(n[-1] in named or n[-1] + "s" in named for n in e[0])]
-        for nouns, desc, loc, written in own + near:
+        for nouns, desc, loc, written, voice in own + near:
             if nouns[0] in here:
                 continue
             tid = f"scenery.{sid}.{'_'.join(nouns[0])}"
@@ -99,11 +126,12 @@ def build_scenery(cx: LoadContext, scenes: dict[str, Scene], things: dict[str, T
                 continue  # the scene's own entry wins over a shared one
             here.update(nouns)
             plural = nouns[0][-1].endswith("s") and not nouns[0][-1].endswith("ss")
+            who, talk, said = voice or ("it", None, None)
             things[tid] = Thing(
                 id=tid, name=nouns[0], adjectives=frozenset(), synonyms=nouns[1:],
                 article="the", description=desc, location=sid, portable=False,
                 wearable=False, holds=None, listed=False, take_refuse=None, loc=loc,
-                called=written, plural=plural)
+                called=written, plural=plural, pronoun=who, talk=talk, topics=said)
 
 
 def _written(names: str) -> str:
