@@ -88,3 +88,21 @@ def play(session: Session, *commands: str):
 def _temporary_saves(tmp_path_factory, monkeypatch):
     """Tests never touch a real saves directory (subprocesses inherit this too)."""
     monkeypatch.setenv("ADVENTURE_SAVES", str(tmp_path_factory.mktemp("saves")))
+
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """The suite runs across the machine's cores by default (pytest-xdist `-n auto`,
+    `--dist worksteal`: each worker starts on a contiguous half, so a module's fixtures are
+    mostly built once per worker, and an idle worker takes tests from a busy one). `-n 0`
+    or `-p no:xdist` runs it in this one process, to debug; so does `--pdb`. An explicit
+    `-n` or `--dist` is kept. A hook rather than `-n auto` in addopts: with xdist switched
+    off, `-n` there would be an unknown option."""
+    if not config.pluginmanager.hasplugin("xdist") or hasattr(config, "workerinput"):
+        return
+    if config.option.numprocesses is None and not config.getoption("usepdb", False) \
+            and not config.getoption("collectonly", False):
+        config.option.numprocesses = "auto"
+        if config.option.dist == "no":
+            config.option.dist = "worksteal"
