@@ -504,3 +504,20 @@ def game_command(rng, game: Game, state) -> str:
         return str(rng.randint(1, len(offers)))
     return rng.choice(_TYPED)
 
+
+
+def test_utc_now_is_made_once_a_second_and_follows_the_clock(monkeypatch):
+    """utc_now keeps what it wrote for a second (every restart writes a journal header)
+    and writes the new second when the clock moves on."""
+    import time as time_module
+
+    from adventure.play import saves
+
+    clock = [1_800_000_000.2]
+    monkeypatch.setattr(time_module, "time", lambda: clock[0])
+    first = saves.utc_now()
+    assert first == "2027-01-15T08:00:00+00:00"
+    clock[0] = 1_800_000_000.9
+    assert saves.utc_now() is first
+    clock[0] = 1_800_000_061.0
+    assert saves.utc_now() == "2027-01-15T08:01:01+00:00"

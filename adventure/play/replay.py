@@ -291,6 +291,9 @@ class FileStore:
     def _fit(self, log: list[LogEntry]) -> list[LogEntry]:
         """What of a log the journal keeps: all of it, or (a game restored from a save
         longer than a journal holds) its start, and the player is told at the next turn."""
+        if not log:  # a restart: nothing to fit (and no import statement run for it)
+            self.journal_full = False
+            return log
         from .saves import rebuildable
 
         kept = rebuildable(log)

@@ -118,8 +118,16 @@ def slot_path(directory: Path, name: str) -> Path:
 
 def utc_now() -> str:
     """Now in UTC, as datetime.now(UTC).isoformat(timespec="seconds") writes it (without
-    importing datetime on the way to the first prompt)."""
-    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+    importing datetime on the way to the first prompt). Made once a second: every restart
+    writes a journal header with it, and strftime is most of a header's cost."""
+    now = int(time.time())
+    last = _NOW
+    if last[0] != now:
+        last[0], last[1] = now, time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(now))
+    return str(last[1])
+
+
+_NOW: list[int | str] = [-1, ""]  # utc_now's second, and what it wrote for it
 
 
 # -- writing ---------------------------------------------------------------------
