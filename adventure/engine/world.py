@@ -333,6 +333,8 @@ class World:
 
     # -- things --------------------------------------------------------------
     def move(self, thing: str, where: str) -> None:
+        if self.location(thing) == where:
+            return  # already there (a scene's on_enter often says so): nothing moves
         self._scope = self._held = None
         self.state.arranged = -1  # arrangement() numbers `moved` again
         if where == self.story.things[thing].location:
