@@ -43,6 +43,8 @@ FILLER: Final = frozenset({"your", "my", "his", "her", "their", "our", "its", "o
 PEOPLE: Final = frozenset({"i", "im", "me", "myself", "you", "youre", "yourself", "we", "us",
                            "ourselves", "them", "that", "this"})
 ONWARD: Final = frozenset({"on", "back", "forward", "ahead", "away", "along", "onward", "onwards"})
+# particles that mean the same way: "walk on" fits "Press forward to the junction"
+_ONWARD_GROUP: Final = {w: "on" for w in ("on", "forward", "ahead", "along", "onward", "onwards")}
 # Words that link a verb to its nouns: no key noun, so a fit need not keep them.
 LINKS: Final = frozenset({"to", "at", "on", "onto", "in", "into", "toward", "towards", "from",
                           "with", "for", "of", "and", "then", "about", "over", "through", "across",
@@ -186,6 +188,10 @@ def fits(typed: Words, labels: list[Words], names: Callable[[str], frozenset[str
                 best, best_score = [i], score
             elif score == best_score:
                 best.append(i)
+    if not rest and best:
+        # "crawl on" is not "Crawl back to the grate": a particle typed is the label's too
+        ways = {_ONWARD_GROUP.get(w, w) for w in typed[1:] if w in ONWARD}
+        best = [i for i in best if ways <= {_ONWARD_GROUP.get(w, w) for w in labels[i]}]
     if not rest and len(best) > 1:
         return []  # "walk on" with two labels to walk: too little to ask about
     if not best and verb in ("tell", "ask") and CLAUSE.intersection(t[1:]):

@@ -388,7 +388,7 @@ def _go(rest: Words, ws: Words, ctx: Context) -> Intent:
         return Intent("travel", route=route, words=ws)
     seen = ctx.mentioned().union(*ctx.labels())  # what the scene and its choices show
     where = exits_phrase(ctx.exits, seen, ctx.exit_titles)
-    if rest in _DIRECTION_WORDS:
+    if rest in _DIRECTION_WORDS or rest and all(w in labels.ONWARD for w in rest):
         msg = "You can't go that way."
     else:
         msg = f"You can't go to '{shown(rest, ctx.scope)}' from here." if place else "Go where?"
@@ -522,6 +522,8 @@ def _one(ws: Words, ctx: Context) -> Thing | Intent:
     if len(found) == 1:
         return found[0]
     if not found:
+        if all(w in labels.LINKS or w in labels.ONWARD for w in ws):  # 'crawl on': no thing
+            return unknown(ws, ctx)
         if all(w in ctx.mentioned() for w in ws):
             # named by the text, declared nowhere: not a way forward, and said so plainly
             noun = shown(ws, ctx.scope)

@@ -1,0 +1,73 @@
+"""A blind playtest's parser findings: 'crawl on' and 'go on' onward only, 'out' and
+'leave' the way back out, 'go back' and 'go up' for the one choice that says so, 'order X
+to ...', and the little ones ('help reyes', 'run', the echo). Each on a small story."""
+
+from __future__ import annotations
+
+from conftest import game_of
+
+from adventure.engine.session import Session
+
+DUCT = """\
+story:
+  id: duct
+  title: Duct
+  start: crawlway
+  state:
+    schedule: false
+scenes:
+  crawlway:
+    title: The Crawlway
+    text: A duct. The branch leads on to the junction; the grate behind you opens into the quarters.
+    things:
+      branch:
+        name: branch
+        description: The branch, dark.
+    actions:
+      - id: read
+        label: Read the schedule
+        do: [set schedule]
+    exits:
+      junction:
+        to: junction
+        names: [branch, junction]
+        label: Crawl on along the branch to the junction
+        when: schedule
+      quarters:
+        to: quarters
+        names: [grate, quarters]
+        label: Crawl back to the grate under the quarters
+  quarters:
+    title: The Quarters
+    text: Bunks. A door opens on the yard.
+    exits:
+      yard:
+        to: yard
+        label: Go out to the yard
+      crawlway:
+        to: crawlway
+        label: Drop into the crawlway
+  junction:
+    title: The Junction
+    text: Humming.
+  yard:
+    title: The Yard
+    text: Dust.
+"""
+
+
+def test_crawl_on_and_go_on_go_onward_only_never_back_or_out(tmp_path):
+    s = Session(game_of(tmp_path, DUCT), seed=1)
+    for line in ("crawl on", "go on", "keep going", "walk on"):
+        said = s.submit(line).text
+        assert s.state.scene == "crawlway", line
+        assert "The on is" not in said and "can't go that way" in said, (line, said)
+    s.submit("crawl back")
+    assert s.state.scene == "quarters"
+    for line in ("go on", "walk on"):  # "Go out to the yard" says no 'on'
+        s.submit(line)
+        assert s.state.scene == "quarters", line
+    s.submit("drop into the crawlway")
+    s.submit("read the schedule")
+    s.submit("crawl on")
+    assert s.state.scene == "junction"
