@@ -71,3 +71,61 @@ def test_crawl_on_and_go_on_go_onward_only_never_back_or_out(tmp_path):
     s.submit("read the schedule")
     s.submit("crawl on")
     assert s.state.scene == "junction"
+
+STUDY = """\
+story:
+  id: study
+  title: Study
+  start: hall
+scenes:
+  hall:
+    title: The Antechamber
+    text: A gilded room. A door leads to her study; Quark's is down the corridor.
+    exits:
+      study:
+        to: study
+        names: [study, door]
+        label: Open the study
+      quarks:
+        to: bar
+        names: [bar, quarks, into bar]
+        label: Go into Quark's
+  study:
+    title: The Sealed Room
+    text: A console hums.
+    exits:
+      antechamber:
+        to: hall
+        names: [door, back]
+        label: Go back out to the antechamber
+      balcony:
+        to: balcony
+        names: [narrow door, second door]
+        label: Slip out through the narrow door onto the balcony
+  balcony:
+    title: The Balcony
+    text: Wind.
+  bar:
+    title: Quark's
+    text: Noise.
+"""
+
+
+def test_out_leave_and_exit_take_the_one_way_back_out(tmp_path):
+    for line in ("out", "leave", "exit", "go out", "get out"):
+        folder = tmp_path / line.replace(" ", "_")
+        folder.mkdir()
+        s = Session(game_of(folder, STUDY), seed=1)
+        s.submit("open the study")
+        assert s.state.scene == "study"
+        s.submit(line)
+        assert s.state.scene == "hall", line
+
+
+def test_the_ways_on_are_named_as_the_player_reads_them(tmp_path):
+    s = Session(game_of(tmp_path, STUDY), seed=1)
+    said = s.submit("go nowhere").text
+    assert said.endswith("From here you can go: study, Quark's."), said
+    s.submit("open the study")
+    said = s.submit("go nowhere").text
+    assert said.endswith("From here you can go: antechamber, balcony."), said

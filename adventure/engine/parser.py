@@ -26,7 +26,7 @@ from .nounmatch import head, resolve, thing_matches, thing_words
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
 from .rephrase import CLIMBING, FIRST, WARNED, rephrase, wrong_way
 from .typos import correct, unknown_word
-from .ways import exits_phrase
+from .ways import exits_phrase, way_out
 
 TYPE_CHECKING = False  # typing costs start-up time (collections.abc imports collections)
 if TYPE_CHECKING:
@@ -55,6 +55,9 @@ LOOKING: Final = frozenset({"study", "watch", "observe", "inspect", "examine", "
 _OWNERS: Final = {"his": "him", "her": "her"}
 _DIRECTION_WORDS: Final = frozenset((w,) for d, abbrs in DIRECTIONS.items() for w in (d, *abbrs))
 _WAYS: Final = frozenset({"up", "down", "u", "d"})
+_OUT: Final = frozenset({("out",), ("leave",), ("exit",), ("outside",), ("go", "out"),
+                         ("get", "out"), ("go", "outside"), ("step", "out"), ("walk", "out"),
+                         ("leave", "room"), ("exit", "room"), ("get", "out", "of", "here")})
 _FULL_DIRECTION: Final = {(a,): (d,) for d, abbrs in DIRECTIONS.items() for a in abbrs}
 
 def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
@@ -108,6 +111,10 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
         chosen = _label(typed, ctx) or (_label(ws, ctx) if ws != typed else None)
         if chosen is not None:
             return chosen
+    if intent.kind == "unknown" and ws in _OUT and not intent.options:
+        ex = way_out(ctx.exits)  # 'out', 'leave', 'exit': the one way back out
+        if ex is not None:
+            return Intent("exit", exit=ex, words=ws)
     if intent.kind == "unknown" and not intent.options and ctx.vocabulary and not ctx.exact:
         fixed = correct(ws, ctx.vocabulary)
         if fixed != ws:
