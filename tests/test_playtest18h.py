@@ -129,3 +129,55 @@ def test_the_ways_on_are_named_as_the_player_reads_them(tmp_path):
     s.submit("open the study")
     said = s.submit("go nowhere").text
     assert said.endswith("From here you can go: antechamber, balcony."), said
+
+SPACE = """\
+story:
+  id: space
+  title: Space
+  start: runabout
+scenes:
+  runabout:
+    title: The Runabout
+    text: Warships ahead. The wormhole is behind you.
+    actions:
+      - id: flee
+        label: Turn back toward the wormhole
+        to: deck
+      - id: hail
+        label: Hail the warships
+        text: Static.
+  deck:
+    title: The Promenade
+    text: Stairs climb to the upper gallery. Quark's is on the corner.
+    exits:
+      gallery:
+        to: gallery
+        names: [upper gallery, stairs]
+        label: Climb to the upper gallery
+      docking:
+        to: runabout
+        names: [docking ring]
+        label: Give it up and make for the docking ring
+  gallery:
+    title: The Upper Gallery
+    text: Klingons drink.
+"""
+
+
+def test_go_back_picks_the_one_label_that_turns_back(tmp_path):
+    for line in ("go back", "back to the wormhole", "head back"):
+        folder = tmp_path / line.replace(" ", "_")
+        folder.mkdir()
+        s = Session(game_of(folder, SPACE), seed=1)
+        s.submit(line)
+        assert s.state.scene == "deck", line
+
+
+def test_go_up_takes_the_one_way_whose_label_or_names_say_stairs_or_upper(tmp_path):
+    for line in ("go up", "u", "climb up"):
+        folder = tmp_path / line.replace(" ", "_")
+        folder.mkdir()
+        s = Session(game_of(folder, SPACE), seed=1)
+        s.submit("turn back")
+        s.submit(line)
+        assert s.state.scene == "gallery", line

@@ -26,7 +26,7 @@ from .nounmatch import head, resolve, thing_matches, thing_words
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
 from .rephrase import CLIMBING, FIRST, WARNED, rephrase, wrong_way
 from .typos import correct, unknown_word
-from .ways import exits_phrase, way_out
+from .ways import exits_phrase, way_out, way_up
 
 TYPE_CHECKING = False  # typing costs start-up time (collections.abc imports collections)
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ LOOKING: Final = frozenset({"study", "watch", "observe", "inspect", "examine", "
 _OWNERS: Final = {"his": "him", "her": "her"}
 _DIRECTION_WORDS: Final = frozenset((w,) for d, abbrs in DIRECTIONS.items() for w in (d, *abbrs))
 _WAYS: Final = frozenset({"up", "down", "u", "d"})
+_UPDOWN: Final = {("up",): "up", ("u",): "up", ("down",): "down", ("d",): "down"}
 _OUT: Final = frozenset({("out",), ("leave",), ("exit",), ("outside",), ("go", "out"),
                          ("get", "out"), ("go", "outside"), ("step", "out"), ("walk", "out"),
                          ("leave", "room"), ("exit", "room"), ("get", "out", "of", "here")})
@@ -389,6 +390,10 @@ def _go(rest: Words, ws: Words, ctx: Context) -> Intent:
                               message=f"The {shown(rest[1:], ctx.scope)} goes {wrong}.")
             return Intent("exit", exit=ex, words=ws)
         rest = rest[1:]
+    if rest in _UPDOWN:  # 'go up' for "Climb to the upper gallery": the one way up
+        ex = way_up(ctx.exits, _UPDOWN[rest])
+        if ex is not None:
+            return Intent("exit", exit=ex, words=ws)
     place = " ".join(rest)
     route = ctx.routes.get(place)
     if route:

@@ -71,3 +71,25 @@ def way_out(exits: list[Exit]) -> Exit | None:
         if found:
             return found[0] if len(found) == 1 else None
     return None
+
+
+# the words of a way up, or down: 'go up' for "Climb the stairs to the upper gallery"
+_UP = frozenset({"up", "upper", "upward", "upwards", "stairs", "stair", "staircase", "ascend",
+                 "upstairs"})
+_DOWN = frozenset({"down", "lower", "downward", "downwards", "descend", "downstairs"})
+
+
+def way_up(exits: list[Exit], way: str) -> Exit | None:
+    """The one exit whose names or label say `way` (up or down) and not the other."""
+    # (asked only when 'go up' found no exit named up)
+    said, other = (_UP, _DOWN) if way == "up" else (_DOWN, _UP)
+    found = []
+    for ex in exits:
+        if ex.hidden or ex.blocked:
+            continue
+        # a label's bare 'up' may be a particle ("Give it up"): its stairs are not
+        ws = {w for n in ex.names for w in n} | {ex.key} \
+            | (set(words(label_text(ex))) - {"up", "down"})
+        if said & ws and not other & ws:
+            found.append(ex)
+    return found[0] if len(found) == 1 else None
