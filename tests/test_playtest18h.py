@@ -181,3 +181,43 @@ def test_go_up_takes_the_one_way_whose_label_or_names_say_stairs_or_upper(tmp_pa
         s.submit("turn back")
         s.submit(line)
         assert s.state.scene == "gallery", line
+
+ORDERS = """\
+story:
+  id: orders
+  title: Orders
+  start: balcony
+scenes:
+  balcony:
+    title: The Balcony
+    text: Two guards hold Julian at the rail. An overseer watches.
+    things:
+      guards:
+        name: guards
+        plural: true
+        article: the
+        pronoun: them
+      julian:
+        name: Julian
+        article: none
+        pronoun: him
+      overseer:
+        name: overseer
+        article: the
+        pronoun: him
+    actions:
+      - id: command
+        label: Give the guards an order in her voice
+        commands: [order guards]
+        text: The guards let him go.
+      - id: wait
+        label: Wait
+        text: You wait.
+"""
+
+
+def test_order_someone_anything_picks_the_one_action_that_orders_them(tmp_path):
+    s = Session(game_of(tmp_path, ORDERS), seed=1)
+    assert s.submit("order the guards to let him go").text == "The guards let him go."
+    said = s.submit("order the overseer to stop").text
+    assert said == "The overseer takes no orders from you just now.", said

@@ -23,6 +23,7 @@ from .freetalk import ASKING, addressee, listeners, requested, whom
 from .intent import Intent
 from .naming import apart, shown
 from .nounmatch import head, resolve, thing_matches, thing_words
+from .ordering import ORDERING, ordered
 from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
 from .rephrase import CLIMBING, FIRST, WARNED, rephrase, wrong_way
 from .typos import correct, unknown_word
@@ -82,6 +83,9 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
                     _action_matches(a, canonical(typed), ctx) for a in ctx.spent):
                 return own
             chosen = _label(typed, ctx) if ctx.choices else None
+            if chosen is None and typed[0] in ORDERING:  # 'order the guards to let him go'
+                order = ordered(typed, ctx)
+                chosen = order if order is not None and order.kind == "action" else None
             if ctx.refs.get(missing, "") == ctx.refs.get("absent") and not chosen:
                 who = {"him": "He is", "her": "She is"}.get(missing, "They are")
                 return Intent("unknown", words=ws, message=f"{who} not here.")
@@ -112,6 +116,10 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
         chosen = _label(typed, ctx) or (_label(ws, ctx) if ws != typed else None)
         if chosen is not None:
             return chosen
+    if intent.kind == "unknown" and ws[0] in ORDERING and not intent.options:
+        order = ordered(ws, ctx)  # 'order the guards to let him go'
+        if order is not None:
+            return order
     if intent.kind == "unknown" and ws in _OUT and not intent.options:
         ex = way_out(ctx.exits)  # 'out', 'leave', 'exit': the one way back out
         if ex is not None:
