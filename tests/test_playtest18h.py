@@ -221,3 +221,47 @@ def test_order_someone_anything_picks_the_one_action_that_orders_them(tmp_path):
     assert s.submit("order the guards to let him go").text == "The guards let him go."
     said = s.submit("order the overseer to stop").text
     assert said == "The overseer takes no orders from you just now.", said
+
+PRICE = """\
+story:
+  id: price
+  title: Price
+  start: deck
+scenes:
+  deck:
+    title: The Deck
+    text: The overseer drags Reyes toward the cells. Odo watches.
+    things:
+      reyes:
+        name: Reyes
+        article: none
+        pronoun: her
+      odo:
+        name: Odo
+        article: none
+        pronoun: him
+        talk: Odo grunts.
+    actions:
+      - id: rescue
+        label: Go after Reyes
+        commands: [rescue reyes, free reyes]
+        text: You go after her.
+      - id: kneel
+        label: Kneel by the fallen worker
+        text: You kneel.
+"""
+
+
+def test_help_someone_is_helping_them_not_the_commands(tmp_path):
+    s = Session(game_of(tmp_path, PRICE), seed=1)
+    assert s.submit("help odo").text == "Odo grunts."
+    assert s.submit("help reyes").text == "You go after her."
+    assert "plain words" in s.submit("help me").text
+
+
+def test_run_is_a_plain_answer_and_the_unknown_echo_is_as_typed(tmp_path):
+    s = Session(game_of(tmp_path, PRICE), seed=1)
+    said = s.submit("run").text
+    assert said.startswith("There is nowhere to run to from here."), said
+    said = s.submit("let julian cross to sisko's ship").text
+    assert "'let julian cross to sisko's ship'" in said, said

@@ -24,7 +24,8 @@ from .intent import Intent
 from .naming import apart, shown
 from .nounmatch import head, resolve, thing_matches, thing_words
 from .ordering import ORDERING, ordered
-from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
+from .pronouns import POSSESSIVES, PRONOUNS, unsure, without_owner
+from .pronouns import in_view as _pronouns
 from .rephrase import CLIMBING, FIRST, WARNED, rephrase, wrong_way
 from .typos import correct, unknown_word
 from .ways import exits_phrase, way_out, way_up
@@ -57,6 +58,10 @@ _OWNERS: Final = {"his": "him", "her": "her"}
 _DIRECTION_WORDS: Final = frozenset((w,) for d, abbrs in DIRECTIONS.items() for w in (d, *abbrs))
 _WAYS: Final = frozenset({"up", "down", "u", "d"})
 _UPDOWN: Final = {("up",): "up", ("u",): "up", ("down",): "down", ("d",): "down"}
+_UNKNOWN: Final = "That isn't a command I know here: '"
+_HELP_ME: Final = frozenset({("me",), ("please",), ("commands",), ("me", "please")})
+_FLEE: Final = frozenset({("run",), ("flee",), ("run", "away"), ("escape",), ("run", "for", "it")})
+_FLEE_WORDS: Final = frozenset({"run", "flee", "escape", "bolt"})
 _OUT: Final = frozenset({("out",), ("leave",), ("exit",), ("outside",), ("go", "out"),
                          ("get", "out"), ("go", "outside"), ("step", "out"), ("walk", "out"),
                          ("leave", "room"), ("exit", "room"), ("get", "out", "of", "here")})
@@ -120,6 +125,8 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
         order = ordered(ws, ctx)  # 'order the guards to let him go'
         if order is not None:
             return order
+    if intent.kind == "unknown" and ws in _FLEE and not intent.options:
+        return _fleeing(ws, ctx)  # 'run': the one label that flees, else a plain answer
     if intent.kind == "unknown" and ws in _OUT and not intent.options:
         ex = way_out(ctx.exits)  # 'out', 'leave', 'exit': the one way back out
         if ex is not None:
@@ -135,7 +142,41 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
         intent.unknown_word = unknown_word(ws, _builtin_verb(ws)[1], ctx.vocabulary)
     if intent.kind == "unknown" and ws != typed:  # the echo is the player's own words
         intent.message = intent.message.replace(f"'{shown(ws, ctx.scope)}'", f"'{' '.join(typed)}'")
+    if intent.kind == "unknown" and line.strip() and intent.message.startswith(_UNKNOWN):
+        # echoed as typed, punctuation and all ('siskos ship' was "Sisko's ship")
+        tail = intent.message[len(_UNKNOWN):]
+        intent.message = _UNKNOWN + line.strip() + tail[tail.find("'."):]
     return intent
+
+
+def _helping(rest: Words, ws: Words, ctx: Context) -> Intent:
+    """'help reyes': the story's way of rescuing or freeing her, else her talk, else a
+    plain answer (never the commands' help)."""
+    for verb in ("rescue", "save", "free", "help", "assist"):
+        form = (verb, *rest)
+        for a in ctx.own + ctx.globals:
+            if _action_matches(a, form, ctx):
+                return Intent("action", action=a, words=ws)
+    chosen = _label(("help", *rest), ctx) if ctx.choices else None
+    if chosen is not None:
+        return chosen
+    who = _one(rest, ctx)
+    if isinstance(who, Intent):
+        return who
+    if who.person:
+        return _talk_to(rest, ws, ctx)
+    return Intent("unknown", words=ws, message=f"There is no helping {who.the()} just now.")
+
+
+def _fleeing(ws: Words, ctx: Context) -> Intent:
+    """'run', 'flee': the one choice that runs or flees, else a plain answer."""
+    found = [i for i, lw in enumerate(ctx.labels()) if not _FLEE_WORDS.isdisjoint(lw)] \
+        if ctx.choices else []
+    if len(found) == 1:
+        return _choice(found, ws, ctx)
+    return Intent("unknown", words=ws, message="There is nowhere to run to from here. "
+                  "Type a number from the list, or 'choices' to see what you can do."
+                  if ctx.choices else "There is nowhere to run to from here.")
 
 
 def _label(ws: Words, ctx: Context) -> Intent | None:
@@ -161,34 +202,6 @@ def _choice(hits: list[int], ws: Words, ctx: Context) -> Intent:
     # the game words the question, with the labels as shown
     return Intent("unknown", words=ws, numbers=[i + 1 for i in hits],
                   message="Which of the choices do you mean? Type its number.")
-
-
-def _pronouns(ws: Words, ctx: Context) -> tuple[Words, str]:
-    out: list[str] = []
-    for i, w in enumerate(ws):
-        if w in PRONOUNS and not possessive_her(ws, i):
-            ref = ctx.refs.get(w)
-            if ref is not None and ref not in ctx.scope and ref == ctx.refs.get("absent"):
-                return ws, w  # the one 'where is' just asked after, not another here
-            if ref not in ctx.scope and w == "them":  # a plural thing named last, never
-                it = ctx.refs.get("it")  # the last singular one ('x crushers. x them')
-                ref = it if it in ctx.scope and ctx.scope[it].plural else None
-            if (ref is None or ref not in ctx.scope) and w != "it":
-                # nobody named yet: the one person of that kind in view, or of several the
-                # last named or the one this scene is with
-                kind = [t for t in ctx.scope.values() if t.pronoun == w]
-                last = ctx.refs.get("them")
-                chosen = kind[0] if len(kind) == 1 else choose_person(kind, ctx.scene, last)
-                ref = chosen.id if chosen is not None else None
-                if ref is None and w != "them" and last in ctx.scope \
-                        and not ctx.scope[last].plural:  # the person last named, 'they'
-                    ref = last
-            if ref is None or ref not in ctx.scope:
-                return ws, w
-            out.append(f"@{ref}")
-        else:
-            out.append(w)
-    return tuple(out), ""
 
 
 def _parse(ws: Words, ctx: Context) -> Intent:
@@ -311,6 +324,10 @@ def _builtin(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
     if verb in META or verb in ("look", "inventory", "wait"):
         if rest and verb == "look":  # "look padd" means examine it
             return _builtin("examine", rest, ws, ctx)
+        if rest in _HELP_ME and verb == "help":
+            return Intent("meta", verb=verb, words=ws)
+        if rest and verb == "help":
+            return _helping(rest, ws, ctx)  # 'help reyes': assisting her, not the commands
         if rest:
             return Intent("unknown", words=ws,
                           message=f"'{' '.join(ws[:1])}' needs nothing after it here.")
