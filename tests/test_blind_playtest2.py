@@ -125,8 +125,8 @@ def test_an_unknown_command_is_echoed_as_typed_not_with_pronouns_replaced(tmp_pa
     s = session(tmp_path, COMM)
     s.submit("x intendant")
     s.submit("x the men")
-    said = s.submit("order her to let them go").text
-    assert "'order her to let them go'" in said and "men" not in said, said
+    said = s.submit("bribe her to let them go").text
+    assert "'bribe her to let them go'" in said and "men" not in said, said
 
 
 def test_undo_at_the_restart_question_takes_back_the_question_not_a_move(tmp_path):

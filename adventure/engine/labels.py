@@ -43,6 +43,11 @@ FILLER: Final = frozenset({"your", "my", "his", "her", "their", "our", "its", "o
 PEOPLE: Final = frozenset({"i", "im", "me", "myself", "you", "youre", "yourself", "we", "us",
                            "ourselves", "them", "that", "this"})
 ONWARD: Final = frozenset({"on", "back", "forward", "ahead", "away", "along", "onward", "onwards"})
+# particles that mean the same way: "walk on" fits "Press forward to the junction"
+_ONWARD_GROUP: Final = {w: "on" for w in ("on", "forward", "ahead", "along", "onward", "onwards")}
+# verbs of going, one verb when the way is said: 'go back' for "Turn back"
+GOING: Final = frozenset({"go", "walk", "head", "turn", "move", "come", "run", "crawl", "climb",
+                          "step", "press", "swim", "fly", "return"})
 # Words that link a verb to its nouns: no key noun, so a fit need not keep them.
 LINKS: Final = frozenset({"to", "at", "on", "onto", "in", "into", "toward", "towards", "from",
                           "with", "for", "of", "and", "then", "about", "over", "through", "across",
@@ -134,6 +139,8 @@ def fits(typed: Words, labels: list[Words], names: Callable[[str], frozenset[str
     the ids of the things in view that the word names; `person(word)`, whether it names
     someone in view (who may be the one spoken to)."""
     said = typed
+    if typed[:1] == ("back",) and len(typed) > 1:
+        typed = ("go", *typed)  # 'back to the wormhole': going back there
     typed = normal(_untailed(typed, person))
     t = [w for w in typed if w not in LINKS]
     if t and _verb(t[0]) == "leave" or typed[1:2] == ("away",):
@@ -151,6 +158,10 @@ def fits(typed: Words, labels: list[Words], names: Callable[[str], frozenset[str
     if not t or (len(t) < 2 and not (len(typed) > 1 and set(typed[1:]) <= ONWARD)):
         return []
     verb, rest = _verb(t[0]), [w for w in t[1:] if w not in PEOPLE]
+    # 'go back' for "Turn back toward the wormhole": verbs of going are one verb when
+    # the label says the way typed too
+    ways = {_ONWARD_GROUP.get(w, w) for w in typed[1:] if w in ONWARD}
+    going = verb in GOING and bool(ways)
     spoken_to = person if verb in SPEECH else None
     # 'use rod on lockout': a label naming both, whatever its verb
     sides = _sides(tuple(w for w in typed if w not in PEOPLE)) if verb in INSTRUMENT else ()
@@ -159,7 +170,9 @@ def fits(typed: Words, labels: list[Words], names: Callable[[str], frozenset[str
     for i, lw in enumerate(labels):
         content = [w for w in lw if w not in LINKS]
         verbs = {_verb(w) for w in content}
-        if not content or verb not in verbs and not (sides and all(sides)):
+        if not content or verb not in verbs and not (sides and all(sides)) and not (
+                going and GOING.intersection(verbs)
+                and ways <= {_ONWARD_GROUP.get(w, w) for w in lw}):
             continue
         named = set().union(*(names(w) for w in content))
         score = 0
@@ -179,13 +192,17 @@ def fits(typed: Words, labels: list[Words], names: Callable[[str], frozenset[str
         else:
             if spoken_to is not None and score == 0 and rest:
                 continue  # "ask julian": only whom, nothing of the label's own
-            if verb not in verbs and not all(hit.intersection(side) for side in sides):
+            if verb not in verbs and not going \
+                    and not all(hit.intersection(side) for side in sides):
                 continue  # 'use X on Y' with another verb: the label names both (or opens
                 # something with X: then Y may be anything in view)
             if score > best_score or not best:
                 best, best_score = [i], score
             elif score == best_score:
                 best.append(i)
+    if not rest and best:
+        # "crawl on" is not "Crawl back to the grate": a particle typed is the label's too
+        best = [i for i in best if ways <= {_ONWARD_GROUP.get(w, w) for w in labels[i]}]
     if not rest and len(best) > 1:
         return []  # "walk on" with two labels to walk: too little to ask about
     if not best and verb in ("tell", "ask") and CLAUSE.intersection(t[1:]):

@@ -23,10 +23,12 @@ from .freetalk import ASKING, addressee, listeners, requested, whom
 from .intent import Intent
 from .naming import apart, shown
 from .nounmatch import head, resolve, thing_matches, thing_words
-from .pronouns import POSSESSIVES, PRONOUNS, choose_person, possessive_her, unsure, without_owner
+from .ordering import ORDERING, ordered
+from .pronouns import POSSESSIVES, PRONOUNS, unsure, without_owner
+from .pronouns import in_view as _pronouns
 from .rephrase import CLIMBING, FIRST, WARNED, rephrase, wrong_way
 from .typos import correct, unknown_word
-from .ways import exits_phrase
+from .ways import exits_phrase, way_out, way_up
 
 TYPE_CHECKING = False  # typing costs start-up time (collections.abc imports collections)
 if TYPE_CHECKING:
@@ -55,6 +57,14 @@ LOOKING: Final = frozenset({"study", "watch", "observe", "inspect", "examine", "
 _OWNERS: Final = {"his": "him", "her": "her"}
 _DIRECTION_WORDS: Final = frozenset((w,) for d, abbrs in DIRECTIONS.items() for w in (d, *abbrs))
 _WAYS: Final = frozenset({"up", "down", "u", "d"})
+_UPDOWN: Final = {("up",): "up", ("u",): "up", ("down",): "down", ("d",): "down"}
+_UNKNOWN: Final = "That isn't a command I know here: '"
+_HELP_ME: Final = frozenset({("me",), ("please",), ("commands",), ("me", "please")})
+_FLEE: Final = frozenset({("run",), ("flee",), ("run", "away"), ("escape",), ("run", "for", "it")})
+_FLEE_WORDS: Final = frozenset({"run", "flee", "escape", "bolt"})
+_OUT: Final = frozenset({("out",), ("leave",), ("exit",), ("outside",), ("go", "out"),
+                         ("get", "out"), ("go", "outside"), ("step", "out"), ("walk", "out"),
+                         ("leave", "room"), ("exit", "room"), ("get", "out", "of", "here")})
 _FULL_DIRECTION: Final = {(a,): (d,) for d, abbrs in DIRECTIONS.items() for a in abbrs}
 
 def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
@@ -78,6 +88,9 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
                     _action_matches(a, canonical(typed), ctx) for a in ctx.spent):
                 return own
             chosen = _label(typed, ctx) if ctx.choices else None
+            if chosen is None and typed[0] in ORDERING:  # 'order the guards to let him go'
+                order = ordered(typed, ctx)
+                chosen = order if order is not None and order.kind == "action" else None
             if ctx.refs.get(missing, "") == ctx.refs.get("absent") and not chosen:
                 who = {"him": "He is", "her": "She is"}.get(missing, "They are")
                 return Intent("unknown", words=ws, message=f"{who} not here.")
@@ -108,6 +121,16 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
         chosen = _label(typed, ctx) or (_label(ws, ctx) if ws != typed else None)
         if chosen is not None:
             return chosen
+    if intent.kind == "unknown" and ws[0] in ORDERING and not intent.options:
+        order = ordered(ws, ctx)  # 'order the guards to let him go'
+        if order is not None:
+            return order
+    if intent.kind == "unknown" and ws in _FLEE and not intent.options:
+        return _fleeing(ws, ctx)  # 'run': the one label that flees, else a plain answer
+    if intent.kind == "unknown" and ws in _OUT and not intent.options:
+        ex = way_out(ctx.exits)  # 'out', 'leave', 'exit': the one way back out
+        if ex is not None:
+            return Intent("exit", exit=ex, words=ws)
     if intent.kind == "unknown" and not intent.options and ctx.vocabulary and not ctx.exact:
         fixed = correct(ws, ctx.vocabulary)
         if fixed != ws:
@@ -119,7 +142,41 @@ def parse(line: str, ctx: Context, ws: Words | None = None) -> Intent:
         intent.unknown_word = unknown_word(ws, _builtin_verb(ws)[1], ctx.vocabulary)
     if intent.kind == "unknown" and ws != typed:  # the echo is the player's own words
         intent.message = intent.message.replace(f"'{shown(ws, ctx.scope)}'", f"'{' '.join(typed)}'")
+    if intent.kind == "unknown" and line.strip() and intent.message.startswith(_UNKNOWN):
+        # echoed as typed, punctuation and all ('siskos ship' was "Sisko's ship")
+        tail = intent.message[len(_UNKNOWN):]
+        intent.message = _UNKNOWN + line.strip() + tail[tail.find("'."):]
     return intent
+
+
+def _helping(rest: Words, ws: Words, ctx: Context) -> Intent:
+    """'help reyes': the story's way of rescuing or freeing her, else her talk, else a
+    plain answer (never the commands' help)."""
+    for verb in ("rescue", "save", "free", "help", "assist"):
+        form = (verb, *rest)
+        for a in ctx.own + ctx.globals:
+            if _action_matches(a, form, ctx):
+                return Intent("action", action=a, words=ws)
+    chosen = _label(("help", *rest), ctx) if ctx.choices else None
+    if chosen is not None:
+        return chosen
+    who = _one(rest, ctx)
+    if isinstance(who, Intent):
+        return who
+    if who.person:
+        return _talk_to(rest, ws, ctx)
+    return Intent("unknown", words=ws, message=f"There is no helping {who.the()} just now.")
+
+
+def _fleeing(ws: Words, ctx: Context) -> Intent:
+    """'run', 'flee': the one choice that runs or flees, else a plain answer."""
+    found = [i for i, lw in enumerate(ctx.labels()) if not _FLEE_WORDS.isdisjoint(lw)] \
+        if ctx.choices else []
+    if len(found) == 1:
+        return _choice(found, ws, ctx)
+    return Intent("unknown", words=ws, message="There is nowhere to run to from here. "
+                  "Type a number from the list, or 'choices' to see what you can do."
+                  if ctx.choices else "There is nowhere to run to from here.")
 
 
 def _label(ws: Words, ctx: Context) -> Intent | None:
@@ -145,34 +202,6 @@ def _choice(hits: list[int], ws: Words, ctx: Context) -> Intent:
     # the game words the question, with the labels as shown
     return Intent("unknown", words=ws, numbers=[i + 1 for i in hits],
                   message="Which of the choices do you mean? Type its number.")
-
-
-def _pronouns(ws: Words, ctx: Context) -> tuple[Words, str]:
-    out: list[str] = []
-    for i, w in enumerate(ws):
-        if w in PRONOUNS and not possessive_her(ws, i):
-            ref = ctx.refs.get(w)
-            if ref is not None and ref not in ctx.scope and ref == ctx.refs.get("absent"):
-                return ws, w  # the one 'where is' just asked after, not another here
-            if ref not in ctx.scope and w == "them":  # a plural thing named last, never
-                it = ctx.refs.get("it")  # the last singular one ('x crushers. x them')
-                ref = it if it in ctx.scope and ctx.scope[it].plural else None
-            if (ref is None or ref not in ctx.scope) and w != "it":
-                # nobody named yet: the one person of that kind in view, or of several the
-                # last named or the one this scene is with
-                kind = [t for t in ctx.scope.values() if t.pronoun == w]
-                last = ctx.refs.get("them")
-                chosen = kind[0] if len(kind) == 1 else choose_person(kind, ctx.scene, last)
-                ref = chosen.id if chosen is not None else None
-                if ref is None and w != "them" and last in ctx.scope \
-                        and not ctx.scope[last].plural:  # the person last named, 'they'
-                    ref = last
-            if ref is None or ref not in ctx.scope:
-                return ws, w
-            out.append(f"@{ref}")
-        else:
-            out.append(w)
-    return tuple(out), ""
 
 
 def _parse(ws: Words, ctx: Context) -> Intent:
@@ -295,6 +324,10 @@ def _builtin(verb: str, rest: Words, ws: Words, ctx: Context) -> Intent:
     if verb in META or verb in ("look", "inventory", "wait"):
         if rest and verb == "look":  # "look padd" means examine it
             return _builtin("examine", rest, ws, ctx)
+        if rest in _HELP_ME and verb == "help":
+            return Intent("meta", verb=verb, words=ws)
+        if rest and verb == "help":
+            return _helping(rest, ws, ctx)  # 'help reyes': assisting her, not the commands
         if rest:
             return Intent("unknown", words=ws,
                           message=f"'{' '.join(ws[:1])}' needs nothing after it here.")
@@ -382,13 +415,17 @@ def _go(rest: Words, ws: Words, ctx: Context) -> Intent:
                               message=f"The {shown(rest[1:], ctx.scope)} goes {wrong}.")
             return Intent("exit", exit=ex, words=ws)
         rest = rest[1:]
+    if rest in _UPDOWN:  # 'go up' for "Climb to the upper gallery": the one way up
+        ex = way_up(ctx.exits, _UPDOWN[rest])
+        if ex is not None:
+            return Intent("exit", exit=ex, words=ws)
     place = " ".join(rest)
     route = ctx.routes.get(place)
     if route:
         return Intent("travel", route=route, words=ws)
     seen = ctx.mentioned().union(*ctx.labels())  # what the scene and its choices show
     where = exits_phrase(ctx.exits, seen, ctx.exit_titles)
-    if rest in _DIRECTION_WORDS:
+    if rest in _DIRECTION_WORDS or rest and all(w in labels.ONWARD for w in rest):
         msg = "You can't go that way."
     else:
         msg = f"You can't go to '{shown(rest, ctx.scope)}' from here." if place else "Go where?"
@@ -522,6 +559,8 @@ def _one(ws: Words, ctx: Context) -> Thing | Intent:
     if len(found) == 1:
         return found[0]
     if not found:
+        if all(w in labels.LINKS or w in labels.ONWARD for w in ws):  # 'crawl on': no thing
+            return unknown(ws, ctx)
         if all(w in ctx.mentioned() for w in ws):
             # named by the text, declared nowhere: not a way forward, and said so plainly
             noun = shown(ws, ctx.scope)

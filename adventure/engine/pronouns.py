@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from typing import Final
 
     from ..story.model import Thing, Words
+    from .context import Context
 
 PRONOUNS: Final = frozenset({"it", "them", "him", "her"})
 POSSESSIVES: Final = frozenset({"my", "your", "his", "her", "their", "its", "our"})
@@ -78,3 +79,33 @@ def unsure(word: str, scope: list[Thing]) -> str:
     if len(people) > 1:
         return f"Whom do you mean by '{word}': {', '.join(people[:-1])} or {people[-1]}?"
     return f"I'm not sure what '{word}' refers to here; name it."
+
+
+def in_view(ws: Words, ctx: Context) -> tuple[Words, str]:
+    """The command with each pronoun as '@id' of whom it means, and '' (or the pronoun
+    that means nobody here, with the words unchanged)."""
+    out: list[str] = []
+    for i, w in enumerate(ws):
+        if w in PRONOUNS and not possessive_her(ws, i):
+            ref = ctx.refs.get(w)
+            if ref is not None and ref not in ctx.scope and ref == ctx.refs.get("absent"):
+                return ws, w  # the one 'where is' just asked after, not another here
+            if ref not in ctx.scope and w == "them":  # a plural thing named last, never
+                it = ctx.refs.get("it")  # the last singular one ('x crushers. x them')
+                ref = it if it in ctx.scope and ctx.scope[it].plural else None
+            if (ref is None or ref not in ctx.scope) and w != "it":
+                # nobody named yet: the one person of that kind in view, or of several the
+                # last named or the one this scene is with
+                kind = [t for t in ctx.scope.values() if t.pronoun == w]
+                last = ctx.refs.get("them")
+                chosen = kind[0] if len(kind) == 1 else choose_person(kind, ctx.scene, last)
+                ref = chosen.id if chosen is not None else None
+                if ref is None and w != "them" and last in ctx.scope \
+                        and not ctx.scope[last].plural:  # the person last named, 'they'
+                    ref = last
+            if ref is None or ref not in ctx.scope:
+                return ws, w
+            out.append(f"@{ref}")
+        else:
+            out.append(w)
+    return tuple(out), ""

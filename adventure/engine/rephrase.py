@@ -19,7 +19,10 @@ WAYS: Final = frozenset({"up", "down", "u", "d", "in", "out", "inside", "outside
 INTO: Final = frozenset({"into", "through"})
 RETURNING: Final = frozenset({"back", "return", "go", "head", "walk", "run"})
 REFUSING: Final = frozenset({"refuse", "defy", "spurn"})
-FIRST: Final = CLIMBING | RETURNING | REFUSING | {"warn", "alert"}
+FIRST: Final = CLIMBING | RETURNING | REFUSING | {"warn", "alert", "keep"}
+# 'crawl on', 'keep going': onward, the way an exit named 'go on' or 'forward' takes
+ONWARD: Final = frozenset({"on", "forward", "ahead", "onward", "onwards", "along"})
+KEEP: Final = frozenset({"going", "on", "moving", "walking", "crawling", "climbing"})
 # what a warning becomes: the person's own answer, never a story action that merely
 # accepts 'talk to X' among its phrases ('speak to worf' is impersonating the Intendant)
 WARNED: Final = frozenset({"talk", "tell"})
@@ -28,6 +31,10 @@ WARNED: Final = frozenset({"talk", "tell"})
 def rephrase(ws: Words) -> Words | None:
     """The plainer command `ws` means, or None when it is already plain."""
     first = ws[0]
+    if first == "keep" and 1 < len(ws) <= 3 and set(ws[1:]) <= KEEP | ONWARD:
+        return ("go", "on")  # 'keep going', 'keep crawling on'
+    if first in CLIMBING and len(ws) == 2 and ws[1] in ONWARD:
+        return ("go", ws[1])  # 'crawl on', 'climb ahead': onward, if a way is
     if first in CLIMBING and len(ws) == 2 and ws[1] in WAYS:
         return ("go", ws[1])  # 'climb down': the way down, if there is one
     if first in CLIMBING and len(ws) > 2 and ws[1] in WAYS | INTO:
