@@ -255,3 +255,11 @@ def test_compile_returns_a_template_or_raises_expr_error(src):
         assert 0 <= err.offset <= len(src)
         return
     assert isinstance(t.render(Env()), str)
+
+
+def test_an_if_that_shows_nothing_leaves_one_space_not_two():
+    """'He waits. ${if x}More.${end} Then' with x false reads 'He waits. Then'."""
+    from adventure.story.text import paragraphs
+
+    assert paragraphs("He waits.  Then he goes.\n\nAnd  again") == [
+        "He waits. Then he goes.", "And again"]

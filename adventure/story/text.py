@@ -294,6 +294,8 @@ def _paragraphs(text: str) -> list[str]:
     out = []
     for block in blocks:
         para = " ".join(line.strip() for line in "\n".join(block).splitlines() if line.strip())
+        while "  " in para:  # an ${if} that shows nothing leaves its two spaces: one reads
+            para = para.replace("  ", " ")
         if para:
             out.append(para)
     return out
