@@ -357,11 +357,7 @@ class World:
         if found is None:
             # like scope(), kept per story too: by where things have moved, then the holder
             # (two plain lookups: a (holder, number) key was made, hashed and compared)
-            known = _memo(self.story, "contents")
-            arrangement = self.arrangement()
-            mine = known.get(arrangement)
-            if mine is None:
-                mine = remember(known, arrangement, {})
+            mine = self._memo("contents")
             found = mine.get(holder)
             if found is None:
                 found = [t for t in base.get(holder, ()) if t.id not in moved]
@@ -372,6 +368,18 @@ class World:
                 remember(mine, holder, found)
             held[holder] = found
         return found
+
+    def _memo(self, name: str) -> dict[Any, Any]:
+        """The story's memo `name` for the current arrangement of things (made on first
+        use): what scope() and contents() keep per story, by arrangement, then key."""
+        known: dict[int, dict[Any, Any]] | None = self.story.derived.get(name)
+        if known is None:
+            known = self.story.derived[name] = {}
+        arrangement = self.arrangement()
+        mine = known.get(arrangement)
+        if mine is None:
+            mine = remember(known, arrangement, {})
+        return mine
 
     def arrangement(self) -> int:
         """A number for where things have moved (the state's `moved`), the same for the
@@ -417,11 +425,7 @@ class World:
         # and then the scene (a tuple key only in the dark or a conversation).
         stack = tuple(self.state.stack) if at.conversation else ()
         key: object = (scene, dark, stack) if dark or stack else scene
-        known = _memo(self.story, "scopes")
-        arrangement = self.arrangement()
-        mine = known.get(arrangement)
-        if mine is None:
-            mine = remember(known, arrangement, {})
+        mine = self._memo("scopes")
         found = mine.get(key)
         if found is None:
             found = remember(mine, key, self._find_scope(scene, dark))
@@ -464,14 +468,6 @@ def _people(story: Story) -> list[Thing]:
     found = story.derived.get("people")
     if found is None:
         found = story.derived["people"] = [t for t in story.things.values() if t.person]
-    return found
-
-
-def _memo(story: Story, name: str) -> dict[int, dict[Any, Any]]:
-    """A memo the story keeps by arrangement (World.arrangement), made on first use."""
-    found: dict[int, dict[Any, Any]] | None = story.derived.get(name)
-    if found is None:
-        found = story.derived[name] = {}
     return found
 
 
