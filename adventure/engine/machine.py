@@ -71,7 +71,6 @@ class StoryMachine:
         self._machine: Machine | None = None
         self._built: set[str] = set()  # scenes whose every transition is added
         self._built_triggers: dict[str, set[str]] = {}  # scene -> the triggers added from it
-        self._callers: dict[str, list[str]] | None = None  # conversation -> scenes calling it
         self._events = {e.trigger: e for e in story.events.values()}
         self._built_events: set[tuple[str, str]] = set()
         # scene -> trigger -> the Steps to try, read from the machine at first firing
@@ -154,7 +153,7 @@ class StoryMachine:
         run = _run(a.do, a.text, a.key, str(a.loc))
         if a.ret:
             conversation = sid
-            for caller in self.callers(conversation):
+            for caller in self.story.callers(conversation):
                 self.machine.add_transition(
                     a.trigger, sid, caller, conditions=conditions + [_returns_to(caller)],
                     before=[_pop, run])
@@ -168,18 +167,6 @@ class StoryMachine:
     def _add_exit(self, sid: str, ex: Exit) -> None:
         self.machine.add_transition(ex.trigger, sid, ex.to, conditions=_guard(ex.when),
                                     before=[_run(ex.do, ex.text, where=str(ex.loc))])
-
-    def callers(self, conversation: str) -> list[str]:
-        """Scenes with an action that calls this conversation."""
-        found = self._callers
-        if found is None:
-            found = {}
-            for s in self.story.scenes.values():
-                for a in s.actions:
-                    if a.call:
-                        found.setdefault(a.call, []).append(s.id)
-            self._callers = found
-        return sorted(set(found.get(conversation, [])))
 
     def fire(self, trigger: str, world: World) -> bool:
         """Fire a trigger for this command's world; False if no transition's guards held."""

@@ -67,7 +67,7 @@ def callers(story: Story, scene: str) -> list[str]:
     conversation too); none when no scene or several do."""
     chain: list[str] = []
     while story.scenes[scene].conversation:
-        found = _called_by(story, scene)
+        found = set(story.callers(scene))
         if len(found) != 1 or (caller := found.pop()) in chain or caller == scene:
             break
         chain.insert(0, caller)
@@ -75,16 +75,11 @@ def callers(story: Story, scene: str) -> list[str]:
     return chain
 
 
-def _called_by(story: Story, scene: str) -> set[str]:
-    return {sid for sid, sc in story.scenes.items()
-            for a in (*sc.actions, *story.global_actions) if a.call == scene}
-
-
 def partners_away(story: Story, scene: str) -> list[Thing]:
     """The people a conversation with no one caller is with, where they wait: declared in a
     scene that calls it and named by its title ("Sisko, in the Dark")."""
     title = set(words(story.scenes[scene].title))
-    places = _called_by(story, scene)
+    places = set(story.callers(scene))
     return [t for t in story.things.values()
             if t.person and t.location in places and t.name[-1] in title]
 

@@ -5,7 +5,7 @@ an order", or one of its commands starts with order), whatever follows the name.
 
 from __future__ import annotations
 
-from ..story.text import Template
+from ..story.text import first_source
 from ..story.vocab import words
 from .intent import Intent
 from .nounmatch import resolve, thing_words
@@ -21,10 +21,7 @@ ORDERING: Final = frozenset({"order", "command"})
 
 
 def _label_words(a: Action) -> Words:
-    label = a.label
-    if label is None:
-        return ()
-    return words(label.source if isinstance(label, Template) else label.options[0].source)
+    return words(first_source(a.label))
 
 
 def _orders(a: Action) -> bool:

@@ -7,7 +7,7 @@ no state is read or changed here.
 from __future__ import annotations
 
 from ..story.model import Action, Exit, Thing, Words
-from ..story.text import Template
+from ..story.text import first_source
 from ..story.vocab import (
     DIRECTIONS,
     VERB_TABLE,
@@ -256,10 +256,9 @@ def _parse(ws: Words, ctx: Context) -> Intent:
 def _other_choice(a: Action) -> bool:
     """A choice that is more than looking ("Meet the eyes of the Terran worker"), which
     'x worker' does not take; "Look at the portrait", "Study the Enforcer" are looking."""
-    label = a.label
-    if label is None:
+    if a.label is None:
         return False
-    first = words(label.source if isinstance(label, Template) else label.options[0].source)[:2]
+    first = words(first_source(a.label))[:2]
     return bool(first) and canonical(first)[0] != "examine" and first[0] not in LOOKING
 
 

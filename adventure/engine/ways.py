@@ -4,7 +4,7 @@ one way back out ('out', 'leave', 'exit')."""
 from __future__ import annotations
 
 from ..story.lazyre import rx
-from ..story.text import Template
+from ..story.text import first_source
 from ..story.vocab import builtin_verb, words
 
 TYPE_CHECKING = False
@@ -18,10 +18,7 @@ _NOT_NAMES = frozenset({"to", "at", "on", "onto", "in", "into", "toward", "towar
 
 def label_text(ex: Exit) -> str:
     """An exit's label as written ('' when it has none)."""
-    label = ex.label
-    if label is None:
-        return ""
-    return label.source if isinstance(label, Template) else label.options[0].source
+    return first_source(ex.label)
 
 
 def _spelled(name: Words, text: str) -> str:

@@ -422,3 +422,17 @@ class Story(Record):
         # indexes the engine builds on first use and keeps (a story never changes once
         # loaded); not part of the story, so not compared, not cached
         self.derived: dict[str, Any] = {}
+
+    def callers(self, conversation: str) -> list[str]:
+        """The scenes with an action that calls `conversation`, by id (worked out once)."""
+        found: dict[str, list[str]] | None = self.derived.get("callers")
+        if found is None:
+            found = {}
+            for s in self.scenes.values():
+                for a in s.actions:  # (a scene's actions include the globals it keeps)
+                    if a.call and s.id not in found.setdefault(a.call, []):
+                        found[a.call].append(s.id)
+            for ids in found.values():
+                ids.sort()
+            self.derived["callers"] = found
+        return found.get(conversation, [])

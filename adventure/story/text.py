@@ -304,6 +304,12 @@ def _paragraphs(text: str) -> list[str]:
 _EXPR: Final = r"\$\{[^}]*\}"
 
 
+def first_source(spec: object) -> str:
+    """A text as written ('' for none); a OneOf's first option: a label read as words."""
+    options = getattr(spec, "options", None)
+    return options[0].source if options else getattr(spec, "source", "")
+
+
 def source_words(spec: object) -> frozenset[str]:
     """The words a text can show, from its source: every branch of its ${if}s, without
     the conditions and names inside ${...}. (A OneOf: all of its texts.)"""
